@@ -1,0 +1,41 @@
+import type { ErrorBody, ErrorCode } from '../../server/src/protocol/error-codes.js';
+import type { PublicApp, PublicUser } from '../../server/src/protocol/events.js';
+
+/** A failed API call: the server's stable code and its sentence for people. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode | 'E_NETWORK',
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`/api${path}`, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError('E_NETWORK', 'Cannot reach the Chatreel server.', 0);
+  }
+  const payload = (await response.json().catch(() => null)) as ({ data: T } & Partial<ErrorBody>) | null;
+  if (!response.ok || !payload || payload.error) {
+    const error = payload?.error;
+    throw new ApiError(error?.code ?? 'E_INTERNAL', error?.message ?? `Request failed (${response.status}).`, response.status);
+  }
+  return payload.data;
+}
+
+export const api = {
+  me: () => request<{ user: PublicUser }>('GET', '/auth/me'),
+  login: (email: string, password: string) => request<{ user: PublicUser }>('POST', '/auth/login', { email, password }),
+  logout: () => request<{ ok: true }>('POST', '/auth/logout'),
+  listApps: () => request<{ apps: PublicApp[] }>('GET', '/apps'),
+  createApp: (name: string, allowedOrigins: string[]) => request<{ app: PublicApp }>('POST', '/apps', { name, allowedOrigins }),
+};

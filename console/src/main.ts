@@ -1,0 +1,1 @@
+import './chatreel-console.js';

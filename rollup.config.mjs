@@ -1,0 +1,61 @@
+import { copyFile, mkdir } from 'node:fs/promises';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { transform } from 'esbuild';
+
+const production = process.env.NODE_ENV !== 'development';
+
+const TARGET = 'es2021';
+
+/** TypeScript through esbuild, and minified chunks in production. */
+const esbuild = () => ({
+  name: 'esbuild',
+  async transform(code, id) {
+    if (!id.endsWith('.ts')) return null;
+    const result = await transform(code, { loader: 'ts', target: TARGET, sourcemap: true, sourcefile: id });
+    return { code: result.code, map: result.map };
+  },
+  async renderChunk(code) {
+    if (!production) return null;
+    const result = await transform(code, { minify: true, target: TARGET, format: 'esm', legalComments: 'none' });
+    return { code: result.code, map: null };
+  },
+});
+
+const plugins = () => [nodeResolve({ browser: true, extensions: ['.ts', '.js'] }), esbuild()];
+
+/** Copies static files next to a bundle once it is written. */
+const copy = (pairs) => ({
+  name: 'copy',
+  async writeBundle() {
+    for (const [from, to] of pairs) {
+      await mkdir(new URL('.', new URL(to, import.meta.url)), { recursive: true });
+      await copyFile(new URL(from, import.meta.url), new URL(to, import.meta.url));
+    }
+  },
+});
+
+export default [
+  {
+    // The widget: a small first script (the launcher); the chat and the recorder are chunks loaded later.
+    input: { widget: 'widget/src/widget.ts' },
+    output: {
+      dir: 'dist/widget',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: 'widget-chunks/[name]-[hash].js',
+      sourcemap: !production,
+    },
+    plugins: plugins(),
+  },
+  {
+    input: { app: 'console/src/main.ts' },
+    output: {
+      dir: 'dist/console',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: 'chunks/[name]-[hash].js',
+      sourcemap: !production,
+    },
+    plugins: [...plugins(), copy([['console/index.html', 'dist/console/index.html']])],
+  },
+];

@@ -1,0 +1,32 @@
+import { Router } from 'express';
+import { currentUser } from '../auth/auth-routes.js';
+import { validate } from '../http/validate.js';
+import { createAppSchema, updateAppSchema } from '../protocol/schemas.js';
+import { publicApp, type AppsService } from './apps-service.js';
+
+/** /api/apps — mounted behind requireUser. */
+export function appsRoutes(apps: AppsService): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const list = await apps.listFor(currentUser(req));
+    res.json({ data: { apps: list.map(publicApp) } });
+  });
+
+  router.post('/', async (req, res) => {
+    const app = await apps.create(currentUser(req), validate(createAppSchema, req.body));
+    res.status(201).json({ data: { app: publicApp(app) } });
+  });
+
+  router.get('/:appId', async (req, res) => {
+    const app = await apps.getFor(currentUser(req), req.params.appId);
+    res.json({ data: { app: publicApp(app) } });
+  });
+
+  router.patch('/:appId', async (req, res) => {
+    const app = await apps.update(currentUser(req), req.params.appId, validate(updateAppSchema, req.body));
+    res.json({ data: { app: publicApp(app) } });
+  });
+
+  return router;
+}

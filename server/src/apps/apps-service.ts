@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { AppError } from '../http/app-error.js';
+import type { PublicApp } from '../protocol/events.js';
+import type { CreateAppInput, UpdateAppInput } from '../protocol/schemas.js';
+import type { AppRecord, Repositories, UserRecord } from '../storage/repositories.js';
+
+export const newPublicKey = (): string => `pk_${randomBytes(18).toString('base64url')}`;
+
+export function publicApp(app: AppRecord): PublicApp {
+  return {
+    id: app.id,
+    name: app.name,
+    publicKey: app.publicKey,
+    allowedOrigins: app.allowedOrigins,
+    demo: app.demo,
+    createdAt: app.createdAt.toISOString(),
+    settings: app.settings,
+  };
+}
+
+/** Whether a page at `origin` may use this application's widget. `serverOrigin` is Chatreel's own. */
+export function isOriginAllowed(app: AppRecord, origin: string | undefined, serverOrigin: string | undefined): boolean {
+  if (!origin) return false;
+  const candidate = origin.toLowerCase();
+  // The demo application lives on Chatreel's own host (/demo/), whatever name that host is reached by.
+  if (app.demo && serverOrigin && candidate === serverOrigin.toLowerCase()) return true;
+  return app.allowedOrigins.some((allowed) => {
+    if (!allowed.includes('://*.')) return allowed === candidate;
+    const [scheme, rest] = allowed.split('://*.');
+    const url = safeUrl(candidate);
+    return !!url && url.protocol === `${scheme}:` && url.host.endsWith(`.${rest}`);
+  });
+}
+
+function safeUrl(value: string): URL | null {
+  try {
+    return new URL(value);
+  } catch {
+    return null;
+  }
+}
+
+export interface AppsService {
+  listFor(user: UserRecord): Promise<AppRecord[]>;
+  /** The application if `user` is a member, else E_NOT_FOUND (existence is not revealed). */
+  getFor(user: UserRecord, appId: string): Promise<AppRecord>;
+  create(owner: UserRecord, input: CreateAppInput): Promise<AppRecord>;
+  update(owner: UserRecord, appId: string, patch: UpdateAppInput): Promise<AppRecord>;
+}
+
+export function createAppsService(repos: Repositories): AppsService {
+  const requireOwner = (user: UserRecord) => {
+    if (user.role !== 'owner') throw new AppError('E_FORBIDDEN', 'Only an owner can manage applications.');
+  };
+  const service: AppsService = {
+    listFor: (user) => repos.apps.listByIds(user.appIds),
+    async getFor(user, appId) {
+      const app = user.appIds.includes(appId) ? await repos.apps.findById(appId) : null;
+      if (!app) throw new AppError('E_NOT_FOUND', 'No such application.');
+      return app;
+    },
+    async create(owner, input) {
+      requireOwner(owner);
+      const app = await repos.apps.create({ ...input, publicKey: newPublicKey() });
+      await repos.users.addApp(owner.id, app.id);
+      return app;
+    },
+    async update(owner, appId, patch) {
+      await service.getFor(owner, appId);
+      requireOwner(owner);
+      const app = await repos.apps.update(appId, patch);
+      if (!app) throw new AppError('E_NOT_FOUND', 'No such application.');
+      return app;
+    },
+  };
+  return service;
+}

@@ -1,0 +1,47 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { AppError } from '../http/app-error.js';
+import { LOGIN_SESSION_TTL_MS } from '../protocol/limits.js';
+import type { PublicUser } from '../protocol/events.js';
+import type { Repositories, UserRecord } from '../storage/repositories.js';
+import { UNKNOWN_USER_HASH, verifyPassword } from './passwords.js';
+
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+export function publicUser(user: UserRecord): PublicUser {
+  return { id: user.id, email: user.email, role: user.role };
+}
+
+export interface AuthService {
+  /** Checks the password and opens a sign-in; returns the cookie token. */
+  login(email: string, password: string): Promise<{ token: string; user: UserRecord }>;
+  /** The signed-in user for a cookie token, or null. */
+  authenticate(token: string | undefined): Promise<UserRecord | null>;
+  logout(token: string | undefined): Promise<void>;
+}
+
+export function createAuthService(repos: Repositories, now: () => Date = () => new Date()): AuthService {
+  return {
+    async login(email, password) {
+      const user = await repos.users.findByEmail(email);
+      const ok = await verifyPassword(password, user?.passwordHash ?? UNKNOWN_USER_HASH);
+      if (!user || !ok) throw new AppError('E_BAD_CREDENTIALS');
+      const token = randomBytes(32).toString('base64url');
+      const createdAt = now();
+      await repos.logins.create({
+        tokenHash: hashToken(token),
+        userId: user.id,
+        createdAt,
+        expiresAt: new Date(createdAt.getTime() + LOGIN_SESSION_TTL_MS),
+      });
+      return { token, user };
+    },
+    async authenticate(token) {
+      if (!token) return null;
+      const userId = await repos.logins.findUserId(hashToken(token), now());
+      return userId ? repos.users.findById(userId) : null;
+    },
+    async logout(token) {
+      if (token) await repos.logins.delete(hashToken(token));
+    },
+  };
+}

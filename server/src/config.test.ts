@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.mongodbUri).toBeUndefined();
+    expect(config.dataDir).toMatch(/data$/);
+    expect(config.anthropic.apiKey).toBeUndefined();
+    expect(config.demoApp).toBe(true);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['MONGODB_URI', 'postgres://nope'],
+    ['COOKIE_SECRET', 'short'],
+    ['ANTHROPIC_BASE_URL', 'not a url'],
+    ['LOG_LEVEL', 'loud'],
+    ['OWNER_EMAIL', 'not-an-email'],
+  ])('rejects %s=%s naming the variable', (variable, value) => {
+    expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^Invalid configuration: ${variable} `));
+  });
+
+  it('treats an empty MONGODB_URI as unset', () => {
+    expect(loadConfig({ MONGODB_URI: '' }).mongodbUri).toBeUndefined();
+  });
+});
+
+describe('server start with invalid configuration', () => {
+  it('exits non-zero and names the variable (PORT=abc)', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+      env: { ...process.env, PORT: 'abc', MONGODB_URI: '' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Invalid configuration: PORT');
+  });
+});

@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The only module that reads environment variables. Every other module receives a `Config`. */
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const schema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  MONGODB_URI: optionalText.pipe(z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional()),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  COOKIE_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  OWNER_EMAIL: z.string().trim().email().default('owner@chatreel.local'),
+  OWNER_PASSWORD: optionalText.pipe(z.string().min(10, 'must be at least 10 characters').optional()),
+  ANTHROPIC_API_KEY: optionalText,
+  ANTHROPIC_MODEL: z.string().trim().min(1).default('claude-sonnet-4-5'),
+  ANTHROPIC_BASE_URL: optionalText.pipe(z.string().url().optional()),
+  PUBLIC_URL: optionalText.pipe(z.string().url().optional()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  FERRETDB_CACHE_DIR: optionalText,
+  DEMO_APP: z.enum(['on', 'off']).default('on'),
+  NODE_ENV: z.string().default('production'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  mongodbUri: string | undefined;
+  dataDir: string;
+  cookieSecret: string | undefined;
+  owner: { email: string; password: string | undefined };
+  anthropic: { apiKey: string | undefined; model: string; baseUrl: string | undefined };
+  publicUrl: string | undefined;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  ferretdbCacheDir: string | undefined;
+  demoApp: boolean;
+  production: boolean;
+}
+
+/** Thrown for a bad environment variable; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(variable, `${issue.message} (got ${JSON.stringify(env[variable] ?? '')})`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    mongodbUri: e.MONGODB_URI,
+    dataDir: path.resolve(e.DATA_DIR),
+    cookieSecret: e.COOKIE_SECRET,
+    owner: { email: e.OWNER_EMAIL.toLowerCase(), password: e.OWNER_PASSWORD },
+    anthropic: { apiKey: e.ANTHROPIC_API_KEY, model: e.ANTHROPIC_MODEL, baseUrl: e.ANTHROPIC_BASE_URL },
+    publicUrl: e.PUBLIC_URL,
+    logLevel: e.LOG_LEVEL,
+    ferretdbCacheDir: e.FERRETDB_CACHE_DIR,
+    demoApp: e.DEMO_APP === 'on',
+    production: e.NODE_ENV === 'production',
+  };
+}

@@ -1,0 +1,26 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { AppError } from './app-error.js';
+
+/** The one place REST errors become responses. Only catalogued codes reach the client. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const known = toAppError(error);
+    if (known.status >= 500) logger.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
+    if (res.headersSent) return void res.end();
+    res.status(known.status).json(known.toBody());
+  };
+}
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new AppError('E_NOT_FOUND'));
+
+function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  // body-parser marks its errors with `type`.
+  const type = (error as { type?: string } | null)?.type;
+  if (type === 'entity.too.large') return new AppError('E_TOO_LARGE');
+  if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return new AppError('E_BAD_REQUEST', 'The request body is not valid JSON.');
+  }
+  return new AppError('E_INTERNAL');
+}

@@ -1,0 +1,88 @@
+import type { AddressInfo } from 'node:net';
+import { createApplication } from './app.js';
+import { bootstrapInstallation } from './apps/bootstrap.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger } from './logger.js';
+import { GoMissingError } from './storage/embedded/ferretdb-binary.js';
+import { openDatabase, type Database } from './storage/database.js';
+
+/** The only file that listens. Starts the database (embedded unless MONGODB_URI), the app, and owns shutdown. */
+
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nSee the configuration table in README.md.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel);
+  let db: Database | undefined;
+  let closeApp: (() => Promise<void>) | undefined;
+  let stopping = false;
+
+  const shutdown = async (reason: string, exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'shutting down');
+    const force = setTimeout(() => process.exit(exitCode || 1), SHUTDOWN_TIMEOUT_MS).unref();
+    await closeApp?.().catch(() => {});
+    await db?.close().catch(() => {});
+    clearTimeout(force);
+    process.exit(exitCode);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT', 0));
+  process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught exception');
+    void shutdown('uncaughtException', 1);
+  });
+
+  try {
+    db = await openDatabase({
+      mongodbUri: config.mongodbUri,
+      dataDir: config.dataDir,
+      ferretdbCacheDir: config.ferretdbCacheDir,
+      log: (line) => process.stderr.write(`${line}\n`),
+      onEmbeddedCrash: (code) => {
+        logger.fatal({ code }, 'the embedded database stopped unexpectedly');
+        void shutdown('embedded database exited', 1);
+      },
+    });
+  } catch (error) {
+    if (error instanceof GoMissingError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const health = await db.health();
+  logger.info({ database: health }, 'database connected');
+
+  await bootstrapInstallation(
+    db.repos,
+    { ownerEmail: config.owner.email, ownerPassword: config.owner.password, dataDir: config.dataDir, demoApp: config.demoApp },
+    logger,
+  );
+  const app = await createApplication({ config, logger, db });
+  closeApp = app.close;
+  await new Promise<void>((resolve, reject) => {
+    app.httpServer.once('error', reject);
+    app.httpServer.listen(config.port, config.host, resolve);
+  });
+  const { port } = app.httpServer.address() as AddressInfo;
+  logger.info({ port, console: `http://localhost:${port}/`, demo: `http://localhost:${port}/demo/` }, 'Chatreel is running');
+}
+
+main().catch((error) => {
+  process.stderr.write(`Chatreel failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

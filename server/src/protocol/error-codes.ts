@@ -1,0 +1,30 @@
+/**
+ * The one catalogue of error codes that may reach a client, with their HTTP status and a sentence for
+ * people. Codes are stable: never reuse or rename one.
+ */
+export const ERROR_CODES = {
+  E_BAD_REQUEST: { status: 400, message: 'The request is malformed.' },
+  E_INVALID_PAYLOAD: { status: 400, message: 'The payload does not match the expected shape.' },
+  E_UNAUTHORIZED: { status: 401, message: 'Sign in to continue.' },
+  E_BAD_CREDENTIALS: { status: 401, message: 'Wrong email or password.' },
+  E_FORBIDDEN: { status: 403, message: 'You do not have access to this.' },
+  E_ORIGIN_NOT_ALLOWED: { status: 403, message: 'This website is not allowed to use this widget key.' },
+  E_NOT_FOUND: { status: 404, message: 'Not found.' },
+  E_UNKNOWN_KEY: { status: 404, message: 'No application has this widget key.' },
+  E_CONFLICT: { status: 409, message: 'This conflicts with existing data.' },
+  E_TOO_LARGE: { status: 413, message: 'The payload is too large.' },
+  E_RATE_LIMITED: { status: 429, message: 'Too many attempts. Wait a moment and try again.' },
+  E_INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+  E_UNAVAILABLE: { status: 503, message: 'The service is not available right now.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The shape every failed REST call and every failed Socket.IO acknowledgement carries. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}

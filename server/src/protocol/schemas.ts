@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import {
+  MAX_ALLOWED_ORIGINS,
+  MAX_APP_NAME_CHARS,
+  MAX_EMAIL_CHARS,
+  MAX_ORIGIN_CHARS,
+  MAX_PASSWORD_CHARS,
+  MAX_VISITOR_ID_CHARS,
+} from './limits.js';
+
+/** Validation schemas for every payload a client sends. The server parses with these at the boundary. */
+
+/** `https://example.com`, `http://localhost:8080` or `https://*.example.com`: scheme, host, optional port. */
+export const originSchema = z
+  .string()
+  .trim()
+  .max(MAX_ORIGIN_CHARS)
+  .regex(/^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i, 'must be an origin like https://example.com')
+  .transform((origin) => origin.toLowerCase());
+
+export const loginSchema = z.object({
+  email: z.string().trim().toLowerCase().max(MAX_EMAIL_CHARS).email(),
+  password: z.string().min(1).max(MAX_PASSWORD_CHARS),
+});
+
+export const createAppSchema = z.object({
+  name: z.string().trim().min(1).max(MAX_APP_NAME_CHARS),
+  allowedOrigins: z.array(originSchema).max(MAX_ALLOWED_ORIGINS).default([]),
+});
+
+export const updateAppSchema = z.object({
+  name: createAppSchema.shape.name.optional(),
+  allowedOrigins: z.array(originSchema).max(MAX_ALLOWED_ORIGINS).optional(),
+});
+
+export const visitorIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]+$/)
+  .min(8)
+  .max(MAX_VISITOR_ID_CHARS);
+
+/** `auth` sent by the widget in its Socket.IO handshake. */
+export const visitorHandshakeSchema = z.object({
+  key: z.string().regex(/^pk_[A-Za-z0-9_-]{8,64}$/),
+  visitorId: visitorIdSchema.optional(),
+});
+
+export type LoginInput = z.infer<typeof loginSchema>;
+export type CreateAppInput = z.infer<typeof createAppSchema>;
+export type UpdateAppInput = z.infer<typeof updateAppSchema>;
+export type VisitorHandshake = z.infer<typeof visitorHandshakeSchema>;

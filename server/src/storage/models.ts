@@ -1,0 +1,67 @@
+import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+
+/**
+ * Mongoose models, bound to one connection so several apps (tests) can live in one process.
+ * Indexes use keys 1/-1 and `unique` only: the subset FerretDB 1.x implements.
+ */
+
+const appSchema = new Schema(
+  {
+    name: { type: String, required: true },
+    publicKey: { type: String, required: true, unique: true },
+    allowedOrigins: { type: [String], default: [] },
+    demo: { type: Boolean, default: false },
+    settings: {
+      color: { type: String, default: '#4f46e5' },
+      position: { type: String, enum: ['left', 'right'], default: 'right' },
+      greeting: { type: String, default: 'Hi! How can we help?' },
+    },
+  },
+  { timestamps: true },
+);
+
+const userSchema = new Schema(
+  {
+    email: { type: String, required: true, unique: true },
+    passwordHash: { type: String, required: true },
+    role: { type: String, enum: ['owner', 'agent'], required: true },
+    appIds: { type: [Schema.Types.ObjectId], default: [] },
+  },
+  { timestamps: true },
+);
+
+/** Console sign-ins. Only a hash of the cookie token is stored. Expired ones are removed by a job. */
+const loginSchema = new Schema({
+  tokenHash: { type: String, required: true, unique: true },
+  userId: { type: Schema.Types.ObjectId, required: true, index: true },
+  createdAt: { type: Date, required: true },
+  expiresAt: { type: Date, required: true, index: true },
+});
+
+/** One document: facts about this installation (e.g. the generated cookie secret). */
+const instanceSchema = new Schema({
+  _id: { type: String, required: true },
+  cookieSecret: { type: String, required: true },
+  createdAt: { type: Date, required: true },
+});
+
+export type AppDoc = InferSchemaType<typeof appSchema> & { _id: import('mongoose').Types.ObjectId };
+export type UserDoc = InferSchemaType<typeof userSchema> & { _id: import('mongoose').Types.ObjectId };
+export type LoginDoc = InferSchemaType<typeof loginSchema> & { _id: import('mongoose').Types.ObjectId };
+export type InstanceDoc = InferSchemaType<typeof instanceSchema>;
+
+export interface Models {
+  App: Model<AppDoc>;
+  User: Model<UserDoc>;
+  Login: Model<LoginDoc>;
+  Instance: Model<InstanceDoc>;
+}
+
+export function bindModels(connection: Connection): Models {
+  return {
+    App: connection.model<AppDoc>('App', appSchema, 'apps'),
+    User: connection.model<UserDoc>('User', userSchema, 'users'),
+    Login: connection.model<LoginDoc>('Login', loginSchema, 'logins'),
+    Instance: connection.model<InstanceDoc>('Instance', instanceSchema, 'instance'),
+  };
+}

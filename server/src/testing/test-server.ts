@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createApplication, type Application } from '../app.js';
+import { bootstrapInstallation } from '../apps/bootstrap.js';
+import { loadConfig, type Config } from '../config.js';
+import { createLogger } from '../logger.js';
+import { openDatabase, type Database } from '../storage/database.js';
+
+export const TEST_OWNER = { email: 'owner@test.local', password: 'correct-horse-battery' };
+
+export interface TestServer {
+  url: string;
+  config: Config;
+  db: Database;
+  app: Application;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real application on port 0 with a fresh embedded database (or MONGODB_URI with a unique
+ * database name), for tests that talk to it with real HTTP and socket.io-client.
+ */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chatreel-test-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    OWNER_EMAIL: TEST_OWNER.email,
+    OWNER_PASSWORD: TEST_OWNER.password,
+    LOG_LEVEL: 'silent',
+    MONGODB_URI: process.env.MONGODB_URI ?? '',
+    ...env,
+  });
+  const logger = createLogger(config.logLevel);
+  const db = await openDatabase({
+    mongodbUri: config.mongodbUri,
+    dataDir,
+    dbName: config.mongodbUri ? `chatreel_test_${path.basename(dataDir).replace(/\W/g, '_')}` : undefined,
+  });
+  await bootstrapInstallation(
+    db.repos,
+    { ownerEmail: config.owner.email, ownerPassword: config.owner.password, dataDir, demoApp: config.demoApp },
+    logger,
+  );
+  const app = await createApplication({ config, logger, db });
+  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = app.httpServer.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    config,
+    db,
+    app,
+    dataDir,
+    async close() {
+      await app.close();
+      await db.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
