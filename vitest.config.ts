@@ -8,6 +8,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'server',
+          sequence: { groupOrder: 0 },
           include: ['server/src/**/*.test.ts', 'widget/src/**/*.unit.test.ts', 'console/src/**/*.unit.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
@@ -18,6 +19,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 1 },
           include: ['e2e/**/*.test.ts'],
           environment: 'node',
           testTimeout: 90_000,

@@ -31,7 +31,14 @@ export class ConnectionController implements ReactiveController {
   async connect(): Promise<void> {
     if (this.socket || !this.host.key) return;
     this.setStatus('connecting');
-    const { io } = await import('socket.io-client');
+    let io: typeof import('socket.io-client').io;
+    try {
+      ({ io } = await import('socket.io-client'));
+    } catch {
+      // The chunk could not be fetched: the server is unreachable. Opening again retries.
+      this.setStatus('offline');
+      return;
+    }
     const socket: Socket<VisitorServerToClient, VisitorClientToServer> = io(`${this.host.server}/visitor`, {
       auth: { key: this.host.key, visitorId: readVisitorId() },
       transports: ['websocket', 'polling'],

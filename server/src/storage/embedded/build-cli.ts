@@ -1,0 +1,9 @@
+import { ensureFerretdbBinary, GoMissingError } from './ferretdb-binary.js';
+
+/** `npm run db:build`: builds the embedded database ahead of time (CI, images). */
+ensureFerretdbBinary(process.env.FERRETDB_CACHE_DIR || undefined, (line) => console.log(line))
+  .then((binary) => console.log(`Embedded database ready: ${binary}`))
+  .catch((error: Error) => {
+    console.error(error instanceof GoMissingError ? error.message : error.stack);
+    process.exit(1);
+  });
