@@ -13,9 +13,10 @@ import type { Config } from './config.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { staticRoutes } from './http/static-routes.js';
 import { CONSOLE_NAMESPACE, VISITOR_NAMESPACE } from './protocol/events.js';
-import { MAX_JSON_BODY_BYTES, MAX_SOCKET_MESSAGE_BYTES } from './protocol/limits.js';
-import { setupConsoleNamespace, type ConsoleNamespace } from './realtime/console-namespace.js';
+import { MAX_JSON_BODY_BYTES, MAX_SOCKET_MESSAGE_BYTES, SESSION_SWEEP_INTERVAL_MS } from './protocol/limits.js';
+import { appRoom, setupConsoleNamespace, type ConsoleNamespace } from './realtime/console-namespace.js';
 import { setupVisitorNamespace, type VisitorNamespace } from './realtime/visitor-namespace.js';
+import { createSessionsService, publicSession, type SessionsService } from './sessions/sessions-service.js';
 import type { Database } from './storage/database.js';
 
 export interface AppDependencies {
@@ -28,6 +29,7 @@ export interface AppDependencies {
 export interface Application {
   httpServer: HttpServer;
   io: SocketServer;
+  sessions: SessionsService;
   /** Stops accepting connections and closes sockets; the database is the caller's to close. */
   close(): Promise<void>;
 }
@@ -67,12 +69,26 @@ export async function createApplication({ config, logger, db, now }: AppDependen
     // Origins are checked per application in the visitor namespace, not by CORS.
     cors: { origin: true, credentials: false },
   });
-  setupVisitorNamespace(io.of(VISITOR_NAMESPACE) as VisitorNamespace, db.repos, logger);
-  setupConsoleNamespace(io.of(CONSOLE_NAMESPACE) as ConsoleNamespace, auth, cookieSecret, logger);
+  const consoleNsp = io.of(CONSOLE_NAMESPACE) as ConsoleNamespace;
+  const sessions = createSessionsService(db.repos, {
+    now,
+    onChange: (session) => consoleNsp.to(appRoom(session.appId)).emit('session:changed', { session: publicSession(session) }),
+  });
+  setupVisitorNamespace(io.of(VISITOR_NAMESPACE) as VisitorNamespace, { repos: db.repos, sessions, logger });
+  setupConsoleNamespace(consoleNsp, auth, cookieSecret, logger);
+
+  const sweeper = setInterval(() => {
+    sessions.sweepIdle().catch((error: Error) => logger.error({ err: error }, 'idle session sweep failed'));
+  }, SESSION_SWEEP_INTERVAL_MS).unref();
 
   return {
     httpServer,
     io,
-    close: () => new Promise<void>((resolve) => io.close(() => resolve())),
+    sessions,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(sweeper);
+        io.close(() => resolve());
+      }),
   };
 }

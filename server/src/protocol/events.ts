@@ -1,4 +1,5 @@
 import type { ErrorBody } from './error-codes.js';
+import type { SessionStartInput } from './schemas.js';
 
 /**
  * Every Socket.IO message between widget, server and console, defined once. Event names are
@@ -16,12 +17,23 @@ export interface WidgetSettings {
   appearance: { color: string; position: 'left' | 'right'; greeting: string };
 }
 
+/** A session as the widget sees it. */
+export interface VisitorSession {
+  id: string;
+  status: 'active' | 'completed';
+  startedAt: string;
+}
+
 export interface VisitorServerToClient {
-  'widget:ready': (payload: { visitorId: string; settings: WidgetSettings }) => void;
+  /** Sent on every connection: who the visitor is, and their active session if one is under way. */
+  'widget:ready': (payload: { visitorId: string; settings: WidgetSettings; session: VisitorSession | null }) => void;
+  'session:ended': (payload: { sessionId: string; reason: string }) => void;
 }
 
 export interface VisitorClientToServer {
   'widget:ping': (ack: Ack<{ serverTime: number }>) => void;
+  'session:start': (payload: SessionStartInput, ack: Ack<{ session: VisitorSession; resumed: boolean }>) => void;
+  'session:end': (ack: Ack<{ session: VisitorSession }>) => void;
 }
 
 export interface PublicUser {
@@ -40,8 +52,29 @@ export interface PublicApp {
   settings: WidgetSettings['appearance'];
 }
 
+/** A session as the console lists it. */
+export interface PublicSession {
+  id: string;
+  appId: string;
+  visitorId: string;
+  status: 'active' | 'completed';
+  startedAt: string;
+  lastActivityAt: string;
+  endedAt: string | null;
+  endReason: string | null;
+  landingUrl: string;
+  pageCount: number;
+  eventCount: number;
+  bytes: number;
+  chunkCount: number;
+  userAgent: string;
+  viewport: { width: number; height: number };
+}
+
 export interface ConsoleServerToClient {
   'console:ready': (payload: { user: PublicUser; appIds: string[] }) => void;
+  /** A session of one of the user's applications was created or changed status. */
+  'session:changed': (payload: { session: PublicSession }) => void;
 }
 
 export type ConsoleClientToServer = Record<string, never>;

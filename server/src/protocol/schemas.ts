@@ -5,6 +5,7 @@ import {
   MAX_EMAIL_CHARS,
   MAX_ORIGIN_CHARS,
   MAX_PASSWORD_CHARS,
+  MAX_URL_CHARS,
   MAX_VISITOR_ID_CHARS,
 } from './limits.js';
 
@@ -49,3 +50,14 @@ export type LoginInput = z.infer<typeof loginSchema>;
 export type CreateAppInput = z.infer<typeof createAppSchema>;
 export type UpdateAppInput = z.infer<typeof updateAppSchema>;
 export type VisitorHandshake = z.infer<typeof visitorHandshakeSchema>;
+
+/** `session:start`: the widget begins (or, on a new page, resumes) the visitor's session. */
+export const sessionStartSchema = z.object({
+  url: z.string().max(MAX_URL_CHARS).url().regex(/^https?:\/\//i, 'must be an http(s) URL'),
+  viewport: z.object({
+    width: z.number().int().min(0).max(100_000),
+    height: z.number().int().min(0).max(100_000),
+  }),
+});
+
+export type SessionStartInput = z.infer<typeof sessionStartSchema>;

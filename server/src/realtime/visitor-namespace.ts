@@ -2,15 +2,23 @@ import { randomBytes } from 'node:crypto';
 import type { Namespace, Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import { isOriginAllowed } from '../apps/apps-service.js';
-import type { VisitorClientToServer, VisitorServerToClient } from '../protocol/events.js';
-import { visitorHandshakeSchema } from '../protocol/schemas.js';
+import { AppError } from '../http/app-error.js';
+import { validate } from '../http/validate.js';
+import type { Ack, VisitorClientToServer, VisitorServerToClient } from '../protocol/events.js';
+import { sessionStartSchema, visitorHandshakeSchema } from '../protocol/schemas.js';
+import { visitorSession, type SessionsService } from '../sessions/sessions-service.js';
 import type { AppRecord, Repositories } from '../storage/repositories.js';
 import { handshakeError } from './handshake-error.js';
 
 export interface VisitorSocketData {
   app: AppRecord;
   visitorId: string;
+  /** Set once the widget started or resumed a session on this connection. */
+  sessionId?: string;
 }
+
+/** Room of everyone concerned with one session (the visitor's tabs, watching agents). */
+export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
 
 export type VisitorNamespace = Namespace<VisitorClientToServer, VisitorServerToClient, Record<string, never>, VisitorSocketData>;
 export type VisitorSocket = Socket<VisitorClientToServer, VisitorServerToClient, Record<string, never>, VisitorSocketData>;
@@ -25,7 +33,11 @@ function serverOriginOf(socket: Socket): string | undefined {
 }
 
 /** The widget's namespace: a handshake names an application key from an allowed origin, or is refused. */
-export function setupVisitorNamespace(nsp: VisitorNamespace, repos: Repositories, logger: Logger): void {
+export function setupVisitorNamespace(
+  nsp: VisitorNamespace,
+  deps: { repos: Repositories; sessions: SessionsService; logger: Logger },
+): void {
+  const { repos, sessions, logger } = deps;
   nsp.use(async (socket, next) => {
     try {
       const parsed = visitorHandshakeSchema.safeParse(socket.handshake.auth);
@@ -44,14 +56,65 @@ export function setupVisitorNamespace(nsp: VisitorNamespace, repos: Repositories
     }
   });
 
-  nsp.on('connection', (socket: VisitorSocket) => {
+  nsp.on('connection', async (socket: VisitorSocket) => {
     const { app, visitorId } = socket.data;
-    socket.emit('widget:ready', {
-      visitorId,
-      settings: { appName: app.name, appearance: app.settings },
+    const handle = commandHandler(socket, logger);
+
+    handle('widget:ping', async () => ({ serverTime: Date.now() }));
+
+    handle('session:start', async (payload) => {
+      const input = validate(sessionStartSchema, payload);
+      const userAgent = String(socket.handshake.headers['user-agent'] ?? '').slice(0, 512);
+      const { session, resumed } = await sessions.startOrResume(app, visitorId, { ...input, userAgent });
+      if (socket.data.sessionId && socket.data.sessionId !== session.id) await socket.leave(sessionRoom(socket.data.sessionId));
+      socket.data.sessionId = session.id;
+      await socket.join(sessionRoom(session.id));
+      return { session: visitorSession(session), resumed };
     });
-    socket.on('widget:ping', (ack) => {
-      if (typeof ack === 'function') ack({ data: { serverTime: Date.now() } });
+
+    handle('session:end', async () => {
+      const sessionId = socket.data.sessionId;
+      if (!sessionId) throw new AppError('E_NOT_FOUND', 'There is no session to end.');
+      const session = (await sessions.end(sessionId, 'visitor-ended')) ?? (await repos.sessions.findById(sessionId));
+      if (!session) throw new AppError('E_NOT_FOUND', 'There is no session to end.');
+      nsp.to(sessionRoom(session.id)).emit('session:ended', { sessionId: session.id, reason: 'visitor-ended' });
+      return { session: visitorSession(session) };
     });
+
+    try {
+      const session = await sessions.active(app, visitorId);
+      socket.emit('widget:ready', {
+        visitorId,
+        settings: { appName: app.name, appearance: app.settings },
+        session: session ? visitorSession(session) : null,
+      });
+    } catch (error) {
+      logger.error({ err: error }, 'could not load the visitor session');
+      socket.disconnect(true);
+    }
   });
+}
+
+/**
+ * Registers a command: validates that an acknowledgement callback came with it, runs the handler,
+ * and answers `{ data }` or `{ error }`. A client's bytes can make a command fail, never the server.
+ */
+export function commandHandler(socket: VisitorSocket, logger: Logger) {
+  return <E extends keyof VisitorClientToServer>(
+    event: E,
+    handler: (...args: unknown[]) => Promise<VisitorClientToServer[E] extends (...a: infer A) => void ? (A extends [...unknown[], Ack<infer T>] ? T : never) : never>,
+  ) => {
+    const listener = async (...args: unknown[]) => {
+      const ack = args.at(-1);
+      if (typeof ack !== 'function') return; // every command is acknowledged; a bare emit is ignored
+      try {
+        ack({ data: await handler(...args.slice(0, -1)) });
+      } catch (error) {
+        const known = error instanceof AppError ? error : new AppError('E_INTERNAL');
+        if (!(error instanceof AppError)) logger.error({ err: error, event }, 'visitor command failed');
+        ack(known.toBody());
+      }
+    };
+    socket.on(event, listener as never);
+  };
 }

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { bindSessionModel, type SessionDoc } from './session-model.js';
 
 /**
  * Mongoose models, bound to one connection so several apps (tests) can live in one process.
@@ -55,6 +56,7 @@ export interface Models {
   User: Model<UserDoc>;
   Login: Model<LoginDoc>;
   Instance: Model<InstanceDoc>;
+  Session: Model<SessionDoc>;
 }
 
 export function bindModels(connection: Connection): Models {
@@ -63,5 +65,6 @@ export function bindModels(connection: Connection): Models {
     User: connection.model<UserDoc>('User', userSchema, 'users'),
     Login: connection.model<LoginDoc>('Login', loginSchema, 'logins'),
     Instance: connection.model<InstanceDoc>('Instance', instanceSchema, 'instance'),
+    Session: bindSessionModel(connection),
   };
 }

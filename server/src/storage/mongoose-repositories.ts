@@ -1,6 +1,7 @@
 import { isValidObjectId } from 'mongoose';
 import type { AppDoc, Models, UserDoc } from './models.js';
 import type { AppRecord, Repositories, UserRecord } from './repositories.js';
+import { sessionsRepository } from './sessions-repository.js';
 
 function toApp(doc: AppDoc & { createdAt?: Date }): AppRecord {
   return {
@@ -28,7 +29,7 @@ function toUser(doc: UserDoc): UserRecord {
   };
 }
 
-export function mongooseRepositories({ App, User, Login, Instance }: Models): Repositories {
+export function mongooseRepositories({ App, User, Login, Instance, Session }: Models): Repositories {
   return {
     apps: {
       async create(input) {
@@ -103,5 +104,6 @@ export function mongooseRepositories({ App, User, Login, Instance }: Models): Re
         return doc!.cookieSecret;
       },
     },
+    sessions: sessionsRepository(Session),
   };
 }

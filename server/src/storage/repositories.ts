@@ -54,9 +54,52 @@ export interface InstanceRepository {
   cookieSecret(generate: () => string): Promise<string>;
 }
 
+export interface SessionRecord {
+  id: string;
+  appId: string;
+  visitorId: string;
+  status: 'active' | 'completed';
+  startedAt: Date;
+  lastActivityAt: Date;
+  endedAt: Date | null;
+  endReason: string | null;
+  landingUrl: string;
+  pages: Array<{ url: string; at: Date }>;
+  pageCount: number;
+  eventCount: number;
+  bytes: number;
+  chunkCount: number;
+  userAgent: string;
+  viewport: { width: number; height: number };
+}
+
+export interface NewSession {
+  appId: string;
+  visitorId: string;
+  startedAt: Date;
+  landingUrl: string;
+  userAgent: string;
+  viewport: { width: number; height: number };
+}
+
+export interface SessionsRepository {
+  create(input: NewSession): Promise<SessionRecord>;
+  findById(id: string): Promise<SessionRecord | null>;
+  /** The visitor's newest active session in this application. */
+  findActiveForVisitor(appId: string, visitorId: string): Promise<SessionRecord | null>;
+  /** Records a page view (navigation or reload) and activity. */
+  addPage(id: string, url: string, at: Date): Promise<SessionRecord | null>;
+  touch(id: string, at: Date): Promise<void>;
+  /** Active → completed; null when it was not active (already completed or unknown). */
+  complete(id: string, at: Date, reason: string): Promise<SessionRecord | null>;
+  /** Active sessions whose last activity is before `before` (for the idle sweep). */
+  listIdle(before: Date, limit: number): Promise<SessionRecord[]>;
+}
+
 export interface Repositories {
   apps: AppsRepository;
   users: UsersRepository;
   logins: LoginsRepository;
   instance: InstanceRepository;
+  sessions: SessionsRepository;
 }

@@ -1,0 +1,100 @@
+import type { PublicSession, VisitorSession } from '../protocol/events.js';
+import { SESSION_IDLE_TIMEOUT_MS } from '../protocol/limits.js';
+import type { SessionStartInput } from '../protocol/schemas.js';
+import type { AppRecord, Repositories, SessionRecord } from '../storage/repositories.js';
+
+export type EndReason = 'visitor-ended' | 'idle-timeout' | 'max-duration' | 'erased';
+
+export function visitorSession(session: SessionRecord): VisitorSession {
+  return { id: session.id, status: session.status, startedAt: session.startedAt.toISOString() };
+}
+
+export function publicSession(session: SessionRecord): PublicSession {
+  return {
+    id: session.id,
+    appId: session.appId,
+    visitorId: session.visitorId,
+    status: session.status,
+    startedAt: session.startedAt.toISOString(),
+    lastActivityAt: session.lastActivityAt.toISOString(),
+    endedAt: session.endedAt?.toISOString() ?? null,
+    endReason: session.endReason,
+    landingUrl: session.landingUrl,
+    pageCount: session.pageCount,
+    eventCount: session.eventCount,
+    bytes: session.bytes,
+    chunkCount: session.chunkCount,
+    userAgent: session.userAgent,
+    viewport: session.viewport,
+  };
+}
+
+export interface SessionsServiceOptions {
+  now?: () => Date;
+  idleTimeoutMs?: number;
+  /** Told about every new session and every status change (the realtime layer fans it out). */
+  onChange?: (session: SessionRecord) => void;
+}
+
+export interface SessionsService {
+  /** The visitor's active session in this application, or null. */
+  active(app: AppRecord, visitorId: string): Promise<SessionRecord | null>;
+  /** Resumes the visitor's active session (a new page of it) or starts one. */
+  startOrResume(
+    app: AppRecord,
+    visitorId: string,
+    input: SessionStartInput & { userAgent: string },
+  ): Promise<{ session: SessionRecord; resumed: boolean }>;
+  end(sessionId: string, reason: EndReason): Promise<SessionRecord | null>;
+  /** Completes sessions idle past the timeout; returns how many. */
+  sweepIdle(): Promise<number>;
+}
+
+const SWEEP_BATCH = 500;
+
+export function createSessionsService(repos: Repositories, options: SessionsServiceOptions = {}): SessionsService {
+  const now = options.now ?? (() => new Date());
+  const idleTimeoutMs = options.idleTimeoutMs ?? SESSION_IDLE_TIMEOUT_MS;
+  const changed = (session: SessionRecord) => options.onChange?.(session);
+  const isIdle = (session: SessionRecord) => now().getTime() - session.lastActivityAt.getTime() > idleTimeoutMs;
+
+  const service: SessionsService = {
+    async active(app, visitorId) {
+      const session = await repos.sessions.findActiveForVisitor(app.id, visitorId);
+      if (session && isIdle(session)) {
+        await service.end(session.id, 'idle-timeout');
+        return null;
+      }
+      return session;
+    },
+    async startOrResume(app, visitorId, input) {
+      const current = await service.active(app, visitorId);
+      if (current) {
+        const resumed = await repos.sessions.addPage(current.id, input.url, now());
+        return { session: resumed ?? current, resumed: true };
+      }
+      const session = await repos.sessions.create({
+        appId: app.id,
+        visitorId,
+        startedAt: now(),
+        landingUrl: input.url,
+        userAgent: input.userAgent,
+        viewport: input.viewport,
+      });
+      changed(session);
+      return { session, resumed: false };
+    },
+    async end(sessionId, reason) {
+      const session = await repos.sessions.complete(sessionId, now(), reason);
+      if (session) changed(session);
+      return session;
+    },
+    async sweepIdle() {
+      const idle = await repos.sessions.listIdle(new Date(now().getTime() - idleTimeoutMs), SWEEP_BATCH);
+      let completed = 0;
+      for (const session of idle) if (await service.end(session.id, 'idle-timeout')) completed += 1;
+      return completed;
+    },
+  };
+  return service;
+}

@@ -1,0 +1,37 @@
+import { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
+
+/**
+ * One visitor's conversation and recording: the unit the console lists as a "session".
+ * Time-bucket keys are written at insert, because FerretDB 1.x has no date operators to group on.
+ */
+const sessionSchema = new Schema(
+  {
+    appId: { type: Schema.Types.ObjectId, required: true },
+    visitorId: { type: String, required: true },
+    status: { type: String, enum: ['active', 'completed'], required: true },
+    startedAt: { type: Date, required: true },
+    lastActivityAt: { type: Date, required: true },
+    endedAt: { type: Date, default: null },
+    endReason: { type: String, default: null },
+    landingUrl: { type: String, default: '' },
+    pages: { type: [{ url: String, at: Date, _id: false }], default: [] },
+    pageCount: { type: Number, default: 0 },
+    eventCount: { type: Number, default: 0 },
+    bytes: { type: Number, default: 0 },
+    chunkCount: { type: Number, default: 0 },
+    userAgent: { type: String, default: '' },
+    viewport: { width: { type: Number, default: 0 }, height: { type: Number, default: 0 } },
+    hourKey: { type: String, required: true },
+    dayKey: { type: String, required: true },
+  },
+  { versionKey: false },
+);
+sessionSchema.index({ appId: 1, startedAt: -1 });
+sessionSchema.index({ appId: 1, status: 1, startedAt: -1 });
+sessionSchema.index({ appId: 1, visitorId: 1, status: 1 });
+sessionSchema.index({ status: 1, lastActivityAt: 1 });
+
+export type SessionDoc = InferSchemaType<typeof sessionSchema> & { _id: Types.ObjectId };
+
+export const bindSessionModel = (connection: Connection): Model<SessionDoc> =>
+  connection.model<SessionDoc>('Session', sessionSchema, 'sessions');
