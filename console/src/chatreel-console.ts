@@ -1,19 +1,27 @@
 import { css, html, LitElement } from 'lit';
 import type { PublicUser } from '../../server/src/protocol/events.js';
 import { api } from './api-client.js';
-import './views/apps-view.js';
+import { matchRoute, routes } from './routes.js';
 import './views/login-view.js';
 
 /** The console shell: signs the user in, then shows the views behind a header with sign-out. */
 export class ChatreelConsole extends LitElement {
-  static override properties = { user: { state: true }, ready: { state: true } };
+  static override properties = { user: { state: true }, ready: { state: true }, hash: { state: true } };
   declare user: PublicUser | undefined;
   declare ready: boolean;
+  declare hash: string;
+  private readonly onHashChange = () => (this.hash = location.hash);
 
   constructor() {
     super();
     this.user = undefined;
     this.ready = false;
+    this.hash = location.hash;
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    removeEventListener('hashchange', this.onHashChange);
   }
 
   static override styles = css`
@@ -22,10 +30,14 @@ export class ChatreelConsole extends LitElement {
     header strong { font-size: 18px; }
     header .spacer { flex: 1; }
     header button { font: inherit; color: #fff; background: transparent; border: 1px solid #4b5563; border-radius: 8px; padding: 6px 12px; cursor: pointer; }
+    nav { display: flex; gap: 4px; }
+    nav a { color: #d1d5db; text-decoration: none; padding: 6px 10px; border-radius: 6px; }
+    nav a[aria-current='page'] { color: #fff; background: #374151; }
   `;
 
   override connectedCallback() {
     super.connectedCallback();
+    addEventListener('hashchange', this.onHashChange);
     api
       .me()
       .then(({ user }) => (this.user = user))
@@ -36,13 +48,19 @@ export class ChatreelConsole extends LitElement {
   override render() {
     if (!this.ready) return html``;
     if (!this.user) return html`<login-view @signed-in=${(e: CustomEvent<{ user: PublicUser }>) => (this.user = e.detail.user)}></login-view>`;
+    const { route } = matchRoute(this.hash);
     return html`<header>
         <strong>Chatreel</strong>
+        <nav aria-label="Console">
+          ${routes.map(
+            (r) => html`<a href="#/${r.path}" aria-current=${r === route ? 'page' : 'false'}>${r.label}</a>`,
+          )}
+        </nav>
         <span class="spacer"></span>
         <span class="who">${this.user.email} (${this.user.role})</span>
         <button type="button" @click=${this.signOut}>Sign out</button>
       </header>
-      <apps-view .user=${this.user}></apps-view>`;
+      <main>${route.render(this.user)}</main>`;
   }
 
   private async signOut() {

@@ -32,6 +32,12 @@ export class ChatreelWidget extends LitElement {
     this.open = false;
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // A conversation under way on the previous page continues here without a click.
+    if (ConnectionController.hasSessionUnderWay()) void this.connection.connect();
+  }
+
   static override styles = css`
     :host {
       all: initial;

@@ -1,23 +1,46 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Socket } from 'socket.io-client';
-import type { HandshakeErrorData, VisitorClientToServer, VisitorServerToClient, WidgetSettings } from '../../server/src/protocol/events.js';
+import type {
+  HandshakeErrorData,
+  VisitorClientToServer,
+  VisitorServerToClient,
+  VisitorSession,
+  WidgetSettings,
+} from '../../server/src/protocol/events.js';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'offline' | 'refused';
+export type VisitorSocket = Socket<VisitorServerToClient, VisitorClientToServer>;
 
 const VISITOR_ID_STORAGE_KEY = 'chatreel:visitor-id';
+/** Set while a session is under way, so the next page connects at once and resumes it. */
+const ACTIVE_SESSION_STORAGE_KEY = 'chatreel:active-session';
+
+export type SessionListener = (session: VisitorSession | null, info: { resumed: boolean }) => void;
 
 /**
- * Owns the widget's Socket.IO connection. socket.io-client is imported lazily, so the first script a
- * page loads holds only the launcher.
+ * Owns the widget's one Socket.IO connection and the visitor's session. socket.io-client is
+ * imported lazily, so the first script a page loads holds only the launcher.
+ *
+ * Other controllers (chat, recorder) use `socket` and subscribe with `onSession`.
  */
 export class ConnectionController implements ReactiveController {
   status: ConnectionStatus = 'idle';
   error: HandshakeErrorData | undefined;
   settings: WidgetSettings | undefined;
-  socket: Socket<VisitorServerToClient, VisitorClientToServer> | undefined;
+  socket: VisitorSocket | undefined;
+  visitorId: string | undefined;
+  session: VisitorSession | null = null;
+  private readonly sessionListeners = new Set<SessionListener>();
+  private readonly readyListeners = new Set<(socket: VisitorSocket) => void>();
+  private sessionRequest: Promise<VisitorSession | null> | undefined;
 
   constructor(private readonly host: ReactiveControllerHost & { key: string; server: string }) {
     host.addController(this);
+  }
+
+  /** True when the previous page left a session under way: connect and resume without waiting for a click. */
+  static hasSessionUnderWay(): boolean {
+    return readStorage(ACTIVE_SESSION_STORAGE_KEY) !== undefined;
   }
 
   hostConnected(): void {}
@@ -26,6 +49,18 @@ export class ConnectionController implements ReactiveController {
     this.socket?.disconnect();
     this.socket = undefined;
     this.status = 'idle';
+  }
+
+  /** Called on every (re)connection once the server said `widget:ready`. */
+  onReady(listener: (socket: VisitorSocket) => void): () => void {
+    this.readyListeners.add(listener);
+    if (this.socket && this.status === 'online') listener(this.socket);
+    return () => this.readyListeners.delete(listener);
+  }
+
+  onSession(listener: SessionListener): () => void {
+    this.sessionListeners.add(listener);
+    return () => this.sessionListeners.delete(listener);
   }
 
   async connect(): Promise<void> {
@@ -39,16 +74,27 @@ export class ConnectionController implements ReactiveController {
       this.setStatus('offline');
       return;
     }
-    const socket: Socket<VisitorServerToClient, VisitorClientToServer> = io(`${this.host.server}/visitor`, {
-      auth: { key: this.host.key, visitorId: readVisitorId() },
+    const socket: VisitorSocket = io(`${this.host.server}/visitor`, {
+      auth: { key: this.host.key, visitorId: readStorage(VISITOR_ID_STORAGE_KEY) },
       transports: ['websocket', 'polling'],
     });
     this.socket = socket;
-    socket.on('widget:ready', ({ visitorId, settings }) => {
-      storeVisitorId(visitorId);
+    socket.on('widget:ready', ({ visitorId, settings, session }) => {
+      this.visitorId = visitorId;
+      writeStorage(VISITOR_ID_STORAGE_KEY, visitorId);
       this.settings = settings;
       this.error = undefined;
       this.setStatus('online');
+      for (const listener of this.readyListeners) listener(socket);
+      // A session under way continues on this page (navigation, reload, reconnect).
+      if (session?.status === 'active' && (this.session || ConnectionController.hasSessionUnderWay())) {
+        void this.ensureSession();
+      } else if (!session) {
+        this.setSession(null, false);
+      }
+    });
+    socket.on('session:ended', ({ sessionId }) => {
+      if (this.session?.id === sessionId) this.setSession(null, false);
     });
     socket.on('disconnect', () => this.setStatus('offline'));
     socket.on('connect_error', (error: Error & { data?: HandshakeErrorData }) => {
@@ -63,24 +109,68 @@ export class ConnectionController implements ReactiveController {
     });
   }
 
+  /**
+   * Starts the visitor's session, or resumes the active one as a new page of it. Safe to call
+   * repeatedly; concurrent calls share one request.
+   */
+  ensureSession(): Promise<VisitorSession | null> {
+    const socket = this.socket;
+    if (!socket || this.status !== 'online') return Promise.resolve(this.session);
+    this.sessionRequest ??= socket
+      .timeout(10_000)
+      .emitWithAck('session:start', { url: location.href, viewport: { width: innerWidth, height: innerHeight } })
+      .then((response) => {
+        if ('error' in response) return this.session;
+        this.setSession(response.data.session, response.data.resumed);
+        return response.data.session;
+      })
+      .catch(() => this.session)
+      .finally(() => (this.sessionRequest = undefined));
+    return this.sessionRequest;
+  }
+
+  /** Ends the session (the visitor closed the conversation). */
+  async endSession(): Promise<void> {
+    const socket = this.socket;
+    if (!socket || !this.session) return;
+    await socket.timeout(10_000).emitWithAck('session:end').catch(() => undefined);
+    this.setSession(null, false);
+  }
+
+  private setSession(session: VisitorSession | null, resumed: boolean): void {
+    const changed = this.session?.id !== session?.id || resumed;
+    this.session = session;
+    if (session) writeStorage(ACTIVE_SESSION_STORAGE_KEY, session.id);
+    else removeStorage(ACTIVE_SESSION_STORAGE_KEY);
+    if (changed) for (const listener of this.sessionListeners) listener(session, { resumed });
+    this.host.requestUpdate();
+  }
+
   private setStatus(status: ConnectionStatus): void {
     this.status = status;
     this.host.requestUpdate();
   }
 }
 
-function readVisitorId(): string | undefined {
+// Storage can be blocked (privacy modes, sandboxed frames): the widget then works for this page only.
+function readStorage(key: string): string | undefined {
   try {
-    return localStorage.getItem(VISITOR_ID_STORAGE_KEY) ?? undefined;
+    return localStorage.getItem(key) ?? undefined;
   } catch {
-    return undefined; // storage blocked (privacy mode, sandboxed iframe)
+    return undefined;
   }
 }
-
-function storeVisitorId(id: string): void {
+function writeStorage(key: string, value: string): void {
   try {
-    localStorage.setItem(VISITOR_ID_STORAGE_KEY, id);
+    localStorage.setItem(key, value);
   } catch {
-    // nothing to do: the visitor gets a new id next time
+    /* ignored: see above */
+  }
+}
+function removeStorage(key: string): void {
+  try {
+    localStorage.removeItem(key);
+  } catch {
+    /* ignored: see above */
   }
 }
