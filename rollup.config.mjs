@@ -56,6 +56,10 @@ export default [
       chunkFileNames: 'chunks/[name]-[hash].js',
       sourcemap: !production,
     },
-    plugins: [...plugins(), copy([['console/index.html', 'dist/console/index.html']])],
+    plugins: [...plugins(), copy([
+        ['console/index.html', 'dist/console/index.html'],
+        // The replay player's stylesheet, linked from the replay view's shadow root.
+        ['node_modules/rrweb-player/dist/style.css', 'dist/console/rrweb-player.css'],
+      ])],
   },
 ];

@@ -2,6 +2,7 @@ import { css, html, LitElement } from 'lit';
 import type { PublicUser } from '../../server/src/protocol/events.js';
 import { api } from './api-client.js';
 import { matchRoute, routes } from './routes.js';
+import { closeConsoleSocket } from './live/console-socket.js';
 import './views/login-view.js';
 
 /** The console shell: signs the user in, then shows the views behind a header with sign-out. */
@@ -48,11 +49,11 @@ export class ChatreelConsole extends LitElement {
   override render() {
     if (!this.ready) return html``;
     if (!this.user) return html`<login-view @signed-in=${(e: CustomEvent<{ user: PublicUser }>) => (this.user = e.detail.user)}></login-view>`;
-    const { route } = matchRoute(this.hash);
+    const { route, params } = matchRoute(this.hash);
     return html`<header>
         <strong>Chatreel</strong>
         <nav aria-label="Console">
-          ${routes.map(
+          ${routes.filter((r) => !r.hidden).map(
             (r) => html`<a href="#/${r.path}" aria-current=${r === route ? 'page' : 'false'}>${r.label}</a>`,
           )}
         </nav>
@@ -60,11 +61,12 @@ export class ChatreelConsole extends LitElement {
         <span class="who">${this.user.email} (${this.user.role})</span>
         <button type="button" @click=${this.signOut}>Sign out</button>
       </header>
-      <main>${route.render(this.user)}</main>`;
+      <main>${route.render(this.user, params)}</main>`;
   }
 
   private async signOut() {
     await api.logout().catch(() => {});
+    closeConsoleSocket(); // the live connection was authenticated by the cookie just revoked
     this.user = undefined;
   }
 }

@@ -15,9 +15,35 @@ import { staticRoutes } from './http/static-routes.js';
 import { CONSOLE_NAMESPACE, VISITOR_NAMESPACE } from './protocol/events.js';
 import { MAX_JSON_BODY_BYTES, MAX_SOCKET_MESSAGE_BYTES, SESSION_SWEEP_INTERVAL_MS } from './protocol/limits.js';
 import { appRoom, setupConsoleNamespace, type ConsoleNamespace } from './realtime/console-namespace.js';
-import { setupVisitorNamespace, type VisitorNamespace } from './realtime/visitor-namespace.js';
+import { commandHandler, sessionRoom, setupVisitorNamespace, type VisitorNamespace } from './realtime/visitor-namespace.js';
+import { setupLiveWatch, type LiveWatch } from './replay/live-watch.js';
+import { replayRoutes } from './replay/replay-routes.js';
+import { createReplayService } from './replay/replay-service.js';
 import { createSessionsService, publicSession, type SessionsService } from './sessions/sessions-service.js';
+import { registerIngestHandlers } from './ingest/ingest-handlers.js';
+import { ingestRoutes } from './ingest/ingest-routes.js';
+import { createIngestService } from './ingest/ingest-service.js';
+import { recordingRoutes } from './ingest/recording-routes.js';
+import { runRetention } from './ingest/retention.js';
+import { RETENTION_SWEEP_INTERVAL_MS } from './protocol/limits.js';
+import { sweepLifecycle } from './sessions/lifecycle-sweep.js';
+import type { EndReason } from './sessions/sessions-service.js';
+import type { SessionRecord } from './storage/repositories.js';
 import type { Database } from './storage/database.js';
+import { createAiResponder } from './ai/ai-responder.js';
+import { createChatPublisher } from './chat/chat-publisher.js';
+import { createChatService } from './chat/chat-service.js';
+import { registerConsoleChatHandlers } from './chat/console-chat-handlers.js';
+import { useIdentityCheck } from './chat/identity-middleware.js';
+import { registerVisitorChatHandlers } from './chat/visitor-chat-handlers.js';
+import { activityRoutes } from './activity/activity-routes.js';
+import { createActivityService } from './activity/activity-service.js';
+import { activityQueries } from './storage/activity-queries.js';
+import { teamQueries } from './storage/team-queries.js';
+import { createTeamService } from './team/team-service.js';
+import { teamRoutes } from './team/team-routes.js';
+import { membershipFollower } from './team/team-live.js';
+import { withPromptAnnouncements } from './activity/prompt-announcer.js';
 
 export interface AppDependencies {
   config: Config;
@@ -30,6 +56,8 @@ export interface Application {
   httpServer: HttpServer;
   io: SocketServer;
   sessions: SessionsService;
+  /** Hands stored recording batches to agents watching live. */
+  liveWatch: LiveWatch;
   /** Stops accepting connections and closes sockets; the database is the caller's to close. */
   close(): Promise<void>;
 }
@@ -54,10 +82,18 @@ export async function createApplication({ config, logger, db, now }: AppDependen
   const api = express.Router();
   api.use(express.json({ limit: MAX_JSON_BODY_BYTES }));
   api.use('/auth', authRoutes(auth));
+  const replay = createReplayService(db.repos, apps);
+  api.use('/apps', requireUser(auth), replayRoutes(replay));
+  api.use('/apps', requireUser(auth), recordingRoutes({ apps, repos: db.repos, endSession: (id, reason) => sessions.end(id, reason), onEnded: (session, reason) => announceEnded(session, reason) }));
   api.use('/apps', requireUser(auth), appsRoutes(apps));
+  api.use('/apps/:appId', requireUser(auth), activityRoutes(apps, createActivityService(activityQueries(db.models), now)));
+  const team = createTeamService({ repos: db.repos, team: teamQueries(db.models), apps, onMembersChanged: (userId, appIds) => membershipFollower(consoleNsp)(userId, appIds) });
+  api.use('/team', requireUser(auth), teamRoutes(team));
   api.use(notFoundHandler);
   app.use('/api', api);
 
+  const ingest = createIngestService(db.repos, { secret: cookieSecret, now, onStored: (sessionId, seq, data) => liveWatch?.batchStored(sessionId, seq, data) });
+  app.use(ingestRoutes({ repos: db.repos, ingest, secret: cookieSecret }));
   app.use(staticRoutes(db.repos));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
@@ -76,18 +112,36 @@ export async function createApplication({ config, logger, db, now }: AppDependen
   });
   setupVisitorNamespace(io.of(VISITOR_NAMESPACE) as VisitorNamespace, { repos: db.repos, sessions, logger });
   setupConsoleNamespace(consoleNsp, auth, cookieSecret, logger);
+  const visitorNsp = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
+  visitorNsp.on('connection', (socket) => registerIngestHandlers(socket, { nsp: visitorNsp, repos: db.repos, ingest, logger, now }));
+  // The server decides a session is over; the visitor's open tabs hear it too.
+  const announceEnded = (session: SessionRecord, reason: EndReason) => visitorNsp.to(sessionRoom(session.id)).emit('session:ended', { sessionId: session.id, reason });
+  const chat = createChatService({ repos: db.repos, ai: createAiResponder(config), publish: withPromptAnnouncements(createChatPublisher(visitorNsp, consoleNsp), consoleNsp), logger, now });
+  useIdentityCheck(visitorNsp, logger);
+  visitorNsp.on('connection', (socket) => registerVisitorChatHandlers(socket, commandHandler(socket, logger), chat));
+  consoleNsp.on('connection', (socket) => registerConsoleChatHandlers(socket, chat, logger));
+  const liveWatch = setupLiveWatch({ consoleNsp, visitorNsp, repos: db.repos, replay, logger });
 
   const sweeper = setInterval(() => {
-    sessions.sweepIdle().catch((error: Error) => logger.error({ err: error }, 'idle session sweep failed'));
+    sweepLifecycle({ repos: db.repos, sessions, now: now ?? (() => new Date()), onEnded: announceEnded }).catch((error: Error) =>
+      logger.error({ err: error }, 'session lifecycle sweep failed'),
+    );
+    db.repos.logins.deleteExpired(now?.() ?? new Date()).catch((error: Error) => logger.error({ err: error }, 'sign-in cleanup failed'));
   }, SESSION_SWEEP_INTERVAL_MS).unref();
+  const retention = setInterval(() => {
+    runRetention(db.repos, now?.() ?? new Date()).catch((error: Error) => logger.error({ err: error }, 'retention job failed'));
+  }, RETENTION_SWEEP_INTERVAL_MS).unref();
 
   return {
     httpServer,
     io,
     sessions,
+    liveWatch,
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(sweeper);
+        chat.close();
+        clearInterval(retention);
         io.close(() => resolve());
       }),
   };

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -38,7 +39,7 @@ export interface Config {
   anthropic: { apiKey: string | undefined; model: string; baseUrl: string | undefined };
   publicUrl: string | undefined;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
-  ferretdbCacheDir: string | undefined;
+  ferretdbCacheDir: string;
   demoApp: boolean;
   production: boolean;
 }
@@ -69,7 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     anthropic: { apiKey: e.ANTHROPIC_API_KEY, model: e.ANTHROPIC_MODEL, baseUrl: e.ANTHROPIC_BASE_URL },
     publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
-    ferretdbCacheDir: e.FERRETDB_CACHE_DIR,
+    ferretdbCacheDir: path.resolve(e.FERRETDB_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'chatreel')),
     demoApp: e.DEMO_APP === 'on',
     production: e.NODE_ENV === 'production',
   };

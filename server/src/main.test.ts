@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from './testing/http-client.js';
 import { childPids, isAlive, startServerProcess, waitUntil, type ServerProcess } from './testing/server-process.js';
@@ -58,5 +62,24 @@ describe('the server process', () => {
     const list = await again.request('GET', '/api/apps');
     const app = list.json.data.apps.find((a: { name: string }) => a.name === 'Persisted shop');
     expect(app).toMatchObject({ allowedOrigins: ['https://shop.example'], publicKey: created.json.data.app.publicKey });
+  });
+});
+
+describe('the embedded database without Go', () => {
+  it('stops with a message naming both ways out', () => {
+    const emptyCache = mkdtempSync(path.join(os.tmpdir(), 'chatreel-nogo-'));
+    const pathWithoutGo = (process.env.PATH ?? '')
+      .split(path.delimiter)
+      .filter((dir) => !existsSync(path.join(dir, 'go')))
+      .join(path.delimiter);
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+      env: { ...process.env, PATH: pathWithoutGo, MONGODB_URI: '', FERRETDB_CACHE_DIR: emptyCache, DATA_DIR: emptyCache, PORT: '0' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    rmSync(emptyCache, { recursive: true, force: true });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('install Go');
+    expect(result.stderr).toContain('set MONGODB_URI');
   });
 });

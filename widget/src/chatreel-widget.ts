@@ -1,11 +1,27 @@
 import { css, html, LitElement, nothing } from 'lit';
+import type { VisitorIdentity } from '../../server/src/protocol/chat-schemas.js';
 import { ConnectionController } from './connection-controller.js';
+import { RecorderController } from './recorder/recorder-controller.js';
+import { WatchNoticeController, watchNoticeStyles } from './watch-notice.js';
 
 /**
- * The Chatreel chat widget: a launcher button and a chat panel, in an open shadow root.
+ * The Chatreel chat widget: a launcher button and a chat panel, in an open shadow root. The chat
+ * itself (`<chatreel-chat-panel>`) is a separate chunk loaded when the visitor first opens it, or at
+ * once when a conversation is under way.
+ *
+ * Attributes: `key` (the application's public key), `server` (Chatreel's origin), `open`.
+ *
+ * JS API (also on `window.Chatreel` when embedded with the script tag):
+ * - `openChat()` / `closeChat()`
+ * - `identify({ userId, name?, email?, userHash? })`: who the visitor is; `userHash` is
+ *   HMAC-SHA256(application secret, userId) computed by the site's backend. Reconnects with it.
+ * - `reset()`: forgets the visitor on this browser (call on logout).
  *
  * @fires chatreel:open - the panel opened
  * @fires chatreel:close - the panel closed
+ * @fires chatreel:message - a message arrived in the conversation; `detail.message` has id, seq, role, text
+ * @fires chatreel:identify - `identify` was applied (detail: { userId })
+ * @fires chatreel:reset - `reset` forgot the visitor
  * @csspart launcher - the round button that opens and closes the panel
  * @csspart panel - the chat panel
  * @cssprop --chatreel-accent - accent colour (defaults to the application's colour)
@@ -17,28 +33,39 @@ export class ChatreelWidget extends LitElement {
     key: { type: String },
     server: { type: String },
     open: { type: Boolean, reflect: true },
+    chatLoaded: { state: true },
   };
 
   declare key: string;
   declare server: string;
   declare open: boolean;
+  declare chatLoaded: boolean;
 
   private readonly connection = new ConnectionController(this);
+  private readonly watchNotice = new WatchNoticeController(this, this.connection);
+  private chatLoading: Promise<void> | undefined;
 
   constructor() {
     super();
     this.key = '';
     this.server = '';
     this.open = false;
+    this.chatLoaded = false;
+    new RecorderController(this, this.connection); // records while a chat session is under way (issue 4)
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // The site identified the visitor on an earlier page of this tab: keep them identified here.
+    this.connection.identity ??= readIdentity();
     // A conversation under way on the previous page continues here without a click.
-    if (ConnectionController.hasSessionUnderWay()) void this.connection.connect();
+    if (ConnectionController.hasSessionUnderWay()) {
+      void this.connection.connect();
+      void this.loadChat();
+    }
   }
 
-  static override styles = css`
+  static override styles = [watchNoticeStyles, css`
     :host {
       all: initial;
       position: fixed;
@@ -50,13 +77,17 @@ export class ChatreelWidget extends LitElement {
       /* Never block the page: only the launcher and the open panel take pointer events. */
       pointer-events: none;
     }
+    :host([data-position='left']) {
+      right: auto;
+      left: 20px;
+    }
     button.launcher {
       pointer-events: auto;
       width: 56px;
       height: 56px;
       border-radius: 50%;
       border: none;
-      background: var(--chatreel-accent, #4f46e5);
+      background: var(--chatreel-accent, var(--chatreel-app-accent, #4f46e5));
       color: #fff;
       cursor: pointer;
       box-shadow: 0 4px 14px rgb(0 0 0 / 0.25);
@@ -73,31 +104,65 @@ export class ChatreelWidget extends LitElement {
       bottom: 72px;
       right: 0;
       width: 360px;
-      max-height: 70vh;
+      height: min(560px, 70vh);
+      display: flex;
+      flex-direction: column;
       background: #fff;
       border-radius: 14px;
       box-shadow: 0 10px 40px rgb(0 0 0 / 0.25);
-      padding: 16px;
+      overflow: hidden;
       box-sizing: border-box;
+    }
+    :host([data-position='left']) .panel {
+      right: auto;
+      left: 0;
+    }
+    .panel[hidden] {
+      display: none;
+    }
+    chatreel-chat-panel {
+      flex: 1;
+      min-height: 0;
+    }
+    /* Narrow screens: the open chat takes the whole screen. */
+    @media (max-width: 639px) {
+      .panel {
+        position: fixed;
+        inset: 0;
+        width: auto;
+        height: auto;
+        border-radius: 0;
+      }
+      :host([open]) button.launcher {
+        display: none;
+      }
     }
     .status {
       font-size: 13px;
       color: #4b5563;
+      margin: 0;
+      padding: 12px 14px;
     }
     .status[data-status='refused'],
     .status[data-status='offline'] {
       color: #b91c1c;
     }
-  `;
+  `];
+
+  override updated(): void {
+    const settings = this.connection.settings;
+    if (!settings) return;
+    this.dataset.position = settings.appearance.position;
+    // The application's colour is the fallback; a site's own --chatreel-accent wins.
+    this.style.setProperty('--chatreel-app-accent', settings.appearance.color);
+  }
 
   override render() {
-    const accent = this.connection.settings?.appearance.color;
     return html`
-      ${this.open ? this.renderPanel() : nothing}
+      ${this.watchNotice.render()} ${this.open || this.chatLoaded ? this.renderPanel() : nothing}
       <button
         class="launcher"
         part="launcher"
-        style=${accent ? `--chatreel-accent:${accent}` : ''}
         aria-label=${this.open ? 'Close chat' : 'Open chat'}
         aria-expanded=${String(this.open)}
         @click=${this.toggle}
@@ -110,24 +175,101 @@ export class ChatreelWidget extends LitElement {
   }
 
   private renderPanel() {
-    const { status, error, settings } = this.connection;
+    const { status, error } = this.connection;
     const text =
       status === 'refused'
         ? error?.message ?? 'This chat is not available on this site.'
         : status === 'offline'
           ? 'Cannot reach the chat server. Retrying…'
           : status === 'online'
-            ? settings?.appearance.greeting ?? 'Hi!'
+            ? ''
             : 'Connecting…';
-    return html`<section class="panel" part="panel" role="dialog" aria-label="Chat">
-      <p class="status" data-status=${status} role="status">${text}</p>
+    return html`<section class="panel" part="panel" role="dialog" aria-label="Chat" ?hidden=${!this.open} @keydown=${this.onPanelKeydown}>
+      ${text ? html`<p class="status" data-status=${status} role="status">${text}</p>` : nothing}
+      ${this.chatLoaded
+        ? html`<chatreel-chat-panel .connection=${this.connection} .status=${status} .settings=${this.connection.settings} ?active=${this.open} @chat-close=${() => this.closeChat()}></chatreel-chat-panel>`
+        : nothing}
     </section>`;
   }
 
+  private onPanelKeydown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') this.closeChat();
+  };
+
+  /** Loads the chat chunk once. If it cannot be fetched, the launcher's status says so. */
+  private loadChat(): Promise<void> {
+    this.chatLoading ??= import('./chat/chat-panel.js').then(
+      () => {
+        this.chatLoaded = true;
+      },
+      () => {
+        this.chatLoading = undefined;
+      },
+    );
+    return this.chatLoading;
+  }
+
   toggle(): void {
-    this.open = !this.open;
-    this.dispatchEvent(new CustomEvent(this.open ? 'chatreel:open' : 'chatreel:close', { bubbles: true, composed: true }));
-    if (this.open) void this.connection.connect();
+    if (this.open) this.closeChat();
+    else this.openChat();
+  }
+
+  /** Opens the chat panel (and connects, and loads the chat, the first time). */
+  openChat(): void {
+    if (this.open) return;
+    this.open = true;
+    this.dispatchEvent(new CustomEvent('chatreel:open', { bubbles: true, composed: true }));
+    void this.connection.connect();
+    void this.loadChat();
+  }
+
+  /** Closes the panel; focus returns to the launcher. */
+  closeChat(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.dispatchEvent(new CustomEvent('chatreel:close', { bubbles: true, composed: true }));
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('button.launcher')?.focus());
+  }
+
+  /** Tells Chatreel who the visitor is; with `userHash` the server verifies it and restores their history. */
+  async identify(identity: VisitorIdentity): Promise<void> {
+    this.connection.identity = { ...identity, userId: String(identity.userId) };
+    writeIdentity(this.connection.identity);
+    this.dispatchEvent(new CustomEvent('chatreel:identify', { detail: { userId: identity.userId }, bubbles: true, composed: true }));
+    if (this.connection.socket) await this.connection.reconnect();
+  }
+
+  /** Forgets the visitor (logout): a new anonymous visitor and an empty chat. */
+  async reset(): Promise<void> {
+    this.connection.identity = undefined;
+    writeIdentity(undefined);
+    this.connection.forgetVisitor();
+    const wasLoaded = this.chatLoaded;
+    this.chatLoaded = false;
+    await this.updateComplete;
+    this.dispatchEvent(new CustomEvent('chatreel:reset', { bubbles: true, composed: true }));
+    if (this.connection.socket) await this.connection.reconnect();
+    this.chatLoaded = wasLoaded;
+  }
+}
+
+const IDENTITY_STORAGE_KEY = 'chatreel:identity';
+
+// Per tab (sessionStorage): the hash proves the user to the server, so it does not outlive the tab.
+function readIdentity(): VisitorIdentity | undefined {
+  try {
+    const raw = sessionStorage.getItem(IDENTITY_STORAGE_KEY);
+    return raw ? (JSON.parse(raw) as VisitorIdentity) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+function writeIdentity(identity: VisitorIdentity | undefined): void {
+  try {
+    if (identity) sessionStorage.setItem(IDENTITY_STORAGE_KEY, JSON.stringify(identity));
+    else sessionStorage.removeItem(IDENTITY_STORAGE_KEY);
+  } catch {
+    /* storage blocked: identify again on each page */
   }
 }
 

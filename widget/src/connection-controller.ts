@@ -7,6 +7,7 @@ import type {
   VisitorSession,
   WidgetSettings,
 } from '../../server/src/protocol/events.js';
+import type { VisitorIdentity } from '../../server/src/protocol/chat-schemas.js';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'offline' | 'refused';
 export type VisitorSocket = Socket<VisitorServerToClient, VisitorClientToServer>;
@@ -33,6 +34,8 @@ export class ConnectionController implements ReactiveController {
   private readonly sessionListeners = new Set<SessionListener>();
   private readonly readyListeners = new Set<(socket: VisitorSocket) => void>();
   private sessionRequest: Promise<VisitorSession | null> | undefined;
+  /** What the host page passed to `identify`; sent in every handshake and verified by the server. */
+  identity: VisitorIdentity | undefined;
 
   constructor(private readonly host: ReactiveControllerHost & { key: string; server: string }) {
     host.addController(this);
@@ -75,13 +78,21 @@ export class ConnectionController implements ReactiveController {
       return;
     }
     const socket: VisitorSocket = io(`${this.host.server}/visitor`, {
-      auth: { key: this.host.key, visitorId: readStorage(VISITOR_ID_STORAGE_KEY) },
+      // A function, so every reconnection sends the visitor id the server gave on the first connection
+      // (an object would be sent as it was at the start: without it, and the visitor's session lost).
+      auth: (send) =>
+        send({
+          key: this.host.key,
+          visitorId: readStorage(VISITOR_ID_STORAGE_KEY) ?? this.visitorId,
+          ...(this.identity ? { identity: this.identity } : {}),
+        }),
       transports: ['websocket', 'polling'],
     });
     this.socket = socket;
     socket.on('widget:ready', ({ visitorId, settings, session }) => {
       this.visitorId = visitorId;
-      writeStorage(VISITOR_ID_STORAGE_KEY, visitorId);
+      // A verified user's id (it has a '.') comes from `identify` on each page, never from storage.
+      if (!visitorId.includes('.')) writeStorage(VISITOR_ID_STORAGE_KEY, visitorId);
       this.settings = settings;
       this.error = undefined;
       this.setStatus('online');
@@ -127,6 +138,22 @@ export class ConnectionController implements ReactiveController {
       .catch(() => this.session)
       .finally(() => (this.sessionRequest = undefined));
     return this.sessionRequest;
+  }
+
+  /** Closes the connection and opens a new one (a new identity takes effect in the handshake). */
+  async reconnect(): Promise<void> {
+    this.socket?.disconnect();
+    this.socket = undefined;
+    this.session = null;
+    this.setStatus('idle');
+    await this.connect();
+  }
+
+  /** Forgets the visitor on this browser (the host page's user logged out): a new anonymous visitor. */
+  forgetVisitor(): void {
+    removeStorage(VISITOR_ID_STORAGE_KEY);
+    removeStorage(ACTIVE_SESSION_STORAGE_KEY);
+    this.visitorId = undefined;
   }
 
   /** Ends the session (the visitor closed the conversation). */

@@ -17,4 +17,32 @@ function mount(): void {
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', mount, { once: true });
 else mount();
 
+/**
+ * `window.Chatreel`: the site's handle on the widget (the first <chatreel-widget> on the page).
+ * Calls made before the element exists wait for it. Events (`chatreel:open`, `chatreel:close`,
+ * `chatreel:message`, `chatreel:identify`, `chatreel:reset`) bubble to `document`.
+ */
+export interface ChatreelApi {
+  open(): void;
+  close(): void;
+  identify(identity: { userId: string; name?: string; email?: string; userHash?: string }): Promise<void>;
+  reset(): Promise<void>;
+}
+
+async function widgetElement(): Promise<ChatreelWidget> {
+  await customElements.whenDefined(ChatreelWidget.tagName);
+  const found = document.querySelector(ChatreelWidget.tagName);
+  if (found) return found;
+  await new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }));
+  return document.querySelector(ChatreelWidget.tagName)!;
+}
+
+const api: ChatreelApi = {
+  open: () => void widgetElement().then((el) => el.openChat()),
+  close: () => void widgetElement().then((el) => el.closeChat()),
+  identify: async (identity) => (await widgetElement()).identify(identity),
+  reset: async () => (await widgetElement()).reset(),
+};
+(window as unknown as { Chatreel: ChatreelApi }).Chatreel = api;
+
 export { ChatreelWidget };

@@ -10,22 +10,22 @@ export function appsRoutes(apps: AppsService): Router {
 
   router.get('/', async (req, res) => {
     const list = await apps.listFor(currentUser(req));
-    res.json({ data: { apps: list.map(publicApp) } });
+    res.json({ data: { apps: list.map((app) => publicApp(app, currentUser(req))) } });
   });
 
   router.post('/', async (req, res) => {
     const app = await apps.create(currentUser(req), validate(createAppSchema, req.body));
-    res.status(201).json({ data: { app: publicApp(app) } });
+    res.status(201).json({ data: { app: publicApp(app, currentUser(req)) } });
   });
 
   router.get('/:appId', async (req, res) => {
     const app = await apps.getFor(currentUser(req), req.params.appId);
-    res.json({ data: { app: publicApp(app) } });
+    res.json({ data: { app: publicApp(app, currentUser(req)) } });
   });
 
   router.patch('/:appId', async (req, res) => {
     const app = await apps.update(currentUser(req), req.params.appId, validate(updateAppSchema, req.body));
-    res.json({ data: { app: publicApp(app) } });
+    res.json({ data: { app: publicApp(app, currentUser(req)) } });
   });
 
   return router;

@@ -6,7 +6,9 @@ import type { AppRecord, Repositories, UserRecord } from '../storage/repositorie
 
 export const newPublicKey = (): string => `pk_${randomBytes(18).toString('base64url')}`;
 
-export function publicApp(app: AppRecord): PublicApp {
+/** An application as the console sees it; the identity secret is shown to owners only. */
+export function publicApp(app: AppRecord, viewer?: UserRecord): PublicApp {
+  const owner = viewer?.role === 'owner';
   return {
     id: app.id,
     name: app.name,
@@ -14,8 +16,24 @@ export function publicApp(app: AppRecord): PublicApp {
     allowedOrigins: app.allowedOrigins,
     demo: app.demo,
     createdAt: app.createdAt.toISOString(),
-    settings: app.settings,
+    settings: {
+      ...app.settings,
+      identity: { secret: owner ? app.settings.identity.secret : null, enforce: app.settings.identity.enforce },
+    },
   };
+}
+
+/** `{ ai: { enabled: false } }` → `{ 'settings.ai.enabled': false }`, so a patch never resets siblings. */
+export function settingsPaths(patch: Record<string, unknown>, prefix = 'settings'): Record<string, unknown> {
+  const paths: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      Object.assign(paths, settingsPaths(value as Record<string, unknown>, `${prefix}.${key}`));
+    } else if (value !== undefined) {
+      paths[`${prefix}.${key}`] = value;
+    }
+  }
+  return paths;
 }
 
 /** Whether a page at `origin` may use this application's widget. `serverOrigin` is Chatreel's own. */
@@ -68,7 +86,8 @@ export function createAppsService(repos: Repositories): AppsService {
     async update(owner, appId, patch) {
       await service.getFor(owner, appId);
       requireOwner(owner);
-      const app = await repos.apps.update(appId, patch);
+      const { settings, ...rest } = patch;
+      const app = await repos.apps.update(appId, { ...rest, ...(settings ? { settings: settingsPaths(settings) } : {}) });
       if (!app) throw new AppError('E_NOT_FOUND', 'No such application.');
       return app;
     },

@@ -14,8 +14,12 @@ export const ERROR_CODES = {
   E_CONFLICT: { status: 409, message: 'This conflicts with existing data.' },
   E_TOO_LARGE: { status: 413, message: 'The payload is too large.' },
   E_RATE_LIMITED: { status: 429, message: 'Too many attempts. Wait a moment and try again.' },
+  E_SESSION_MISMATCH: { status: 403, message: 'This connection may only write to its own session.' },
+  E_SESSION_ENDED: { status: 409, message: 'This session has ended.' },
   E_INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
   E_UNAVAILABLE: { status: 503, message: 'The service is not available right now.' },
+  E_IDENTITY_REJECTED: { status: 403, message: 'The visitor identity could not be verified.' },
+  E_MESSAGE_TOO_LONG: { status: 413, message: 'This message is too long.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,5 +1,9 @@
 import type { ErrorBody } from './error-codes.js';
+import type { ActivityServerToClient } from './activity.js';
 import type { SessionStartInput } from './schemas.js';
+import type { ConsoleChatClientToServer, ConsoleChatServerToClient, VisitorChatClientToServer, VisitorChatServerToClient } from './chat-events.js';
+import type { AppSettings } from './app-settings.js';
+import type { ReplayConsoleClientToServer, ReplayConsoleServerToClient, ReplayVisitorServerToClient } from './replay-events.js';
 
 /**
  * Every Socket.IO message between widget, server and console, defined once. Event names are
@@ -15,6 +19,10 @@ export const CONSOLE_NAMESPACE = '/console';
 export interface WidgetSettings {
   appName: string;
   appearance: { color: string; position: 'left' | 'right'; greeting: string };
+  /** Chat: when the session (and its recording) starts. Whether the AI answers comes with `chat:sync`. */
+  chat: { startOn: 'open' | 'first-message' };
+  /** Masking and blocking rules for the recorder (absent: the safest defaults). */
+  recording?: WidgetRecordingSettings;
 }
 
 /** A session as the widget sees it. */
@@ -24,16 +32,34 @@ export interface VisitorSession {
   startedAt: string;
 }
 
-export interface VisitorServerToClient {
+/** What the widget's recorder needs of the application's recording settings (privacy happens in the browser). */
+export interface WidgetRecordingSettings {
+  maskAllInputs: boolean;
+  blockSelectors: string[];
+  maskSelectors: string[];
+}
+
+/** `recording:batch`'s answer: the batch is stored (or was before), and 1..ackedThrough all are. */
+export interface RecordingBatchAck {
+  seq: number;
+  stored: boolean;
+  ackedThrough: number;
+}
+
+export interface VisitorServerToClient extends VisitorChatServerToClient, ReplayVisitorServerToClient {
   /** Sent on every connection: who the visitor is, and their active session if one is under way. */
   'widget:ready': (payload: { visitorId: string; settings: WidgetSettings; session: VisitorSession | null }) => void;
   'session:ended': (payload: { sessionId: string; reason: string }) => void;
 }
 
-export interface VisitorClientToServer {
+export interface VisitorClientToServer extends VisitorChatClientToServer {
   'widget:ping': (ack: Ack<{ serverTime: number }>) => void;
   'session:start': (payload: SessionStartInput, ack: Ack<{ session: VisitorSession; resumed: boolean }>) => void;
   'session:end': (ack: Ack<{ session: VisitorSession }>) => void;
+  /** The recorder opens on a page: where its seq numbering continues, and its token for POST /ingest. */
+  'recording:start': (payload: { sessionId: string }, ack: Ack<{ nextSeq: number; token: string }>) => void;
+  /** One gzip-compressed batch (a JSON array of rrweb events) of the socket's own session. */
+  'recording:batch': (payload: { sessionId: string; seq: number; data: ArrayBuffer | Uint8Array }, ack: Ack<RecordingBatchAck>) => void;
 }
 
 export interface PublicUser {
@@ -49,7 +75,7 @@ export interface PublicApp {
   allowedOrigins: string[];
   demo: boolean;
   createdAt: string;
-  settings: WidgetSettings['appearance'];
+  settings: AppSettings;
 }
 
 /** A session as the console lists it. */
@@ -71,13 +97,14 @@ export interface PublicSession {
   viewport: { width: number; height: number };
 }
 
-export interface ConsoleServerToClient {
+export interface ConsoleServerToClient extends ConsoleChatServerToClient, ReplayConsoleServerToClient, ActivityServerToClient {
   'console:ready': (payload: { user: PublicUser; appIds: string[] }) => void;
   /** A session of one of the user's applications was created or changed status. */
   'session:changed': (payload: { session: PublicSession }) => void;
 }
 
-export type ConsoleClientToServer = Record<string, never>;
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- other domains add their events the same way
+export interface ConsoleClientToServer extends ConsoleChatClientToServer, ReplayConsoleClientToServer {}
 
 /** Error attached to a refused Socket.IO handshake (`connect_error`'s `data`). */
 export type HandshakeErrorData = ErrorBody['error'];

@@ -12,6 +12,8 @@ export const MAX_EMAIL_CHARS = 254;
 export const MIN_PASSWORD_CHARS = 10;
 export const MAX_PASSWORD_CHARS = 200;
 export const MAX_VISITOR_ID_CHARS = 64;
+export const MAX_SYSTEM_PROMPT_CHARS = 10_000;
+export const MAX_KNOWLEDGE_CHARS = 100_000;
 
 /** Failed sign-ins allowed per address and email in one window before E_RATE_LIMITED. */
 export const LOGIN_FAILURES_PER_WINDOW = 5;
@@ -24,3 +26,35 @@ export const SESSION_IDLE_TIMEOUT_MS = 30 * 60_000;
 /** How often the server looks for idle sessions. */
 export const SESSION_SWEEP_INTERVAL_MS = 60_000;
 export const MAX_URL_CHARS = 2048;
+
+/** Longest chat message a visitor or agent may send. */
+export const MAX_CHAT_MESSAGE_CHARS = 2000;
+/** Messages one visitor may send per window before E_RATE_LIMITED. */
+export const CHAT_MESSAGES_PER_WINDOW = 8;
+export const CHAT_RATE_WINDOW_MS = 60_000;
+/** Messages returned by one `chat:sync`. */
+export const CHAT_SYNC_PAGE_SIZE = 200;
+/** A returning visitor's earlier messages shown above the current conversation. */
+export const CHAT_EARLIER_MESSAGES = 50;
+/** Conversation history sent to the model, estimated at ~4 characters per token. */
+export const AI_HISTORY_TOKEN_BUDGET = 6000;
+export const AI_MAX_OUTPUT_TOKENS = 1024;
+export const MAX_IDENTITY_FIELD_CHARS = 200;
+
+// Recording (issue 4). Sizes of a batch are planned below MAX_SOCKET_MESSAGE_BYTES.
+/** A compressed batch (socket frame or /ingest body) larger than this is refused with E_TOO_LARGE. */
+export const MAX_BATCH_BYTES = 900_000;
+/** The widget seals a batch before its raw JSON reaches this size, so gzip output stays below MAX_BATCH_BYTES. */
+export const BATCH_TARGET_RAW_BYTES = 800_000;
+/** Decompressed size the server accepts for one batch (guards against compression bombs). */
+export const MAX_BATCH_DECOMPRESSED_BYTES = 8_000_000;
+/** Events one batch may hold. */
+export const MAX_BATCH_EVENTS = 20_000;
+/** Sequence numbers start at 1 and stay below this. */
+export const MAX_BATCH_SEQ = 1_000_000_000;
+/** A completed session still accepts the tail of its recording (pagehide beacons) for this long. */
+export const LATE_BATCH_GRACE_MS = 5 * 60_000;
+/** A session whose visitor disconnected and did not come back within this is completed. */
+export const VISITOR_GONE_GRACE_MS = 5 * 60_000;
+/** How often expired sessions are deleted (retention). */
+export const RETENTION_SWEEP_INTERVAL_MS = 60 * 60_000;

@@ -4,10 +4,13 @@ import {
   MAX_APP_NAME_CHARS,
   MAX_EMAIL_CHARS,
   MAX_ORIGIN_CHARS,
+  MAX_KNOWLEDGE_CHARS,
   MAX_PASSWORD_CHARS,
+  MAX_SYSTEM_PROMPT_CHARS,
   MAX_URL_CHARS,
   MAX_VISITOR_ID_CHARS,
 } from './limits.js';
+import { visitorIdentitySchema } from './chat-schemas.js';
 
 /** Validation schemas for every payload a client sends. The server parses with these at the boundary. */
 
@@ -29,10 +32,55 @@ export const createAppSchema = z.object({
   allowedOrigins: z.array(originSchema).max(MAX_ALLOWED_ORIGINS).default([]),
 });
 
-export const updateAppSchema = z.object({
-  name: createAppSchema.shape.name.optional(),
-  allowedOrigins: z.array(originSchema).max(MAX_ALLOWED_ORIGINS).optional(),
-});
+/** A CSS selector list entry for extra block/mask rules; checked again in the browser before use. */
+const selectorSchema = z.string().trim().min(1).max(200);
+
+/** Every setting is optional in a patch; what is absent keeps its value. */
+export const appSettingsPatchSchema = z
+  .object({
+    color: z.string().regex(/^#[0-9a-f]{6}$/i, 'must be a colour like #4f46e5'),
+    position: z.enum(['left', 'right']),
+    greeting: z.string().trim().max(300),
+    ai: z
+      .object({
+        enabled: z.boolean(),
+        systemPrompt: z.string().max(MAX_SYSTEM_PROMPT_CHARS),
+        knowledge: z.string().max(MAX_KNOWLEDGE_CHARS),
+        dailyTokenCap: z.number().int().min(0).max(100_000_000),
+      })
+      .partial()
+      .strict(),
+    identity: z
+      .object({
+        secret: z.string().min(16).max(200).nullable(),
+        enforce: z.boolean(),
+      })
+      .partial()
+      .strict(),
+    recording: z
+      .object({
+        startOn: z.enum(['open', 'first-message']),
+        maskAllInputs: z.boolean(),
+        blockSelectors: z.array(selectorSchema).max(50),
+        maskSelectors: z.array(selectorSchema).max(50),
+        idleTimeoutMinutes: z.number().int().min(1).max(24 * 60),
+        maxDurationMinutes: z.number().int().min(1).max(7 * 24 * 60),
+      })
+      .partial()
+      .strict(),
+    privacy: z.object({ notifyWhenWatched: z.boolean() }).partial().strict(),
+    retentionDays: z.number().int().min(1).max(3650),
+  })
+  .partial()
+  .strict();
+
+export const updateAppSchema = z
+  .object({
+    name: createAppSchema.shape.name.optional(),
+    allowedOrigins: z.array(originSchema).max(MAX_ALLOWED_ORIGINS).optional(),
+    settings: appSettingsPatchSchema.optional(),
+  })
+  .strict();
 
 export const visitorIdSchema = z
   .string()
@@ -44,6 +92,8 @@ export const visitorIdSchema = z
 export const visitorHandshakeSchema = z.object({
   key: z.string().regex(/^pk_[A-Za-z0-9_-]{8,64}$/),
   visitorId: visitorIdSchema.optional(),
+  /** Set when the host page called `identify`; verified by the server (see chat/identity.ts). */
+  identity: visitorIdentitySchema.optional(),
 });
 
 export type LoginInput = z.infer<typeof loginSchema>;

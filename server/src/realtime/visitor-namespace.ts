@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { isOriginAllowed } from '../apps/apps-service.js';
 import { AppError } from '../http/app-error.js';
 import { validate } from '../http/validate.js';
-import type { Ack, VisitorClientToServer, VisitorServerToClient } from '../protocol/events.js';
+import type { Ack, VisitorClientToServer, VisitorServerToClient, WidgetSettings } from '../protocol/events.js';
 import { sessionStartSchema, visitorHandshakeSchema } from '../protocol/schemas.js';
 import { visitorSession, type SessionsService } from '../sessions/sessions-service.js';
 import type { AppRecord, Repositories } from '../storage/repositories.js';
@@ -15,6 +15,20 @@ export interface VisitorSocketData {
   visitorId: string;
   /** Set once the widget started or resumed a session on this connection. */
   sessionId?: string;
+  /** What the host page's `identify` said (chat/identity-middleware.ts). */
+  identity?: { name: string; email: string; verified: boolean };
+}
+
+/** What a visitor's browser may know of its application's settings: never secrets or AI prompts. */
+export function widgetSettings(app: AppRecord): WidgetSettings {
+  const { color, position, greeting } = app.settings;
+  return { appName: app.name, appearance: { color, position, greeting }, chat: { startOn: app.settings.recording.startOn },
+    recording: {
+      maskAllInputs: app.settings.recording.maskAllInputs,
+      blockSelectors: app.settings.recording.blockSelectors,
+      maskSelectors: app.settings.recording.maskSelectors,
+    },
+  };
 }
 
 /** Room of everyone concerned with one session (the visitor's tabs, watching agents). */
@@ -85,7 +99,7 @@ export function setupVisitorNamespace(
       const session = await sessions.active(app, visitorId);
       socket.emit('widget:ready', {
         visitorId,
-        settings: { appName: app.name, appearance: app.settings },
+        settings: widgetSettings(app),
         session: session ? visitorSession(session) : null,
       });
     } catch (error) {

@@ -3,7 +3,7 @@ import { SESSION_IDLE_TIMEOUT_MS } from '../protocol/limits.js';
 import type { SessionStartInput } from '../protocol/schemas.js';
 import type { AppRecord, Repositories, SessionRecord } from '../storage/repositories.js';
 
-export type EndReason = 'visitor-ended' | 'idle-timeout' | 'max-duration' | 'erased';
+export type EndReason = 'visitor-ended' | 'idle-timeout' | 'max-duration' | 'erased' | 'visitor-gone';
 
 export function visitorSession(session: SessionRecord): VisitorSession {
   return { id: session.id, status: session.status, startedAt: session.startedAt.toISOString() };
@@ -56,13 +56,17 @@ export function createSessionsService(repos: Repositories, options: SessionsServ
   const now = options.now ?? (() => new Date());
   const idleTimeoutMs = options.idleTimeoutMs ?? SESSION_IDLE_TIMEOUT_MS;
   const changed = (session: SessionRecord) => options.onChange?.(session);
-  const isIdle = (session: SessionRecord) => now().getTime() - session.lastActivityAt.getTime() > idleTimeoutMs;
 
   const service: SessionsService = {
     async active(app, visitorId) {
       const session = await repos.sessions.findActiveForVisitor(app.id, visitorId);
-      if (session && isIdle(session)) {
-        await service.end(session.id, 'idle-timeout');
+      // The application's own limits decide (the sweep applies the same ones, see lifecycle-sweep.ts).
+      const limits = app.settings.recording;
+      const overdue = session && now().getTime() - session.startedAt.getTime() > limits.maxDurationMinutes * 60_000;
+      const idleMs = options.idleTimeoutMs ?? limits.idleTimeoutMinutes * 60_000;
+      const idle = session && now().getTime() - session.lastActivityAt.getTime() > idleMs;
+      if (session && (overdue || idle)) {
+        await service.end(session.id, overdue ? 'max-duration' : 'idle-timeout');
         return null;
       }
       return session;

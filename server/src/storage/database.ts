@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import mongoose, { type Connection } from 'mongoose';
-import { ensureFerretdbBinary, defaultCacheDir } from './embedded/ferretdb-binary.js';
+import { ensureFerretdbBinary } from './embedded/ferretdb-binary.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/ferretdb-process.js';
 import { bindModels, type Models } from './models.js';
 import { mongooseRepositories } from './mongoose-repositories.js';
@@ -26,7 +26,7 @@ export interface Database {
 export interface OpenDatabaseOptions {
   mongodbUri: string | undefined;
   dataDir: string;
-  ferretdbCacheDir?: string;
+  ferretdbCacheDir: string;
   /** Database name used on the embedded server and when the URI names none. */
   dbName?: string;
   log?: (line: string) => void;
@@ -40,7 +40,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   let embedded: EmbeddedDatabase | undefined;
   let uri = options.mongodbUri;
   if (!uri) {
-    const binary = await ensureFerretdbBinary(options.ferretdbCacheDir ?? defaultCacheDir(), log);
+    const binary = await ensureFerretdbBinary(options.ferretdbCacheDir, log);
     mkdirSync(options.dataDir, { recursive: true });
     embedded = await startEmbeddedDatabase(binary, options.dataDir);
     if (options.onEmbeddedCrash) embedded.onUnexpectedExit(options.onEmbeddedCrash);

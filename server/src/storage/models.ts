@@ -1,5 +1,9 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { DEFAULT_APP_SETTINGS } from './app-settings.js';
 import { bindSessionModel, type SessionDoc } from './session-model.js';
+import { bindActiveSessionModel, bindVisitorModel, type ActiveSessionDoc, type VisitorDoc } from './visitor-model.js';
+import { bindChunkModel, type ChunkDoc } from './chunk-model.js';
+import { bindAiUsageModel, bindMessageModel, type AiUsageDoc, type MessageDoc } from './message-model.js';
 
 /**
  * Mongoose models, bound to one connection so several apps (tests) can live in one process.
@@ -13,9 +17,29 @@ const appSchema = new Schema(
     allowedOrigins: { type: [String], default: [] },
     demo: { type: Boolean, default: false },
     settings: {
-      color: { type: String, default: '#4f46e5' },
-      position: { type: String, enum: ['left', 'right'], default: 'right' },
-      greeting: { type: String, default: 'Hi! How can we help?' },
+      color: { type: String, default: DEFAULT_APP_SETTINGS.color },
+      position: { type: String, enum: ['left', 'right'], default: DEFAULT_APP_SETTINGS.position },
+      greeting: { type: String, default: DEFAULT_APP_SETTINGS.greeting },
+      ai: {
+        enabled: { type: Boolean, default: DEFAULT_APP_SETTINGS.ai.enabled },
+        systemPrompt: { type: String, default: DEFAULT_APP_SETTINGS.ai.systemPrompt },
+        knowledge: { type: String, default: DEFAULT_APP_SETTINGS.ai.knowledge },
+        dailyTokenCap: { type: Number, default: DEFAULT_APP_SETTINGS.ai.dailyTokenCap },
+      },
+      identity: {
+        secret: { type: String, default: null },
+        enforce: { type: Boolean, default: false },
+      },
+      recording: {
+        startOn: { type: String, enum: ['open', 'first-message'], default: DEFAULT_APP_SETTINGS.recording.startOn },
+        maskAllInputs: { type: Boolean, default: true },
+        blockSelectors: { type: [String], default: [] },
+        maskSelectors: { type: [String], default: [] },
+        idleTimeoutMinutes: { type: Number, default: DEFAULT_APP_SETTINGS.recording.idleTimeoutMinutes },
+        maxDurationMinutes: { type: Number, default: DEFAULT_APP_SETTINGS.recording.maxDurationMinutes },
+      },
+      privacy: { notifyWhenWatched: { type: Boolean, default: true } },
+      retentionDays: { type: Number, default: DEFAULT_APP_SETTINGS.retentionDays },
     },
   },
   { timestamps: true },
@@ -57,6 +81,11 @@ export interface Models {
   Login: Model<LoginDoc>;
   Instance: Model<InstanceDoc>;
   Session: Model<SessionDoc>;
+  Visitor: Model<VisitorDoc>;
+  ActiveSession: Model<ActiveSessionDoc>;
+  Message: Model<MessageDoc>;
+  AiUsage: Model<AiUsageDoc>;
+  Chunk: Model<ChunkDoc>;
 }
 
 export function bindModels(connection: Connection): Models {
@@ -66,5 +95,10 @@ export function bindModels(connection: Connection): Models {
     Login: connection.model<LoginDoc>('Login', loginSchema, 'logins'),
     Instance: connection.model<InstanceDoc>('Instance', instanceSchema, 'instance'),
     Session: bindSessionModel(connection),
+    Visitor: bindVisitorModel(connection),
+    ActiveSession: bindActiveSessionModel(connection),
+    Message: bindMessageModel(connection),
+    AiUsage: bindAiUsageModel(connection),
+    Chunk: bindChunkModel(connection),
   };
 }

@@ -1,7 +1,10 @@
 import { isValidObjectId } from 'mongoose';
+import { withDefaultSettings } from './app-settings.js';
 import type { AppDoc, Models, UserDoc } from './models.js';
 import type { AppRecord, Repositories, UserRecord } from './repositories.js';
 import { sessionsRepository } from './sessions-repository.js';
+import { recordingsRepository } from './recordings-repository.js';
+import { aiUsageRepository, conversationsRepository, messagesRepository } from './messages-repository.js';
 
 function toApp(doc: AppDoc & { createdAt?: Date }): AppRecord {
   return {
@@ -11,11 +14,7 @@ function toApp(doc: AppDoc & { createdAt?: Date }): AppRecord {
     allowedOrigins: [...(doc.allowedOrigins ?? [])],
     demo: Boolean(doc.demo),
     createdAt: doc.createdAt ?? new Date(0),
-    settings: {
-      color: doc.settings?.color ?? '#4f46e5',
-      position: doc.settings?.position === 'left' ? 'left' : 'right',
-      greeting: doc.settings?.greeting ?? '',
-    },
+    settings: withDefaultSettings(doc.settings),
   };
 }
 
@@ -29,7 +28,7 @@ function toUser(doc: UserDoc): UserRecord {
   };
 }
 
-export function mongooseRepositories({ App, User, Login, Instance, Session }: Models): Repositories {
+export function mongooseRepositories({ App, User, Login, Instance, Session, Message, AiUsage, Chunk, Visitor, ActiveSession }: Models): Repositories {
   return {
     apps: {
       async create(input) {
@@ -55,7 +54,8 @@ export function mongooseRepositories({ App, User, Login, Instance, Session }: Mo
       },
       async update(id, patch) {
         if (!isValidObjectId(id)) return null;
-        const doc = await App.findByIdAndUpdate(id, { $set: patch }, { new: true }).lean<AppDoc>();
+        const { settings, ...fields } = patch;
+        const doc = await App.findByIdAndUpdate(id, { $set: { ...fields, ...settings } }, { returnDocument: 'after' }).lean<AppDoc>();
         return doc ? toApp(doc) : null;
       },
     },
@@ -104,6 +104,10 @@ export function mongooseRepositories({ App, User, Login, Instance, Session }: Mo
         return doc!.cookieSecret;
       },
     },
-    sessions: sessionsRepository(Session),
+    sessions: sessionsRepository(Session, Visitor, ActiveSession),
+    messages: messagesRepository(Message, Session),
+    conversations: conversationsRepository(Session),
+    aiUsage: aiUsageRepository(AiUsage),
+    recordings: recordingsRepository(Chunk, Session, Message, ActiveSession),
   };
 }

@@ -1,10 +1,8 @@
+import type { AppSettings } from '../protocol/app-settings.js';
+
 /** The small interfaces services use. Only storage/ knows they are backed by mongoose. */
 
-export interface AppSettings {
-  color: string;
-  position: 'left' | 'right';
-  greeting: string;
-}
+export type { AppSettings };
 
 export interface AppRecord {
   id: string;
@@ -30,7 +28,8 @@ export interface AppsRepository {
   findByKey(publicKey: string): Promise<AppRecord | null>;
   findDemo(): Promise<AppRecord | null>;
   listByIds(ids: string[]): Promise<AppRecord[]>;
-  update(id: string, patch: { name?: string; allowedOrigins?: string[] }): Promise<AppRecord | null>;
+  /** `settings` keys are dotted paths (`settings.ai.enabled`) so a patch never resets siblings. */
+  update(id: string, patch: { name?: string; allowedOrigins?: string[]; settings?: Record<string, unknown> }): Promise<AppRecord | null>;
 }
 
 export interface UsersRepository {
@@ -94,6 +93,59 @@ export interface SessionsRepository {
   complete(id: string, at: Date, reason: string): Promise<SessionRecord | null>;
   /** Active sessions whose last activity is before `before` (for the idle sweep). */
   listIdle(before: Date, limit: number): Promise<SessionRecord[]>;
+  /** Every active session (a small set, read by `_id`). */
+  listActive(): Promise<SessionRecord[]>;
+  /** Removes what is kept about the visitor outside their sessions (erasure). */
+  forgetVisitor(appId: string, visitorId: string): Promise<void>;
+}
+
+import type { AiUsageRepository, ConversationsRepository, MessagesRepository } from './chat-records.js';
+export type * from './chat-records.js';
+
+/** The readable header of a stored recording chunk (the blob itself is fetched separately). */
+export interface ChunkHeader {
+  seq: number;
+  firstTs: number;
+  lastTs: number;
+  eventCount: number;
+  bytes: number;
+  hasFullSnapshot: boolean;
+}
+
+export interface NewChunk extends ChunkHeader {
+  sessionId: string;
+  appId: string;
+  /** The gzip blob as the widget sent it. */
+  data: Buffer;
+  storedAt: Date;
+  /** How the batch arrived: the socket, or POST /ingest as a page went away. */
+  via?: 'socket' | 'http';
+}
+
+export interface RecordingsRepository {
+  /** Stores a chunk; false when this (sessionId, seq) was stored before (a retry). */
+  insertChunk(chunk: NewChunk): Promise<boolean>;
+  /** Counts a newly stored chunk into its session and records activity. */
+  addToSession(sessionId: string, added: { seq: number; events: number; bytes: number; at: Date }): Promise<void>;
+  /** The highest n such that chunks 1..n of the session are all stored. */
+  contiguousSeq(sessionId: string): Promise<number>;
+  /** The highest stored seq of the session (0 when none). */
+  maxSeq(sessionId: string): Promise<number>;
+  listChunks(sessionId: string, afterSeq: number, limit: number): Promise<ChunkHeader[]>;
+  chunkData(sessionId: string, seq: number): Promise<Buffer | null>;
+  /** The visitor's last connection to this active session closed at `at`. */
+  markDisconnected(sessionId: string, at: Date): Promise<void>;
+  /** Applications that have sessions (optionally of one status). */
+  appIdsWithSessions(status?: 'active' | 'completed'): Promise<string[]>;
+  /** Active sessions of the app past one of the lifecycle thresholds. */
+  listActiveDue(
+    appId: string,
+    thresholds: { lastActivityBefore: Date; startedBefore: Date; disconnectedBefore: Date },
+    limit: number,
+  ): Promise<Array<SessionRecord & { disconnectedAt: Date | null }>>;
+  listSessionIds(filter: { appId: string; visitorId?: string; startedBefore?: Date }, limit: number): Promise<string[]>;
+  /** Deletes sessions with their chunks and messages. */
+  deleteSessions(ids: string[]): Promise<{ sessions: number; chunks: number; messages: number }>;
 }
 
 export interface Repositories {
@@ -102,4 +154,8 @@ export interface Repositories {
   logins: LoginsRepository;
   instance: InstanceRepository;
   sessions: SessionsRepository;
+  messages: MessagesRepository;
+  conversations: ConversationsRepository;
+  aiUsage: AiUsageRepository;
+  recordings: RecordingsRepository;
 }

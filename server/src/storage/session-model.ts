@@ -21,8 +21,24 @@ const sessionSchema = new Schema(
     chunkCount: { type: Number, default: 0 },
     userAgent: { type: String, default: '' },
     viewport: { width: { type: Number, default: 0 }, height: { type: Number, default: 0 } },
+    /** Recording: chunks 1..contiguousSeq are all stored (see recordings-repository). */
+    contiguousSeq: { type: Number, default: 0 },
+    /** Recording: the highest stored chunk seq. */
+    maxSeq: { type: Number, default: 0 },
+    /** Set when the visitor's last connection closed; the sweep completes the session after a grace period. */
+    disconnectedAt: { type: Date, default: null },
     hourKey: { type: String, required: true },
     dayKey: { type: String, required: true },
+    /** Chat handoff: `ai` answering → `waiting` for a human → `human` (see chat/handoff.ts). */
+    chatState: { type: String, enum: ['ai', 'waiting', 'human'], default: 'ai' },
+    /** Highest message seq given out in this session (messages.seq). */
+    messageSeq: { type: Number, default: 0 },
+    lastMessageAt: { type: Date, default: null },
+    lastMessageText: { type: String, default: '' },
+    /** What a verified (or merely claimed) identify said about the visitor. */
+    visitorName: { type: String, default: '' },
+    visitorEmail: { type: String, default: '' },
+    identityVerified: { type: Boolean, default: false },
   },
   { versionKey: false },
 );
@@ -30,6 +46,8 @@ sessionSchema.index({ appId: 1, startedAt: -1 });
 sessionSchema.index({ appId: 1, status: 1, startedAt: -1 });
 sessionSchema.index({ appId: 1, visitorId: 1, status: 1 });
 sessionSchema.index({ status: 1, lastActivityAt: 1 });
+// The console's conversation list.
+sessionSchema.index({ appId: 1, status: 1, lastMessageAt: -1 });
 
 export type SessionDoc = InferSchemaType<typeof sessionSchema> & { _id: Types.ObjectId };
 

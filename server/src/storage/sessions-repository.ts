@@ -2,6 +2,7 @@ import { isValidObjectId, type Model } from 'mongoose';
 import { dayKey, hourKey } from '../sessions/time-buckets.js';
 import type { SessionRecord, SessionsRepository } from './repositories.js';
 import type { SessionDoc } from './session-model.js';
+import { visitorKey, type ActiveSessionDoc, type VisitorDoc } from './visitor-model.js';
 
 export function toSession(doc: SessionDoc): SessionRecord {
   return {
@@ -24,7 +25,12 @@ export function toSession(doc: SessionDoc): SessionRecord {
   };
 }
 
-export function sessionsRepository(Session: Model<SessionDoc>): SessionsRepository {
+/** Every query here filters on `_id` alone, the only filter FerretDB 1.x on SQLite can use (see visitor-model.ts). */
+export function sessionsRepository(
+  Session: Model<SessionDoc>,
+  Visitor: Model<VisitorDoc>,
+  ActiveSession: Model<ActiveSessionDoc>,
+): SessionsRepository {
   const byId = (id: string) => (isValidObjectId(id) ? id : null);
   return {
     async create(input) {
@@ -37,6 +43,16 @@ export function sessionsRepository(Session: Model<SessionDoc>): SessionsReposito
         hourKey: hourKey(input.startedAt),
         dayKey: dayKey(input.startedAt),
       });
+      const id = doc._id.toString();
+      await ActiveSession.create({ _id: id, appId: input.appId, startedAt: input.startedAt });
+      await Visitor.updateOne(
+        { _id: visitorKey(input.appId, input.visitorId) },
+        {
+          $set: { activeSessionId: id, lastSeenAt: input.startedAt },
+          $setOnInsert: { appId: input.appId, visitorId: input.visitorId, firstSeenAt: input.startedAt },
+        },
+        { upsert: true },
+      );
       return toSession(doc.toObject());
     },
     async findById(id) {
@@ -46,37 +62,60 @@ export function sessionsRepository(Session: Model<SessionDoc>): SessionsReposito
     },
     async findActiveForVisitor(appId, visitorId) {
       if (!byId(appId)) return null;
-      const doc = await Session.findOne({ appId, visitorId, status: 'active' }).sort({ startedAt: -1 }).lean<SessionDoc>();
-      return doc ? toSession(doc) : null;
+      const visitor = await Visitor.findById(visitorKey(appId, visitorId)).lean<VisitorDoc>();
+      if (!visitor?.activeSessionId) return null;
+      const doc = await Session.findById(visitor.activeSessionId).lean<SessionDoc>();
+      return doc && doc.status === 'active' ? toSession(doc) : null;
     },
     async addPage(id, url, at) {
       if (!byId(id)) return null;
       const doc = await Session.findOneAndUpdate(
         { _id: id },
         { $push: { pages: { url, at } }, $inc: { pageCount: 1 }, $set: { lastActivityAt: at } },
-        { new: true },
+        { returnDocument: 'after' },
       ).lean<SessionDoc>();
       return doc ? toSession(doc) : null;
     },
     async touch(id, at) {
       if (!byId(id)) return;
-      await Session.updateOne({ _id: id, status: 'active' }, { $set: { lastActivityAt: at } });
+      await Session.updateOne({ _id: id }, { $set: { lastActivityAt: at } });
     },
     async complete(id, at, reason) {
       if (!byId(id)) return null;
+      // Read, then write by `_id` alone (see above); a second completer finds it completed and stops.
+      const current = await Session.findById(id, { status: 1 }).lean<{ status: string }>();
+      if (current?.status !== 'active') return null;
       const doc = await Session.findOneAndUpdate(
-        { _id: id, status: 'active' },
+        { _id: id },
         { $set: { status: 'completed', endedAt: at, endReason: reason } },
-        { new: true },
+        { returnDocument: 'after' },
       ).lean<SessionDoc>();
+      await ActiveSession.deleteOne({ _id: id });
       return doc ? toSession(doc) : null;
     },
     async listIdle(before, limit) {
-      const docs = await Session.find({ status: 'active', lastActivityAt: { $lt: before } })
-        .sort({ lastActivityAt: 1 })
-        .limit(limit)
-        .lean<SessionDoc[]>();
-      return docs.map(toSession);
+      const idle: SessionRecord[] = [];
+      for (const session of await listActive(Session, ActiveSession)) {
+        if (session.lastActivityAt < before) idle.push(session);
+        if (idle.length >= limit) break;
+      }
+      return idle;
+    },
+    listActive: () => listActive(Session, ActiveSession),
+    async forgetVisitor(appId, visitorId) {
+      await Visitor.deleteOne({ _id: visitorKey(appId, visitorId) });
     },
   };
+}
+
+/** Active sessions, read by `_id` through the small active set. */
+async function listActive(Session: Model<SessionDoc>, ActiveSession: Model<ActiveSessionDoc>): Promise<SessionRecord[]> {
+  const ids = await ActiveSession.find({}, { _id: 1 }).lean<Array<{ _id: string }>>();
+  const sessions: SessionRecord[] = [];
+  for (const { _id } of ids) {
+    const doc = await Session.findById(_id).lean<SessionDoc>();
+    if (doc?.status === 'active') sessions.push(toSession(doc));
+    else await ActiveSession.deleteOne({ _id }); // completed elsewhere or erased
+  }
+  return sessions;
 }

@@ -33,9 +33,14 @@ export async function freePort(): Promise<number> {
 }
 
 /** Runs `server/src/main.ts` as a real process (the way `npm start` does) and waits for /healthz. */
-export async function startServerProcess(env: Record<string, string> = {}, dataDir?: string): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string> = {},
+  dataDir?: string,
+  /** `port`: listen there (a restarted server keeps its address, so browsers reconnect to it). */
+  options: { port?: number } = {},
+): Promise<ServerProcess> {
   const dir = dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'chatreel-proc-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: ROOT,
     env: {

@@ -23,7 +23,7 @@ export interface TestServer {
  * The real application on port 0 with a fresh embedded database (or MONGODB_URI with a unique
  * database name), for tests that talk to it with real HTTP and socket.io-client.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: { now?: () => Date } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chatreel-test-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -37,6 +37,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const db = await openDatabase({
     mongodbUri: config.mongodbUri,
     dataDir,
+    ferretdbCacheDir: config.ferretdbCacheDir,
     dbName: config.mongodbUri ? `chatreel_test_${path.basename(dataDir).replace(/\W/g, '_')}` : undefined,
   });
   await bootstrapInstallation(
@@ -44,7 +45,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     { ownerEmail: config.owner.email, ownerPassword: config.owner.password, dataDir, demoApp: config.demoApp },
     logger,
   );
-  const app = await createApplication({ config, logger, db });
+  const app = await createApplication({ config, logger, db, now: options.now });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;
   return {

@@ -1,7 +1,8 @@
+import { loadConfig } from '../../config.js';
 import { ensureFerretdbBinary, GoMissingError } from './ferretdb-binary.js';
 
 /** `npm run db:build`: builds the embedded database ahead of time (CI, images). */
-ensureFerretdbBinary(process.env.FERRETDB_CACHE_DIR || undefined, (line) => console.log(line))
+ensureFerretdbBinary(loadConfig().ferretdbCacheDir, (line) => console.log(line))
   .then((binary) => console.log(`Embedded database ready: ${binary}`))
   .catch((error: Error) => {
     console.error(error instanceof GoMissingError ? error.message : error.stack);

@@ -1,7 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,13 +19,8 @@ export class GoMissingError extends Error {
   }
 }
 
-export function defaultCacheDir(): string {
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'chatreel');
-}
-
 /** The binary's path; its name holds a hash of the sources, so a changed program is rebuilt. */
-export function ferretdbBinaryPath(cacheDir = defaultCacheDir()): string {
+export function ferretdbBinaryPath(cacheDir: string): string {
   const hash = createHash('sha256');
   for (const file of SOURCE_FILES) hash.update(readFileSync(path.join(FERRETDB_SOURCE_DIR, file)));
   return path.join(cacheDir, `chatreel-ferretdb-${hash.digest('hex').slice(0, 16)}`);
@@ -37,11 +31,11 @@ export interface BuildProgress {
 }
 
 /** Returns the cached binary, building it first (a few minutes, once) when it is missing. */
-export async function ensureFerretdbBinary(cacheDir = defaultCacheDir(), progress: BuildProgress = () => {}): Promise<string> {
+export async function ensureFerretdbBinary(cacheDir: string, progress: BuildProgress = () => {}): Promise<string> {
   const target = ferretdbBinaryPath(cacheDir);
   if (existsSync(target)) return target;
 
-  const go = process.env.GO_BINARY || 'go';
+  const go = 'go';
   if (spawnSync(go, ['version'], { stdio: 'ignore' }).error) throw new GoMissingError();
 
   mkdirSync(cacheDir, { recursive: true });

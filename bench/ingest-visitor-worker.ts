@@ -1,0 +1,72 @@
+import { io, type Socket } from 'socket.io-client';
+import { syntheticBatch } from './fixtures/synthetic-batch.js';
+
+/**
+ * One load-generator process: opens `count` visitor connections to the server (real socket.io-client),
+ * starts a session and a recording on each, then sends one compressed batch every BATCH_INTERVAL_MS
+ * and reports acknowledgement latencies to the parent over IPC.
+ */
+const BATCH_INTERVAL_MS = 2_000;
+const [url, key, countText, prefix] = process.argv.slice(2);
+const count = Number(countText);
+const latencies: number[] = [];
+let errors = 0;
+const sockets: Socket[] = [];
+
+async function visitor(index: number): Promise<void> {
+  const socket = io(`${url}/visitor`, {
+    auth: { key, visitorId: `bench-${prefix}-${index}-${Date.now().toString(36)}` },
+    transports: ['websocket'],
+    extraHeaders: { origin: url },
+    reconnection: false,
+  });
+  sockets.push(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('widget:ready', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  const started = (await socket.timeout(30_000).emitWithAck('session:start', { url: `${url}/demo/`, viewport: { width: 1280, height: 800 } })) as {
+    data: { session: { id: string } };
+  };
+  const sessionId = started.data.session.id;
+  const opened = (await socket.timeout(30_000).emitWithAck('recording:start', { sessionId })) as { data: { nextSeq: number } };
+  let seq = opened.data.nextSeq;
+  // Spread the visitors over the interval, as real ones are.
+  await new Promise((resolve) => setTimeout(resolve, Math.random() * BATCH_INTERVAL_MS));
+  const timer = setInterval(async () => {
+    const sentAt = performance.now();
+    try {
+      const response = (await socket.timeout(10_000).emitWithAck('recording:batch', { sessionId, seq, data: syntheticBatch(Date.now(), seq) })) as {
+        error?: unknown;
+      };
+      if (response.error) errors += 1;
+      else latencies.push(performance.now() - sentAt);
+      seq += 1;
+    } catch {
+      errors += 1;
+    }
+  }, BATCH_INTERVAL_MS);
+  socket.on('disconnect', () => clearInterval(timer));
+}
+
+let connected = 0;
+let failed = 0;
+const CONNECT_CONCURRENCY = 50;
+for (let start = 0; start < count; start += CONNECT_CONCURRENCY) {
+  const results = await Promise.allSettled(Array.from({ length: Math.min(CONNECT_CONCURRENCY, count - start) }, (_, i) => visitor(start + i)));
+  connected += results.filter((r) => r.status === 'fulfilled').length;
+  failed += results.filter((r) => r.status === 'rejected').length;
+}
+process.send!({ type: 'connected', connected, failed });
+
+setInterval(() => {
+  process.send!({ type: 'latencies', latencies: latencies.splice(0), errors });
+  errors = 0;
+}, 1_000);
+
+process.on('message', (message: { type: string }) => {
+  if (message.type === 'stop') {
+    for (const socket of sockets) socket.close();
+    process.exit(0);
+  }
+});

@@ -1,0 +1,101 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../e2e/support/browser.js';
+import { startServerProcess } from '../server/src/testing/server-process.js';
+import { atMost, type Benchmark, type Figure } from './figure.js';
+import { heavyPageHtml } from './fixtures/heavy-page.js';
+import { mean, percentile, sum } from './stats.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+type Mode = 'none' | 'bare-rrweb' | 'chatreel';
+
+async function bareRrwebBundle(): Promise<string> {
+  const outfile = path.join(mkdtempSync(path.join(os.tmpdir(), 'chatreel-bench-')), 'bare.js');
+  await build({ entryPoints: [path.join(ROOT, 'bench/fixtures/bare-rrweb.ts')], bundle: true, format: 'iife', minify: true, outfile, logLevel: 'silent' });
+  return readFileSync(outfile, 'utf8');
+}
+
+async function measure(page: Page, mode: Mode) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const taskSeconds = async () =>
+    (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')!.value;
+  const before = await taskSeconds();
+  await page.evaluate(() => (window as unknown as { __run(): Promise<void> }).__run());
+  const after = await taskSeconds();
+  const { bursts, longTasks } = await page.evaluate(() => ({
+    bursts: (window as unknown as { __burstCosts: number[] }).__burstCosts,
+    longTasks: (window as unknown as { __longTasks: number[] }).__longTasks,
+  }));
+  return { mode, mainThreadMs: (after - before) * 1000, bursts, tbtMs: sum(longTasks.map((d) => Math.max(0, d - 50))), longTasks: longTasks.length };
+}
+
+/** Main-thread cost of recording a heavy-mutation page: nothing, bare @rrweb/record, and the Chatreel widget. */
+export const recordingOverhead: Benchmark = {
+  name: 'recording-overhead',
+  description: '500 rows inserted every 200 ms on a 1,000-node page, in Chromium: no recorder vs bare rrweb vs Chatreel',
+  async run({ quick }) {
+    const bursts = quick ? 25 : 100; // 5 s or 20 s
+    const server = await startServerProcess({ LOG_LEVEL: 'error' });
+    const browser = await launchChromium();
+    const bare = await bareRrwebBundle();
+    const demoKey = (await (await fetch(`${server.url}/demo/`)).text()).match(/data-key="(pk_[\w-]+)"/)![1];
+    const results = [];
+    try {
+      for (const mode of ['none', 'bare-rrweb', 'chatreel'] as Mode[]) {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+        const page = await context.newPage();
+        const head =
+          mode === 'bare-rrweb'
+            ? `<script>${bare}</script>`
+            : mode === 'chatreel'
+              ? `<script type="module" src="/widget.js" data-key="${demoKey}"></script>`
+              : '';
+        // Served at the Chatreel server's origin, where the demo application is allowed.
+        await page.route(`${server.url}/demo/bench-heavy.html`, (route) =>
+          route.fulfill({ contentType: 'text/html', body: heavyPageHtml({ head, bursts }) }),
+        );
+        await page.goto(`${server.url}/demo/bench-heavy.html`);
+        if (mode === 'chatreel') await startChatreelRecording(page);
+        results.push(await measure(page, mode));
+        await context.close();
+      }
+    } finally {
+      await browser.close();
+      await server.dispose();
+    }
+
+    const [none, bare_, ours] = results;
+    const baseline = percentile(none.bursts, 50);
+    const figures: Figure[] = [];
+    for (const r of results) {
+      figures.push({ benchmark: 'recording-overhead', figure: `${r.mode}: main-thread time`, value: r.mainThreadMs, unit: 'ms', budget: null, note: `${r.bursts.length} bursts, ${r.longTasks} long tasks, TBT ${r.tbtMs.toFixed(0)} ms` });
+      figures.push({ benchmark: 'recording-overhead', figure: `${r.mode}: burst cost p50 / p95`, value: percentile(r.bursts, 95), unit: 'ms (p95)', budget: null, note: `p50 ${percentile(r.bursts, 50).toFixed(2)} ms, mean ${mean(r.bursts).toFixed(2)} ms` });
+    }
+    const bareAdded = bare_.mainThreadMs - none.mainThreadMs;
+    const oursAdded = ours.mainThreadMs - none.mainThreadMs;
+    figures.push({ benchmark: 'recording-overhead', figure: 'chatreel added ÷ bare rrweb added (main thread)', value: oursAdded / bareAdded, unit: '×', budget: atMost(1.1, '×'), note: `added ${oursAdded.toFixed(0)} ms vs ${bareAdded.toFixed(0)} ms` });
+    figures.push({ benchmark: 'recording-overhead', figure: 'chatreel per-frame recording cost p95', value: percentile(ours.bursts.map((b) => b - baseline), 95), unit: 'ms', budget: atMost(2, 'ms'), note: `burst time minus the no-recorder median (${baseline.toFixed(2)} ms)` });
+    figures.push({ benchmark: 'recording-overhead', figure: 'bare rrweb per-frame recording cost p95', value: percentile(bare_.bursts.map((b) => b - baseline), 95), unit: 'ms', budget: null });
+    return figures;
+  },
+};
+
+/** Opens the widget's session so its recorder runs, as when a visitor starts a chat. */
+async function startChatreelRecording(page: Page): Promise<void> {
+  await page.waitForFunction(() => customElements.get('chatreel-widget') && document.querySelector('chatreel-widget'));
+  await page.evaluate(async () => {
+    const widget = document.querySelector('chatreel-widget') as unknown as {
+      connection: { connect(): Promise<void>; ensureSession(): Promise<unknown>; status: string };
+    };
+    await widget.connection.connect();
+    for (let i = 0; i < 100 && widget.connection.status !== 'online'; i++) await new Promise((r) => setTimeout(r, 50));
+    await widget.connection.ensureSession();
+  });
+  // Let the recorder load and take its first full snapshot before measuring.
+  await page.waitForTimeout(1500);
+}

@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { atMost, type Benchmark } from './figure.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const WIDGET_DIR = path.join(ROOT, 'dist', 'widget');
+const INITIAL_BUDGET_KB = 12;
+const TOTAL_BUDGET_KB = 45;
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? files(full) : full.endsWith('.js') ? [full] : [];
+  });
+}
+
+const gzipKb = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length / 1024;
+
+/** gzip size of the first script and of everything the widget can ever load (all its chunks). */
+export const widgetSize: Benchmark = {
+  name: 'widget-size',
+  description: 'gzip bytes of /widget.js and of every chunk it can load (production build)',
+  async run() {
+    const build = spawnSync('npx', ['rollup', '-c', '--silent'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+    if (build.status !== 0) throw new Error('the production build failed');
+    const all = files(WIDGET_DIR);
+    const initial = gzipKb(path.join(WIDGET_DIR, 'widget.js'));
+    const total = all.reduce((sum, file) => sum + gzipKb(file), 0);
+    const chunks = all
+      .filter((file) => !file.endsWith(`${path.sep}widget.js`))
+      .map((file) => `${path.basename(file).replace(/-[\w-]{8}\.js$/, '')} ${gzipKb(file).toFixed(1)}`)
+      .join(', ');
+    return [
+      { benchmark: 'widget-size', figure: 'initial script (widget.js)', value: initial, unit: 'KB gzip', budget: atMost(INITIAL_BUDGET_KB, 'KB') },
+      { benchmark: 'widget-size', figure: 'everything the widget loads', value: total, unit: 'KB gzip', budget: atMost(TOTAL_BUDGET_KB, 'KB'), note: chunks },
+    ];
+  },
+};

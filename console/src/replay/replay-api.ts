@@ -1,0 +1,65 @@
+import type { ReplayManifest } from '../../../server/src/protocol/replay-events.js';
+import type { RecordedEvent } from './timeline-markers.js';
+
+/** Reading a recording: the manifest, then chunks one by one (gzip of a JSON array of rrweb events). */
+
+const base = (appId: string, sessionId: string) => `/api/apps/${encodeURIComponent(appId)}/sessions/${encodeURIComponent(sessionId)}/replay`;
+
+export class ReplayLoadError extends Error {}
+
+export async function fetchManifest(appId: string, sessionId: string, signal?: AbortSignal): Promise<ReplayManifest> {
+  const response = await fetch(base(appId, sessionId), { credentials: 'same-origin', signal });
+  const body = (await response.json().catch(() => null)) as { data?: ReplayManifest; error?: { message: string } } | null;
+  if (!response.ok || !body?.data) throw new ReplayLoadError(body?.error?.message ?? `The recording could not be loaded (${response.status}).`);
+  return body.data;
+}
+
+/** Inflates one stored batch. Recordings are untrusted: anything but an array of events is refused. */
+export async function inflateEvents(data: ArrayBuffer | Uint8Array): Promise<RecordedEvent[]> {
+  const stream = new Blob([data as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'));
+  const events: unknown = await new Response(stream).json();
+  if (!Array.isArray(events)) throw new ReplayLoadError('A recording chunk is not a list of events.');
+  return events.filter(
+    (event): event is RecordedEvent =>
+      !!event && typeof event === 'object' && Number.isInteger((event as RecordedEvent).type) && Number.isFinite((event as RecordedEvent).timestamp),
+  );
+}
+
+export async function fetchChunk(appId: string, sessionId: string, seq: number, signal?: AbortSignal): Promise<RecordedEvent[]> {
+  const response = await fetch(`${base(appId, sessionId)}/chunks/${seq}`, { credentials: 'same-origin', signal });
+  if (!response.ok) throw new ReplayLoadError(`Chunk ${seq} could not be loaded (${response.status}).`);
+  return inflateEvents(await response.arrayBuffer());
+}
+
+/** Chunks fetched at once; delivery stays in seq order. */
+const PARALLEL_CHUNK_FETCHES = 4;
+
+/**
+ * Fetches `seqs` with a few requests in flight and hands each chunk's events over in order, so the
+ * player can show the first frame as soon as the first chunk is in.
+ */
+export async function streamChunks(
+  seqs: number[],
+  fetchOne: (seq: number) => Promise<RecordedEvent[]>,
+  deliver: (events: RecordedEvent[], seq: number, index: number) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const pending = new Map<number, Promise<RecordedEvent[]>>();
+  let next = 0;
+  const startMore = () => {
+    while (next < seqs.length && pending.size < PARALLEL_CHUNK_FETCHES) {
+      const seq = seqs[next++];
+      const request = fetchOne(seq);
+      request.catch(() => {}); // awaited below, in order
+      pending.set(seq, request);
+    }
+  };
+  for (let index = 0; index < seqs.length; index++) {
+    startMore();
+    const seq = seqs[index];
+    const events = await pending.get(seq)!;
+    pending.delete(seq);
+    if (signal?.aborted) return;
+    deliver(events, seq, index);
+  }
+}

@@ -1,0 +1,192 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ChatMessage } from '../../../server/src/protocol/chat-events.js';
+import type { ReplayManifest, ReplaySessionFacts } from '../../../server/src/protocol/replay-events.js';
+import { EventStream } from './event-stream.js';
+import { fetchChunk, fetchManifest, inflateEvents, streamChunks } from './replay-api.js';
+import type { ReplayPlayer } from './replay-player.js';
+import { ReplaySocket } from './replay-socket.js';
+import { chunkPlan, EVENT_FULL_SNAPSHOT, EVENT_META, messageMarkers, pageMarkers, type RecordedEvent } from './timeline-markers.js';
+
+/** How long a live view waits for the widget's fresh snapshot before showing the recording instead. */
+const LIVE_SNAPSHOT_WAIT_MS = 5000;
+
+export type ReplayMode = 'loading' | 'replay' | 'live' | 'empty' | 'error';
+
+/**
+ * Loads one session into the player: a completed session chunk by chunk from its first full snapshot
+ * (the first frame shows as soon as that chunk is in), an active one live — from the fresh snapshot
+ * the widget sends when watching starts — turning into a normal replay when the session completes.
+ */
+export class ReplayController implements ReactiveController {
+  mode: ReplayMode = 'loading';
+  error = '';
+  session: ReplaySessionFacts | undefined;
+  messages: ChatMessage[] = [];
+  chunksLoaded = 0;
+  chunksTotal = 0;
+  /** Absolute time (ms) at the playhead. */
+  playheadTs = 0;
+  player: ReplayPlayer | undefined;
+
+  private abort = new AbortController();
+  private socket: ReplaySocket | undefined;
+  /** Live batches in arrival order; inflating is async, so they are applied through one chain. */
+  private liveChain: Promise<void> = Promise.resolve();
+  /** Highest seq applied live: a repeated or late batch never replays older events over the page. */
+  private liveSeq = 0;
+  private buffered: RecordedEvent[] = [];
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly stage: (live: boolean) => { element: HTMLElement; width: number; height: number } | undefined,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected() {}
+
+  hostDisconnected() {
+    this.teardown();
+  }
+
+  async open(appId: string, sessionId: string) {
+    this.teardown();
+    const signal = (this.abort = new AbortController()).signal;
+    this.set({ mode: 'loading', error: '', chunksLoaded: 0, chunksTotal: 0 });
+    try {
+      const manifest = await fetchManifest(appId, sessionId, signal);
+      if (signal.aborted) return;
+      this.set({ session: manifest.session, messages: manifest.messages });
+      if (manifest.session.status === 'active') await this.goLive(appId, manifest, signal);
+      else await this.replay(appId, manifest, signal);
+    } catch (error) {
+      if (!signal.aborted) this.set({ mode: 'error', error: (error as Error).message });
+    }
+  }
+
+  async takeOver() {
+    await this.socket?.takeOver();
+  }
+
+  async reply(text: string) {
+    const result = await this.socket?.reply(text);
+    if (result) this.addMessage(result.message);
+  }
+
+  private async replay(appId: string, manifest: ReplayManifest, signal: AbortSignal) {
+    const plan = chunkPlan(manifest.chunks);
+    if (plan.length === 0) return this.set({ mode: 'empty' });
+    this.set({ chunksTotal: plan.length });
+    let pending: RecordedEvent[] = [];
+    const stream = new EventStream();
+    // Creating the player is async (its code loads on first use): chunks queue behind it.
+    let chain = Promise.resolve();
+    await streamChunks(
+      plan.map((chunk) => chunk.seq),
+      (seq) => fetchChunk(appId, manifest.session.id, seq, signal),
+      (chunkEvents, _seq, index) => {
+        chain = chain.then(async () => {
+          const events = stream.push(chunkEvents);
+          if (this.player) {
+            this.player.addEvents(events);
+            this.player.addMarkers(pageMarkers(events));
+          } else {
+            pending.push(...events);
+            if (pending.some((event) => event.type === EVENT_FULL_SNAPSHOT)) {
+              await this.createPlayer(pending, false);
+              pending = [];
+            }
+          }
+          this.set({ chunksLoaded: index + 1 });
+        });
+      },
+      signal,
+    );
+    await chain;
+    if (!this.player && !signal.aborted) this.set({ mode: 'empty' });
+  }
+
+  private async goLive(appId: string, manifest: ReplayManifest, signal: AbortSignal) {
+    const sessionId = manifest.session.id;
+    const stream = new EventStream();
+    this.socket = new ReplaySocket(sessionId, {
+      batch: ({ seq, data }) => {
+        this.liveChain = this.liveChain.then(async () => {
+          if (seq <= this.liveSeq || signal.aborted) return;
+          this.liveSeq = seq;
+          await this.applyLive(stream.push(await inflateEvents(data)));
+        }).catch(() => undefined);
+      },
+      sessionChanged: (session) => {
+        if (session.status === 'completed') void this.open(appId, sessionId);
+      },
+      message: (message) => this.addMessage(message),
+    });
+    // Watching makes the widget send a fresh full snapshot at once: the player starts from it, so the
+    // agent sees the page as it is now without downloading (or replaying) the history first.
+    await this.socket.watch();
+    // No snapshot means no widget on the other end (the visitor left; the session is not completed
+    // yet): show what was recorded instead of waiting.
+    await new Promise((resolve) => setTimeout(resolve, LIVE_SNAPSHOT_WAIT_MS));
+    if (this.player || signal.aborted) return;
+    const socket = this.socket;
+    this.socket = undefined;
+    void socket?.stopWatching().finally(() => socket.close());
+    await this.replay(appId, manifest, signal);
+  }
+
+  private async applyLive(events: RecordedEvent[]) {
+    if (this.player) return this.player.addEvents(events);
+    this.buffered.push(...events);
+    const snapshotAt = this.buffered.findLastIndex((event) => event.type === EVENT_FULL_SNAPSHOT);
+    if (snapshotAt < 0) return;
+    // Start from the newest snapshot, with its Meta event just before it (rrweb-player needs both).
+    const metaAt = this.buffered.slice(0, snapshotAt).findLastIndex((event) => event.type === EVENT_META);
+    const start = this.buffered.slice(metaAt >= 0 ? metaAt : snapshotAt).sort((a, b) => a.timestamp - b.timestamp);
+    this.buffered = [];
+    await this.createPlayer(start, true);
+  }
+
+  private async createPlayer(events: RecordedEvent[], live: boolean) {
+    const stage = this.stage(live);
+    if (!stage || this.player) return;
+    const { ReplayPlayer } = await import('./replay-player.js');
+    if (this.player) return;
+    const sorted = [...events].sort((a, b) => a.timestamp - b.timestamp);
+    if (live) {
+      // Live starts from the fresh snapshot the widget sends when watching begins: what came before
+      // it is history the agent need not download.
+      const player = new ReplayPlayer(stage.element, sorted, { width: stage.width, height: stage.height, live });
+      this.player = player;
+      player.startLive(sorted.at(-1)?.timestamp ?? Date.now());
+      return this.set({ mode: 'live' });
+    }
+    const player = new ReplayPlayer(stage.element, sorted, { width: stage.width, height: stage.height, live });
+    this.player = player;
+    player.addMarkers([...pageMarkers(sorted), ...messageMarkers(this.messages)]);
+    player.onTime((offset) => this.set({ playheadTs: player.meta().startTime + offset }));
+    this.set({ playheadTs: player.meta().startTime, mode: 'replay' });
+  }
+
+  private addMessage(message: ChatMessage) {
+    if (this.messages.some((known) => known.id === message.id)) return;
+    this.set({ messages: [...this.messages, message].sort((a, b) => a.seq - b.seq) });
+  }
+
+  private teardown() {
+    this.abort.abort();
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket) void socket.stopWatching().finally(() => socket.close());
+    this.player?.destroy();
+    this.player = undefined;
+    this.liveSeq = 0;
+    this.buffered = [];
+    this.liveChain = Promise.resolve();
+  }
+
+  private set(patch: Partial<Pick<ReplayController, 'mode' | 'error' | 'session' | 'messages' | 'chunksLoaded' | 'chunksTotal' | 'playheadTs'>>) {
+    Object.assign(this, patch);
+    this.host.requestUpdate();
+  }
+}

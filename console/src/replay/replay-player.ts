@@ -1,0 +1,106 @@
+import Player from 'rrweb-player';
+import { EVENT_FULL_SNAPSHOT, markerColours, type RecordedEvent } from './timeline-markers.js';
+
+type PlayerEvent = Parameters<Player['addEvent']>[0];
+/** Svelte's component methods (svelte's own types are not installed, only its compiled output). */
+type SvelteHandle = { $set(props: Record<string, unknown>): void; $destroy(): void };
+
+/** Playback speeds offered in the controller. */
+export const SPEED_OPTIONS = [1, 2, 4, 8];
+
+/**
+ * The one place that touches rrweb-player. The recording is untrusted: rrweb rebuilds it in an iframe
+ * whose sandbox is exactly `allow-same-origin` (its default — no scripts run), and no option named
+ * UNSAFE_ is ever passed here.
+ */
+export class ReplayPlayer {
+  private readonly player: Player;
+  private readonly markers: RecordedEvent[] = [];
+  /** The controller's playhead (ms from the start); the replayer's own clock is meaningless before play. */
+  private offsetMs = 0;
+  /** Offset of the first full snapshot: seeking before it would leave the frame as it was. */
+  private readonly firstFrameMs: number;
+  readonly live: boolean;
+  private get svelte(): SvelteHandle {
+    return this.player as unknown as SvelteHandle;
+  }
+
+  constructor(target: HTMLElement, events: RecordedEvent[], options: { width: number; height: number; live: boolean }) {
+    this.live = options.live;
+    const start = events[0]?.timestamp ?? 0;
+    const snapshot = events.find((event) => event.type === EVENT_FULL_SNAPSHOT);
+    // rrweb applies, when seeking, the events strictly before the target: hence the 1 ms.
+    this.firstFrameMs = snapshot ? Math.max(0, snapshot.timestamp - start) + 1 : 0;
+    this.player = new Player({
+      target,
+      props: {
+        events: events as PlayerEvent[],
+        width: options.width,
+        height: options.height,
+        autoPlay: options.live,
+        skipInactive: true,
+        speedOption: SPEED_OPTIONS,
+        showController: !options.live,
+        liveMode: options.live,
+        mouseTail: false,
+        tags: {},
+      },
+    });
+    this.onTime((offset) => (this.offsetMs = offset));
+  }
+
+  /** Live mode: events up to `baselineTs` (the newest known) apply at once, later ones as they come. */
+  startLive(baselineTs: number) {
+    this.player.getReplayer().startLive(baselineTs);
+  }
+
+  /** Appends events (a chunk, a live batch); the player keeps them in time order. */
+  addEvents(events: RecordedEvent[]) {
+    for (const event of events) this.player.addEvent(event as PlayerEvent);
+  }
+
+  /** Adds timeline markers (custom events) and redraws them, colours by kind. */
+  addMarkers(markers: RecordedEvent[]) {
+    this.markers.push(...markers);
+    this.addEvents(markers);
+    // rrweb-player recomputes its markers when `tags` changes: hand it a new object.
+    this.svelte.$set({ tags: markerColours(this.markers) });
+  }
+
+  /** Recording start, end and length, in ms. */
+  meta(): { startTime: number; endTime: number; totalTime: number } {
+    return this.player.getMetaData();
+  }
+
+  currentTime(): number {
+    return this.offsetMs;
+  }
+
+  onTime(listener: (timeOffsetMs: number) => void) {
+    this.player.addEventListener('ui-update-current-time', (detail) => listener((detail as { payload: number }).payload));
+  }
+
+  toggle() {
+    this.player.toggle();
+  }
+
+  /** Seeks to an offset from the start, clamped to the recording, keeping the play state. */
+  seek(timeOffsetMs: number) {
+    const { totalTime } = this.meta();
+    const playing = this.player.getReplayer().service.state.matches('playing');
+    this.player.goto(Math.min(Math.max(this.firstFrameMs, timeOffsetMs), totalTime), playing);
+  }
+
+  resize(width: number, height: number) {
+    this.svelte.$set({ width, height });
+    this.player.triggerResize();
+  }
+
+  destroy() {
+    try {
+      this.player.getReplayer().destroy();
+    } finally {
+      this.svelte.$destroy();
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { ChatMessage } from '../../../server/src/protocol/chat-events.js';
+import type { ReplaySessionFacts } from '../../../server/src/protocol/replay-events.js';
+import { formatDuration } from './timeline-markers.js';
+
+/** Everything here is rendered through Lit text bindings: recorded strings are never markup. */
+
+const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+export function sessionFacts(session: ReplaySessionFacts): TemplateResult {
+  const end = session.endedAt ?? session.lastActivityAt;
+  const visitor = session.visitorName || session.visitorEmail ? `${session.visitorName} ${session.visitorEmail}`.trim() : session.visitorId;
+  return html`<dl class="facts" aria-label="Session facts">
+    <dt>Visitor</dt>
+    <dd>${visitor}</dd>
+    <dt>Status</dt>
+    <dd class="status">${session.status === 'active' ? 'Active' : 'Completed'}</dd>
+    <dt>Duration</dt>
+    <dd>${formatDuration(Date.parse(end) - Date.parse(session.startedAt))}</dd>
+    <dt>Landing URL</dt>
+    <dd class="url">${session.landingUrl}</dd>
+    <dt>Pages (${session.pages.length})</dt>
+    <dd>
+      <ol class="pages">
+        ${session.pages.map((page) => html`<li><span class="url">${page.url}</span> <time>${time(page.at)}</time></li>`)}
+      </ol>
+    </dd>
+    <dt>Viewport</dt>
+    <dd>${session.viewport.width} × ${session.viewport.height}</dd>
+    <dt>User agent</dt>
+    <dd class="ua">${session.userAgent}</dd>
+  </dl>`;
+}
+
+const ROLE_LABELS: Record<ChatMessage['role'], string> = { visitor: 'Visitor', ai: 'AI', agent: 'Agent', system: 'System' };
+
+/** The conversation; the message being sent at the playhead is marked current, a click seeks to it. */
+export function transcript(messages: ChatMessage[], current: number, seek: ((message: ChatMessage) => void) | undefined): TemplateResult {
+  if (messages.length === 0) return html`<p class="muted">No chat messages in this session.</p>`;
+  return html`<ol class="transcript" aria-label="Conversation">
+    ${messages.map(
+      (message, index) =>
+        html`<li class="message ${message.role}" aria-current=${index === current ? 'true' : nothing}>
+          <button type="button" ?disabled=${!seek} @click=${() => seek?.(message)} title=${seek ? 'Jump to this moment' : ''}>
+            <span class="meta"><strong>${ROLE_LABELS[message.role]}</strong> <time>${time(message.createdAt)}</time></span>
+            <span class="text">${message.text}</span>
+          </button>
+        </li>`,
+    )}
+  </ol>`;
+}

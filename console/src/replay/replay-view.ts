@@ -1,0 +1,165 @@
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import type { ChatMessage } from '../../../server/src/protocol/chat-events.js';
+import { ReplayController } from './replay-controller.js';
+import { CONTROLLER_HEIGHT_PX, STAGE_PADDING_PX } from './replay-player-size.js';
+import { sessionFacts, transcript } from './replay-sidebar.js';
+import { replayStyles } from './replay-styles.js';
+import { currentMessageIndex } from './timeline-markers.js';
+
+/** How far the arrow keys move the playhead. */
+const ARROW_SEEK_MS = 5000;
+
+/**
+ * The fullscreen replay viewer (`#/replay/<appId>/<sessionId>`): the player, the session's facts and
+ * its conversation synchronised with the playhead; live, with a LIVE badge, while the session is active.
+ * Keys: space plays/pauses, ← → seek 5 s, Home/End jump to the start/end, Esc leaves fullscreen (or the viewer).
+ */
+export class ReplayView extends LitElement {
+  static override properties = { appId: { attribute: 'app-id' }, sessionId: { attribute: 'session-id' }, replyError: { state: true } };
+  static override styles = replayStyles;
+  declare appId: string;
+  declare sessionId: string;
+  declare replyError: string;
+
+  private readonly replay = new ReplayController(this, (live) => this.stageSize(live));
+  private readonly resizeObserver = new ResizeObserver(() => this.fitPlayer());
+  private readonly onKeydown = (event: KeyboardEvent) => this.handleKey(event);
+
+  constructor() {
+    super();
+    this.appId = '';
+    this.sessionId = '';
+    this.replyError = '';
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    addEventListener('keydown', this.onKeydown);
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    removeEventListener('keydown', this.onKeydown);
+    this.resizeObserver.disconnect();
+  }
+
+  protected override firstUpdated() {
+    this.resizeObserver.observe(this.stage);
+  }
+
+  protected override updated(changed: PropertyValues<this>) {
+    this.dataset.mode = this.replay.mode;
+    if ((changed.has('appId') || changed.has('sessionId')) && this.appId && this.sessionId) void this.replay.open(this.appId, this.sessionId);
+  }
+
+  private get stage(): HTMLElement {
+    return this.renderRoot.querySelector('.stage-player') as HTMLElement;
+  }
+
+  /** Room for the player's frame: the stage, less the controller below it when there is one. */
+  private stageSize(live: boolean) {
+    const element = this.stage;
+    if (!element) return undefined;
+    const box = element.parentElement!.getBoundingClientRect();
+    const width = Math.max(320, Math.floor(box.width - STAGE_PADDING_PX));
+    const height = Math.max(200, Math.floor(box.height - STAGE_PADDING_PX - (live ? 0 : CONTROLLER_HEIGHT_PX)));
+    return { element, width, height };
+  }
+
+  private fitPlayer() {
+    const player = this.replay.player;
+    const size = player && this.stageSize(player.live);
+    if (player && size) player.resize(size.width, size.height);
+  }
+
+  override render() {
+    const { mode, session, messages, chunksLoaded, chunksTotal, error, playheadTs } = this.replay;
+    const live = mode === 'live';
+    const current = live ? messages.length - 1 : currentMessageIndex(messages, playheadTs);
+    const seek = mode === 'replay' ? (message: ChatMessage) => this.seekTo(message) : undefined;
+    return html`<link rel="stylesheet" href="/rrweb-player.css" />
+      <header>
+        <a class="back" href="#/sessions">← Sessions</a>
+        <h1>${session ? session.landingUrl : 'Replay'}</h1>
+        ${live ? html`<span class="live-badge" role="status">LIVE</span>` : nothing}
+        <span class="spacer"></span>
+        ${chunksTotal > 0 && chunksLoaded < chunksTotal
+          ? html`<span class="progress">
+              <progress aria-label="Loading the recording" max=${chunksTotal} .value=${chunksLoaded}></progress>
+              ${chunksLoaded} / ${chunksTotal}
+            </span>`
+          : nothing}
+        <button type="button" @click=${() => this.toggleFullscreen()}>Fullscreen</button>
+      </header>
+      <div class="body">
+        <div class="stage">
+          <div class="stage-player"></div>
+          ${mode === 'loading' ? html`<p class="notice">Loading the recording…</p>` : nothing}
+          ${mode === 'empty' ? html`<p class="notice">This session has no recording.</p>` : nothing}
+          ${mode === 'error' ? html`<p class="notice" role="alert">${error}</p>` : nothing}
+        </div>
+        <aside>
+          ${session ? sessionFacts(session) : nothing}
+          <h2>Conversation</h2>
+          ${transcript(messages, current, seek)} ${live ? this.renderTakeover() : nothing}
+        </aside>
+      </div>`;
+  }
+
+  private renderTakeover() {
+    return html`<form class="takeover" @submit=${(event: SubmitEvent) => this.sendReply(event)}>
+      <button type="button" @click=${() => this.replay.takeOver().catch((e: Error) => (this.replyError = e.message))}>Take over the chat</button>
+      <label for="reply">Reply to the visitor</label>
+      <textarea id="reply" name="reply" maxlength="2000"></textarea>
+      <button type="submit">Send</button>
+      ${this.replyError ? html`<p role="alert">${this.replyError}</p>` : nothing}
+    </form>`;
+  }
+
+  private async sendReply(event: SubmitEvent) {
+    event.preventDefault();
+    const field = (event.target as HTMLFormElement).elements.namedItem('reply') as HTMLTextAreaElement;
+    const text = field.value.trim();
+    if (!text) return;
+    try {
+      await this.replay.reply(text);
+      field.value = '';
+      this.replyError = '';
+    } catch (error) {
+      this.replyError = (error as Error).message;
+    }
+  }
+
+  private seekTo(message: ChatMessage) {
+    const player = this.replay.player;
+    if (player) player.seek(Date.parse(message.createdAt) - player.meta().startTime);
+  }
+
+  private toggleFullscreen() {
+    if (document.fullscreenElement) void document.exitFullscreen();
+    else void this.requestFullscreen().catch(() => undefined);
+  }
+
+  private handleKey(event: KeyboardEvent) {
+    const target = event.composedPath()[0] as HTMLElement | undefined;
+    if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+    const player = this.replay.player;
+    if (event.key === 'Escape') {
+      if (document.fullscreenElement) void document.exitFullscreen();
+      else location.hash = '#/sessions';
+      return;
+    }
+    if (!player || player.live) return;
+    if (event.key === ' ') {
+      event.preventDefault();
+      player.toggle();
+    } else if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') {
+      event.preventDefault();
+      player.seek(player.currentTime() + (event.key === 'ArrowRight' ? ARROW_SEEK_MS : -ARROW_SEEK_MS));
+    } else if (event.key === 'Home' || event.key === 'End') {
+      event.preventDefault();
+      player.seek(event.key === 'Home' ? 0 : player.meta().totalTime);
+    }
+  }
+}
+customElements.define('replay-view', ReplayView);

@@ -1,0 +1,188 @@
+import { css, html, LitElement } from 'lit';
+import type { PublicApp, PublicUser } from '../../../server/src/protocol/events.js';
+import { ApiError } from '../api-client.js';
+import { activityApi } from '../activity/activity-api.js';
+import '../activity/app-picker.js';
+
+const lines = (text: string) =>
+  text
+    .split(/[\n,]/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+
+/** A random identity-verification secret, made in the browser (never sent anywhere but the server). */
+function newSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** An application's settings (owners edit; agents read). Saved settings apply to the next widget connection. */
+export class SettingsView extends LitElement {
+  static override properties = { user: { attribute: false }, app: { state: true }, status: { state: true }, error: { state: true } };
+  declare user: PublicUser | undefined;
+  declare app: PublicApp | undefined;
+  declare status: string;
+  declare error: string;
+
+  constructor() {
+    super();
+    this.status = '';
+    this.error = '';
+  }
+
+  static override styles = css`
+    :host { display: block; max-width: 880px; margin: 0 auto; padding: 24px; }
+    .head { display: flex; align-items: center; justify-content: space-between; gap: 16px; margin-bottom: 16px; }
+    h1 { margin: 0; font-size: 22px; }
+    fieldset { min-width: 0; background: #fff; border: 0; border-radius: 12px; box-shadow: 0 1px 4px rgb(0 0 0 / 0.08); padding: 16px 20px; margin: 0 0 16px; }
+    legend { font-weight: 700; font-size: 16px; padding: 0; float: left; width: 100%; margin-bottom: 8px; }
+    label { display: block; font-weight: 600; font-size: 14px; margin: 12px 0 4px; clear: both; }
+    label.inline { display: flex; align-items: center; gap: 8px; font-weight: 500; }
+    input:not([type='checkbox']):not([type='color']), select, textarea { width: 100%; box-sizing: border-box; padding: 8px 10px; font: inherit; border: 1px solid #d1d5db; border-radius: 8px; }
+    textarea { min-height: 72px; resize: vertical; }
+    .hint { color: #6b7280; font-size: 13px; margin: 4px 0 0; }
+    .row { display: flex; gap: 8px; align-items: center; }
+    pre { background: #111827; color: #e5e7eb; padding: 12px; border-radius: 8px; overflow-x: auto; font-size: 13px; margin: 8px 0; }
+    button { font: inherit; font-weight: 600; padding: 8px 14px; border-radius: 8px; cursor: pointer; border: 1px solid #d1d5db; background: #fff; }
+    button.primary { color: #fff; background: #4f46e5; border-color: #4f46e5; }
+    .actions { position: sticky; bottom: 0; background: #f3f4f6; padding: 12px 0; display: flex; gap: 12px; align-items: center; }
+    .error { color: #b91c1c; }
+    .ok { color: #047857; }
+  `;
+
+  override render() {
+    const app = this.app;
+    const readOnly = this.user?.role !== 'owner';
+    return html`<div class="head">
+        <h1>Settings</h1>
+        <app-picker @app-change=${(e: CustomEvent<{ app: PublicApp }>) => ((this.app = e.detail.app), (this.status = ''))}></app-picker>
+      </div>
+      ${readOnly ? html`<p class="hint">Only an owner can change settings.</p>` : ''}
+      ${app ? this.renderForm(app, readOnly) : ''}`;
+  }
+
+  private renderForm(app: PublicApp, readOnly: boolean) {
+    const s = app.settings;
+    const snippet = `<script type="module" src="${location.origin}/widget.js" data-key="${app.publicKey}"></script>`;
+    return html`<form @submit=${this.save}>
+      <fieldset ?disabled=${readOnly}>
+        <legend>Install</legend>
+        <p class="hint">Add this line to every page of your site, before &lt;/body&gt;:</p>
+        <pre>${snippet}</pre>
+        <button type="button" @click=${() => this.copy(snippet)}>Copy snippet</button>
+        <label for="origins">Allowed origins (one per line)</label>
+        <textarea id="origins" name="origins" placeholder="https://www.example.com">${app.allowedOrigins.join('\n')}</textarea>
+        <p class="hint">Only pages from these origins may use the widget key${app.demo ? ' (the demo site on this server is always allowed)' : ''}.</p>
+      </fieldset>
+
+      <fieldset ?disabled=${readOnly}>
+        <legend>Appearance</legend>
+        <label for="color">Colour</label>
+        <input id="color" name="color" type="color" .value=${s.color} />
+        <label for="position">Position</label>
+        <select id="position" name="position">
+          <option value="right" ?selected=${s.position === 'right'}>Bottom right</option>
+          <option value="left" ?selected=${s.position === 'left'}>Bottom left</option>
+        </select>
+        <label for="greeting">Greeting</label>
+        <input id="greeting" name="greeting" maxlength="300" .value=${s.greeting} />
+      </fieldset>
+
+      <fieldset ?disabled=${readOnly}>
+        <legend>Recording and privacy</legend>
+        <label for="startOn">Recording starts</label>
+        <select id="startOn" name="startOn">
+          <option value="first-message" ?selected=${s.recording.startOn === 'first-message'}>When the visitor sends a first message</option>
+          <option value="open" ?selected=${s.recording.startOn === 'open'}>When the visitor opens the chat</option>
+        </select>
+        <label class="inline"><input type="checkbox" name="maskAllInputs" ?checked=${s.recording.maskAllInputs} /> Mask every input field</label>
+        <label for="blockSelectors">Extra selectors to block (one per line)</label>
+        <textarea id="blockSelectors" name="blockSelectors" placeholder=".card-number">${s.recording.blockSelectors.join('\n')}</textarea>
+        <label for="maskSelectors">Extra selectors to mask (one per line)</label>
+        <textarea id="maskSelectors" name="maskSelectors" placeholder=".address">${s.recording.maskSelectors.join('\n')}</textarea>
+        <label class="inline"><input type="checkbox" name="notifyWhenWatched" ?checked=${s.privacy.notifyWhenWatched} /> Tell visitors when an agent watches live</label>
+        <label for="retentionDays">Keep sessions for (days)</label>
+        <input id="retentionDays" name="retentionDays" type="number" min="1" max="3650" .value=${String(s.retentionDays)} />
+      </fieldset>
+
+      <fieldset ?disabled=${readOnly}>
+        <legend>AI answers</legend>
+        <label class="inline"><input type="checkbox" name="aiEnabled" ?checked=${s.ai.enabled} /> The AI answers visitors</label>
+        <label for="systemPrompt">System prompt</label>
+        <textarea id="systemPrompt" name="systemPrompt">${s.ai.systemPrompt}</textarea>
+        <label for="knowledge">Knowledge</label>
+        <textarea id="knowledge" name="knowledge" placeholder="Facts the AI may use: opening hours, shipping, returns…">${s.ai.knowledge}</textarea>
+        <label for="dailyTokenCap">Daily token cap</label>
+        <input id="dailyTokenCap" name="dailyTokenCap" type="number" min="0" .value=${String(s.ai.dailyTokenCap)} />
+      </fieldset>
+
+      <fieldset ?disabled=${readOnly}>
+        <legend>Identity verification</legend>
+        <label for="identitySecret">Secret (HMAC-SHA256 of the user id, computed on your server)</label>
+        <div class="row">
+          <input id="identitySecret" name="identitySecret" autocomplete="off" minlength="16" .value=${s.identity.secret ?? ''} />
+          <button type="button" @click=${this.generateSecret}>Generate</button>
+        </div>
+        <label class="inline"><input type="checkbox" name="identityEnforce" ?checked=${s.identity.enforce} /> Refuse identities that are not verified</label>
+      </fieldset>
+
+      ${readOnly
+        ? ''
+        : html`<div class="actions">
+            <button class="primary" type="submit">Save settings</button>
+            ${this.status ? html`<span class="ok" role="status">${this.status}</span>` : ''}
+            ${this.error ? html`<span class="error" role="alert">${this.error}</span>` : ''}
+          </div>`}
+    </form>`;
+  }
+
+  private generateSecret() {
+    const input = this.renderRoot.querySelector<HTMLInputElement>('#identitySecret');
+    if (input) input.value = newSecret();
+  }
+
+  private async copy(text: string) {
+    try {
+      await navigator.clipboard.writeText(text);
+      this.status = 'Snippet copied.';
+    } catch {
+      this.status = 'Select the snippet and copy it.';
+    }
+  }
+
+  private async save(event: SubmitEvent) {
+    event.preventDefault();
+    const app = this.app;
+    if (!app) return;
+    const form = new FormData(event.target as HTMLFormElement);
+    const text = (name: string) => String(form.get(name) ?? '');
+    const secret = text('identitySecret').trim();
+    const patch = {
+      allowedOrigins: lines(text('origins')),
+      settings: {
+        color: text('color'),
+        position: text('position'),
+        greeting: text('greeting'),
+        recording: {
+          startOn: text('startOn'),
+          maskAllInputs: form.has('maskAllInputs'),
+          blockSelectors: lines(text('blockSelectors')),
+          maskSelectors: lines(text('maskSelectors')),
+        },
+        privacy: { notifyWhenWatched: form.has('notifyWhenWatched') },
+        retentionDays: Number(text('retentionDays')),
+        ai: { enabled: form.has('aiEnabled'), systemPrompt: text('systemPrompt'), knowledge: text('knowledge'), dailyTokenCap: Number(text('dailyTokenCap')) },
+        identity: { secret: secret || null, enforce: form.has('identityEnforce') },
+      },
+    };
+    try {
+      this.app = (await activityApi.updateApp(app.id, patch)).app;
+      this.error = '';
+      this.status = 'Saved. New widget connections use these settings.';
+    } catch (error) {
+      this.status = '';
+      this.error = error instanceof ApiError ? error.message : 'Could not save the settings.';
+    }
+  }
+}
+customElements.define('settings-view', SettingsView);

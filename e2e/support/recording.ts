@@ -1,0 +1,138 @@
+import { gunzipSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
+import { joinEventParts, type RecordedEvent } from '../../server/src/protocol/recording-events.js';
+import { HttpClient } from '../../server/src/testing/http-client.js';
+import { waitUntil } from '../../server/src/testing/server-process.js';
+import { loadConfig } from '../../server/src/config.js';
+import { openDatabase } from '../../server/src/storage/database.js';
+
+/** Opens the chat and starts the session (recording begins with it) through the widget's connection. */
+export async function startChat(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  return resumeOrStart(page);
+}
+
+/** The widget's session id once it is under way on this page (a new page resumes it by itself). */
+export async function resumeOrStart(page: Page): Promise<string> {
+  const id = await page.evaluate(async () => {
+    const widget = document.querySelector('chatreel-widget') as unknown as {
+      connection: { connect(): Promise<void>; onReady(cb: () => void): void; ensureSession(): Promise<{ id: string } | null> };
+    };
+    await widget.connection.connect();
+    await new Promise<void>((resolve) => widget.connection.onReady(() => resolve()));
+    return (await widget.connection.ensureSession())?.id ?? null;
+  });
+  if (!id) throw new Error('no session started');
+  return id;
+}
+
+/** Waits for the widget's own session on this page (a new page resumes the session by itself). */
+export async function widgetSession(page: Page): Promise<string> {
+  const handle = await page.waitForFunction(
+    () => (document.querySelector('chatreel-widget') as unknown as { connection?: { session?: { id: string } | null } })?.connection?.session?.id,
+    undefined,
+    { timeout: 30_000 },
+  );
+  return (await handle.jsonValue()) as string;
+}
+
+/** The demo application's id, read as its owner. */
+export async function demoAppId(owner: HttpClient): Promise<string> {
+  const apps = await owner.request('GET', '/api/apps');
+  return apps.json.data.apps.find((app: { demo: boolean }) => app.demo).id;
+}
+
+/** Seqs the server holds for a session (through the replay API, as the console reads them). */
+export async function storedSeqs(owner: HttpClient, appId: string, sessionId: string): Promise<number[]> {
+  const manifest = await owner.request('GET', `/api/apps/${appId}/sessions/${sessionId}/replay`);
+  return (manifest.json?.data?.chunks ?? []).map((chunk: { seq: number }) => chunk.seq);
+}
+
+/** Waits until a stored chunk of the session contains `text` (read through the replay API). */
+export async function waitForStoredText(owner: HttpClient, appId: string, sessionId: string, text: string, timeoutMs = 90_000) {
+  const seen = new Set<number>();
+  await waitUntil(
+    async () => {
+      for (const seq of await storedSeqs(owner, appId, sessionId)) {
+        if (seen.has(seq)) continue;
+        seen.add(seq);
+        const response = await fetch(`${owner.baseUrl}/api/apps/${appId}/sessions/${sessionId}/replay/chunks/${seq}`, {
+          headers: { cookie: owner.cookie },
+        });
+        if (gunzipSync(Buffer.from(await response.arrayBuffer())).toString('utf8').includes(text)) return true;
+      }
+      return false;
+    },
+    timeoutMs,
+    `"${text}" stored in ${sessionId}`,
+  );
+}
+
+/** Waits until seqs 1..N are stored with N unchanged for `quietMs` (the widget has nothing left to send). */
+export async function waitForSettledSeqs(owner: HttpClient, appId: string, sessionId: string, quietMs = 4_000, timeoutMs = 60_000) {
+  let last = '';
+  let since = Date.now();
+  await waitUntil(
+    async () => {
+      const seqs = await storedSeqs(owner, appId, sessionId);
+      const key = seqs.join(',');
+      if (key !== last) {
+        last = key;
+        since = Date.now();
+      }
+      const contiguous = seqs.length > 0 && seqs.every((seq, i) => seq === i + 1);
+      return contiguous && Date.now() - since >= quietMs;
+    },
+    timeoutMs,
+    `settled contiguous chunks of ${sessionId} (last: ${last})`,
+  );
+  return last.split(',').map(Number);
+}
+
+export interface DatabaseDump {
+  /** Every document of every collection, serialized (chunk blobs decompressed to their JSON). */
+  documents: Array<{ collection: string; text: string }>;
+  chunks: Array<{ sessionId: string; seq: number; hasFullSnapshot: boolean; via: string; events: RecordedEvent[] }>;
+  sessions: Array<Record<string, unknown>>;
+}
+
+/** Reads the whole database of a stopped server process (its data directory) as plain text. */
+export async function dumpDatabase(dataDir: string): Promise<DatabaseDump> {
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', DATA_DIR: dataDir });
+  const db = await openDatabase({ mongodbUri: config.mongodbUri, dataDir, ferretdbCacheDir: config.ferretdbCacheDir });
+  try {
+    const native = db.models.Session.db.db!;
+    const dump: DatabaseDump = { documents: [], chunks: [], sessions: [] };
+    for (const { name } of await native.listCollections().toArray()) {
+      for (const doc of await native.collection(name).find({}).toArray()) {
+        if (name === 'chunks') {
+          const data = doc.data as { buffer: Uint8Array };
+          const json = gunzipSync(Buffer.from(data.buffer)).toString('utf8');
+          dump.chunks.push({ sessionId: String(doc.sessionId), seq: doc.seq, hasFullSnapshot: doc.hasFullSnapshot, via: doc.via, events: JSON.parse(json) });
+          dump.documents.push({ collection: name, text: JSON.stringify({ ...doc, data: json }) });
+          // The stored bytes themselves too (a value could hide in an uncompressed stretch).
+          dump.documents.push({ collection: name, text: Buffer.from(data.buffer).toString('latin1') });
+        } else {
+          if (name === 'sessions') dump.sessions.push(doc);
+          dump.documents.push({ collection: name, text: JSON.stringify(doc) });
+        }
+      }
+    }
+    dump.chunks.sort((a, b) => a.sessionId.localeCompare(b.sessionId) || a.seq - b.seq);
+    return dump;
+  } finally {
+    await db.close();
+  }
+}
+
+/** A session's events in seq order, large events joined back from their parts. */
+export function sessionEvents(dump: DatabaseDump, sessionId: string): RecordedEvent[] {
+  return joinEventParts(dump.chunks.filter((chunk) => chunk.sessionId === sessionId).flatMap((chunk) => chunk.events));
+}
+
+/** Walks a serialized rrweb node tree (full snapshot `data.node`), shadow roots included. */
+export function* walkNodes(node: any): Generator<any> {
+  if (!node) return;
+  yield node;
+  for (const child of node.childNodes ?? []) yield* walkNodes(child);
+}

@@ -1,0 +1,42 @@
+import Anthropic from '@anthropic-ai/sdk';
+import type { Config } from '../config.js';
+import { AI_MAX_OUTPUT_TOKENS } from '../protocol/limits.js';
+import type { AppSettings } from '../storage/repositories.js';
+import { buildSystemPrompt, type ModelTurn } from './prompt.js';
+
+export interface AiReply {
+  text: string;
+  tokens: number;
+}
+
+export interface AiResponder {
+  /** Streams an answer; `onDelta` gets each piece of text in order. Rejects when aborted or failed. */
+  reply(input: { ai: AppSettings['ai']; history: ModelTurn[]; signal: AbortSignal; onDelta: (text: string) => void }): Promise<AiReply>;
+}
+
+/** Claude through the official SDK, or null when no API key is configured (AI off, chat goes to people). */
+export function createAiResponder(config: Config): AiResponder | null {
+  if (!config.anthropic.apiKey) return null;
+  const client = new Anthropic({
+    apiKey: config.anthropic.apiKey,
+    baseURL: config.anthropic.baseUrl,
+    // A visitor is waiting: one quick retry at most, then a person takes over.
+    maxRetries: 1,
+    timeout: 60_000,
+  });
+  return {
+    async reply({ ai, history, signal, onDelta }) {
+      const stream = client.messages.stream(
+        { model: config.anthropic.model, max_tokens: AI_MAX_OUTPUT_TOKENS, system: buildSystemPrompt(ai), messages: history },
+        { signal },
+      );
+      stream.on('text', (delta) => onDelta(delta));
+      const message = await stream.finalMessage();
+      const text = message.content
+        .filter((block) => block.type === 'text')
+        .map((block) => block.text)
+        .join('');
+      return { text, tokens: (message.usage.input_tokens ?? 0) + (message.usage.output_tokens ?? 0) };
+    },
+  };
+}

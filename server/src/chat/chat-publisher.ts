@@ -1,0 +1,51 @@
+import type { Namespace } from 'socket.io';
+import type { ChatMessage, ChatStatus } from '../protocol/chat-events.js';
+import type { ConsoleServerToClient, VisitorServerToClient } from '../protocol/events.js';
+import { appRoom } from '../realtime/console-namespace.js';
+import { sessionRoom } from '../realtime/visitor-namespace.js';
+import type { ConversationRecord } from '../storage/repositories.js';
+import { conversationRoom, conversationSummary } from './chat-wire.js';
+
+/**
+ * Fans chat events out through Socket.IO rooms only (the visitor's session room; the console's app
+ * and conversation rooms), so several server nodes can share them through an adapter.
+ */
+export interface ChatPublisher {
+  message(conversation: ConversationRecord, message: ChatMessage, replyId?: string): void;
+  delta(sessionId: string, replyId: string, text: string): void;
+  streamEnd(sessionId: string, replyId: string): void;
+  state(conversation: ConversationRecord, status: ChatStatus): void;
+  /** How many visitor connections are in the session's room (0: the visitor has left). */
+  visitorsPresent(sessionId: string): Promise<number>;
+}
+
+export function createChatPublisher(
+  visitors: Namespace<Record<string, never>, VisitorServerToClient>,
+  consoles: Namespace<Record<string, never>, ConsoleServerToClient>,
+): ChatPublisher {
+  const announce = (conversation: ConversationRecord) =>
+    consoles.to(appRoom(conversation.appId)).emit('chat:conversation', { conversation: conversationSummary(conversation) });
+  return {
+    message(conversation, message, replyId) {
+      const payload = replyId ? { message, replyId } : { message };
+      visitors.to(sessionRoom(message.sessionId)).emit('chat:message', payload);
+      consoles.to(conversationRoom(message.sessionId)).emit('chat:message', payload);
+      announce(conversation);
+    },
+    delta(sessionId, replyId, text) {
+      visitors.to(sessionRoom(sessionId)).emit('chat:delta', { sessionId, replyId, text });
+      consoles.to(conversationRoom(sessionId)).emit('chat:delta', { sessionId, replyId, text });
+    },
+    streamEnd(sessionId, replyId) {
+      visitors.to(sessionRoom(sessionId)).emit('chat:stream-end', { sessionId, replyId });
+      consoles.to(conversationRoom(sessionId)).emit('chat:stream-end', { sessionId, replyId });
+    },
+    state(conversation, status) {
+      visitors.to(sessionRoom(conversation.sessionId)).emit('chat:state', status);
+      announce(conversation);
+    },
+    async visitorsPresent(sessionId) {
+      return (await visitors.in(sessionRoom(sessionId)).fetchSockets()).length;
+    },
+  };
+}

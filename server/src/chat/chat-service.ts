@@ -1,0 +1,244 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { AiResponder } from '../ai/ai-responder.js';
+import { buildHistory } from '../ai/prompt.js';
+import { AppError } from '../http/app-error.js';
+import type { ChatMessage, ChatStatus, ChatSyncResult } from '../protocol/chat-events.js';
+import type { ChatSendInput } from '../protocol/chat-schemas.js';
+import {
+  AI_HISTORY_TOKEN_BUDGET,
+  CHAT_EARLIER_MESSAGES,
+  CHAT_MESSAGES_PER_WINDOW,
+  CHAT_RATE_WINDOW_MS,
+  CHAT_SYNC_PAGE_SIZE,
+  MAX_CHAT_MESSAGE_CHARS,
+} from '../protocol/limits.js';
+import { dayKey } from '../sessions/time-buckets.js';
+import type { AppRecord, ConversationRecord, MessageRecord, Repositories, UserRecord } from '../storage/repositories.js';
+import type { ChatPublisher } from './chat-publisher.js';
+import { wireMessage } from './chat-wire.js';
+import { aiMayAnswer, transitionFor, type HandoffEvent } from './handoff.js';
+
+/** Messages the history may draw from before the token budget trims it. */
+const HISTORY_MESSAGES = 100;
+/** A visitor who navigates to another page reconnects within this; only then has the visitor left. */
+export const VISITOR_LEFT_GRACE_MS = 3_000;
+
+const NOTES = {
+  noAi: 'Thanks! A member of our team will reply here soon.',
+  askedForHuman: 'We have asked a member of our team to join. They will reply here.',
+  aiFailed: 'Our assistant cannot answer right now. A member of our team will reply here.',
+  agentJoined: 'A member of our team joined the conversation.',
+};
+
+export interface ChatServiceDeps {
+  repos: Repositories;
+  ai: AiResponder | null;
+  publish: ChatPublisher;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export type ChatService = ReturnType<typeof createChatService>;
+
+export function createChatService({ repos, ai, publish, logger, now = () => new Date() }: ChatServiceDeps) {
+  // Per process: a visitor's messages arrive on their own connection, which one node serves.
+  const limiter = new RateLimiterMemory({ points: CHAT_MESSAGES_PER_WINDOW, duration: CHAT_RATE_WINDOW_MS / 1000 });
+  // Streams run in the process that started them; aborting them is local. The chat state in the
+  // database is checked again before an answer is stored, so a takeover on another node still wins.
+  const streams = new Map<string, { controller: AbortController; replyId: string }>();
+
+  async function aiAvailable(app: AppRecord): Promise<boolean> {
+    if (!ai || !app.settings.ai.enabled) return false;
+    return (await repos.aiUsage.tokensOn(app.id, dayKey(now()))) < app.settings.ai.dailyTokenCap;
+  }
+
+  async function statusOf(app: AppRecord, conversation: ConversationRecord | null): Promise<ChatStatus> {
+    return { sessionId: conversation?.sessionId ?? '', state: conversation?.chatState ?? 'ai', aiAvailable: await aiAvailable(app) };
+  }
+
+  async function conversationOf(app: AppRecord, sessionId: string): Promise<ConversationRecord> {
+    const conversation = await repos.conversations.find(sessionId);
+    if (!conversation || conversation.appId !== app.id) throw new AppError('E_NOT_FOUND', 'This conversation does not exist.');
+    return conversation;
+  }
+
+  async function append(conversation: ConversationRecord, message: Omit<Parameters<Repositories['messages']['append']>[0], 'appId' | 'sessionId' | 'visitorId' | 'createdAt'>, replyId?: string) {
+    const stored = await repos.messages.append({
+      ...message,
+      appId: conversation.appId,
+      sessionId: conversation.sessionId,
+      visitorId: conversation.visitorId,
+      createdAt: now(),
+    });
+    const fresh = (await repos.conversations.find(conversation.sessionId)) ?? conversation;
+    publish.message(fresh, wireMessage(stored), replyId);
+    return { stored, conversation: fresh };
+  }
+
+  function abortStream(sessionId: string): void {
+    streams.get(sessionId)?.controller.abort();
+    streams.delete(sessionId);
+  }
+
+  /** Applies a handoff event; when it changes the state, adds a note for people and tells everyone. */
+  async function handoff(app: AppRecord, conversation: ConversationRecord, event: HandoffEvent, note: string): Promise<ConversationRecord> {
+    const { from, to } = transitionFor(event);
+    const moved = await repos.conversations.transition(conversation.sessionId, from, to);
+    if (!moved) return (await repos.conversations.find(conversation.sessionId)) ?? conversation;
+    if (!aiMayAnswer(to)) abortStream(conversation.sessionId);
+    const { conversation: latest } = await append(moved, { role: 'system', text: note });
+    publish.state(latest, await statusOf(app, latest));
+    return latest;
+  }
+
+  async function answerWithAi(app: AppRecord, conversation: ConversationRecord): Promise<void> {
+    const { sessionId } = conversation;
+    if (!ai || !(await aiAvailable(app))) {
+      await handoff(app, conversation, 'ai-unavailable', NOTES.noAi);
+      return;
+    }
+    abortStream(sessionId); // a newer message is answered with the whole history instead
+    const controller = new AbortController();
+    const replyId = `r_${randomBytes(9).toString('base64url')}`;
+    streams.set(sessionId, { controller, replyId });
+    try {
+      const history = buildHistory(await repos.messages.listRecent(sessionId, HISTORY_MESSAGES), AI_HISTORY_TOKEN_BUDGET);
+      const reply = await ai.reply({
+        ai: app.settings.ai,
+        history,
+        signal: controller.signal,
+        onDelta: (text) => {
+          if (!controller.signal.aborted) publish.delta(sessionId, replyId, text);
+        },
+      });
+      await repos.aiUsage.add(app.id, dayKey(now()), reply.tokens);
+      const latest = await repos.conversations.find(sessionId);
+      if (controller.signal.aborted || !latest || !aiMayAnswer(latest.chatState) || !reply.text.trim()) {
+        publish.streamEnd(sessionId, replyId);
+        return;
+      }
+      await repos.messages.markAnswered(sessionId, 'ai');
+      await append(latest, { role: 'ai', text: reply.text }, replyId);
+    } catch (error) {
+      publish.streamEnd(sessionId, replyId);
+      if (controller.signal.aborted) return;
+      logger.warn({ err: error, sessionId }, 'AI answer failed; routing the conversation to people');
+      const latest = await repos.conversations.find(sessionId);
+      if (latest) await handoff(app, latest, 'ai-unavailable', NOTES.aiFailed);
+    } finally {
+      if (streams.get(sessionId)?.replyId === replyId) streams.delete(sessionId);
+    }
+  }
+
+  const startAnswer = (app: AppRecord, conversation: ConversationRecord) =>
+    void answerWithAi(app, conversation).catch((error: Error) => logger.error({ err: error }, 'AI answer crashed'));
+
+  const service = {
+    /** The visitor's message: stored (a "prompt"), then answered by the AI while the chat is in `ai`. */
+    async visitorSend(app: AppRecord, visitorId: string, sessionId: string | undefined, input: ChatSendInput) {
+      if (!sessionId) throw new AppError('E_NOT_FOUND', 'Start a session before sending messages.');
+      if (input.text.length > MAX_CHAT_MESSAGE_CHARS) {
+        throw new AppError('E_MESSAGE_TOO_LONG', `Messages can be at most ${MAX_CHAT_MESSAGE_CHARS} characters (this one has ${input.text.length}).`);
+      }
+      const conversation = await conversationOf(app, sessionId);
+      if (conversation.visitorId !== visitorId) throw new AppError('E_NOT_FOUND', 'This conversation does not exist.');
+      const duplicate = await repos.messages.findByClientId(sessionId, input.clientId);
+      if (duplicate) return { message: wireMessage(duplicate), duplicate: true };
+      try {
+        await limiter.consume(`${app.id}:${visitorId}`);
+      } catch (error) {
+        if (!(error instanceof RateLimiterRes)) throw error;
+        const seconds = Math.ceil(error.msBeforeNext / 1000);
+        throw new AppError('E_RATE_LIMITED', `You are sending messages quickly. Wait ${seconds} s and try again.`, { retryAfterMs: error.msBeforeNext });
+      }
+      const { stored, conversation: latest } = await append(conversation, { role: 'visitor', text: input.text, clientId: input.clientId });
+      if (aiMayAnswer(latest.chatState)) startAnswer(app, latest);
+      return { message: wireMessage(stored), duplicate: false };
+    },
+
+    /** Everything after `afterSeq` (the widget's resync after a reconnect), plus the chat's state. */
+    async sync(app: AppRecord, visitorId: string, sessionId: string | undefined, afterSeq: number): Promise<ChatSyncResult> {
+      const conversation = sessionId ? await conversationOf(app, sessionId) : null;
+      const messages = conversation ? await repos.messages.listAfter(conversation.sessionId, afterSeq, CHAT_SYNC_PAGE_SIZE) : [];
+      const earlier =
+        afterSeq === 0 ? await repos.messages.listEarlier(app.id, visitorId, conversation?.sessionId ?? null, CHAT_EARLIER_MESSAGES) : [];
+      if (conversation && aiMayAnswer(conversation.chatState) && !streams.has(conversation.sessionId)) {
+        // An answer cut short when the visitor navigated away is given again now they are back.
+        const [last] = await repos.messages.listRecent(conversation.sessionId, 1);
+        if (last?.role === 'visitor' && !last.answeredBy) startAnswer(app, conversation);
+      }
+      return { ...(await statusOf(app, conversation)), messages: messages.map(wireMessage), earlier: earlier.map(wireMessage) };
+    },
+
+    async requestHuman(app: AppRecord, sessionId: string | undefined): Promise<ChatStatus> {
+      if (!sessionId) throw new AppError('E_NOT_FOUND', 'Start a session first.');
+      const conversation = await handoff(app, await conversationOf(app, sessionId), 'visitor-asked-for-human', NOTES.askedForHuman);
+      return statusOf(app, conversation);
+    },
+
+    async setIdentity(sessionId: string, identity: { name: string; email: string; verified: boolean }) {
+      if (identity.name || identity.email || identity.verified) await repos.conversations.setIdentity(sessionId, identity);
+    },
+
+    /** The visitor's connection closed; when none of their pages is back after a grace period, stop answering. */
+    visitorLeft(sessionId: string): void {
+      if (!streams.has(sessionId)) return;
+      setTimeout(() => {
+        publish
+          .visitorsPresent(sessionId)
+          .then((count) => {
+            if (count === 0) abortStream(sessionId);
+          })
+          .catch((error: Error) => logger.warn({ err: error }, 'could not check visitor presence'));
+      }, VISITOR_LEFT_GRACE_MS).unref();
+    },
+
+    // —— console side; every call checks the agent is a member of the conversation's application ——
+
+    async conversationFor(user: UserRecord, sessionId: string): Promise<ConversationRecord> {
+      const conversation = await repos.conversations.find(sessionId);
+      const member = conversation && (await repos.users.findById(user.id))?.appIds.includes(conversation.appId);
+      if (!conversation || !member) throw new AppError('E_NOT_FOUND', 'This conversation does not exist.');
+      return conversation;
+    },
+
+    async list(user: UserRecord, appId: string): Promise<ConversationRecord[]> {
+      if (!(await repos.users.findById(user.id))?.appIds.includes(appId)) throw new AppError('E_NOT_FOUND', 'This application does not exist.');
+      return repos.conversations.listActive(appId, 100);
+    },
+
+    async transcript(conversation: ConversationRecord): Promise<ChatMessage[]> {
+      return (await repos.messages.listAfter(conversation.sessionId, 0, CHAT_SYNC_PAGE_SIZE * 5)).map(wireMessage);
+    },
+
+    async takeover(user: UserRecord, sessionId: string): Promise<ConversationRecord> {
+      const conversation = await service.conversationFor(user, sessionId);
+      const app = await repos.apps.findById(conversation.appId);
+      if (!app) throw new AppError('E_NOT_FOUND', 'This conversation does not exist.');
+      abortStream(sessionId);
+      return handoff(app, conversation, 'agent-took-over', NOTES.agentJoined);
+    },
+
+    async agentReply(user: UserRecord, sessionId: string, input: ChatSendInput): Promise<MessageRecord> {
+      if (input.text.length > MAX_CHAT_MESSAGE_CHARS) {
+        throw new AppError('E_MESSAGE_TOO_LONG', `Messages can be at most ${MAX_CHAT_MESSAGE_CHARS} characters.`);
+      }
+      let conversation = await service.conversationFor(user, sessionId);
+      const duplicate = await repos.messages.findByClientId(sessionId, input.clientId);
+      if (duplicate) return duplicate;
+      // Replying is joining: the AI is quiet from here on.
+      if (conversation.chatState !== 'human') conversation = await service.takeover(user, sessionId);
+      await repos.messages.markAnswered(sessionId, 'agent');
+      const { stored } = await append(conversation, { role: 'agent', text: input.text, clientId: input.clientId, agentId: user.id });
+      return stored;
+    },
+
+    /** Stops every stream (server shutdown). */
+    close(): void {
+      for (const sessionId of [...streams.keys()]) abortStream(sessionId);
+    },
+  };
+  return service;
+}

@@ -1,0 +1,53 @@
+import type { Logger } from 'pino';
+import { AppError } from '../http/app-error.js';
+import { commandHandler, sessionRoom, type VisitorNamespace, type VisitorSocket } from '../realtime/visitor-namespace.js';
+import type { Repositories, SessionRecord } from '../storage/repositories.js';
+import type { IngestService } from './ingest-service.js';
+
+export interface IngestHandlerDeps {
+  nsp: VisitorNamespace;
+  repos: Repositories;
+  ingest: IngestService;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/**
+ * `recording:start` and `recording:batch` on a visitor socket. A socket writes only to the session it
+ * started or resumed itself (socket.data.sessionId); anything else is E_SESSION_MISMATCH.
+ */
+export function registerIngestHandlers(socket: VisitorSocket, deps: IngestHandlerDeps): void {
+  const { nsp, repos, ingest, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const handle = commandHandler(socket, logger);
+
+  const ownSession = async (payload: unknown): Promise<SessionRecord> => {
+    const sessionId = (payload as { sessionId?: unknown } | null)?.sessionId;
+    if (typeof sessionId !== 'string') throw new AppError('E_INVALID_PAYLOAD', 'sessionId is required.');
+    if (!socket.data.sessionId || sessionId !== socket.data.sessionId) throw new AppError('E_SESSION_MISMATCH');
+    const session = await repos.sessions.findById(sessionId);
+    if (!session || session.appId !== socket.data.app.id) throw new AppError('E_SESSION_MISMATCH');
+    return session;
+  };
+
+  handle('recording:start', async (payload) => ingest.open(await ownSession(payload)));
+
+  handle('recording:batch', async (payload) => {
+    const session = await ownSession(payload);
+    const { seq, data } = payload as { seq?: unknown; data?: unknown };
+    return ingest.store(session, seq, data);
+  });
+
+  socket.on('disconnect', () => {
+    const sessionId = socket.data.sessionId;
+    if (!sessionId) return;
+    // Another tab of the same visitor may still be there; only the last one leaving starts the grace period.
+    void nsp
+      .in(sessionRoom(sessionId))
+      .fetchSockets()
+      .then(async (others) => {
+        if (others.length === 0) await repos.recordings.markDisconnected(sessionId, now());
+      })
+      .catch((error: Error) => logger.warn({ err: error }, 'could not mark the visitor as gone'));
+  });
+}

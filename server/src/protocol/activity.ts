@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS } from './limits.js';
+
+/**
+ * The console's Sessions page and Activity tab: query schemas and the shapes the REST API answers.
+ * Lists are newest first and paged with an opaque cursor (the last row's time and id).
+ */
+
+export const ACTIVITY_PAGE_SIZE = 25;
+export const MAX_ACTIVITY_PAGE_SIZE = 200;
+export const MAX_SEARCH_CHARS = 200;
+
+export type SessionStatusFilter = 'all' | 'active' | 'completed';
+export type FeedFilter = 'all' | 'prompts' | 'sessions';
+export type ChartRange = '24h' | '7d' | '30d';
+
+/** `{t, id}` of the last row seen, base64url JSON. Malformed cursors are refused, never guessed. */
+export const cursorSchema = z
+  .string()
+  .max(200)
+  .transform((value, ctx) => {
+    try {
+      const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown;
+      const result = z.object({ t: z.number().int().min(0), id: z.string().regex(/^[0-9a-f]{24}$/) }).safeParse(parsed);
+      if (result.success) return result.data;
+    } catch {
+      // fall through to the issue below
+    }
+    ctx.addIssue({ code: 'custom', message: 'is not a cursor this server gave out' });
+    return z.NEVER;
+  });
+
+export interface Cursor {
+  t: number;
+  id: string;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+const limitSchema = z.coerce.number().int().min(1).max(MAX_ACTIVITY_PAGE_SIZE).default(ACTIVITY_PAGE_SIZE);
+
+export const sessionsQuerySchema = z
+  .object({
+    status: z.enum(['all', 'active', 'completed']).default('all'),
+    q: z.string().trim().max(MAX_SEARCH_CHARS).default(''),
+    cursor: cursorSchema.optional(),
+    limit: limitSchema,
+  })
+  .strict();
+
+export const feedQuerySchema = z
+  .object({
+    filter: z.enum(['all', 'prompts', 'sessions']).default('all'),
+    cursor: cursorSchema.optional(),
+    limit: limitSchema,
+  })
+  .strict();
+
+export const chartQuerySchema = z.object({ range: z.enum(['24h', '7d', '30d']).default('24h') }).strict();
+
+export type SessionsQuery = z.infer<typeof sessionsQuerySchema>;
+export type FeedQuery = z.infer<typeof feedQuerySchema>;
+
+/** A row of the Sessions page (and a session item of the Activity feed). */
+export interface SessionRow {
+  id: string;
+  visitorId: string;
+  visitorName: string;
+  status: 'active' | 'completed';
+  startedAt: string;
+  endedAt: string | null;
+  lastActivityAt: string;
+  landingUrl: string;
+  pageCount: number;
+  eventCount: number;
+  messageCount: number;
+  /** Recorded chunks exist, so the replay can open. */
+  hasReplay: boolean;
+}
+
+/** A visitor's message, as the Activity feed lists it. */
+export interface PromptRow {
+  id: string;
+  sessionId: string;
+  visitorId: string;
+  text: string;
+  createdAt: string;
+  /** Who answered it; `waiting` while nobody has. */
+  answeredBy: 'ai' | 'agent' | 'waiting';
+  session: { landingUrl: string; status: 'active' | 'completed'; hasReplay: boolean } | null;
+}
+
+export type FeedItem = ({ kind: 'session' } & SessionRow) | ({ kind: 'prompt' } & PromptRow);
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface ActivityCounters {
+  total: number;
+  active: number;
+  completed: number;
+  events: number;
+}
+
+export interface ChartBuckets {
+  range: ChartRange;
+  unit: 'hour' | 'day';
+  /** UTC bucket keys, oldest first: `2026-11-22T21` (hour) or `2026-11-22` (day). */
+  keys: string[];
+  sessions: number[];
+  prompts: number[];
+}
+
+// Team (owner only).
+
+export interface TeamMember {
+  id: string;
+  email: string;
+  role: 'owner' | 'agent';
+  appIds: string[];
+}
+
+export const inviteAgentSchema = z
+  .object({
+    email: z.string().trim().toLowerCase().max(MAX_EMAIL_CHARS).email(),
+    /** Left out: the server generates one and shows it once. */
+    password: z.string().min(MIN_PASSWORD_CHARS).max(MAX_PASSWORD_CHARS).optional(),
+    appIds: z.array(z.string().regex(/^[0-9a-f]{24}$/)).max(100).default([]),
+  })
+  .strict();
+
+export type InviteAgentInput = z.infer<typeof inviteAgentSchema>;
+
+/** Live events of the Activity tab on the console namespace (to the room `app:<appId>`). */
+export interface ActivityServerToClient {
+  /** A visitor sent a message: a new prompt in the feed (its session details come with the next fetch). */
+  'prompt:created': (payload: { appId: string; prompt: PromptRow }) => void;
+}

@@ -1,0 +1,86 @@
+import type { Ack } from './events.js';
+import type { VisitorIdentity } from './chat-schemas.js';
+
+/** Chat messages and events on the wire (widget ↔ server ↔ console). */
+
+export type ChatRole = 'visitor' | 'ai' | 'agent' | 'system';
+/** AI answering → waiting for a human → human. Once `human`, the AI never answers again. */
+export type ChatState = 'ai' | 'waiting' | 'human';
+
+export interface ChatMessage {
+  id: string;
+  sessionId: string;
+  seq: number;
+  role: ChatRole;
+  text: string;
+  createdAt: string;
+  clientId: string | null;
+}
+
+/** A streamed AI reply in progress; `replyId` ties deltas to the message that finally replaces them. */
+export interface ChatDelta {
+  sessionId: string;
+  replyId: string;
+  text: string;
+}
+
+export interface ChatStatus {
+  sessionId: string;
+  state: ChatState;
+  /** Whether the AI can answer at all (key configured, enabled, under the daily cap). */
+  aiAvailable: boolean;
+}
+
+export interface ChatSyncResult extends ChatStatus {
+  messages: ChatMessage[];
+  /** Messages from the visitor's earlier sessions (only when `afterSeq` is 0). */
+  earlier: ChatMessage[];
+}
+
+export interface VisitorChatServerToClient {
+  'chat:message': (payload: { message: ChatMessage; replyId?: string }) => void;
+  'chat:delta': (payload: ChatDelta) => void;
+  /** A streamed reply ended without a message (aborted, failed). */
+  'chat:stream-end': (payload: { sessionId: string; replyId: string }) => void;
+  'chat:state': (payload: ChatStatus) => void;
+}
+
+export interface VisitorChatClientToServer {
+  'chat:send': (payload: { text: string; clientId: string }, ack: Ack<{ message: ChatMessage; duplicate: boolean }>) => void;
+  'chat:sync': (payload: { afterSeq: number }, ack: Ack<ChatSyncResult>) => void;
+  /** The visitor asked for a person. */
+  'chat:human': (ack: Ack<ChatStatus>) => void;
+}
+
+/** A conversation as the console lists it. */
+export interface ConversationSummary {
+  sessionId: string;
+  appId: string;
+  visitorId: string;
+  state: ChatState;
+  lastMessageAt: string | null;
+  lastMessageText: string;
+  messageCount: number;
+  visitorName: string;
+  visitorEmail: string;
+  identityVerified: boolean;
+}
+
+export interface ConsoleChatServerToClient {
+  /** A conversation of one of the user's applications changed (new message, new state). */
+  'chat:conversation': (payload: { conversation: ConversationSummary }) => void;
+  'chat:message': (payload: { message: ChatMessage; replyId?: string }) => void;
+  'chat:delta': (payload: ChatDelta) => void;
+  'chat:stream-end': (payload: { sessionId: string; replyId: string }) => void;
+}
+
+export interface ConsoleChatClientToServer {
+  'chat:list': (payload: { appId: string }, ack: Ack<{ conversations: ConversationSummary[] }>) => void;
+  /** Opens a conversation: its messages, and live deltas from now on. */
+  'chat:open': (payload: { sessionId: string }, ack: Ack<{ conversation: ConversationSummary; messages: ChatMessage[] }>) => void;
+  'chat:close': (payload: { sessionId: string }, ack: Ack<{ ok: true }>) => void;
+  'chat:takeover': (payload: { sessionId: string }, ack: Ack<{ conversation: ConversationSummary }>) => void;
+  'chat:reply': (payload: { sessionId: string; text: string; clientId: string }, ack: Ack<{ message: ChatMessage }>) => void;
+}
+
+export type { VisitorIdentity };

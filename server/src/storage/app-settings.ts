@@ -1,0 +1,48 @@
+import type { AppSettings } from './repositories.js';
+
+/** Settings of a new application, and the fallback for any field an older document lacks. */
+export const DEFAULT_APP_SETTINGS: AppSettings = {
+  color: '#4f46e5',
+  position: 'right',
+  greeting: 'Hi! How can we help?',
+  ai: { enabled: true, systemPrompt: '', knowledge: '', dailyTokenCap: 200_000 },
+  identity: { secret: null, enforce: false },
+  recording: {
+    startOn: 'first-message',
+    maskAllInputs: true,
+    blockSelectors: [],
+    maskSelectors: [],
+    idleTimeoutMinutes: 30,
+    maxDurationMinutes: 240,
+  },
+  privacy: { notifyWhenWatched: true },
+  retentionDays: 30,
+};
+
+type Loose<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : Loose<T[K]> | null) : T[K] | null } | null | undefined;
+
+/** Fills every missing field from the defaults (documents written before a setting existed). */
+export function withDefaultSettings(stored: Loose<AppSettings>): AppSettings {
+  const d = DEFAULT_APP_SETTINGS;
+  const s = stored ?? {};
+  return {
+    color: s.color ?? d.color,
+    position: s.position === 'left' ? 'left' : 'right',
+    greeting: s.greeting ?? d.greeting,
+    ai: { ...d.ai, ...stripNulls(s.ai) },
+    identity: { secret: s.identity?.secret ?? null, enforce: s.identity?.enforce ?? false },
+    recording: {
+      ...d.recording,
+      ...stripNulls(s.recording),
+      blockSelectors: [...(s.recording?.blockSelectors ?? [])],
+      maskSelectors: [...(s.recording?.maskSelectors ?? [])],
+    },
+    privacy: { ...d.privacy, ...stripNulls(s.privacy) },
+    retentionDays: s.retentionDays ?? d.retentionDays,
+  };
+}
+
+function stripNulls<T extends object>(value: T | null | undefined): { [K in keyof T]?: NonNullable<T[K]> } {
+  if (!value) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]?: NonNullable<T[K]> };
+}

@@ -1,0 +1,71 @@
+/** Records and repository interfaces of the chat (messages, conversations, AI usage). */
+
+export type MessageRole = 'visitor' | 'ai' | 'agent' | 'system';
+export type ChatState = 'ai' | 'waiting' | 'human';
+
+export interface MessageRecord {
+  id: string;
+  appId: string;
+  sessionId: string;
+  visitorId: string;
+  role: MessageRole;
+  text: string;
+  createdAt: Date;
+  seq: number;
+  clientId: string | null;
+  answeredBy: 'ai' | 'agent' | null;
+  agentId: string | null;
+}
+
+export interface NewMessage {
+  appId: string;
+  sessionId: string;
+  visitorId: string;
+  role: MessageRole;
+  text: string;
+  createdAt: Date;
+  clientId?: string | null;
+  agentId?: string | null;
+}
+
+export interface MessagesRepository {
+  /** Gives the message the session's next seq and stores it. */
+  append(input: NewMessage): Promise<MessageRecord>;
+  findByClientId(sessionId: string, clientId: string): Promise<MessageRecord | null>;
+  /** Messages of a session with seq > afterSeq, oldest first. */
+  listAfter(sessionId: string, afterSeq: number, limit: number): Promise<MessageRecord[]>;
+  /** The newest `limit` messages of a session, oldest first. */
+  listRecent(sessionId: string, limit: number): Promise<MessageRecord[]>;
+  /** The visitor's newest messages from sessions other than `exceptSessionId`, oldest first. */
+  listEarlier(appId: string, visitorId: string, exceptSessionId: string | null, limit: number): Promise<MessageRecord[]>;
+  /** Marks the session's unanswered visitor messages as answered. */
+  markAnswered(sessionId: string, by: 'ai' | 'agent'): Promise<void>;
+}
+
+export interface ConversationRecord {
+  sessionId: string;
+  appId: string;
+  visitorId: string;
+  status: 'active' | 'completed';
+  chatState: ChatState;
+  lastMessageAt: Date | null;
+  lastMessageText: string;
+  messageCount: number;
+  visitorName: string;
+  visitorEmail: string;
+  identityVerified: boolean;
+}
+
+export interface ConversationsRepository {
+  find(sessionId: string): Promise<ConversationRecord | null>;
+  /** Compare-and-set of the chat state: null when the state was not one of `from`. */
+  transition(sessionId: string, from: ChatState[], to: ChatState): Promise<ConversationRecord | null>;
+  /** Active sessions of the application that have messages, newest activity first. */
+  listActive(appId: string, limit: number): Promise<ConversationRecord[]>;
+  setIdentity(sessionId: string, identity: { name: string; email: string; verified: boolean }): Promise<void>;
+}
+
+export interface AiUsageRepository {
+  tokensOn(appId: string, dayKey: string): Promise<number>;
+  add(appId: string, dayKey: string, tokens: number): Promise<void>;
+}

@@ -1,0 +1,122 @@
+import { isValidObjectId, Types, type Model } from 'mongoose';
+import { chunkKey, type ChunkDoc } from './chunk-model.js';
+import type { MessageDoc } from './message-model.js';
+import type { RecordingsRepository } from './repositories.js';
+import type { SessionDoc } from './session-model.js';
+import { toSession } from './sessions-repository.js';
+import type { ActiveSessionDoc } from './visitor-model.js';
+
+const DUPLICATE_KEY = 11000;
+/**
+ * Chunks of recordings, the session counters they feed, and deleting sessions with all they own.
+ * The per-batch path reads and writes by `_id` only: FerretDB 1.x on SQLite scans the whole collection
+ * for any other filter, which made every batch slower as recordings accumulated.
+ */
+export function recordingsRepository(
+  Chunk: Model<ChunkDoc>,
+  Session: Model<SessionDoc>,
+  Message: Model<MessageDoc>,
+  ActiveSession: Model<ActiveSessionDoc>,
+): RecordingsRepository {
+  const valid = (id: string) => isValidObjectId(id);
+  return {
+    async insertChunk(chunk) {
+      if (!valid(chunk.sessionId)) return false;
+      try {
+        await Chunk.create({ _id: chunkKey(chunk.sessionId, chunk.seq), ...chunk });
+        return true;
+      } catch (error) {
+        if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+        throw error;
+      }
+    },
+    async addToSession(sessionId, { seq, events, bytes, at }) {
+      if (!valid(sessionId)) return;
+      await Session.updateOne(
+        { _id: sessionId },
+        { $inc: { eventCount: events, bytes, chunkCount: 1 }, $max: { maxSeq: seq, lastActivityAt: at }, $set: { disconnectedAt: null } },
+      );
+    },
+    async contiguousSeq(sessionId) {
+      if (!valid(sessionId)) return 0;
+      const session = await Session.findById(sessionId, { contiguousSeq: 1 }).lean<{ contiguousSeq?: number }>();
+      const start = session?.contiguousSeq ?? 0;
+      let mark = start;
+      while (await Chunk.exists({ _id: chunkKey(sessionId, mark + 1) })) mark += 1;
+      if (mark > start) await Session.updateOne({ _id: sessionId }, { $max: { contiguousSeq: mark } });
+      return mark;
+    },
+    async maxSeq(sessionId) {
+      if (!valid(sessionId)) return 0;
+      const session = await Session.findById(sessionId, { maxSeq: 1 }).lean<{ maxSeq?: number }>();
+      return session?.maxSeq ?? 0;
+    },
+    async listChunks(sessionId, afterSeq, limit) {
+      if (!valid(sessionId)) return [];
+      const session = await Session.findById(sessionId, { maxSeq: 1 }).lean<{ maxSeq?: number }>();
+      const headers = [];
+      // Gaps (a seq never stored) are skipped; each probe is a fast `_id` read.
+      for (let seq = afterSeq + 1; seq <= (session?.maxSeq ?? 0) && headers.length < limit; seq++) {
+        const doc = await Chunk.findById(chunkKey(sessionId, seq), { data: 0 }).lean<ChunkDoc>();
+        if (doc) {
+          const { firstTs, lastTs, eventCount, bytes, hasFullSnapshot } = doc;
+          headers.push({ seq, firstTs, lastTs, eventCount, bytes, hasFullSnapshot });
+        }
+      }
+      return headers;
+    },
+    async chunkData(sessionId, seq) {
+      if (!valid(sessionId)) return null;
+      const doc = await Chunk.findById(chunkKey(sessionId, seq), { data: 1 }).lean<{ data: Buffer | { buffer: Buffer } }>();
+      if (!doc) return null;
+      return Buffer.isBuffer(doc.data) ? doc.data : Buffer.from((doc.data as { buffer: Uint8Array }).buffer);
+    },
+    async markDisconnected(sessionId, at) {
+      if (!valid(sessionId)) return;
+      await Session.updateOne({ _id: sessionId }, { $set: { disconnectedAt: at } });
+    },
+    async appIdsWithSessions(status) {
+      if (status === 'active') {
+        const active = await ActiveSession.find({}, { appId: 1 }).lean<Array<{ appId: string }>>();
+        return [...new Set(active.map((row) => row.appId))];
+      }
+      const rows = await Session.aggregate<{ _id: Types.ObjectId }>([
+        { $match: status ? { status } : {} },
+        { $group: { _id: '$appId', count: { $sum: 1 } } },
+      ]);
+      return rows.map((row) => String(row._id));
+    },
+    async listActiveDue(appId, { lastActivityBefore, startedBefore, disconnectedBefore }, limit) {
+      if (!valid(appId)) return [];
+      const due = [];
+      // Through the small active set, then by `_id`: never a scan of all sessions.
+      for (const { _id } of await ActiveSession.find({}, { _id: 1, appId: 1 }).lean<Array<{ _id: string; appId: string }>>()) {
+        const doc = await Session.findById(_id).lean<SessionDoc & { disconnectedAt?: Date | null }>();
+        if (!doc || doc.status !== 'active' || String(doc.appId) !== appId) continue;
+        const disconnectedAt = doc.disconnectedAt ?? null;
+        if (doc.lastActivityAt < lastActivityBefore || doc.startedAt < startedBefore || (disconnectedAt && disconnectedAt < disconnectedBefore)) {
+          due.push({ ...toSession(doc), disconnectedAt });
+          if (due.length >= limit) break;
+        }
+      }
+      return due;
+    },
+    async listSessionIds(filter, limit) {
+      if (!valid(filter.appId)) return [];
+      const query: Record<string, unknown> = { appId: filter.appId };
+      if (filter.visitorId !== undefined) query.visitorId = filter.visitorId;
+      if (filter.startedBefore) query.startedAt = { $lt: filter.startedBefore };
+      const docs = await Session.find(query, { _id: 1 }).limit(limit).lean<Array<{ _id: Types.ObjectId }>>();
+      return docs.map((doc) => String(doc._id));
+    },
+    async deleteSessions(ids) {
+      const objectIds = ids.filter(valid).map((id) => new Types.ObjectId(id));
+      if (objectIds.length === 0) return { sessions: 0, chunks: 0, messages: 0 };
+      // Children first: an interrupted run leaves a session that the next run deletes, never orphans.
+      const chunks = (await Chunk.deleteMany({ sessionId: { $in: objectIds } })).deletedCount;
+      const messages = (await Message.deleteMany({ sessionId: { $in: objectIds } })).deletedCount;
+      const sessions = (await Session.deleteMany({ _id: { $in: objectIds } })).deletedCount;
+      return { sessions, chunks, messages };
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import type { AppsService } from '../apps/apps-service.js';
+import { hashPassword } from '../auth/passwords.js';
+import { AppError } from '../http/app-error.js';
+import type { InviteAgentInput, TeamMember } from '../protocol/activity.js';
+import type { Repositories, UserRecord } from '../storage/repositories.js';
+import type { TeamQueries } from '../storage/team-queries.js';
+
+export interface TeamService {
+  list(owner: UserRecord): Promise<TeamMember[]>;
+  /** Creates an agent account; the password (given or generated) is returned this once only. */
+  invite(owner: UserRecord, input: InviteAgentInput): Promise<{ member: TeamMember; password: string }>;
+  setMembership(owner: UserRecord, userId: string, appId: string, member: boolean): Promise<TeamMember>;
+  remove(owner: UserRecord, userId: string): Promise<void>;
+}
+
+export interface TeamServiceDeps {
+  repos: Repositories;
+  team: TeamQueries;
+  apps: AppsService;
+  /** Told when a user's memberships changed or the user was removed (live rooms follow). */
+  onMembersChanged?: (userId: string, appIds: string[] | null) => Promise<void> | void;
+}
+
+const requireOwner = (user: UserRecord) => {
+  if (user.role !== 'owner') throw new AppError('E_FORBIDDEN', 'Only an owner can manage the team.');
+};
+
+export function createTeamService({ repos, team, apps, onMembersChanged }: TeamServiceDeps): TeamService {
+  const notSelf = (owner: UserRecord, userId: string) => {
+    if (owner.id === userId) throw new AppError('E_FORBIDDEN', 'You cannot change your own account here.');
+  };
+  return {
+    async list(owner) {
+      requireOwner(owner);
+      return team.list();
+    },
+    async invite(owner, input) {
+      requireOwner(owner);
+      // An owner can only hand out applications they are a member of (others answer 404).
+      for (const appId of input.appIds) await apps.getFor(owner, appId);
+      if (await repos.users.findByEmail(input.email)) throw new AppError('E_CONFLICT', 'An account with this email already exists.');
+      const password = input.password ?? randomBytes(12).toString('base64url');
+      const user = await repos.users.create({
+        email: input.email,
+        passwordHash: await hashPassword(password),
+        role: 'agent',
+        appIds: [...new Set(input.appIds)],
+      });
+      return { member: { id: user.id, email: user.email, role: user.role, appIds: user.appIds }, password };
+    },
+    async setMembership(owner, userId, appId, member) {
+      requireOwner(owner);
+      notSelf(owner, userId);
+      await apps.getFor(owner, appId);
+      const updated = await team.setMembership(userId, appId, member);
+      if (!updated) throw new AppError('E_NOT_FOUND', 'No such user.');
+      await onMembersChanged?.(userId, updated.appIds);
+      return updated;
+    },
+    async remove(owner, userId) {
+      requireOwner(owner);
+      notSelf(owner, userId);
+      if (!(await team.remove(userId))) throw new AppError('E_NOT_FOUND', 'No such user.');
+      await onMembersChanged?.(userId, null);
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { VisitorSession } from '../../../server/src/protocol/events.js';
+import type { ConnectionController } from '../connection-controller.js';
+import type { Recording } from './recording.js';
+
+/**
+ * Records the page while a chat session is under way: starts on the session's start or resume (each
+ * page begins with a full snapshot), stops when it ends. rrweb and the outbox live in a chunk that is
+ * imported only then, so a page that never chats loads none of it.
+ */
+export class RecorderController implements ReactiveController {
+  private recording: Recording | undefined;
+  private starting: Promise<void> | undefined;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement & { server: string },
+    private readonly connection: ConnectionController,
+  ) {
+    host.addController(this);
+    connection.onSession((session) => void this.follow(session));
+  }
+
+  hostConnected(): void {}
+
+  hostDisconnected(): void {
+    this.recording?.stop();
+    this.recording = undefined;
+  }
+
+  private async follow(session: VisitorSession | null): Promise<void> {
+    await this.starting;
+    if (!session || session.status !== 'active') {
+      this.recording?.stop();
+      this.recording = undefined;
+      return;
+    }
+    // The same session on the same socket again (a reconnection resumed it): carry on, deliver what waited.
+    if (this.recording?.sessionId === session.id && this.recording.socket === this.connection.socket) return this.recording.reconnected();
+    this.recording?.stop();
+    this.recording = undefined;
+    this.starting = this.start(session.id).finally(() => (this.starting = undefined));
+  }
+
+  private async start(sessionId: string): Promise<void> {
+    const socket = this.connection.socket;
+    if (!socket) return;
+    try {
+      const { startRecording } = await import('./recording.js');
+      this.recording = await startRecording({
+        socket,
+        sessionId,
+        server: this.host.server || location.origin,
+        settings: this.connection.settings?.recording,
+      });
+    } catch {
+      // Recording is best effort: the chat goes on without it (old browser, chunk not reachable).
+      this.recording = undefined;
+    }
+  }
+}
