@@ -1,5 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { ChatMessage } from '../../../server/src/protocol/chat-events.js';
+import { request } from '../api-client.js';
 import { ReplayController } from './replay-controller.js';
 import { CONTROLLER_HEIGHT_PX, STAGE_PADDING_PX } from './replay-player-size.js';
 import { sessionFacts, transcript } from './replay-sidebar.js';
@@ -15,11 +16,20 @@ const ARROW_SEEK_MS = 5000;
  * Keys: space plays/pauses, ← → seek 5 s, Home/End jump to the start/end, Esc leaves fullscreen (or the viewer).
  */
 export class ReplayView extends LitElement {
-  static override properties = { appId: { attribute: 'app-id' }, sessionId: { attribute: 'session-id' }, replyError: { state: true } };
+  static override properties = {
+    appId: { attribute: 'app-id' },
+    sessionId: { attribute: 'session-id' },
+    viewerRole: { attribute: false },
+    replyError: { state: true },
+    eraseError: { state: true },
+  };
   static override styles = replayStyles;
   declare appId: string;
   declare sessionId: string;
   declare replyError: string;
+  /** The viewer's role: owners may erase the visitor. */
+  declare viewerRole: 'owner' | 'agent' | undefined;
+  declare eraseError: string;
 
   private readonly replay = new ReplayController(this, (live) => this.stageSize(live));
   private readonly resizeObserver = new ResizeObserver(() => this.fitPlayer());
@@ -30,6 +40,7 @@ export class ReplayView extends LitElement {
     this.appId = '';
     this.sessionId = '';
     this.replyError = '';
+    this.eraseError = '';
   }
 
   override connectedCallback() {
@@ -100,10 +111,25 @@ export class ReplayView extends LitElement {
         </div>
         <aside>
           ${session ? sessionFacts(session) : nothing}
+          ${session && this.viewerRole === 'owner'
+            ? html`<button type="button" class="erase" @click=${() => this.eraseVisitor(session.visitorId)}>Erase this visitor…</button>
+                ${this.eraseError ? html`<p role="alert">${this.eraseError}</p>` : nothing}`
+            : nothing}
           <h2>Conversation</h2>
           ${transcript(messages, current, seek)} ${live ? this.renderTakeover() : nothing}
         </aside>
       </div>`;
+  }
+
+  /** Erasure on request: every session, recording and message of this visitor, after a confirmation. */
+  private async eraseVisitor(visitorId: string) {
+    if (!confirm('Erase this visitor? Every session, recording and message of theirs in this application is deleted for good.')) return;
+    try {
+      await request('DELETE', `/apps/${encodeURIComponent(this.appId)}/visitors/${encodeURIComponent(visitorId)}`);
+      location.hash = '#/sessions';
+    } catch (error) {
+      this.eraseError = (error as Error).message;
+    }
   }
 
   private renderTakeover() {
