@@ -8,6 +8,7 @@ import type {
   MessagesRepository,
 } from './chat-records.js';
 import type { AiUsageDoc, MessageDoc } from './message-model.js';
+import { serializeSessionWrite } from './session-writes.js';
 import type { SessionDoc } from './session-model.js';
 
 const PREVIEW_CHARS = 200;
@@ -53,14 +54,16 @@ export function messagesRepository(Message: Model<MessageDoc>, Session: Model<Se
       // findAndModify atomic under concurrency, so two writers can draw the same number: the unique
       // (sessionId, seq) index refuses the second, which draws again.
       for (let attempt = 1; ; attempt++) {
-        const session = await Session.findOneAndUpdate(
-          { _id: input.sessionId },
-          {
-            $inc: { messageSeq: 1 },
-            $set: { lastMessageAt: input.createdAt, lastMessageText: input.text.slice(0, PREVIEW_CHARS), lastActivityAt: input.createdAt },
-          },
-          { returnDocument: 'after' },
-        ).lean<SessionDoc>();
+        const session = await serializeSessionWrite(input.sessionId, () =>
+          Session.findOneAndUpdate(
+            { _id: input.sessionId },
+            {
+              $inc: { messageSeq: 1 },
+              $set: { lastMessageAt: input.createdAt, lastMessageText: input.text.slice(0, PREVIEW_CHARS), lastActivityAt: input.createdAt },
+            },
+            { returnDocument: 'after' },
+          ).lean<SessionDoc>(),
+        );
         if (!session) throw new Error(`session ${input.sessionId} not found`);
         try {
           const doc = await Message.create({
@@ -117,11 +120,9 @@ export function conversationsRepository(Session: Model<SessionDoc>): Conversatio
       if (!isValidObjectId(sessionId)) return null;
       // Documents written before chat existed have no chatState: they are in the initial state.
       const states = from.includes('ai') ? [...from, null] : from;
-      const doc = await Session.findOneAndUpdate(
-        { _id: sessionId, chatState: { $in: states } },
-        { $set: { chatState: to } },
-        { returnDocument: 'after' },
-      ).lean<SessionDoc>();
+      const doc = await serializeSessionWrite(sessionId, () =>
+        Session.findOneAndUpdate({ _id: sessionId, chatState: { $in: states } }, { $set: { chatState: to } }, { returnDocument: 'after' }).lean<SessionDoc>(),
+      );
       return doc ? toConversation(doc) : null;
     },
     async listActive(appId, limit) {
@@ -134,9 +135,11 @@ export function conversationsRepository(Session: Model<SessionDoc>): Conversatio
     },
     async setIdentity(sessionId, identity) {
       if (!isValidObjectId(sessionId)) return;
-      await Session.updateOne(
-        { _id: sessionId },
-        { $set: { visitorName: identity.name, visitorEmail: identity.email, identityVerified: identity.verified } },
+      await serializeSessionWrite(sessionId, () =>
+        Session.updateOne(
+          { _id: sessionId },
+          { $set: { visitorName: identity.name, visitorEmail: identity.email, identityVerified: identity.verified } },
+        ),
       );
     },
   };

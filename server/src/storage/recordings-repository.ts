@@ -3,6 +3,7 @@ import { chunkKey, type ChunkDoc } from './chunk-model.js';
 import type { MessageDoc } from './message-model.js';
 import type { RecordingsRepository } from './repositories.js';
 import type { SessionDoc } from './session-model.js';
+import { serializeSessionWrite } from './session-writes.js';
 import { toSession } from './sessions-repository.js';
 import type { ActiveSessionDoc } from './visitor-model.js';
 
@@ -32,9 +33,11 @@ export function recordingsRepository(
     },
     async addToSession(sessionId, { seq, events, bytes, at }) {
       if (!valid(sessionId)) return;
-      await Session.updateOne(
-        { _id: sessionId },
-        { $inc: { eventCount: events, bytes, chunkCount: 1 }, $max: { maxSeq: seq, lastActivityAt: at }, $set: { disconnectedAt: null } },
+      await serializeSessionWrite(sessionId, () =>
+        Session.updateOne(
+          { _id: sessionId },
+          { $inc: { eventCount: events, bytes, chunkCount: 1 }, $max: { maxSeq: seq, lastActivityAt: at }, $set: { disconnectedAt: null } },
+        ),
       );
     },
     async contiguousSeq(sessionId) {
@@ -43,7 +46,7 @@ export function recordingsRepository(
       const start = session?.contiguousSeq ?? 0;
       let mark = start;
       while (await Chunk.exists({ _id: chunkKey(sessionId, mark + 1) })) mark += 1;
-      if (mark > start) await Session.updateOne({ _id: sessionId }, { $max: { contiguousSeq: mark } });
+      if (mark > start) await serializeSessionWrite(sessionId, () => Session.updateOne({ _id: sessionId }, { $max: { contiguousSeq: mark } }));
       return mark;
     },
     async maxSeq(sessionId) {
@@ -73,7 +76,7 @@ export function recordingsRepository(
     },
     async markDisconnected(sessionId, at) {
       if (!valid(sessionId)) return;
-      await Session.updateOne({ _id: sessionId }, { $set: { disconnectedAt: at } });
+      await serializeSessionWrite(sessionId, () => Session.updateOne({ _id: sessionId }, { $set: { disconnectedAt: at } }));
     },
     async appIdsWithSessions(status) {
       if (status === 'active') {

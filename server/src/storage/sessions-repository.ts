@@ -2,6 +2,7 @@ import { isValidObjectId, type Model } from 'mongoose';
 import { dayKey, hourKey } from '../sessions/time-buckets.js';
 import type { SessionRecord, SessionsRepository } from './repositories.js';
 import type { SessionDoc } from './session-model.js';
+import { serializeSessionWrite } from './session-writes.js';
 import { visitorKey, type ActiveSessionDoc, type VisitorDoc } from './visitor-model.js';
 
 export function toSession(doc: SessionDoc): SessionRecord {
@@ -69,27 +70,33 @@ export function sessionsRepository(
     },
     async addPage(id, url, at) {
       if (!byId(id)) return null;
-      const doc = await Session.findOneAndUpdate(
-        { _id: id },
-        { $push: { pages: { url, at } }, $inc: { pageCount: 1 }, $set: { lastActivityAt: at } },
-        { returnDocument: 'after' },
-      ).lean<SessionDoc>();
+      const doc = await serializeSessionWrite(id, () =>
+        Session.findOneAndUpdate(
+          { _id: id },
+          { $push: { pages: { url, at } }, $inc: { pageCount: 1 }, $set: { lastActivityAt: at } },
+          { returnDocument: 'after' },
+        ).lean<SessionDoc>(),
+      );
       return doc ? toSession(doc) : null;
     },
     async touch(id, at) {
       if (!byId(id)) return;
-      await Session.updateOne({ _id: id }, { $set: { lastActivityAt: at } });
+      await serializeSessionWrite(id, () => Session.updateOne({ _id: id }, { $set: { lastActivityAt: at } }));
     },
     async complete(id, at, reason) {
       if (!byId(id)) return null;
-      // Read, then write by `_id` alone (see above); a second completer finds it completed and stops.
-      const current = await Session.findById(id, { status: 1 }).lean<{ status: string }>();
-      if (current?.status !== 'active') return null;
-      const doc = await Session.findOneAndUpdate(
-        { _id: id },
-        { $set: { status: 'completed', endedAt: at, endReason: reason } },
-        { returnDocument: 'after' },
-      ).lean<SessionDoc>();
+      // Read, then write by `_id` alone (see above), as one serialized step: a second completer finds
+      // it completed and stops.
+      const doc = await serializeSessionWrite(id, async () => {
+        const current = await Session.findById(id, { status: 1 }).lean<{ status: string }>();
+        if (current?.status !== 'active') return null;
+        return Session.findOneAndUpdate(
+          { _id: id },
+          { $set: { status: 'completed', endedAt: at, endReason: reason } },
+          { returnDocument: 'after' },
+        ).lean<SessionDoc>();
+      });
+      if (!doc) return null;
       await ActiveSession.deleteOne({ _id: id });
       return doc ? toSession(doc) : null;
     },
