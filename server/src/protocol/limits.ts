@@ -21,8 +21,6 @@ export const LOGIN_WINDOW_MS = 15 * 60_000;
 /** How long a console sign-in lasts without activity. */
 export const LOGIN_SESSION_TTL_MS = 7 * 24 * 60 * 60_000;
 
-/** A session with no activity for this long is completed by the server. */
-export const SESSION_IDLE_TIMEOUT_MS = 30 * 60_000;
 /** How often the server looks for idle sessions. */
 export const SESSION_SWEEP_INTERVAL_MS = 60_000;
 export const MAX_URL_CHARS = 2048;

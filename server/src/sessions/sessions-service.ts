@@ -1,5 +1,4 @@
 import type { PublicSession, VisitorSession } from '../protocol/events.js';
-import { SESSION_IDLE_TIMEOUT_MS } from '../protocol/limits.js';
 import type { SessionStartInput } from '../protocol/schemas.js';
 import type { AppRecord, Repositories, SessionRecord } from '../storage/repositories.js';
 
@@ -46,15 +45,10 @@ export interface SessionsService {
     input: SessionStartInput & { userAgent: string },
   ): Promise<{ session: SessionRecord; resumed: boolean }>;
   end(sessionId: string, reason: EndReason): Promise<SessionRecord | null>;
-  /** Completes sessions idle past the timeout; returns how many. */
-  sweepIdle(): Promise<number>;
 }
-
-const SWEEP_BATCH = 500;
 
 export function createSessionsService(repos: Repositories, options: SessionsServiceOptions = {}): SessionsService {
   const now = options.now ?? (() => new Date());
-  const idleTimeoutMs = options.idleTimeoutMs ?? SESSION_IDLE_TIMEOUT_MS;
   const changed = (session: SessionRecord) => options.onChange?.(session);
 
   const service: SessionsService = {
@@ -92,12 +86,6 @@ export function createSessionsService(repos: Repositories, options: SessionsServ
       const session = await repos.sessions.complete(sessionId, now(), reason);
       if (session) changed(session);
       return session;
-    },
-    async sweepIdle() {
-      const idle = await repos.sessions.listIdle(new Date(now().getTime() - idleTimeoutMs), SWEEP_BATCH);
-      let completed = 0;
-      for (const session of idle) if (await service.end(session.id, 'idle-timeout')) completed += 1;
-      return completed;
     },
   };
   return service;

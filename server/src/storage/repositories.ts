@@ -91,8 +91,6 @@ export interface SessionsRepository {
   touch(id: string, at: Date): Promise<void>;
   /** Active → completed; null when it was not active (already completed or unknown). */
   complete(id: string, at: Date, reason: string): Promise<SessionRecord | null>;
-  /** Active sessions whose last activity is before `before` (for the idle sweep). */
-  listIdle(before: Date, limit: number): Promise<SessionRecord[]>;
   /** Every active session (a small set, read by `_id`). */
   listActive(): Promise<SessionRecord[]>;
   /** Removes what is kept about the visitor outside their sessions (erasure). */

@@ -100,14 +100,6 @@ export function sessionsRepository(
       await ActiveSession.deleteOne({ _id: id });
       return doc ? toSession(doc) : null;
     },
-    async listIdle(before, limit) {
-      const idle: SessionRecord[] = [];
-      for (const session of await listActive(Session, ActiveSession)) {
-        if (session.lastActivityAt < before) idle.push(session);
-        if (idle.length >= limit) break;
-      }
-      return idle;
-    },
     listActive: () => listActive(Session, ActiveSession),
     async forgetVisitor(appId, visitorId) {
       await Visitor.deleteOne({ _id: visitorKey(appId, visitorId) });
