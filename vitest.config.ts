@@ -26,6 +26,9 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Each journey starts its own server and browser; two at a time fit a 2-core machine.
           maxWorkers: 2,
+          // Journeys assert timings (live within 2 s) on a shared 2-core CI machine: one retry there,
+          // reported by vitest, so a load spike does not fail the build; locally a failure is final.
+          retry: process.env.CI ? 1 : 0,
         },
       },
     ],

@@ -107,7 +107,7 @@ describe('replaying a session recorded on the demo site', () => {
     expect(difference.ratio).toBeLessThan(MAX_DIFFERING_PIXELS_RATIO);
     // The comparison does tell moments apart: the first page is far from the live checkout page.
     await agent.keyboard.press('Home');
-    await expect.poll(() => frame.locator('#name').count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => frame.locator('#name').count(), { timeout: 30_000 }).toBe(0);
     const otherMoment = await pixelDifference(browser, live, await agent.screenshot({ clip }));
     expect(otherMoment.ratio).toBeGreaterThan(MAX_DIFFERING_PIXELS_RATIO * 5);
     await agent.context().close();
