@@ -1,8 +1,12 @@
+import { rmSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { transform } from 'esbuild';
 
 const production = process.env.NODE_ENV !== 'development';
+
+// Chunk names carry content hashes: start each build from an empty dist/ so old chunks are not served.
+rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
 
 const TARGET = 'es2021';
 

@@ -19,6 +19,17 @@ function files(dir: string): string[] {
 
 const gzipKb = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length / 1024;
 
+/** The entry and every chunk it imports statically (what loads before the launcher can show). */
+function staticClosure(entry: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  // Static imports only: `import"./x.js"` and `from"./x.js"`, not `import("./x.js")`.
+  for (const match of readFileSync(entry, 'utf8').matchAll(/(?:\bfrom|\bimport)\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+    staticClosure(path.resolve(path.dirname(entry), match[1]), seen);
+  }
+  return seen;
+}
+
 /** gzip size of the first script and of everything the widget can ever load (all its chunks). */
 export const widgetSize: Benchmark = {
   name: 'widget-size',
@@ -27,14 +38,15 @@ export const widgetSize: Benchmark = {
     const build = spawnSync('npx', ['rollup', '-c', '--silent'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
     if (build.status !== 0) throw new Error('the production build failed');
     const all = files(WIDGET_DIR);
-    const initial = gzipKb(path.join(WIDGET_DIR, 'widget.js'));
+    const initialFiles = staticClosure(path.join(WIDGET_DIR, 'widget.js'));
+    const initial = [...initialFiles].reduce((sum, file) => sum + gzipKb(file), 0);
     const total = all.reduce((sum, file) => sum + gzipKb(file), 0);
     const chunks = all
       .filter((file) => !file.endsWith(`${path.sep}widget.js`))
       .map((file) => `${path.basename(file).replace(/-[\w-]{8}\.js$/, '')} ${gzipKb(file).toFixed(1)}`)
       .join(', ');
     return [
-      { benchmark: 'widget-size', figure: 'initial script (widget.js)', value: initial, unit: 'KB gzip', budget: atMost(INITIAL_BUDGET_KB, 'KB') },
+      { benchmark: 'widget-size', figure: 'initial script (widget.js and its static imports)', value: initial, unit: 'KB gzip', budget: atMost(INITIAL_BUDGET_KB, 'KB'), note: `${initialFiles.size} files` },
       { benchmark: 'widget-size', figure: 'everything the widget loads', value: total, unit: 'KB gzip', budget: atMost(TOTAL_BUDGET_KB, 'KB'), note: chunks },
     ];
   },
