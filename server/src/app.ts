@@ -66,7 +66,7 @@ export interface Application {
 export async function createApplication({ config, logger, db, now }: AppDependencies): Promise<Application> {
   const cookieSecret = config.cookieSecret ?? (await db.repos.instance.cookieSecret(() => randomBytes(32).toString('base64url')));
   const auth = createAuthService(db.repos, now);
-  const apps = createAppsService(db.repos);
+  const apps = createAppsService(db.repos, { onMembersChanged: (userId, appIds) => membershipFollower(consoleNsp)(userId, appIds) });
 
   const app = express();
   app.disable('x-powered-by');

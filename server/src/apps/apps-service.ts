@@ -66,7 +66,12 @@ export interface AppsService {
   update(owner: UserRecord, appId: string, patch: UpdateAppInput): Promise<AppRecord>;
 }
 
-export function createAppsService(repos: Repositories): AppsService {
+export interface AppsServiceOptions {
+  /** A user's memberships changed (an owner created an application): their open consoles follow. */
+  onMembersChanged?: (userId: string, appIds: string[]) => Promise<void> | void;
+}
+
+export function createAppsService(repos: Repositories, { onMembersChanged }: AppsServiceOptions = {}): AppsService {
   const requireOwner = (user: UserRecord) => {
     if (user.role !== 'owner') throw new AppError('E_FORBIDDEN', 'Only an owner can manage applications.');
   };
@@ -81,6 +86,9 @@ export function createAppsService(repos: Repositories): AppsService {
       requireOwner(owner);
       const app = await repos.apps.create({ ...input, publicKey: newPublicKey() });
       await repos.users.addApp(owner.id, app.id);
+      // Without this the creator's open console would miss the new application's live events until a reload.
+      const fresh = await repos.users.findById(owner.id);
+      if (fresh) await onMembersChanged?.(owner.id, fresh.appIds);
       return app;
     },
     async update(owner, appId, patch) {
