@@ -1,7 +1,8 @@
 import express, { Router, type Request } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { isOriginAllowed } from '../apps/apps-service.js';
 import { AppError } from '../http/app-error.js';
-import { MAX_BATCH_BYTES } from '../protocol/limits.js';
+import { INGEST_HTTP_PER_SESSION_PER_MINUTE, MAX_BATCH_BYTES } from '../protocol/limits.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { IngestService } from './ingest-service.js';
 import { isIngestTokenValid } from './ingest-token.js';
@@ -16,7 +17,16 @@ import { gzipSync } from 'node:zlib';
  */
 export function ingestRoutes(deps: { repos: Repositories; ingest: IngestService; secret: string }): Router {
   const router = Router();
-  router.post('/ingest', express.raw({ type: () => true, limit: MAX_BATCH_BYTES }), async (req, res) => {
+  // Counted before the token check, so guessing tokens or replaying one beacon in a loop is bounded too.
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: INGEST_HTTP_PER_SESSION_PER_MINUTE,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String(req.query.sessionId ?? '').slice(0, 64)}`,
+    handler: (_req, _res, next) => next(new AppError('E_RATE_LIMITED', 'Too many recording uploads for this session. Wait a minute.')),
+  });
+  router.post('/ingest', limiter, express.raw({ type: () => true, limit: MAX_BATCH_BYTES }), async (req, res) => {
     const { sessionId, seq, token, encoding } = req.query;
     if (typeof sessionId !== 'string' || typeof token !== 'string' || typeof seq !== 'string') {
       throw new AppError('E_INVALID_PAYLOAD', 'sessionId, seq and token are required.');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_BATCH_BYTES, MAX_SOCKET_MESSAGE_BYTES } from '../protocol/limits.js';
+import { INGEST_HTTP_PER_SESSION_PER_MINUTE, MAX_BATCH_BYTES, MAX_SOCKET_MESSAGE_BYTES } from '../protocol/limits.js';
 import { HttpClient } from '../testing/http-client.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { command, connectVisitor, handshake, type VisitorTestSocket } from '../testing/visitor-client.js';
@@ -167,6 +167,19 @@ describe('recording ingest over the socket', () => {
 describe('POST /ingest (pagehide flush)', () => {
   const post = (query: Record<string, string>, body: Buffer | string, origin = SHOP) =>
     fetch(`${server.url}/ingest?${new URLSearchParams(query)}`, { method: 'POST', headers: { origin, 'content-type': 'text/plain' }, body: body as BodyInit });
+
+  it('limits uploads per session and address, without holding back other sessions', async () => {
+    const { sessionId: other } = await visitorWithSession('visitor-beacon-limit');
+    const answers = [];
+    for (let i = 0; i < INGEST_HTTP_PER_SESSION_PER_MINUTE; i++) answers.push((await post({ sessionId: 'a'.repeat(24), seq: '1', token: 'guess' }, '[]')).status);
+    expect(answers).toEqual(Array(INGEST_HTTP_PER_SESSION_PER_MINUTE).fill(403));
+    const limited = await post({ sessionId: 'a'.repeat(24), seq: '1', token: 'guess' }, '[]');
+    expect(limited.status).toBe(429);
+    expect((await limited.json()).error.code).toBe('E_RATE_LIMITED');
+    // Another session from the same address is still heard (and refused only for its wrong token).
+    const elsewhere = await post({ sessionId: other, seq: '1', token: 'guess' }, '[]');
+    expect((await elsewhere.json()).error.code).toBe('E_SESSION_MISMATCH');
+  });
 
   it('stores the tail with the same seqs as the socket, once', async () => {
     const { socket, sessionId } = await visitorWithSession('visitor-beacon-1');

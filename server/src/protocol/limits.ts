@@ -56,3 +56,6 @@ export const LATE_BATCH_GRACE_MS = 5 * 60_000;
 export const VISITOR_GONE_GRACE_MS = 5 * 60_000;
 /** How often expired sessions are deleted (retention). */
 export const RETENTION_SWEEP_INTERVAL_MS = 60 * 60_000;
+
+/** Pagehide flushes one address may POST to /ingest for one session per minute; the widget sends one per page view. */
+export const INGEST_HTTP_PER_SESSION_PER_MINUTE = 30;
