@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 import type { Repositories } from '../storage/repositories.js';
 import { AppError } from './app-error.js';
+import { consoleContentSecurityPolicy } from './security-headers.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const DIST_DIR = path.join(ROOT, 'dist');
@@ -32,7 +33,7 @@ export function staticRoutes(repos: Repositories): Router {
   });
   router.use('/demo', express.static(DEMO_DIR, { index: false }));
 
-  router.use(express.static(consoleDir, { index: 'index.html' }));
+  router.use(consoleContentSecurityPolicy(), express.static(consoleDir, { index: 'index.html' }));
   router.get('/', (_req, res) => {
     res
       .status(503)
