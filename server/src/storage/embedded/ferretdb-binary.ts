@@ -1,12 +1,35 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Source of the small Go program that embeds FerretDB (see its main.go for why it exists). */
 export const FERRETDB_SOURCE_DIR = fileURLToPath(new URL('../../../ferretdb/', import.meta.url));
-const SOURCE_FILES = ['go.mod', 'go.sum', 'main.go'];
+const SOURCE_FILES = ['go.mod', 'go.sum', 'main.go', 'patches/metadata.go.overlay'];
+
+/**
+ * FerretDB 1.24 files replaced at build time, each by a copy with a small fix (Go refuses overlays of
+ * the module cache, so the build runs in a temporary copy with FerretDB vendored and patched):
+ * - sqlite/metadata/metadata.go: `{_id: v}` lookups use the `_id` index (upstream scanned the table —
+ *   every find/update/delete by `_id` cost time proportional to the collection's size).
+ */
+const PATCHED_FILES = [
+  { vendored: 'vendor/github.com/FerretDB/FerretDB/internal/backends/sqlite/metadata/metadata.go', patched: 'patches/metadata.go.overlay' },
+];
+
+/** A temporary module with the program, its vendored dependencies and the patched files in place. */
+function preparePatchedSource(go: string, cacheDir: string): string {
+  const dir = mkdtempSync(path.join(cacheDir, 'build-'));
+  for (const file of ['go.mod', 'go.sum', 'main.go']) copyFileSync(path.join(FERRETDB_SOURCE_DIR, file), path.join(dir, file));
+  const vendor = spawnSync(go, ['mod', 'vendor'], { cwd: dir, env: { ...process.env, GOFLAGS: '' }, encoding: 'utf8' });
+  if (vendor.status !== 0) throw new Error(`go mod vendor failed: ${vendor.stderr}`);
+  for (const { vendored, patched } of PATCHED_FILES) {
+    if (!existsSync(path.join(dir, vendored))) throw new Error(`FerretDB source to patch not found: ${vendored}`);
+    copyFileSync(path.join(FERRETDB_SOURCE_DIR, patched), path.join(dir, vendored));
+  }
+  return dir;
+}
 
 export class GoMissingError extends Error {
   constructor() {
@@ -42,10 +65,23 @@ export async function ensureFerretdbBinary(cacheDir: string, progress: BuildProg
   const partial = `${target}.partial-${process.pid}`;
   progress('Building the embedded database (FerretDB 1.24, SQLite storage). This happens once and takes a few minutes…');
   const started = Date.now();
-  await new Promise<void>((resolve, reject) => {
+  const buildDir = preparePatchedSource(go, cacheDir);
+  try {
+    await goBuild(go, buildDir, partial, (done) => progress(`  compiled ${done} packages (${Math.round((Date.now() - started) / 1000)} s)`));
+  } finally {
+    rmSync(buildDir, { recursive: true, force: true });
+  }
+  renameSync(partial, target);
+  progress(`Embedded database built in ${Math.round((Date.now() - started) / 1000)} s: ${target}`);
+  return target;
+}
+
+/** `go build -v` of the prepared module; `compiled(n)` now and then as packages compile. */
+function goBuild(go: string, buildDir: string, partial: string, compiled: (packages: number) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     const child = spawn(go, ['build', '-v', '-trimpath', '-o', partial, '.'], {
-      cwd: FERRETDB_SOURCE_DIR,
-      env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=readonly' },
+      cwd: buildDir,
+      env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=vendor' },
       stdio: ['ignore', 'inherit', 'pipe'],
     });
     let packages = 0;
@@ -57,7 +93,7 @@ export async function ensureFerretdbBinary(cacheDir: string, progress: BuildProg
       for (const line of text.split('\n')) {
         if (!line.trim() || line.startsWith('#')) continue;
         packages += 1;
-        if (packages % 25 === 0) progress(`  compiled ${packages} packages (${Math.round((Date.now() - started) / 1000)} s)`);
+        if (packages % 25 === 0) compiled(packages);
       }
     });
     child.on('error', reject);
@@ -65,7 +101,4 @@ export async function ensureFerretdbBinary(cacheDir: string, progress: BuildProg
       code === 0 ? resolve() : reject(new Error(`Building the embedded database failed (go build exited ${code}):\n${tail}`)),
     );
   });
-  renameSync(partial, target);
-  progress(`Embedded database built in ${Math.round((Date.now() - started) / 1000)} s: ${target}`);
-  return target;
 }
