@@ -43,7 +43,12 @@ import { teamQueries } from './storage/team-queries.js';
 import { createTeamService } from './team/team-service.js';
 import { teamRoutes } from './team/team-routes.js';
 import { membershipFollower } from './team/team-live.js';
+import { baseSecurityHeaders } from './http/security-headers.js';
 import { withPromptAnnouncements } from './activity/prompt-announcer.js';
+import { createInsightsService } from './insights/insights-service.js';
+import { insightsRoutes } from './insights/insights-routes.js';
+import { createAiSummarizer } from './insights/summaries.js';
+import { insightsStore } from './storage/insights-store.js';
 
 export interface AppDependencies {
   config: Config;
@@ -72,6 +77,7 @@ export async function createApplication({ config, logger, db, now }: AppDependen
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(compression());
+  app.use(baseSecurityHeaders());
   app.use(cookieParser(cookieSecret));
 
   app.get('/healthz', async (_req, res) => {
@@ -84,6 +90,17 @@ export async function createApplication({ config, logger, db, now }: AppDependen
   api.use('/auth', authRoutes(auth));
   const replay = createReplayService(db.repos, apps);
   api.use('/apps', requireUser(auth), replayRoutes(replay));
+  // Insights (issue #7): computed in the background when a session completes, or on request.
+  const insights = createInsightsService({
+    repos: db.repos,
+    store: insightsStore(db.models),
+    apps,
+    summarizer: createAiSummarizer(config),
+    logger,
+    now,
+    onReady: (session) => consoleNsp.to(appRoom(session.appId)).emit('session:changed', { session: publicSession(session) }),
+  });
+  api.use('/apps', requireUser(auth), insightsRoutes(insights));
   api.use('/apps', requireUser(auth), recordingRoutes({ apps, repos: db.repos, endSession: (id, reason) => sessions.end(id, reason), onEnded: (session, reason) => announceEnded(session, reason) }));
   api.use('/apps', requireUser(auth), appsRoutes(apps));
   api.use('/apps/:appId', requireUser(auth), activityRoutes(apps, createActivityService(activityQueries(db.models), now)));
@@ -108,7 +125,10 @@ export async function createApplication({ config, logger, db, now }: AppDependen
   const consoleNsp = io.of(CONSOLE_NAMESPACE) as ConsoleNamespace;
   const sessions = createSessionsService(db.repos, {
     now,
-    onChange: (session) => consoleNsp.to(appRoom(session.appId)).emit('session:changed', { session: publicSession(session) }),
+    onChange: (session) => {
+      consoleNsp.to(appRoom(session.appId)).emit('session:changed', { session: publicSession(session) });
+      if (session.status === 'completed') insights.sessionCompleted(session);
+    },
   });
   setupVisitorNamespace(io.of(VISITOR_NAMESPACE) as VisitorNamespace, { repos: db.repos, sessions, logger });
   setupConsoleNamespace(consoleNsp, auth, cookieSecret, logger);
@@ -142,7 +162,8 @@ export async function createApplication({ config, logger, db, now }: AppDependen
         clearInterval(sweeper);
         chat.close();
         clearInterval(retention);
-        io.close(() => resolve());
+        // Insights under way finish first: they write to the database the caller closes next.
+        void insights.idle().then(() => io.close(() => resolve()));
       }),
   };
 }

@@ -25,7 +25,7 @@ const HISTORY_MESSAGES = 100;
 /** A visitor who navigates to another page reconnects within this; only then has the visitor left. */
 export const VISITOR_LEFT_GRACE_MS = 3_000;
 
-const NOTES = {
+export const NOTES = {
   noAi: 'Thanks! A member of our team will reply here soon.',
   askedForHuman: 'We have asked a member of our team to join. They will reply here.',
   aiFailed: 'Our assistant cannot answer right now. A member of our team will reply here.',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS } from './limits.js';
+import { SIGNAL_TYPES, type SignalType } from './insights.js';
 
 /**
  * The console's Sessions page and Activity tab: query schemas and the shapes the REST API answers.
@@ -45,6 +46,8 @@ export const sessionsQuerySchema = z
   .object({
     status: z.enum(['all', 'active', 'completed']).default('all'),
     q: z.string().trim().max(MAX_SEARCH_CHARS).default(''),
+    /** Only sessions whose insights found this signal (issue #7). */
+    signal: z.enum(SIGNAL_TYPES).optional(),
     cursor: cursorSchema.optional(),
     limit: limitSchema,
   })
@@ -53,6 +56,8 @@ export const sessionsQuerySchema = z
 export const feedQuerySchema = z
   .object({
     filter: z.enum(['all', 'prompts', 'sessions']).default('all'),
+    /** Only sessions with this signal, and prompts of such sessions. */
+    signal: z.enum(SIGNAL_TYPES).optional(),
     cursor: cursorSchema.optional(),
     limit: limitSchema,
   })
@@ -78,6 +83,10 @@ export interface SessionRow {
   messageCount: number;
   /** Recorded chunks exist, so the replay can open. */
   hasReplay: boolean;
+  /** Insights (issue #7): distinct signal types found in the session, [] until computed. */
+  signals: SignalType[];
+  /** Insights (issue #7): the stored summary, null until made. */
+  summary: { text: string; source: 'ai' | 'deterministic' } | null;
 }
 
 /** A visitor's message, as the Activity feed lists it. */

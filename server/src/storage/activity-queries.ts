@@ -1,19 +1,24 @@
 import { Types, isValidObjectId } from 'mongoose';
-import type { ActivityCounters, Cursor, PromptRow, SessionRow, SessionStatusFilter } from '../protocol/activity.js';
+import type { ActivityCounters, Cursor, FeedFilter, FeedItem, PromptRow, SessionRow, SessionStatusFilter } from '../protocol/activity.js';
+import { SIGNAL_TYPES, type SignalType } from '../protocol/insights.js';
 import type { MessageDoc } from './message-model.js';
 import type { Models } from './models.js';
 import type { SessionDoc } from './session-model.js';
+import { activityIndexFor } from './activity-index.js';
+import { indexKeys, type Entry } from './activity-index-model.js';
+import { collectRows, listReader, mergeNewestFirst } from './activity-lists.js';
 
 /**
- * Read queries of the console's Sessions page and Activity tab. Each one is served by an index that
- * starts with appId (see session-model.ts, message-model.ts); lists page by (time, _id) descending so
- * a cursor is a plain range condition, never a skip.
+ * Read queries of the console's Sessions page and Activity tab, at 100k sessions and 1M messages on the
+ * embedded FerretDB (which pushes down `{_id}` filters only — see activity-index-model.ts):
+ * - counters: one document; chart: at most two documents (hours of a day, days of a month);
+ * - lists: newest-first pages of (time, id) entries, then each row shown read by `_id` in parallel.
+ *   All sessions / prompts / the merged feed read exactly the rows they show. Active reads the
+ *   application's active set. Completed, signal and search walk the pages and skip rows that do not
+ *   match, at most MAX_SCANNED_ENTRIES per request: a page may then come back short, with a cursor
+ *   to continue from (search is the slow one, by design: it reads every row it looks at).
+ * Cursors stay `{t, id}` of the last row (or entry) looked at, found again by binary search.
  */
-
-const SESSION_ROW_FIELDS = {
-  visitorId: 1, visitorName: 1, status: 1, startedAt: 1, endedAt: 1, lastActivityAt: 1, landingUrl: 1,
-  pageCount: 1, eventCount: 1, messageSeq: 1, chunkCount: 1,
-} as const;
 
 export function toSessionRow(doc: Partial<SessionDoc> & { _id: Types.ObjectId }): SessionRow {
   return {
@@ -29,109 +34,153 @@ export function toSessionRow(doc: Partial<SessionDoc> & { _id: Types.ObjectId })
     eventCount: doc.eventCount ?? 0,
     messageCount: doc.messageSeq ?? 0,
     hasReplay: (doc.chunkCount ?? 0) > 0,
+    signals: (doc.signalTypes ?? []).filter(isSignalType),
+    summary: doc.insights?.summary?.text
+      ? { text: doc.insights.summary.text, source: doc.insights.summary.source === 'ai' ? 'ai' : 'deterministic' }
+      : null,
   };
 }
 
-/** Rows strictly after the cursor in (field desc, _id desc) order. */
-function afterCursor(field: string, cursor: Cursor | undefined): Record<string, unknown> | null {
-  if (!cursor) return null;
-  const at = new Date(cursor.t);
-  const id = new Types.ObjectId(cursor.id);
-  return { $or: [{ [field]: { $lt: at } }, { [field]: at, _id: { $lt: id } }] };
-}
+const isSignalType = (value: string): value is SignalType => (SIGNAL_TYPES as readonly string[]).includes(value);
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export interface ActivityQueries {
-  listSessions(appId: string, query: { status: SessionStatusFilter; q: string; cursor?: Cursor; limit: number }): Promise<SessionRow[]>;
-  listPrompts(appId: string, query: { cursor?: Cursor; limit: number }): Promise<PromptRow[]>;
-  counters(appId: string): Promise<ActivityCounters>;
-  /** Sessions started and prompts sent since `from`, counted per stored bucket key. */
-  bucketCounts(appId: string, unit: 'hour' | 'day', from: Date): Promise<{ sessions: Map<string, number>; prompts: Map<string, number> }>;
+export interface SessionListQuery {
+  status: SessionStatusFilter;
+  q: string;
+  signal?: SignalType;
+  cursor?: Cursor;
+  limit: number;
 }
 
-export function activityQueries({ Session, Message }: Pick<Models, 'Session' | 'Message'>): ActivityQueries {
-  const appObjectId = (appId: string) => (isValidObjectId(appId) ? new Types.ObjectId(appId) : null);
+export interface ListResult<R> {
+  rows: R[];
+  /** Where the next page starts, or null at the end. */
+  next: Cursor | null;
+}
+
+export interface ActivityQueries {
+  listSessions(appId: string, query: SessionListQuery): Promise<ListResult<SessionRow>>;
+  listFeed(appId: string, query: { filter: FeedFilter; signal?: SignalType; cursor?: Cursor; limit: number }): Promise<ListResult<FeedItem>>;
+  counters(appId: string): Promise<ActivityCounters>;
+  /** Sessions started and prompts sent per bucket key (`YYYY-MM-DDTHH` for hours, `YYYY-MM-DD` for days). */
+  bucketCounts(appId: string, unit: 'hour' | 'day', keys: string[]): Promise<{ sessions: Map<string, number>; prompts: Map<string, number> }>;
+}
+
+type SessionMatch = (doc: SessionDoc) => boolean;
+
+async function* without(stream: AsyncGenerator<Entry>, ids: Set<string>): AsyncGenerator<Entry> {
+  for await (const entry of stream) if (!ids.has(entry.id)) yield entry;
+}
+
+function sessionMatcher(status: SessionStatusFilter, q: string, signal: SignalType | undefined): SessionMatch | null {
+  const tests: SessionMatch[] = [];
+  if (status !== 'all') tests.push((doc) => doc.status === status);
+  if (signal) tests.push((doc) => (doc.signalTypes ?? []).includes(signal));
+  if (q) {
+    const pattern = new RegExp(escapeRegex(q), 'i');
+    tests.push((doc) => [doc.landingUrl, doc.visitorId, doc.visitorName, doc.visitorEmail].some((field) => pattern.test(field ?? '')));
+  }
+  return tests.length ? (doc) => tests.every((test) => test(doc)) : null;
+}
+
+export function activityQueries({ Session, Message, ActivityIndex }: Pick<Models, 'Session' | 'Message' | 'ActivityIndex'>): ActivityQueries {
+  const index = activityIndexFor(ActivityIndex);
+  const lists = listReader(ActivityIndex);
+  const valid = (appId: string) => isValidObjectId(appId) && String(new Types.ObjectId(appId)) === appId;
+
+  /** Sessions by `_id`, in parallel; another application's (never expected in its pages) counts as absent. */
+  const sessionsById = (appId: string, ids: string[]) =>
+    Promise.all(
+      ids.map(async (id) => {
+        const doc = await Session.findById(id).lean<SessionDoc>();
+        return doc && String(doc.appId) === appId ? doc : null;
+      }),
+    );
+
+  async function promptsById(appId: string, ids: string[], signal: SignalType | undefined): Promise<Array<PromptRow | null>> {
+    const messages = await Promise.all(ids.map((id) => Message.findById(id).lean<MessageDoc>()));
+    const sessionIds = [...new Set(messages.flatMap((m) => (m && String(m.appId) === appId ? [String(m.sessionId)] : [])))];
+    const sessions = new Map((await sessionsById(appId, sessionIds)).flatMap((s) => (s ? [[s._id.toString(), s] as const] : [])));
+    return messages.map((doc) => {
+      if (!doc || String(doc.appId) !== appId) return null;
+      const session = sessions.get(String(doc.sessionId));
+      if (signal && !(session?.signalTypes ?? []).includes(signal)) return null;
+      return {
+        id: doc._id.toString(),
+        sessionId: String(doc.sessionId),
+        visitorId: doc.visitorId,
+        text: doc.text,
+        createdAt: doc.createdAt.toISOString(),
+        answeredBy: doc.answeredBy === 'ai' || doc.answeredBy === 'agent' ? doc.answeredBy : 'waiting',
+        session: session ? { landingUrl: session.landingUrl ?? '', status: session.status, hasReplay: (session.chunkCount ?? 0) > 0 } : null,
+      };
+    });
+  }
+
+  const sessionRows = (appId: string, match: SessionMatch | null) => async (entries: Entry[]) =>
+    (await sessionsById(appId, entries.map((e) => e.id))).map((doc) => (doc && (!match || match(doc)) ? toSessionRow(doc) : null));
 
   return {
-    async listSessions(appId, { status, q, cursor, limit }) {
-      const app = appObjectId(appId);
-      if (!app) return [];
-      const and: Array<Record<string, unknown>> = [];
-      const page = afterCursor('startedAt', cursor);
-      if (page) and.push(page);
-      if (q) {
-        const pattern = { $regex: escapeRegex(q), $options: 'i' };
-        and.push({ $or: [{ landingUrl: pattern }, { visitorId: pattern }, { visitorName: pattern }, { visitorEmail: pattern }] });
-      }
-      const filter: Record<string, unknown> = { appId: app, ...(status === 'all' ? {} : { status }), ...(and.length ? { $and: and } : {}) };
-      const docs = await Session.find(filter, SESSION_ROW_FIELDS).sort({ startedAt: -1, _id: -1 }).limit(limit).lean<SessionDoc[]>();
-      return docs.map(toSessionRow);
+    async listSessions(appId, { status, q, signal, cursor, limit }) {
+      if (!valid(appId)) return { rows: [], next: null };
+      const match = sessionMatcher(status, q, signal);
+      // Status needs no scan: Active reads the active set, Completed skips its ids before any row is
+      // read (active sessions are the newest, so they would otherwise come first in every walk). The
+      // row's own status is still checked, for a session that changed meanwhile.
+      let stream = status === 'active' ? lists.active(appId, cursor) : lists.entries(appId, 'sessions', cursor);
+      if (status === 'completed') stream = without(stream, new Set(await lists.activeIds(appId)));
+      return collectRows(stream, { limit, filtered: Boolean(q || signal), fetch: sessionRows(appId, match) });
     },
 
-    async listPrompts(appId, { cursor, limit }) {
-      const app = appObjectId(appId);
-      if (!app) return [];
-      const page = afterCursor('createdAt', cursor);
-      const docs = await Message.find({ appId: app, role: 'visitor', ...(page ?? {}) })
-        .sort({ createdAt: -1, _id: -1 })
-        .limit(limit)
-        .lean<MessageDoc[]>();
-      const sessionIds = [...new Set(docs.map((doc) => String(doc.sessionId)))];
-      const sessions = sessionIds.length
-        ? await Session.find({ _id: { $in: sessionIds }, appId: app }, { landingUrl: 1, status: 1, chunkCount: 1 }).lean<SessionDoc[]>()
-        : [];
-      const byId = new Map(sessions.map((s) => [s._id.toString(), s]));
-      return docs.map((doc) => {
-        const session = byId.get(String(doc.sessionId));
-        return {
-          id: doc._id.toString(),
-          sessionId: String(doc.sessionId),
-          visitorId: doc.visitorId,
-          text: doc.text,
-          createdAt: doc.createdAt.toISOString(),
-          answeredBy: doc.answeredBy === 'ai' || doc.answeredBy === 'agent' ? doc.answeredBy : 'waiting',
-          session: session
-            ? { landingUrl: session.landingUrl ?? '', status: session.status, hasReplay: (session.chunkCount ?? 0) > 0 }
-            : null,
-        };
+    async listFeed(appId, { filter, signal, cursor, limit }) {
+      if (!valid(appId)) return { rows: [], next: null };
+      const match = sessionMatcher('all', '', signal);
+      // Merged on the entries' (time, id) before any row is read: only the rows shown are fetched.
+      const stream = mergeNewestFirst(
+        filter === 'prompts' ? null : { kind: 'session' as const, stream: lists.entries(appId, 'sessions', cursor) },
+        filter === 'sessions' ? null : { kind: 'prompt' as const, stream: lists.entries(appId, 'prompts', cursor) },
+      );
+      return collectRows(stream, {
+        limit,
+        filtered: signal !== undefined,
+        async fetch(entries) {
+          const sessionEntries = entries.filter((e) => e.kind === 'session');
+          const promptEntries = entries.filter((e) => e.kind === 'prompt');
+          const [sessions, prompts] = await Promise.all([
+            sessionRows(appId, match)(sessionEntries),
+            promptsById(appId, promptEntries.map((e) => e.id), signal),
+          ]);
+          const byId = new Map<string, FeedItem | null>();
+          sessionEntries.forEach((e, i) => byId.set(`s${e.id}`, sessions[i] ? { kind: 'session', ...sessions[i]! } : null));
+          promptEntries.forEach((e, i) => byId.set(`p${e.id}`, prompts[i] ? { kind: 'prompt', ...prompts[i]! } : null));
+          return entries.map((e) => byId.get(`${e.kind === 'session' ? 's' : 'p'}${e.id}`) ?? null);
+        },
       });
     },
 
     async counters(appId) {
-      const app = appObjectId(appId);
-      if (!app) return { total: 0, active: 0, completed: 0, events: 0 };
-      const [total, active, completed, events] = await Promise.all([
-        Session.countDocuments({ appId: app }),
-        Session.countDocuments({ appId: app, status: 'active' }),
-        Session.countDocuments({ appId: app, status: 'completed' }),
-        Session.aggregate<{ events: number }>([
-          { $match: { appId: app } },
-          { $group: { _id: null, events: { $sum: '$eventCount' } } },
-        ]),
-      ]);
-      return { total, active, completed, events: events[0]?.events ?? 0 };
+      if (!valid(appId)) return { total: 0, active: 0, completed: 0, events: 0 };
+      const doc = await index.read(indexKeys.counters(appId));
+      const value = (field: string) => Math.max(0, Number(doc?.[field]) || 0);
+      return { total: value('total'), active: value('active'), completed: value('completed'), events: value('events') };
     },
 
-    async bucketCounts(appId, unit, from) {
-      const app = appObjectId(appId);
-      const key = unit === 'hour' ? '$hourKey' : '$dayKey';
-      if (!app) return { sessions: new Map(), prompts: new Map() };
-      // Grouped on the keys written at insert: FerretDB 1.x has no date operators.
-      const [sessions, prompts] = await Promise.all([
-        Session.aggregate<{ _id: string; n: number }>([
-          { $match: { appId: app, startedAt: { $gte: from } } },
-          { $group: { _id: key, n: { $sum: 1 } } },
-        ]),
-        Message.aggregate<{ _id: string; n: number }>([
-          { $match: { appId: app, role: 'visitor', createdAt: { $gte: from } } },
-          { $group: { _id: key, n: { $sum: 1 } } },
-        ]),
-      ]);
-      return {
-        sessions: new Map(sessions.map((row) => [row._id, row.n])),
-        prompts: new Map(prompts.map((row) => [row._id, row.n])),
-      };
+    async bucketCounts(appId, unit, keys) {
+      const sessions = new Map<string, number>();
+      const prompts = new Map<string, number>();
+      if (!valid(appId)) return { sessions, prompts };
+      // Hours live in one document per day, days in one per month: a chart reads one or two documents.
+      const docKey = (key: string) => (unit === 'hour' ? indexKeys.hours(appId, key.slice(0, 10)) : indexKeys.days(appId, key.slice(0, 7)));
+      const field = (key: string) => (unit === 'hour' ? key.slice(11, 13) : key.slice(8, 10));
+      const ids = [...new Set(keys.map(docKey))];
+      const docs = new Map(await Promise.all(ids.map(async (id) => [id, await index.read(id)] as const)));
+      for (const key of keys) {
+        const doc = docs.get(docKey(key));
+        sessions.set(key, Math.max(0, Number(doc?.[`s${field(key)}`]) || 0));
+        prompts.set(key, Math.max(0, Number(doc?.[`p${field(key)}`]) || 0));
+      }
+      return { sessions, prompts };
     },
   };
 }

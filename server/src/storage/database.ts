@@ -4,6 +4,8 @@ import { ensureFerretdbBinary } from './embedded/ferretdb-binary.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/ferretdb-process.js';
 import { bindModels, type Models } from './models.js';
 import { mongooseRepositories } from './mongoose-repositories.js';
+import { activityIndexFor } from './activity-index.js';
+import { ensureActivityIndex } from './activity-index-rebuild.js';
 import type { Repositories } from './repositories.js';
 
 export interface DatabaseHealth {
@@ -70,6 +72,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     ),
   );
 
+  // The console's counters, chart and lists read materialized documents (activity-index-model.ts).
+  await ensureActivityIndex(models, log);
+
   let engine: DatabaseHealth['engine'] = 'unknown';
   let version: string | null = null;
   return {
@@ -88,6 +93,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       }
     },
     async close() {
+      await activityIndexFor(models.ActivityIndex).flush().catch(() => {});
       await connection.close().catch(() => {});
       await embedded?.stop();
     },

@@ -10,6 +10,7 @@ import type {
 import type { AiUsageDoc, MessageDoc } from './message-model.js';
 import { serializeSessionWrite } from './session-writes.js';
 import type { SessionDoc } from './session-model.js';
+import type { ActivityIndex } from './activity-index.js';
 
 const PREVIEW_CHARS = 200;
 const DUPLICATE_KEY = 11000;
@@ -47,7 +48,7 @@ function toConversation(doc: SessionDoc): ConversationRecord {
   };
 }
 
-export function messagesRepository(Message: Model<MessageDoc>, Session: Model<SessionDoc>): MessagesRepository {
+export function messagesRepository(Message: Model<MessageDoc>, Session: Model<SessionDoc>, index?: ActivityIndex): MessagesRepository {
   return {
     async append(input) {
       // The session document hands out seq numbers with $inc. FerretDB 1.x does not make
@@ -65,8 +66,9 @@ export function messagesRepository(Message: Model<MessageDoc>, Session: Model<Se
           ).lean<SessionDoc>(),
         );
         if (!session) throw new Error(`session ${input.sessionId} not found`);
+        let doc;
         try {
-          const doc = await Message.create({
+          doc = await Message.create({
             ...input,
             clientId: input.clientId ?? null,
             agentId: input.agentId ?? null,
@@ -74,10 +76,13 @@ export function messagesRepository(Message: Model<MessageDoc>, Session: Model<Se
             hourKey: hourKey(input.createdAt),
             dayKey: dayKey(input.createdAt),
           });
-          return toMessage(doc.toObject());
         } catch (error) {
           if ((error as { code?: number }).code !== DUPLICATE_KEY || attempt >= MAX_SEQ_ATTEMPTS) throw error;
+          continue;
         }
+        // A visitor message is a prompt of the Activity feed and its chart.
+        if (input.role === 'visitor') await index?.promptAdded({ appId: String(input.appId), id: doc._id.toString(), createdAt: input.createdAt });
+        return toMessage(doc.toObject());
       }
     },
     async findByClientId(sessionId, clientId) {

@@ -4,6 +4,7 @@ import { bindSessionModel, type SessionDoc } from './session-model.js';
 import { bindActiveSessionModel, bindVisitorModel, type ActiveSessionDoc, type VisitorDoc } from './visitor-model.js';
 import { bindChunkModel, type ChunkDoc } from './chunk-model.js';
 import { bindAiUsageModel, bindMessageModel, type AiUsageDoc, type MessageDoc } from './message-model.js';
+import { bindActivityIndexModel, type ActivityIndexDoc } from './activity-index-model.js';
 
 /**
  * Mongoose models, bound to one connection so several apps (tests) can live in one process.
@@ -86,6 +87,7 @@ export interface Models {
   Message: Model<MessageDoc>;
   AiUsage: Model<AiUsageDoc>;
   Chunk: Model<ChunkDoc>;
+  ActivityIndex: Model<ActivityIndexDoc>;
 }
 
 export function bindModels(connection: Connection): Models {
@@ -100,5 +102,6 @@ export function bindModels(connection: Connection): Models {
     Message: bindMessageModel(connection),
     AiUsage: bindAiUsageModel(connection),
     Chunk: bindChunkModel(connection),
+    ActivityIndex: bindActivityIndexModel(connection),
   };
 }

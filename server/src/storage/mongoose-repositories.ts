@@ -5,6 +5,7 @@ import type { AppRecord, Repositories, UserRecord } from './repositories.js';
 import { sessionsRepository } from './sessions-repository.js';
 import { recordingsRepository } from './recordings-repository.js';
 import { aiUsageRepository, conversationsRepository, messagesRepository } from './messages-repository.js';
+import { activityIndexFor } from './activity-index.js';
 
 function toApp(doc: AppDoc & { createdAt?: Date }): AppRecord {
   return {
@@ -28,7 +29,8 @@ function toUser(doc: UserDoc): UserRecord {
   };
 }
 
-export function mongooseRepositories({ App, User, Login, Instance, Session, Message, AiUsage, Chunk, Visitor, ActiveSession }: Models): Repositories {
+export function mongooseRepositories({ App, User, Login, Instance, Session, Message, AiUsage, Chunk, Visitor, ActiveSession, ActivityIndex }: Models): Repositories {
+  const index = activityIndexFor(ActivityIndex);
   return {
     apps: {
       async create(input) {
@@ -104,10 +106,10 @@ export function mongooseRepositories({ App, User, Login, Instance, Session, Mess
         return doc!.cookieSecret;
       },
     },
-    sessions: sessionsRepository(Session, Visitor, ActiveSession),
-    messages: messagesRepository(Message, Session),
+    sessions: sessionsRepository(Session, Visitor, ActiveSession, index),
+    messages: messagesRepository(Message, Session, index),
     conversations: conversationsRepository(Session),
     aiUsage: aiUsageRepository(AiUsage),
-    recordings: recordingsRepository(Chunk, Session, Message, ActiveSession),
+    recordings: recordingsRepository(Chunk, Session, Message, ActiveSession, index),
   };
 }

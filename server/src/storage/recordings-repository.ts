@@ -6,6 +6,7 @@ import type { SessionDoc } from './session-model.js';
 import { serializeSessionWrite } from './session-writes.js';
 import { toSession } from './sessions-repository.js';
 import type { ActiveSessionDoc } from './visitor-model.js';
+import type { ActivityIndex, DeletedSession } from './activity-index.js';
 
 const DUPLICATE_KEY = 11000;
 /**
@@ -18,6 +19,8 @@ export function recordingsRepository(
   Session: Model<SessionDoc>,
   Message: Model<MessageDoc>,
   ActiveSession: Model<ActiveSessionDoc>,
+  /** Console counters (events) and chart buckets, kept in step with each batch and each deletion. */
+  index?: ActivityIndex,
 ): RecordingsRepository {
   const valid = (id: string) => isValidObjectId(id);
   return {
@@ -33,12 +36,15 @@ export function recordingsRepository(
     },
     async addToSession(sessionId, { seq, events, bytes, at }) {
       if (!valid(sessionId)) return;
-      await serializeSessionWrite(sessionId, () =>
-        Session.updateOne(
+      // findOneAndUpdate (not updateOne) for the appId of the events counter; FerretDB reads the
+      // document for either, and refuses a projection here.
+      const doc = await serializeSessionWrite(sessionId, () =>
+        Session.findOneAndUpdate(
           { _id: sessionId },
           { $inc: { eventCount: events, bytes, chunkCount: 1 }, $max: { maxSeq: seq, lastActivityAt: at }, $set: { disconnectedAt: null } },
-        ),
+        ).lean<{ appId: Types.ObjectId }>(),
       );
+      if (doc) index?.eventsAdded(String(doc.appId), events);
     },
     async contiguousSeq(sessionId) {
       if (!valid(sessionId)) return 0;
@@ -115,11 +121,24 @@ export function recordingsRepository(
     async deleteSessions(ids) {
       const objectIds = ids.filter(valid).map((id) => new Types.ObjectId(id));
       if (objectIds.length === 0) return { sessions: 0, chunks: 0, messages: 0 };
+      // What the console's counters and chart counted for these sessions, read before they go.
+      const gone = index ? await countedFor(Session, Message, objectIds) : null;
       // Children first: an interrupted run leaves a session that the next run deletes, never orphans.
       const chunks = (await Chunk.deleteMany({ sessionId: { $in: objectIds } })).deletedCount;
       const messages = (await Message.deleteMany({ sessionId: { $in: objectIds } })).deletedCount;
       const sessions = (await Session.deleteMany({ _id: { $in: objectIds } })).deletedCount;
+      if (gone) await index?.sessionsDeleted(gone.sessions, gone.prompts);
       return { sessions, chunks, messages };
     },
   };
+}
+
+/** The sessions (read by `_id`) and visitor messages about to be deleted, as the activity index counted them. */
+async function countedFor(Session: Model<SessionDoc>, Message: Model<MessageDoc>, ids: Types.ObjectId[]) {
+  const docs = await Promise.all(ids.map((id) => Session.findById(id, { appId: 1, status: 1, eventCount: 1, startedAt: 1 }).lean<SessionDoc>()));
+  const sessions: DeletedSession[] = docs.flatMap((doc) =>
+    doc ? [{ appId: String(doc.appId), id: doc._id.toString(), status: doc.status, eventCount: doc.eventCount ?? 0, startedAt: doc.startedAt }] : [],
+  );
+  const prompts = await Message.find({ sessionId: { $in: ids }, role: 'visitor' }, { appId: 1, createdAt: 1 }).lean<MessageDoc[]>();
+  return { sessions, prompts: prompts.map((m) => ({ appId: String(m.appId), createdAt: m.createdAt })) };
 }

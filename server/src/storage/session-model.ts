@@ -39,6 +39,30 @@ const sessionSchema = new Schema(
     visitorName: { type: String, default: '' },
     visitorEmail: { type: String, default: '' },
     identityVerified: { type: Boolean, default: false },
+    /** Insights (issue #7): distinct signal types found, for filtering the Sessions list by signal. */
+    signalTypes: { type: [String], default: [] },
+    /** Insights (issue #7): signals and summary, see storage/insights-store.ts and protocol/insights.ts. */
+    insights: {
+      type: {
+        status: { type: String, enum: ['none', 'pending', 'ready', 'failed'], default: 'none' },
+        computedAt: { type: Date, default: null },
+        signals: { type: [{ type: { type: String }, ts: Number, offsetMs: Number, label: String, _id: false }], default: [] },
+        summary: {
+          type: {
+            text: String,
+            source: { type: String, enum: ['ai', 'deterministic'] },
+            generatedAt: Date,
+            model: { type: String, default: null },
+            inputTokens: { type: Number, default: 0 },
+            outputTokens: { type: Number, default: 0 },
+          },
+          default: null,
+          _id: false,
+        },
+      },
+      default: null,
+      _id: false,
+    },
   },
   { versionKey: false },
 );

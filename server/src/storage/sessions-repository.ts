@@ -4,6 +4,7 @@ import type { SessionRecord, SessionsRepository } from './repositories.js';
 import type { SessionDoc } from './session-model.js';
 import { serializeSessionWrite } from './session-writes.js';
 import { visitorKey, type ActiveSessionDoc, type VisitorDoc } from './visitor-model.js';
+import type { ActivityIndex } from './activity-index.js';
 
 export function toSession(doc: SessionDoc): SessionRecord {
   return {
@@ -31,6 +32,8 @@ export function sessionsRepository(
   Session: Model<SessionDoc>,
   Visitor: Model<VisitorDoc>,
   ActiveSession: Model<ActiveSessionDoc>,
+  /** Console counters, chart buckets and lists, kept in step with each start and completion. */
+  index?: ActivityIndex,
 ): SessionsRepository {
   const byId = (id: string) => (isValidObjectId(id) ? id : null);
   return {
@@ -54,6 +57,7 @@ export function sessionsRepository(
         },
         { upsert: true },
       );
+      await index?.sessionStarted({ appId: String(input.appId), id, startedAt: input.startedAt });
       return toSession(doc.toObject());
     },
     async findById(id) {
@@ -98,6 +102,7 @@ export function sessionsRepository(
       });
       if (!doc) return null;
       await ActiveSession.deleteOne({ _id: id });
+      await index?.sessionCompleted({ appId: String(doc.appId), id, startedAt: doc.startedAt });
       return doc ? toSession(doc) : null;
     },
     listActive: () => listActive(Session, ActiveSession),

@@ -1,12 +1,17 @@
 import { Types } from 'mongoose';
 import { dayKey, hourKey } from '../sessions/time-buckets.js';
 import type { Models } from '../storage/models.js';
+import type { Entry } from '../storage/activity-index-model.js';
+import { rebuildActivityIndex, writeActivityIndex, type IndexSource } from '../storage/activity-index-rebuild.js';
 
 /**
  * Inserts many sessions and messages for one application straight through the models' collections,
  * with the same fields (time-bucket keys included) the real write paths store. Used by tests that
  * compare the console's answers with a brute-force count, and by the benchmark (100k sessions,
- * 1M messages): documents go in with insertMany batches, without per-document validation.
+ * 1M messages): documents go in with insertMany batches, without per-document validation. Then the
+ * console's activity index (counters, buckets, list pages) is built for the application: from the raw
+ * collections for small seeds (exact even when the application already had data), from the generated
+ * entries for big ones (a scan of 1M messages would take minutes on the embedded FerretDB).
  */
 
 export interface SeedOptions {
@@ -22,6 +27,12 @@ export interface SeedOptions {
   batchSize?: number;
   /** Share of sessions still active (0..1). */
   activeShare?: number;
+  /**
+   * Build the activity index from the raw collections (exact even when the application already had
+   * data, but a scan of every stored message). Default: for small seeds only; otherwise the index is
+   * built from the generated entries, exact for an application that had no data before.
+   */
+  indexFromRaw?: boolean;
 }
 
 export interface SeededSession {
@@ -89,7 +100,7 @@ const PATHS = ['/', '/pricing', '/checkout', '/docs/start', '/blog/launch', '/ac
 const HOSTS = ['shop.example.com', 'www.example.org', 'app.example.net'];
 
 export async function seedActivity(
-  models: Pick<Models, 'Session' | 'Message'>,
+  models: Pick<Models, 'Session' | 'Message' | 'ActivityIndex'>,
   options: SeedOptions,
 ): Promise<SeedResult> {
   const rand = random(options.seed ?? 1);
@@ -102,6 +113,7 @@ export async function seedActivity(
   let messageBatch: SeededMessage[] = [];
   let sessionCount = 0;
   let messageCount = 0;
+  const indexSource: IndexSource = { sessions: [], prompts: [] as Entry[] };
 
   const flush = async (force: boolean) => {
     if (sessionBatch.length && (force || sessionBatch.length >= batchSize)) {
@@ -169,14 +181,18 @@ export async function seedActivity(
       session.lastMessageAt = createdAt;
       session.lastMessageText = message.text;
       messageBatch.push(message);
+      if (role === 'visitor') indexSource.prompts.push({ t: createdAt.getTime(), id: message._id.toString() });
       if (keep) allMessages.push(message);
       messageCount += 1;
     }
     sessionBatch.push(session);
+    indexSource.sessions.push({ t: startedAt.getTime(), id: session._id.toString(), status: session.status, eventCount: session.eventCount });
     if (keep) allSessions.push(session);
     sessionCount += 1;
     await flush(false);
   }
   await flush(true);
+  if (options.indexFromRaw ?? keep) await rebuildActivityIndex(models, options.appId);
+  else await writeActivityIndex(models.ActivityIndex, options.appId, indexSource);
   return { sessionCount, messageCount, sessions: allSessions, messages: allMessages };
 }

@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActivityCounters, ChartBuckets, FeedItem, SessionRow } from '../protocol/activity.js';
+import { dayKey, hourKey } from '../sessions/time-buckets.js';
+import { activityIndexFor } from '../storage/activity-index.js';
+import { ensureActivityIndex, rebuildActivityIndex } from '../storage/activity-index-rebuild.js';
+import { listReader } from '../storage/activity-lists.js';
+import { HttpClient } from '../testing/http-client.js';
+import { seedActivity } from '../testing/seed-activity.js';
+import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { command, connectVisitor, handshake } from '../testing/visitor-client.js';
+
+/**
+ * The console's materialized counters, buckets and list pages (storage/activity-index*.ts): kept in
+ * step by the live write paths, equal to a brute-force rebuild from raw data, and consistent after
+ * retention and erasure. activity-routes.test.ts checks the answers against brute-force counts of seeds.
+ */
+
+const DAY_MS = 24 * 60 * 60_000;
+let server: TestServer;
+let owner: HttpClient;
+let app: { id: string; key: string };
+const sockets: Array<{ close(): void }> = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  owner = new HttpClient(server.url);
+  await owner.signIn();
+  const created = (await owner.request('POST', '/api/apps', { name: 'Live shop', allowedOrigins: ['https://shop.example.com'] })).json.data.app;
+  app = { id: created.id, key: created.publicKey };
+});
+afterAll(async () => {
+  for (const socket of sockets) socket.close();
+  await server?.close();
+});
+
+async function visitor() {
+  const socket = connectVisitor(server.url, { key: app.key }, 'https://shop.example.com');
+  sockets.push(socket);
+  const ready = await handshake(socket);
+  if (!ready.ok) throw new Error(ready.error.code);
+  const ack = await command<{ data: { session: { id: string } } }>(socket, 'session:start', { url: 'https://shop.example.com/live', viewport: { width: 1, height: 1 } });
+  return { socket, sessionId: ack.data.session.id };
+}
+
+const get = async <T>(path: string): Promise<T> => {
+  const res = await owner.request('GET', `/api/apps/${app.id}/${path}`);
+  expect(res.status, res.text).toBe(200);
+  return res.json.data as T;
+};
+const counters = async () => (await get<{ counters: ActivityCounters }>('counters')).counters;
+const chart = async (range: string) => (await get<{ chart: ChartBuckets }>(`activity/chart?range=${range}`)).chart;
+const bucketOf = (c: ChartBuckets, key: string) => ({ sessions: c.sessions[c.keys.indexOf(key)], prompts: c.prompts[c.keys.indexOf(key)] });
+
+/** Everything the console can ask for, to compare the live index with a rebuilt one. */
+async function snapshot() {
+  const list = async (path: string) => {
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: Array<{ id: string; kind?: string; status?: string }>; nextCursor: string | null } = await get(`${path}&limit=40${cursor ? `&cursor=${cursor}` : ''}`);
+      ids.push(...page.items.map((item) => `${item.kind ?? 'session'}:${item.id}:${item.status ?? ''}`));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return ids;
+  };
+  return {
+    counters: await counters(),
+    charts: await Promise.all(['24h', '7d', '30d'].map(chart)),
+    sessions: await Promise.all(['all', 'active', 'completed'].map((status) => list(`sessions?status=${status}`))),
+    feed: await Promise.all(['all', 'prompts', 'sessions'].map((filter) => list(`activity?filter=${filter}`))),
+  };
+}
+
+describe('live updates of counters, buckets and lists', () => {
+  it('a new session counts as total and active, bumps its hour and day, and leads the lists', async () => {
+    const before = await counters();
+    const now = new Date();
+    const [hourBefore, dayBefore] = [bucketOf(await chart('24h'), hourKey(now)), bucketOf(await chart('7d'), dayKey(now))];
+    const { sessionId } = await visitor();
+    expect(await counters()).toEqual({ ...before, total: before.total + 1, active: before.active + 1 });
+    expect(bucketOf(await chart('24h'), hourKey(now)).sessions).toBe(hourBefore.sessions + 1);
+    expect(bucketOf(await chart('7d'), dayKey(now)).sessions).toBe(dayBefore.sessions + 1);
+    expect((await get<{ items: SessionRow[] }>('sessions?status=active')).items[0]).toMatchObject({ id: sessionId, status: 'active' });
+    expect((await get<{ items: FeedItem[] }>('activity?filter=all')).items[0]).toMatchObject({ kind: 'session', id: sessionId });
+  });
+
+  it('a completed session moves from active to completed in the counters and the filtered lists', async () => {
+    const { socket, sessionId } = await visitor();
+    const before = await counters();
+    await command(socket, 'session:end', {});
+    expect(await counters()).toEqual({ ...before, active: before.active - 1, completed: before.completed + 1 });
+    const active = await get<{ items: SessionRow[] }>('sessions?status=active');
+    expect(active.items.map((row) => row.id)).not.toContain(sessionId);
+    const completed = await get<{ items: SessionRow[] }>('sessions?status=completed');
+    expect(completed.items[0]).toMatchObject({ id: sessionId, status: 'completed' });
+  });
+
+  it('a new prompt bumps the prompt buckets and leads the prompts feed', async () => {
+    const { socket, sessionId } = await visitor();
+    const now = new Date();
+    const hourBefore = bucketOf(await chart('24h'), hourKey(now));
+    const sent = await command<{ data?: unknown }>(socket, 'chat:send', { text: 'where is my order?', clientId: 'index-test-0001' });
+    expect(sent.data).toBeDefined();
+    expect(bucketOf(await chart('24h'), hourKey(now)).prompts).toBe(hourBefore.prompts + 1);
+    const feed = await get<{ items: FeedItem[] }>('activity?filter=prompts');
+    expect(feed.items[0]).toMatchObject({ kind: 'prompt', sessionId, text: 'where is my order?' });
+  });
+
+  it('recorded events add to the events counter at once (increments are coalesced, reads include them)', async () => {
+    const { sessionId } = await visitor();
+    const before = await counters();
+    await server.db.repos.recordings.addToSession(sessionId, { seq: 1, events: 37, bytes: 100, at: new Date() });
+    await server.db.repos.recordings.addToSession(sessionId, { seq: 2, events: 5, bytes: 100, at: new Date() });
+    expect((await counters()).events).toBe(before.events + 42);
+  });
+
+  it('after all of that the live index answers exactly what a brute-force rebuild from raw data answers', async () => {
+    await seedActivity(server.db.models, { appId: app.id, sessions: 30, messagesPerSession: 2, now: new Date(Date.now() - 1000), spanMs: 40 * DAY_MS, seed: 3 });
+    const { socket } = await visitor();
+    await command(socket, 'chat:send', { text: 'one more', clientId: 'index-test-0002' });
+    await visitor();
+    const live = await snapshot();
+    await activityIndexFor(server.db.models.ActivityIndex).flush();
+    await rebuildActivityIndex(server.db.models, app.id);
+    expect(await snapshot()).toEqual(live);
+    expect(live.counters.total).toBe(await server.db.models.Session.countDocuments({ appId: app.id }));
+  });
+});
+
+describe('building the index', () => {
+  it('builds every application once when the marker is missing (a database from before the index)', async () => {
+    const before = await snapshot();
+    await activityIndexFor(server.db.models.ActivityIndex).flush();
+    await server.db.models.ActivityIndex.collection.deleteMany({});
+    expect(await counters()).toEqual({ total: 0, active: 0, completed: 0, events: 0 });
+    await ensureActivityIndex(server.db.models);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('keeps list pages in (time, id) order when entries arrive out of order, across many pages', async () => {
+    const index = activityIndexFor(server.db.models.ActivityIndex);
+    const appId = '0123456789abcdef0123abcd';
+    const base = Date.parse('2026-11-01T00:00:00Z');
+    // 230 entries (3 pages) written in a shuffled order, several sharing a time.
+    const entries = Array.from({ length: 230 }, (_, i) => ({ t: base + Math.floor(i / 3) * 1000, id: (0xabc000 + i).toString(16).padStart(24, '0') }));
+    const shuffled = [...entries].sort((a, b) => ((a.t * 7919 + Number.parseInt(a.id, 16)) % 97) - ((b.t * 7919 + Number.parseInt(b.id, 16)) % 97));
+    for (const entry of shuffled) await index.promptAdded({ appId, id: entry.id, createdAt: new Date(entry.t) });
+    const newestFirst = [...entries].reverse();
+    const read = async (before?: { t: number; id: string }) => {
+      const seen = [];
+      for await (const entry of listReader(server.db.models.ActivityIndex).entries(appId, 'prompts', before)) seen.push(entry);
+      return seen;
+    };
+    expect(await read()).toEqual(newestFirst);
+    for (const at of [0, 1, 99, 100, 150, 228, 229]) expect(await read(newestFirst[at])).toEqual(newestFirst.slice(at + 1));
+  });
+});
+
+describe('retention and erasure keep the index consistent', () => {
+  it('erasing a visitor takes their sessions and prompts out of the counters, buckets and lists', async () => {
+    const { socket, sessionId } = await visitor();
+    await command(socket, 'chat:send', { text: 'erase me later', clientId: 'index-test-0003' });
+    const rows = await get<{ items: SessionRow[] }>('sessions?status=active');
+    const visitorId = rows.items.find((row) => row.id === sessionId)!.visitorId;
+    const erased = await owner.request('DELETE', `/api/apps/${app.id}/visitors/${visitorId}`);
+    expect(erased.status, erased.text).toBe(200);
+    const after = await snapshot();
+    expect(after.sessions[0].some((entry) => entry.includes(sessionId))).toBe(false);
+    expect(after.feed[1].length).toBe(await server.db.models.Message.countDocuments({ appId: app.id, role: 'visitor' }));
+    await activityIndexFor(server.db.models.ActivityIndex).flush();
+    await rebuildActivityIndex(server.db.models, app.id);
+    expect(await snapshot()).toEqual(after);
+  }, 90_000);
+});
+
+describe('signal filter', () => {
+  it('lists only sessions whose signalTypes hold the signal, across short pages, in the Sessions list and the feed', async () => {
+    const seeded = await seedActivity(server.db.models, { appId: app.id, sessions: 450, messagesPerSession: 1, now: new Date(Date.now() - 1000), spanMs: 40 * DAY_MS, seed: 11 });
+    // Few and far apart: the walk must cross its scan budget and hand back a cursor to continue.
+    const marked = [5, 200, 449].map((i) => seeded.sessions[i]);
+    for (const session of marked) await server.db.models.Session.updateOne({ _id: session._id }, { $set: { signalTypes: ['rage_click', 'js_error'] } });
+    const expected = [...marked].sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (a._id.toString() < b._id.toString() ? 1 : -1)).map((s) => s._id.toString());
+    const pageThrough = async (path: string) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const page: { items: Array<{ id: string; kind?: string; signals?: string[] }>; nextCursor: string | null } = await get(`${path}${cursor ? `&cursor=${cursor}` : ''}`);
+        for (const item of page.items) if (item.kind !== 'prompt') expect(item.signals).toContain('rage_click');
+        ids.push(...page.items.filter((item) => item.kind !== 'prompt').map((item) => item.id));
+        cursor = page.nextCursor;
+        pages += 1;
+      } while (cursor && pages < 50);
+      return { ids, pages };
+    };
+    const listed = await pageThrough('sessions?signal=rage_click&limit=10');
+    expect(listed.ids).toEqual(expected);
+    expect(listed.pages).toBeGreaterThan(1);
+    expect((await pageThrough('sessions?signal=rage_click&status=completed&limit=10')).ids).toEqual(
+      expected.filter((id) => marked.find((s) => s._id.toString() === id)!.status === 'completed'),
+    );
+    expect((await pageThrough('activity?filter=sessions&signal=rage_click&limit=10')).ids).toEqual(expected);
+    expect((await get<{ items: unknown[] }>('sessions?signal=dead_click')).items).toEqual([]);
+    const bad = await owner.request('GET', `/api/apps/${app.id}/sessions?signal=not_a_signal`);
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.code).toBe('E_INVALID_PAYLOAD');
+  }, 90_000);
+});

@@ -1,0 +1,34 @@
+/**
+ * The parts of rrweb 2.1.6's event format the insights read (values from @rrweb/types and
+ * rrweb-snapshot; copied as constants because the server has no rrweb dependency of its own).
+ */
+export const EventType = { FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4, Custom: 5 } as const;
+export const IncrementalSource = { Mutation: 0, MouseInteraction: 2, Scroll: 3, ViewportResize: 4, Input: 5 } as const;
+export const MouseInteraction = { MouseUp: 0, MouseDown: 1, Click: 2, ContextMenu: 3, DblClick: 4, Focus: 5, Blur: 6, TouchStart: 7, TouchEnd: 9 } as const;
+export const NodeType = { Document: 0, DocumentType: 1, Element: 2, Text: 3, CDATA: 4, Comment: 5 } as const;
+
+/** A serialized node of a full snapshot or of a mutation's `adds` (rrweb-snapshot's serializedNodeWithId). */
+export interface SerializedNode {
+  id: number;
+  type: number;
+  tagName?: string;
+  attributes?: Record<string, string | number | boolean | null>;
+  childNodes?: SerializedNode[];
+  textContent?: string;
+  isShadowHost?: boolean;
+  isShadow?: boolean;
+}
+
+export interface MutationData {
+  source: 0;
+  texts: Array<{ id: number; value: string | null }>;
+  attributes: Array<{ id: number; attributes: Record<string, string | null | Record<string, unknown>> }>;
+  removes: Array<{ parentId: number; id: number }>;
+  adds: Array<{ parentId: number; nextId: number | null; node: SerializedNode }>;
+}
+
+export interface RrwebEvent {
+  type: number;
+  timestamp: number;
+  data?: unknown;
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/**
+ * Insights of a session (issue #7): frustration signals, a derived text timeline and a short summary.
+ * Shared by the server (computes and stores them) and the console (lists, filters and shows them).
+ * See /work/notes/insights-contract.md.
+ */
+
+export const SIGNAL_TYPES = ['rage_click', 'dead_click', 'error_click', 'js_error', 'hesitation',
+  'form_abandonment', 'handoff_requested'] as const;
+export type SignalType = (typeof SIGNAL_TYPES)[number];
+
+export interface SessionSignal {
+  type: SignalType;
+  /** Epoch ms, same clock as the rrweb event timestamps (seek target in the replay). */
+  ts: number;
+  /** Ms since the session's recording started (for "[mm:ss]" labels). */
+  offsetMs: number;
+  /** Short human text, e.g. "4 clicks on “Apply coupon”". */
+  label: string;
+}
+
+export interface TimelineEntry {
+  ts: number;
+  offsetMs: number;
+  kind: string;
+  text: string;
+}
+
+export interface SessionSummary {
+  /** May hold "[mm:ss]" timestamps = offset from recording start. */
+  text: string;
+  /** Deterministic ones are labelled as such in the UI. */
+  source: 'ai' | 'deterministic';
+  /** ISO. */
+  generatedAt: string;
+}
+
+export type InsightsStatus = 'none' | 'pending' | 'ready' | 'failed';
+
+export interface SessionInsights {
+  status: InsightsStatus;
+  computedAt: string | null;
+  signals: SessionSignal[];
+  summary: SessionSummary | null;
+  /** Only in the single-session GET, [] in lists. */
+  timeline: TimelineEntry[];
+}
+
+/** Body of `POST /api/apps/:appId/sessions/:sessionId/insights`. */
+export const recomputeInsightsSchema = z
+  .object({ regenerateSummary: z.boolean().default(false) })
+  .strict();
+
+export type RecomputeInsightsInput = z.infer<typeof recomputeInsightsSchema>;
+
+export const signalTypeSchema = z.enum(SIGNAL_TYPES);

@@ -1,0 +1,96 @@
+import { Types, type Model } from 'mongoose';
+import { dayKey, hourKey } from '../sessions/time-buckets.js';
+import { activityIndexFor, LIST_PAGE_SIZE } from './activity-index.js';
+import { compareEntries, encodeEntries, indexKeys, type ActivityIndexDoc, type Entry, type ListName } from './activity-index-model.js';
+import type { Models } from './models.js';
+
+const INSERT_BATCH = 1000;
+/** Bumped when the shape of the index documents changes: a server finding an older marker rebuilds. */
+const INDEX_VERSION = 1;
+
+export interface IndexSource {
+  sessions: Array<Entry & { status: string; eventCount: number }>;
+  /** Visitor messages only. */
+  prompts: Entry[];
+}
+
+/**
+ * Replaces one application's index documents with ones computed from `source`. Brute force by design:
+ * the one-time build of an existing database, and tests and the benchmark after a bulk insert.
+ */
+export async function writeActivityIndex(Index: Model<ActivityIndexDoc>, appId: string, source: IndexSource): Promise<void> {
+  // Increments still in memory would land on top of the rebuilt counts: write them first, then drop any newer ones.
+  await activityIndexFor(Index).flush();
+  activityIndexFor(Index).forgetPending(appId);
+  const docs = new Map<string, ActivityIndexDoc>();
+  const doc = (id: string) => {
+    let found = docs.get(id);
+    if (!found) docs.set(id, (found = { _id: id, appId }));
+    return found;
+  };
+  const count = (id: string, field: string, n = 1) => {
+    const target = doc(id);
+    target[field] = (Number(target[field]) || 0) + n;
+  };
+  const counters = doc(indexKeys.counters(appId));
+  Object.assign(counters, { total: 0, active: 0, completed: 0, events: 0 });
+  const bucket = (kind: 's' | 'p', t: number) => {
+    const at = new Date(t);
+    const day = dayKey(at);
+    count(indexKeys.hours(appId, day), `${kind}${hourKey(at).slice(11, 13)}`);
+    count(indexKeys.days(appId, day.slice(0, 7)), `${kind}${day.slice(8, 10)}`);
+  };
+  const active: Entry[] = [];
+  for (const session of source.sessions) {
+    count(counters._id, 'total');
+    count(counters._id, session.status === 'active' ? 'active' : 'completed');
+    count(counters._id, 'events', session.eventCount);
+    bucket('s', session.t);
+    if (session.status === 'active') active.push({ t: session.t, id: session.id });
+  }
+  for (const prompt of source.prompts) bucket('p', prompt.t);
+  doc(indexKeys.active(appId)).items = encodeEntries(active.sort(compareEntries));
+  const paginate = (list: ListName, entries: Entry[]) => {
+    const sorted = entries.map(({ t, id }) => ({ t, id })).sort(compareEntries);
+    const pages = Math.ceil(sorted.length / LIST_PAGE_SIZE);
+    for (let n = 0; n < pages; n++) {
+      doc(indexKeys.page(appId, list, n)).items = encodeEntries(sorted.slice(n * LIST_PAGE_SIZE, (n + 1) * LIST_PAGE_SIZE));
+    }
+    doc(indexKeys.head(appId, list)).pages = pages;
+  };
+  paginate('sessions', source.sessions);
+  paginate('prompts', source.prompts);
+
+  await Index.collection.deleteMany({ appId });
+  const all = [...docs.values()];
+  for (let i = 0; i < all.length; i += INSERT_BATCH) await Index.collection.insertMany(all.slice(i, i + INSERT_BATCH) as never[]);
+}
+
+/** Rebuilds one application's index from its raw sessions and messages (reads both collections whole). */
+export async function rebuildActivityIndex(models: Pick<Models, 'Session' | 'Message' | 'ActivityIndex'>, appId: string): Promise<void> {
+  const app = new Types.ObjectId(appId);
+  const [sessions, prompts] = await Promise.all([
+    models.Session.collection
+      .find({ appId: app }, { projection: { startedAt: 1, status: 1, eventCount: 1 } })
+      .toArray(),
+    models.Message.collection.find({ appId: app, role: 'visitor' }, { projection: { createdAt: 1 } }).toArray(),
+  ]);
+  await writeActivityIndex(models.ActivityIndex, appId, {
+    sessions: sessions.map((s) => ({ t: new Date(s.startedAt).getTime(), id: String(s._id), status: String(s.status), eventCount: Number(s.eventCount) || 0 })),
+    prompts: prompts.map((m) => ({ t: new Date(m.createdAt).getTime(), id: String(m._id) })),
+  });
+}
+
+/**
+ * Once per database: builds every application's index when the marker is missing (a database from
+ * before the index existed). New applications need nothing: a missing document counts as empty.
+ */
+export async function ensureActivityIndex(models: Pick<Models, 'App' | 'Session' | 'Message' | 'ActivityIndex'>, log: (line: string) => void = () => {}): Promise<void> {
+  const marker = await models.ActivityIndex.collection.findOne({ _id: indexKeys.built } as never);
+  if (marker && marker.version === INDEX_VERSION) return;
+  const apps = await models.App.collection.find({}, { projection: { _id: 1 } }).toArray();
+  const started = Date.now();
+  for (const app of apps) await rebuildActivityIndex(models, String(app._id));
+  await models.ActivityIndex.collection.updateOne({ _id: indexKeys.built } as never, { $set: { version: INDEX_VERSION } }, { upsert: true });
+  if (apps.length) log(`activity index built for ${apps.length} application(s) in ${Date.now() - started} ms`);
+}

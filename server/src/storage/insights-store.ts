@@ -1,0 +1,72 @@
+import { isValidObjectId, type Model } from 'mongoose';
+import type { InsightsStatus, SessionSignal, SignalType } from '../protocol/insights.js';
+import type { SessionDoc } from './session-model.js';
+import { serializeSessionWrite } from './session-writes.js';
+
+/**
+ * Insights stored with their session (issue #7): `insights` and the `signalTypes` the Sessions list
+ * filters on. Read and written by `_id` only (the one filter FerretDB 1.x pushes down), and every write
+ * goes through serializeSessionWrite like all other writers of a session document.
+ */
+
+export interface StoredSummary {
+  text: string;
+  source: 'ai' | 'deterministic';
+  generatedAt: Date;
+  model: string | null;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface StoredInsights {
+  status: InsightsStatus;
+  computedAt: Date | null;
+  signals: SessionSignal[];
+  summary: StoredSummary | null;
+}
+
+export interface InsightsStore {
+  get(sessionId: string): Promise<StoredInsights | null>;
+  /** Marks the computation under way, keeping what was stored before. */
+  markPending(sessionId: string): Promise<void>;
+  markFailed(sessionId: string): Promise<void>;
+  save(sessionId: string, insights: StoredInsights, signalTypes: SignalType[]): Promise<void>;
+}
+
+const EMPTY: StoredInsights = { status: 'none', computedAt: null, signals: [], summary: null };
+
+export function insightsStore({ Session }: { Session: Model<SessionDoc> }): InsightsStore {
+  async function read(sessionId: string): Promise<StoredInsights | null> {
+    const doc = await Session.findById(sessionId, { insights: 1 }).lean<{ insights?: Partial<StoredInsights> | null }>();
+    if (!doc) return null;
+    const stored = doc.insights ?? {};
+    return {
+      status: stored.status ?? 'none',
+      computedAt: stored.computedAt ?? null,
+      signals: (stored.signals ?? []).map(({ type, ts, offsetMs, label }) => ({ type, ts, offsetMs, label })),
+      summary: stored.summary?.text ? stored.summary : null,
+    };
+  }
+  // The whole `insights` object is written each time: `$set` of a dotted path fails on MongoDB while it is null.
+  const setStatus = (sessionId: string, status: InsightsStatus) =>
+    serializeSessionWrite(sessionId, async () => {
+      const current = (await read(sessionId)) ?? EMPTY;
+      await Session.updateOne({ _id: sessionId }, { $set: { insights: { ...current, status } } });
+    });
+
+  return {
+    async get(sessionId) {
+      return isValidObjectId(sessionId) ? read(sessionId) : null;
+    },
+    async markPending(sessionId) {
+      if (isValidObjectId(sessionId)) await setStatus(sessionId, 'pending');
+    },
+    async markFailed(sessionId) {
+      if (isValidObjectId(sessionId)) await setStatus(sessionId, 'failed');
+    },
+    async save(sessionId, insights, signalTypes) {
+      if (!isValidObjectId(sessionId)) return;
+      await serializeSessionWrite(sessionId, () => Session.updateOne({ _id: sessionId }, { $set: { insights, signalTypes } }));
+    },
+  };
+}
