@@ -10,6 +10,7 @@ import type {
   TeamMember,
 } from '../../../server/src/protocol/activity.js';
 import type { PublicApp } from '../../../server/src/protocol/events.js';
+import type { SignalType } from '../../../server/src/protocol/insights.js';
 import { request } from '../api-client.js';
 
 const app = (appId: string) => `/apps/${encodeURIComponent(appId)}`;
@@ -23,10 +24,10 @@ function query(params: Record<string, string | number | undefined | null>): stri
 
 /** REST calls of the Sessions page, the Activity tab, Settings and Team. */
 export const activityApi = {
-  sessions: (appId: string, params: { status: SessionStatusFilter; q?: string; cursor?: string | null; limit?: number }) =>
+  sessions: (appId: string, params: { status: SessionStatusFilter; q?: string; signal?: SignalType | ''; cursor?: string | null; limit?: number }) =>
     request<Page<SessionRow>>('GET', `${app(appId)}/sessions${query(params)}`),
   counters: (appId: string) => request<{ counters: ActivityCounters }>('GET', `${app(appId)}/counters`),
-  feed: (appId: string, params: { filter: FeedFilter; cursor?: string | null; limit?: number }) =>
+  feed: (appId: string, params: { filter: FeedFilter; signal?: SignalType | ''; cursor?: string | null; limit?: number }) =>
     request<Page<FeedItem>>('GET', `${app(appId)}/activity${query(params)}`),
   chart: (appId: string, range: ChartRange) => request<{ chart: ChartBuckets }>('GET', `${app(appId)}/activity/chart${query({ range })}`),
   updateApp: (appId: string, patch: Record<string, unknown>) => request<{ app: PublicApp }>('PATCH', app(appId), patch),

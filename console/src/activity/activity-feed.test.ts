@@ -42,6 +42,20 @@ describe('activity-feed', () => {
     expect(withoutReplay.querySelector('.no-replay')!.textContent).to.equal('no replay data');
   });
 
+  it("shows a session's signals and its summary's first line, labelled AI or automatic", async () => {
+    const items = feedItems().map((item) =>
+      item.kind === 'session' ? { ...item, signals: ['error_click' as const], summary: { text: 'Clicked “Track my order” [00:40] and hit an error.\nLeft.', source: 'ai' as const } } : item,
+    );
+    const el = await fixture<ActivityFeed>(html`<activity-feed .items=${items} appId=${APP} .now=${NOW}></activity-feed>`);
+    const session = el.shadowRoot!.querySelector('li[data-kind="session"]')!;
+    const chips = session.querySelector('signal-chips') as HTMLElement & { updateComplete: Promise<unknown> };
+    await chips.updateComplete;
+    expect(chips.shadowRoot!.querySelector('li')!.textContent!.trim()).to.equal('Error click');
+    expect(session.querySelector('.summary-source')!.textContent).to.equal('AI summary');
+    expect(session.querySelector('.summary-text')!.textContent).to.equal('Clicked “Track my order” [00:40] and hit an error.');
+    expect(el.shadowRoot!.querySelectorAll('li[data-kind="prompt"] .insights').length).to.equal(0);
+  });
+
   it('shows when, relative, with the exact time on hover', async () => {
     const el = await feed();
     const time = el.shadowRoot!.querySelector('time')!;

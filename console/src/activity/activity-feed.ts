@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { FeedItem, PromptRow, SessionRow } from '../../../server/src/protocol/activity.js';
 import { countLabel, durationLabel, exactTime, landingLabel, relativeTime, replayHref, visitorLabel } from './format.js';
 import { activityStyles } from './shared-styles.js';
+import { rowInsights, rowInsightsStyles } from '../insights/summary-line.js';
 
 const ANSWER_LABEL: Record<PromptRow['answeredBy'], string> = { ai: 'Answered by AI', agent: 'Answered by an agent', waiting: 'Waiting for an answer' };
 
@@ -36,6 +37,7 @@ export class ActivityFeed extends LitElement {
 
   static override styles = [
     activityStyles,
+    rowInsightsStyles,
     css`
       :host { display: block; }
       ol { list-style: none; margin: 0; padding: 0; }
@@ -44,6 +46,7 @@ export class ActivityFeed extends LitElement {
       .prompt .icon { background: #eef2ff; color: var(--accent); }
       .session .icon { background: #ecfdf5; color: #047857; }
       .text { margin: 0 0 4px; font-size: 15px; line-height: 1.4; white-space: pre-wrap; overflow-wrap: anywhere; display: -webkit-box; -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
+      li > div { min-width: 0; }
       .title { margin: 0 0 4px; font-size: 15px; font-weight: 600; }
       .meta { font-size: 13px; color: var(--muted); display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: center; }
       .title a { color: var(--accent); text-decoration: none; }
@@ -139,6 +142,7 @@ export class ActivityFeed extends LitElement {
           <span>${durationLabel(item.startedAt, end, this.now)}</span>
           <span>${item.pageCount} ${item.pageCount === 1 ? 'page' : 'pages'}</span>
         </div>
+        ${rowInsights(item)}
       </div>
       <div class="side">
         ${this.when(item.startedAt)}

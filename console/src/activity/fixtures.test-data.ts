@@ -17,6 +17,8 @@ export function sessionRow(overrides: Partial<SessionRow> = {}): SessionRow {
     eventCount: 1234,
     messageCount: 2,
     hasReplay: true,
+    signals: [],
+    summary: null,
     ...overrides,
   };
 }

@@ -58,6 +58,9 @@ export function applySession<T extends Row>(
   const row: SessionRow = {
     visitorName: '',
     messageCount: 0,
+    // Insights arrive with the refetch that follows; a new row starts without them.
+    signals: [],
+    summary: null,
     ...existing,
     id: session.id,
     visitorId: session.visitorId,

@@ -16,6 +16,8 @@ const row = (n: number): SessionRow => ({
   eventCount: 0,
   messageCount: 0,
   hasReplay: false,
+  signals: [],
+  summary: null,
 });
 const newestFirst = (ns: number[]) => ns.map(row);
 

@@ -48,6 +48,26 @@ describe('sessions-table', () => {
     expect(getComputedStyle(plain).cursor).to.not.equal('pointer');
   });
 
+  it('shows the signals as chips and the first line of the summary, labelled by who wrote it', async () => {
+    const withInsights = [
+      sessionRow({ status: 'completed', signals: ['rage_click', 'js_error'], summary: { text: 'Tried a coupon [00:12], it did nothing.\nThen left.', source: 'deterministic' } }),
+      sessionRow({ id: '65a000000000000000000003', signals: [], summary: { text: '<i>Asked</i> about shipping.', source: 'ai' } }),
+      sessionRow({ id: '65a000000000000000000004' }),
+    ];
+    const el = await fixture<SessionsTable>(html`<sessions-table .rows=${withInsights} appId=${APP} .now=${NOW}></sessions-table>`);
+    const [first, second, third] = [...el.shadowRoot!.querySelectorAll('tbody tr')];
+    const chips = first.querySelector('signal-chips')!;
+    await (chips as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    expect([...chips.shadowRoot!.querySelectorAll('li')].map((li) => li.dataset.signal)).to.deep.equal(['rage_click', 'js_error']);
+    expect(first.querySelector('.summary-source')!.textContent).to.equal('Automatic summary');
+    expect(first.querySelector('.summary-text')!.textContent).to.equal('Tried a coupon [00:12], it did nothing.');
+    expect(second.querySelector('signal-chips')).to.equal(null);
+    expect(second.querySelector('.summary-source')!.textContent).to.equal('AI summary');
+    expect(second.querySelector('.summary-text')!.textContent).to.equal('<i>Asked</i> about shipping.');
+    expect(second.querySelector('i')).to.equal(null);
+    expect(third.querySelector('.insights')).to.equal(null);
+  });
+
   it('says so when nothing matches, and says Loading (not "none") while the first page is on its way', async () => {
     const el = await fixture<SessionsTable>(html`<sessions-table .rows=${[]} appId=${APP} loading></sessions-table>`);
     expect(el.shadowRoot!.textContent).to.contain('Loading sessions…');

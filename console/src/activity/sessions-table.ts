@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import type { SessionRow } from '../../../server/src/protocol/activity.js';
 import { countLabel, durationLabel, exactTime, landingLabel, relativeTime, replayHref, visitorLabel } from './format.js';
 import { activityStyles } from './shared-styles.js';
+import { rowInsights, rowInsightsStyles } from '../insights/summary-line.js';
 
 /**
  * The Sessions page's table. A row with replay data opens the fullscreen replay; a row without it
@@ -26,6 +27,7 @@ export class SessionsTable extends LitElement {
 
   static override styles = [
     activityStyles,
+    rowInsightsStyles,
     css`
       :host { display: block; }
       table { width: 100%; border-collapse: collapse; font-size: 14px; }
@@ -40,6 +42,8 @@ export class SessionsTable extends LitElement {
       span.url { font-weight: 600; color: #374151; }
       time { white-space: nowrap; }
       .empty { padding: 32px; text-align: center; color: var(--muted); }
+      td.landing { max-width: 420px; }
+      td.landing .summary-text { max-width: 380px; }
     `,
   ];
 
@@ -72,11 +76,12 @@ export class SessionsTable extends LitElement {
       aria-disabled=${href ? nothing : 'true'}
       @click=${open ?? nothing}
     >
-      <td>
+      <td class="landing">
         ${href
           ? html`<a class="url" href=${href} title=${row.landingUrl} @click=${(e: Event) => e.stopPropagation()}>${landingLabel(row.landingUrl)}</a>`
           : html`<span class="url" title=${row.landingUrl}>${landingLabel(row.landingUrl)}</span>
               <span class="no-replay">No replay data</span>`}
+        ${rowInsights(row)}
       </td>
       <td><time datetime=${row.startedAt} title=${exactTime(row.startedAt)}>${relativeTime(row.startedAt, this.now)}</time></td>
       <td class="num" data-col="events">${countLabel(row.eventCount)}</td>

@@ -9,6 +9,8 @@ import { chunkPlan, EVENT_FULL_SNAPSHOT, EVENT_META, messageMarkers, pageMarkers
 
 /** How long a live view waits for the widget's fresh snapshot before showing the recording instead. */
 const LIVE_SNAPSHOT_WAIT_MS = 5000;
+/** How far behind the wall clock the live player runs, so events of one batch keep their spacing. */
+const LIVE_BUFFER_MS = 100;
 
 export type ReplayMode = 'loading' | 'replay' | 'live' | 'empty' | 'error';
 
@@ -158,7 +160,12 @@ export class ReplayController implements ReactiveController {
       // it is history the agent need not download.
       const player = new ReplayPlayer(stage.element, sorted, { width: stage.width, height: stage.height, live });
       this.player = player;
-      player.startLive(sorted.at(-1)?.timestamp ?? Date.now());
+      // Anchor the live clock at now (less a small buffer), not at the snapshot's timestamp: anchored
+      // there, every later event played as late as the snapshot had arrived and the player had loaded
+      // (measured ~0.7 s, for as long as the agent watched). Events arriving after their time play at
+      // once. A visitor clock running ahead of ours falls back to the old anchor.
+      const newest = sorted.at(-1)?.timestamp ?? Date.now();
+      player.startLive(Math.max(newest, Date.now() - LIVE_BUFFER_MS));
       return this.set({ mode: 'live' });
     }
     const player = new ReplayPlayer(stage.element, sorted, { width: stage.width, height: stage.height, live });

@@ -1,5 +1,5 @@
 import Player from 'rrweb-player';
-import { EVENT_FULL_SNAPSHOT, markerColours, type RecordedEvent } from './timeline-markers.js';
+import { EVENT_FULL_SNAPSHOT, markerAt, markerColours, type RecordedEvent } from './timeline-markers.js';
 
 type PlayerEvent = Parameters<Player['addEvent']>[0];
 /** Svelte's component methods (svelte's own types are not installed, only its compiled output). */
@@ -16,6 +16,8 @@ export const SPEED_OPTIONS = [1, 2, 4, 8];
 export class ReplayPlayer {
   private readonly player: Player;
   private readonly markers: RecordedEvent[] = [];
+  private readonly target: HTMLElement;
+  private destroyed = false;
   /** The controller's playhead (ms from the start); the replayer's own clock is meaningless before play. */
   private offsetMs = 0;
   /** Offset of the first full snapshot: seeking before it would leave the frame as it was. */
@@ -47,7 +49,26 @@ export class ReplayPlayer {
       },
     });
     this.onTime((offset) => (this.offsetMs = offset));
+    // Capture phase on the stage: runs before the progress bar's own click handler, which would seek
+    // to the clicked pixel instead of the marker's exact moment.
+    target.addEventListener('click', this.onMarkerClick, true);
+    this.target = target;
   }
+
+  /** A click on a timeline marker seeks exactly to the moment it marks. */
+  private readonly onMarkerClick = (event: MouseEvent) => {
+    const element = event.target as HTMLElement | null;
+    const progress = element?.closest('.rr-progress');
+    const tag = element?.getAttribute('title');
+    if (!progress || !tag || element === progress) return;
+    const box = progress.getBoundingClientRect();
+    const fraction = box.width > 0 ? Math.min(1, Math.max(0, (event.clientX - box.left) / box.width)) : 0;
+    const { startTime, totalTime } = this.meta();
+    const marker = markerAt(this.markers, tag, fraction, startTime, totalTime);
+    if (!marker) return;
+    event.stopPropagation();
+    this.seek(marker.timestamp - startTime);
+  };
 
   /** Live mode: events up to `baselineTs` (the newest known) apply at once, later ones as they come. */
   startLive(baselineTs: number) {
@@ -63,8 +84,11 @@ export class ReplayPlayer {
   addMarkers(markers: RecordedEvent[]) {
     this.markers.push(...markers);
     this.addEvents(markers);
-    // rrweb-player recomputes its markers when `tags` changes: hand it a new object.
-    this.svelte.$set({ tags: markerColours(this.markers) });
+    // rrweb-player recomputes its markers when `tags` changes: hand it a new object. Its controller is
+    // built one update after the player, and tags set before that are not drawn: set them again then.
+    const redraw = () => !this.destroyed && this.svelte.$set({ tags: markerColours(this.markers) });
+    redraw();
+    setTimeout(redraw, 0);
   }
 
   /** Recording start, end and length, in ms. */
@@ -97,6 +121,8 @@ export class ReplayPlayer {
   }
 
   destroy() {
+    this.destroyed = true;
+    this.target.removeEventListener('click', this.onMarkerClick, true);
     try {
       this.player.getReplayer().destroy();
     } finally {

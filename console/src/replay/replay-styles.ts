@@ -16,6 +16,7 @@ export const replayStyles = css`
   .stage .rr-player { box-shadow: none; background: #fff; }
   aside { width: 340px; flex: none; overflow: auto; background: #111827; border-left: 1px solid #1f2937; padding: 12px 16px; }
   aside h2 { font-size: 12px; text-transform: uppercase; letter-spacing: 0.06em; color: #9ca3af; margin: 16px 0 8px; }
+  insights-panel { margin-bottom: 16px; padding-bottom: 12px; border-bottom: 1px solid #1f2937; }
   .facts { display: grid; grid-template-columns: 96px 1fr; gap: 4px 8px; margin: 0; }
   .facts dt { color: #9ca3af; }
   .facts dd { margin: 0; overflow-wrap: anywhere; }

@@ -1,11 +1,14 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { ChatMessage } from '../../../server/src/protocol/chat-events.js';
 import { request } from '../api-client.js';
+import { InsightsController } from './insights-controller.js';
+import './insights-panel.js';
 import { ReplayController } from './replay-controller.js';
+import type { ReplayPlayer } from './replay-player.js';
 import { CONTROLLER_HEIGHT_PX, STAGE_PADDING_PX } from './replay-player-size.js';
 import { sessionFacts, transcript } from './replay-sidebar.js';
 import { replayStyles } from './replay-styles.js';
-import { currentMessageIndex } from './timeline-markers.js';
+import { currentMessageIndex, signalMarkers } from './timeline-markers.js';
 
 /** How far the arrow keys move the playhead. */
 const ARROW_SEEK_MS = 5000;
@@ -32,6 +35,11 @@ export class ReplayView extends LitElement {
   declare eraseError: string;
 
   private readonly replay = new ReplayController(this, (live) => this.stageSize(live));
+  private readonly insights = new InsightsController(this);
+  /** Players that already carry the signal markers (a new player comes with every reopen). */
+  private readonly markedPlayers = new WeakSet<ReplayPlayer>();
+  /** The session's status last seen: insights are loaded again when it ends. */
+  private seenStatus: string | undefined;
   private readonly resizeObserver = new ResizeObserver(() => this.fitPlayer());
   private readonly onKeydown = (event: KeyboardEvent) => this.handleKey(event);
 
@@ -60,7 +68,23 @@ export class ReplayView extends LitElement {
 
   protected override updated(changed: PropertyValues<this>) {
     this.dataset.mode = this.replay.mode;
-    if ((changed.has('appId') || changed.has('sessionId')) && this.appId && this.sessionId) void this.replay.open(this.appId, this.sessionId);
+    if ((changed.has('appId') || changed.has('sessionId')) && this.appId && this.sessionId) {
+      void this.replay.open(this.appId, this.sessionId);
+      this.insights.load(this.appId, this.sessionId);
+    }
+    const status = this.replay.session?.status;
+    if (status === 'completed' && this.seenStatus === 'active') this.insights.load(this.appId, this.sessionId);
+    if (status) this.seenStatus = status;
+    this.markSignals();
+  }
+
+  /** Signal markers on the timeline, once both the player and the insights are there. */
+  private markSignals() {
+    const player = this.replay.player;
+    const signals = this.insights.insights?.signals ?? [];
+    if (!player || player.live || !signals.length || this.markedPlayers.has(player)) return;
+    this.markedPlayers.add(player);
+    player.addMarkers(signalMarkers(signals));
   }
 
   private get stage(): HTMLElement {
@@ -110,6 +134,17 @@ export class ReplayView extends LitElement {
           ${mode === 'error' ? html`<p class="notice" role="alert">${error}</p>` : nothing}
         </div>
         <aside>
+          <!-- What happened, first: the reason to open a replay without watching it. -->
+          <insights-panel
+            .insights=${this.insights.insights}
+            .busy=${this.insights.busy}
+            error=${this.insights.error}
+            ?live=${live || session?.status === 'active'}
+            .startTs=${this.replay.player?.meta().startTime}
+            @insight-seek=${(event: CustomEvent<{ ts: number }>) => this.seekToTs(event.detail.ts)}
+            @insights-recompute=${(event: CustomEvent<{ regenerateSummary: boolean }>) =>
+              void this.insights.recompute(this.appId, this.sessionId, event.detail.regenerateSummary)}
+          ></insights-panel>
           ${session ? sessionFacts(session) : nothing}
           ${session && this.viewerRole === 'owner'
             ? html`<button type="button" class="erase" @click=${() => this.eraseVisitor(session.visitorId)}>Erase this visitor…</button>
@@ -157,8 +192,13 @@ export class ReplayView extends LitElement {
   }
 
   private seekTo(message: ChatMessage) {
+    this.seekToTs(Date.parse(message.createdAt));
+  }
+
+  /** Shows the recording at an absolute time (a message, a signal, a summary's timestamp). */
+  private seekToTs(ts: number) {
     const player = this.replay.player;
-    if (player) player.seek(Date.parse(message.createdAt) - player.meta().startTime);
+    if (player && !player.live) player.seek(ts - player.meta().startTime);
   }
 
   private toggleFullscreen() {

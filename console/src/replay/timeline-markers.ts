@@ -2,6 +2,8 @@ import type { ChatMessage } from '../../../server/src/protocol/chat-events.js';
 import type { ReplayChunk } from '../../../server/src/protocol/replay-events.js';
 
 import type { RecordedEvent } from '../../../server/src/protocol/recording-events.js';
+import type { SessionSignal } from '../../../server/src/protocol/insights.js';
+import { SIGNAL_COLOURS, SIGNAL_LABELS, SIGNAL_TYPES } from '../insights/signal-kinds.js';
 
 /** What the viewer knows of an rrweb event before handing it to the player. */
 export type { RecordedEvent };
@@ -14,6 +16,7 @@ export const EVENT_CUSTOM = 5;
 /** Marker tags carry the text shown on hover; their prefix picks the colour. */
 export const PAGE_TAG_PREFIX = 'Page: ';
 export const MESSAGE_TAG_PREFIX = 'Message: ';
+export const SIGNAL_TAG_PREFIX = 'Signal: ';
 const MARKER_TEXT_CHARS = 80;
 
 export const MARKER_COLOURS = { page: '#0ea5e9', message: '#f59e0b' } as const;
@@ -48,14 +51,38 @@ export function messageMarkers(messages: ChatMessage[]): RecordedEvent[] {
   return messages.map((message) => markerEvent(`${MESSAGE_TAG_PREFIX}${message.role}: ${message.text}`, Date.parse(message.createdAt)));
 }
 
+/** One marker per signal (`Signal: Rage click — 4 clicks on “Apply coupon”`), coloured by its kind. */
+export function signalMarkers(signals: SessionSignal[]): RecordedEvent[] {
+  return signals.map((signal) => markerEvent(`${SIGNAL_TAG_PREFIX}${SIGNAL_LABELS[signal.type] ?? signal.type} — ${signal.label}`, signal.ts));
+}
+
+function signalColour(tag: string): string | undefined {
+  const type = SIGNAL_TYPES.find((known) => tag.startsWith(`${SIGNAL_TAG_PREFIX}${SIGNAL_LABELS[known]} — `));
+  return type && SIGNAL_COLOURS[type].strong;
+}
+
 /** Colour of each marker tag, for rrweb-player's `tags` option. */
 export function markerColours(markers: RecordedEvent[]): Record<string, string> {
   const colours: Record<string, string> = {};
   for (const marker of markers) {
     const tag = (marker.data as { tag: string }).tag;
-    colours[tag] = tag.startsWith(PAGE_TAG_PREFIX) ? MARKER_COLOURS.page : MARKER_COLOURS.message;
+    colours[tag] = tag.startsWith(PAGE_TAG_PREFIX) ? MARKER_COLOURS.page : (signalColour(tag) ?? MARKER_COLOURS.message);
   }
   return colours;
+}
+
+/**
+ * The marker meant by a click on the timeline at `fraction` (0–1) of the recording: among markers
+ * with the clicked tag (a page visited twice has two), the one closest to where the click landed.
+ */
+export function markerAt(markers: RecordedEvent[], tag: string, fraction: number, startTs: number, totalMs: number): RecordedEvent | undefined {
+  const target = startTs + fraction * totalMs;
+  let best: RecordedEvent | undefined;
+  for (const marker of markers) {
+    if ((marker.data as { tag: string }).tag !== tag) continue;
+    if (!best || Math.abs(marker.timestamp - target) < Math.abs(best.timestamp - target)) best = marker;
+  }
+  return best;
 }
 
 /** Index of the message being sent at `timestamp`: the last one created at or before it; -1 before the first. */

@@ -1,6 +1,7 @@
 import { css, html, LitElement } from 'lit';
 import type { ActivityCounters, ChartBuckets, ChartRange, FeedFilter, FeedItem, SessionRow } from '../../../server/src/protocol/activity.js';
 import type { PublicApp, PublicUser } from '../../../server/src/protocol/events.js';
+import type { SignalType } from '../../../server/src/protocol/insights.js';
 import { ApiError } from '../api-client.js';
 import { activityApi } from '../activity/activity-api.js';
 import { appendPage, applyPrompt, applySession, mergeHead } from '../activity/live-merge.js';
@@ -10,6 +11,7 @@ import '../activity/activity-feed.js';
 import '../activity/app-picker.js';
 import '../activity/filter-tabs.js';
 import '../activity/session-counters.js';
+import '../insights/signal-filter.js';
 
 const FEED_FILTERS: Array<{ value: FeedFilter; label: string }> = [
   { value: 'all', label: 'All' },
@@ -26,6 +28,7 @@ export class ActivityView extends LitElement {
     user: { attribute: false },
     app: { state: true },
     filter: { state: true },
+    signal: { state: true },
     range: { state: true },
     items: { state: true },
     nextCursor: { state: true },
@@ -39,6 +42,8 @@ export class ActivityView extends LitElement {
   declare user: PublicUser | undefined;
   declare app: PublicApp | undefined;
   declare filter: FeedFilter;
+  /** Only sessions with this kind of signal, and prompts from such sessions ('' for any). */
+  declare signal: SignalType | '';
   declare range: ChartRange;
   declare items: FeedItem[];
   declare nextCursor: string | null;
@@ -57,6 +62,7 @@ export class ActivityView extends LitElement {
   constructor() {
     super();
     this.filter = 'all';
+    this.signal = '';
     this.range = '24h';
     this.items = [];
     this.nextCursor = null;
@@ -70,10 +76,11 @@ export class ActivityView extends LitElement {
       () => void this.refresh(),
       (session) => {
         const wrap = (row: SessionRow): FeedItem => ({ kind: 'session', ...row });
-        this.items = applySession(this.items, session, wrap, () => this.filter !== 'prompts');
+        this.items = applySession(this.items, session, wrap, (row) => this.filter !== 'prompts' && (!this.signal || (row.signals ?? []).includes(this.signal)));
       },
       (prompt) => {
-        if (this.filter !== 'sessions') this.items = applyPrompt(this.items, prompt);
+        // A live session has no signals yet: with a signal filter, its prompts do not belong here.
+        if (this.filter !== 'sessions' && !this.signal) this.items = applyPrompt(this.items, prompt);
       },
     );
   }
@@ -85,7 +92,8 @@ export class ActivityView extends LitElement {
     h2 { margin: 0; font-size: 16px; }
     session-counters { margin-bottom: 16px; }
     .card { background: #fff; border-radius: 12px; box-shadow: 0 1px 4px rgb(0 0 0 / 0.08); padding: 16px 20px; margin-bottom: 16px; }
-    .feed-head { display: flex; align-items: center; justify-content: space-between; gap: 12px; margin-bottom: 4px; }
+    .feed-head { display: flex; align-items: center; justify-content: space-between; gap: 12px; margin-bottom: 4px; flex-wrap: wrap; }
+    .feed-head .filters { display: flex; align-items: center; gap: 12px; flex-wrap: wrap; }
     .error { color: #b91c1c; }
   `;
 
@@ -112,7 +120,10 @@ export class ActivityView extends LitElement {
       <section class="card">
         <div class="feed-head">
           <h2>Feed</h2>
-          <filter-tabs label="Feed filter" .options=${FEED_FILTERS} value=${this.filter} @filter-change=${this.onFilter}></filter-tabs>
+          <div class="filters">
+            <signal-filter value=${this.signal} @signal-change=${this.onSignal}></signal-filter>
+            <filter-tabs label="Feed filter" .options=${FEED_FILTERS} value=${this.filter} @filter-change=${this.onFilter}></filter-tabs>
+          </div>
         </div>
         <activity-feed
           .items=${this.items}
@@ -137,6 +148,11 @@ export class ActivityView extends LitElement {
     void this.refresh(true);
   }
 
+  private onSignal(event: CustomEvent<{ value: SignalType | '' }>) {
+    this.signal = event.detail.value;
+    void this.refresh(true);
+  }
+
   private async onRange(event: CustomEvent<{ value: ChartRange }>) {
     this.range = event.detail.value;
     const app = this.app;
@@ -153,7 +169,7 @@ export class ActivityView extends LitElement {
     if (reset) this.pending = true;
     const limit = reset ? PAGE_SIZE : Math.min(MAX_REFETCH_ROWS, Math.max(PAGE_SIZE, this.items.length));
     try {
-      const head = await activityApi.feed(app.id, { filter: this.filter, limit });
+      const head = await activityApi.feed(app.id, { filter: this.filter, signal: this.signal, limit });
       if (request !== this.request) return;
       const merged = reset ? head : mergeHead(head, this.items, this.nextCursor);
       this.items = merged.items;
@@ -184,7 +200,7 @@ export class ActivityView extends LitElement {
     this.loading = true;
     const request = this.request;
     try {
-      const next = await activityApi.feed(app.id, { filter: this.filter, cursor: this.nextCursor, limit: PAGE_SIZE });
+      const next = await activityApi.feed(app.id, { filter: this.filter, signal: this.signal, cursor: this.nextCursor, limit: PAGE_SIZE });
       if (request !== this.request) return;
       const merged = appendPage(this.items, next);
       this.items = merged.items;

@@ -1,6 +1,7 @@
 import { css, html, LitElement } from 'lit';
 import type { ActivityCounters, SessionRow, SessionStatusFilter } from '../../../server/src/protocol/activity.js';
 import type { PublicApp, PublicUser } from '../../../server/src/protocol/events.js';
+import type { SignalType } from '../../../server/src/protocol/insights.js';
 import { ApiError } from '../api-client.js';
 import { activityApi } from '../activity/activity-api.js';
 import { appendPage, applySession, mergeHead } from '../activity/live-merge.js';
@@ -9,6 +10,7 @@ import '../activity/app-picker.js';
 import '../activity/filter-tabs.js';
 import '../activity/session-counters.js';
 import '../activity/sessions-table.js';
+import '../insights/signal-filter.js';
 
 const STATUS_FILTERS: Array<{ value: SessionStatusFilter; label: string }> = [
   { value: 'all', label: 'All' },
@@ -28,6 +30,7 @@ export class SessionsView extends LitElement {
     app: { state: true },
     status: { state: true },
     q: { state: true },
+    signal: { state: true },
     rows: { state: true },
     nextCursor: { state: true },
     counters: { state: true },
@@ -40,6 +43,8 @@ export class SessionsView extends LitElement {
   declare app: PublicApp | undefined;
   declare status: SessionStatusFilter;
   declare q: string;
+  /** Only sessions with this kind of signal ('' for any). */
+  declare signal: SignalType | '';
   declare rows: SessionRow[];
   declare nextCursor: string | null;
   declare counters: ActivityCounters | undefined;
@@ -58,6 +63,7 @@ export class SessionsView extends LitElement {
     super();
     this.status = 'all';
     this.q = '';
+    this.signal = '';
     this.rows = [];
     this.nextCursor = null;
     this.loading = false;
@@ -69,7 +75,8 @@ export class SessionsView extends LitElement {
       () => this.app?.id,
       () => void this.refresh(),
       (session) => {
-        const accepts = (row: SessionRow) => (this.status === 'all' || row.status === this.status) && !this.q;
+        const accepts = (row: SessionRow) =>
+          (this.status === 'all' || row.status === this.status) && !this.q && (!this.signal || (row.signals ?? []).includes(this.signal));
         this.rows = applySession(this.rows, session, (row) => row, accepts);
       },
     );
@@ -81,6 +88,7 @@ export class SessionsView extends LitElement {
     h1 { margin: 0; font-size: 22px; }
     session-counters { margin-bottom: 16px; }
     .toolbar { display: flex; align-items: center; justify-content: space-between; gap: 12px; margin-bottom: 12px; flex-wrap: wrap; }
+    .toolbar .filters { display: flex; align-items: center; gap: 12px; flex-wrap: wrap; }
     input[type='search'] { font: inherit; padding: 8px 12px; border: 1px solid #d1d5db; border-radius: 8px; min-width: 280px; }
     .card { background: #fff; border-radius: 12px; box-shadow: 0 1px 4px rgb(0 0 0 / 0.08); padding: 4px 8px 8px; }
     .more { display: flex; justify-content: center; padding: 12px; }
@@ -107,7 +115,10 @@ export class SessionsView extends LitElement {
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
       <session-counters .counters=${this.counters}></session-counters>
       <div class="toolbar">
-        <filter-tabs label="Session status" .options=${STATUS_FILTERS} value=${this.status} @filter-change=${this.onStatus}></filter-tabs>
+        <div class="filters">
+          <filter-tabs label="Session status" .options=${STATUS_FILTERS} value=${this.status} @filter-change=${this.onStatus}></filter-tabs>
+          <signal-filter value=${this.signal} @signal-change=${this.onSignal}></signal-filter>
+        </div>
         <input type="search" aria-label="Search by URL or visitor" placeholder="Search by URL or visitor" .value=${this.q} @input=${this.onSearch} />
       </div>
       <div class="card">
@@ -130,6 +141,11 @@ export class SessionsView extends LitElement {
     void this.refresh(true);
   }
 
+  private onSignal(event: CustomEvent<{ value: SignalType | '' }>) {
+    this.signal = event.detail.value;
+    void this.refresh(true);
+  }
+
   private onSearch(event: InputEvent) {
     const value = (event.target as HTMLInputElement).value;
     clearTimeout(this.searchTimer);
@@ -147,7 +163,7 @@ export class SessionsView extends LitElement {
     if (reset) this.pending = true;
     const limit = reset ? PAGE_SIZE : Math.min(MAX_REFETCH_ROWS, Math.max(PAGE_SIZE, this.rows.length));
     try {
-      const head = await activityApi.sessions(app.id, { status: this.status, q: this.q, limit });
+      const head = await activityApi.sessions(app.id, { status: this.status, q: this.q, signal: this.signal, limit });
       if (request !== this.request) return; // a newer request owns the page
       const merged = reset ? head : mergeHead(head, this.rows, this.nextCursor);
       this.rows = merged.items;
@@ -174,7 +190,7 @@ export class SessionsView extends LitElement {
     this.loading = true;
     const request = this.request;
     try {
-      const next = await activityApi.sessions(app.id, { status: this.status, q: this.q, cursor: this.nextCursor, limit: PAGE_SIZE });
+      const next = await activityApi.sessions(app.id, { status: this.status, q: this.q, signal: this.signal, cursor: this.nextCursor, limit: PAGE_SIZE });
       if (request !== this.request) return;
       const merged = appendPage(this.rows, next);
       this.rows = merged.items;
