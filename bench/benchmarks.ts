@@ -1,7 +1,11 @@
 import type { Benchmark } from './figure.js';
+import { consoleQueries } from './console-queries.js';
 import { ingestCapacity } from './ingest-capacity.js';
+import { liveLatency } from './live-latency.js';
 import { recordingOverhead } from './recording-overhead.js';
+import { replayFirstFrame } from './replay-first-frame.js';
+import { storage } from './storage.js';
 import { widgetSize } from './widget-size.js';
 
 /** Every benchmark, in the order `npm run bench` runs them. */
-export const benchmarks: Benchmark[] = [widgetSize, recordingOverhead, ingestCapacity];
+export const benchmarks: Benchmark[] = [widgetSize, recordingOverhead, storage, ingestCapacity, liveLatency, replayFirstFrame, consoleQueries];

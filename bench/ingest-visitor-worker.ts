@@ -11,6 +11,8 @@ const [url, key, countText, prefix] = process.argv.slice(2);
 const count = Number(countText);
 const latencies: number[] = [];
 let errors = 0;
+/** Error responses by code (`timeout`: no acknowledgement within 10 s), so a failed step says why. */
+let errorCodes: Record<string, number> = {};
 const sockets: Socket[] = [];
 
 async function visitor(index: number): Promise<void> {
@@ -39,11 +41,16 @@ async function visitor(index: number): Promise<void> {
       const response = (await socket.timeout(10_000).emitWithAck('recording:batch', { sessionId, seq, data: syntheticBatch(Date.now(), seq) })) as {
         error?: unknown;
       };
-      if (response.error) errors += 1;
+      if (response.error) {
+        errors += 1;
+        const code = String((response.error as { code?: string }).code ?? 'unknown');
+        errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+      }
       else latencies.push(performance.now() - sentAt);
       seq += 1;
     } catch {
       errors += 1;
+      errorCodes.timeout = (errorCodes.timeout ?? 0) + 1;
     }
   }, BATCH_INTERVAL_MS);
   socket.on('disconnect', () => clearInterval(timer));
@@ -60,8 +67,9 @@ for (let start = 0; start < count; start += CONNECT_CONCURRENCY) {
 process.send!({ type: 'connected', connected, failed });
 
 setInterval(() => {
-  process.send!({ type: 'latencies', latencies: latencies.splice(0), errors });
+  process.send!({ type: 'latencies', latencies: latencies.splice(0), errors, errorCodes });
   errors = 0;
+  errorCodes = {};
 }, 1_000);
 
 process.on('message', (message: { type: string }) => {

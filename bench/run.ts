@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,13 @@ if (unknown.length) {
 }
 
 const selected = names.length ? benchmarks.filter((b) => names.includes(b.name)) : benchmarks;
+// The browser benchmarks serve the built widget and console: build once if a fresh clone has none.
+const root = fileURLToPath(new URL('../', import.meta.url));
+if (!existsSync(path.join(root, 'dist/widget/widget.js')) || !existsSync(path.join(root, 'dist/console/app.js'))) {
+  process.stdout.write('No build in dist/: running the production build first.\n');
+  const build = spawnSync('npx', ['rollup', '-c', '--silent'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  if (build.status !== 0) process.exit(1);
+}
 const figures: Figure[] = [];
 for (const benchmark of selected) {
   process.stdout.write(`\n▶ ${benchmark.name}: ${benchmark.description}\n`);
@@ -39,28 +47,36 @@ printTable(['benchmark', 'figure', 'value', 'unit', 'budget', 'within', 'note'],
 
 const outFile = fileURLToPath(new URL('./results.json', import.meta.url));
 mkdirSync(path.dirname(outFile), { recursive: true });
-writeFileSync(
-  outFile,
-  JSON.stringify(
-    {
-      date: new Date().toISOString(),
-      quick,
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
-      figures: figures.map((f) => ({
-        benchmark: f.benchmark,
-        figure: f.figure,
-        value: Number.isFinite(f.value) ? f.value : null,
-        unit: f.unit,
-        budget: f.budget?.label ?? null,
-        withinBudget: f.budget ? f.budget.check(f.value) : null,
-        note: f.note ?? null,
-      })),
-    },
-    null,
-    2,
-  ) + '\n',
-);
+const measuredAt = new Date().toISOString();
+// A partial run keeps the previous figures of the benchmarks it did not run (each with its own date).
+const kept = carriedOver(outFile, new Set(selected.map((b) => b.name)));
+const fresh = figures.map((f) => ({
+  measuredAt,
+  quick,
+  benchmark: f.benchmark,
+  figure: f.figure,
+  value: Number.isFinite(f.value) ? f.value : null,
+  unit: f.unit,
+  budget: f.budget?.label ?? null,
+  withinBudget: f.budget ? f.budget.check(f.value) : null,
+  note: f.note ?? null,
+}));
+const order = (f: Record<string, unknown>) => benchmarks.findIndex((b) => b.name === f.benchmark);
+const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+const merged = [...kept, ...fresh].map((f, i) => ({ f, i })).sort((a, b) => order(a.f) - order(b.f) || a.i - b.i).map(({ f }) => f);
+writeFileSync(outFile, JSON.stringify({ date: measuredAt, quick, machine, figures: merged }, null, 2) + '\n');
 console.log(`\nWrote ${path.relative(process.cwd(), outFile)}`);
+
+function carriedOver(file: string, ran: Set<string>): Array<Record<string, unknown>> {
+  try {
+    const previous = JSON.parse(readFileSync(file, 'utf8')) as { date?: string; quick?: boolean; figures?: Array<Record<string, unknown>> };
+    return (previous.figures ?? [])
+      .filter((f) => !ran.has(String(f.benchmark)))
+      .map((f) => ({ measuredAt: previous.date, quick: previous.quick, ...f }));
+  } catch {
+    return [];
+  }
+}
 
 function formatValue(value: number): string {
   return Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2);

@@ -37,11 +37,12 @@ export async function startServerProcess(
   env: Record<string, string> = {},
   dataDir?: string,
   /** `port`: listen there (a restarted server keeps its address, so browsers reconnect to it). */
-  options: { port?: number } = {},
+  options: { port?: number; execArgv?: string[] } = {},
 ): Promise<ServerProcess> {
   const dir = dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'chatreel-proc-'));
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+  // `execArgv`: extra node flags (the ingest benchmark's --cpu-prof, which NODE_OPTIONS refuses).
+  const child = spawn(process.execPath, [...(options.execArgv ?? []), '--import', 'tsx', 'server/src/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,

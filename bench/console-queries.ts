@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Types } from 'mongoose';
+import { createActivityService, type ActivityService } from '../server/src/activity/activity-service.js';
+import { loadConfig } from '../server/src/config.js';
+import { encodeCursor, type Cursor } from '../server/src/protocol/activity.js';
+import { decodeEntries, indexKeys } from '../server/src/storage/activity-index-model.js';
+import { MAX_SCANNED_ENTRIES } from '../server/src/storage/activity-lists.js';
+import { activityQueries } from '../server/src/storage/activity-queries.js';
+import { openDatabase, type Database } from '../server/src/storage/database.js';
+import { seedActivity } from '../server/src/testing/seed-activity.js';
+import { atMost, type Benchmark, type Figure } from './figure.js';
+import { percentile } from './stats.js';
+
+const BENCH = 'console-queries';
+const BUDGET_MS = 100;
+const DAY_MS = 24 * 60 * 60_000;
+const PAGE_SIZE = 25;
+
+/**
+ * The console's Sessions page, Activity feed, counters and chart at 100k sessions and 1M messages
+ * (quick: 10k and 100k) in a fresh embedded FerretDB — the default engine and the slow one: it pushes
+ * down `{_id}` filters only. Each query runs through the activity service (what the REST routes call,
+ * without HTTP), repeated; p50 and p95 are held against the 100 ms budget of ARCHITECTURE.md.
+ */
+export const consoleQueries: Benchmark = {
+  name: BENCH,
+  description: 'Sessions list, feed, counters and chart at 100k sessions / 1M messages on embedded FerretDB (quick: 10k / 100k)',
+  async run({ quick }) {
+    const sessions = quick ? 10_000 : 100_000;
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chatreel-bench-console-'));
+    const config = loadConfig({ DATA_DIR: dataDir, OWNER_EMAIL: 'bench@test.local', OWNER_PASSWORD: 'bench-password-1', LOG_LEVEL: 'silent', MONGODB_URI: '' });
+    const db = await openDatabase({ mongodbUri: undefined, dataDir, ferretdbCacheDir: config.ferretdbCacheDir });
+    try {
+      const appId = new Types.ObjectId().toString();
+      // Noise: another application's data shares the collections, as on a real installation.
+      const otherApp = new Types.ObjectId().toString();
+      const seedStarted = Date.now();
+      const now = new Date();
+      // Active share as the lifecycle keeps it (idle sessions complete after 30 min): a few hundred.
+      const seeded = await seedActivity(db.models, { appId, sessions, messagesPerSession: 10, now, spanMs: 60 * DAY_MS, seed: 5, activeShare: 300 / sessions });
+      await seedActivity(db.models, { appId: otherApp, sessions: sessions / 10, messagesPerSession: 2, now, spanMs: 60 * DAY_MS, seed: 6, indexFromRaw: false });
+      const seedSeconds = (Date.now() - seedStarted) / 1000;
+      process.stdout.write(`  seeded ${seeded.sessionCount} sessions, ${seeded.messageCount} messages (+ another app) in ${seedSeconds.toFixed(0)} s\n`);
+
+      const service = createActivityService(activityQueries(db.models));
+      const deep = await deepCursors(db, appId);
+      const visitorId = (await db.models.Session.collection.findOne({ appId: new Types.ObjectId(appId) }, { projection: { visitorId: 1 } }))?.visitorId as string;
+      const figures: Figure[] = [
+        { benchmark: BENCH, figure: 'seed (sessions + messages + index)', value: seedSeconds, unit: 's', budget: null, note: `${seeded.sessionCount} sessions, ${seeded.messageCount} messages${quick ? ' (quick scale)' : ''}` },
+      ];
+      const measure = async (figure: string, query: (s: ActivityService) => Promise<unknown>, runs = 20, note = '') => {
+        const times = await timeRuns(() => query(service), runs);
+        figures.push(
+          { benchmark: BENCH, figure: `${figure} p50`, value: percentile(times, 50), unit: 'ms', budget: atMost(BUDGET_MS, 'ms'), note },
+          { benchmark: BENCH, figure: `${figure} p95`, value: percentile(times, 95), unit: 'ms', budget: atMost(BUDGET_MS, 'ms'), note: `${runs} runs` },
+        );
+        process.stdout.write(`  ${figure}: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms\n`);
+      };
+      const sessionsPage = (status: 'all' | 'active' | 'completed', extra: Partial<{ cursor: Cursor; q: string }> = {}) => (s: ActivityService) =>
+        s.sessions(appId, { status, q: '', limit: PAGE_SIZE, ...extra });
+
+      await measure('sessions first page, all', sessionsPage('all'));
+      await measure('sessions first page, active', sessionsPage('active'));
+      await measure('sessions first page, completed', sessionsPage('completed'));
+      await measure('sessions page deep in the cursor (middle of the list)', sessionsPage('all', { cursor: deep.sessions }), 20, `cursor ${encodeCursor(deep.sessions).slice(0, 12)}…`);
+      await measure('counters', (s) => s.counters(appId));
+      for (const range of ['24h', '7d', '30d'] as const) await measure(`chart ${range}`, (s) => s.chart(appId, range));
+      for (const filter of ['all', 'prompts', 'sessions'] as const) await measure(`activity feed first page, ${filter}`, (s) => s.feed(appId, { filter, limit: PAGE_SIZE }));
+      await measure('activity feed page deep in the cursor, all', (s) => s.feed(appId, { filter: 'all', limit: PAGE_SIZE, cursor: deep.prompts }));
+      await measure('search by URL path (~1 in 6 sessions match)', sessionsPage('all', { q: '/checkout' }), 5);
+      await measure(`search by visitor id (rare: one bounded scan of ${MAX_SCANNED_ENTRIES} entries)`, sessionsPage('all', { q: visitorId }), 5, 'returns a short page and a cursor to continue');
+      await measure('signal filter with no match (one bounded scan)', (s) => s.sessions(appId, { status: 'all', q: '', signal: 'rage_click', limit: PAGE_SIZE }), 5);
+
+      // Before: what the raw queries cost at this scale (one count of the app's sessions, as the old counters did).
+      const rawStarted = performance.now();
+      await db.models.Session.countDocuments({ appId: new Types.ObjectId(appId), status: 'active' });
+      figures.push({ benchmark: BENCH, figure: 'before: one raw countDocuments on sessions (full scan)', value: performance.now() - rawStarted, unit: 'ms', budget: null, note: 'the old counters ran 4 of these, the old lists sorted the scan' });
+      return figures;
+    } finally {
+      await db.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+};
+
+async function timeRuns(run: () => Promise<unknown>, runs: number): Promise<number[]> {
+  await run(); // warm-up: connections, JIT
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await run();
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
+/** Cursors in the middle of the sessions list and of the prompts list, taken from their index pages. */
+async function deepCursors(db: Database, appId: string): Promise<{ sessions: Cursor; prompts: Cursor }> {
+  const middle = async (list: 'sessions' | 'prompts') => {
+    const head = await db.models.ActivityIndex.collection.findOne({ _id: indexKeys.head(appId, list) } as never);
+    const page = await db.models.ActivityIndex.collection.findOne({ _id: indexKeys.page(appId, list, Math.floor((head?.pages ?? 1) / 2)) } as never);
+    const entry = decodeEntries(page?.items as string)[0];
+    return { t: entry.t, id: entry.id };
+  };
+  return { sessions: await middle('sessions'), prompts: await middle('prompts') };
+}
