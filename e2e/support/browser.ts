@@ -1,7 +1,10 @@
 import { chromium, type Browser } from 'playwright-core';
 
-/** Headless Chromium from the system package. Playwright gives every launch a fresh temporary profile. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Headless Chromium from the system package. Playwright gives every launch a fresh temporary profile.
+ * `extraArgs`: more switches (the recording benchmark turns off Local Network Access checks).
+ */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     headless: true,
@@ -12,6 +15,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }

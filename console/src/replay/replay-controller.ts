@@ -55,6 +55,8 @@ export class ReplayController implements ReactiveController {
     this.teardown();
     const signal = (this.abort = new AbortController()).signal;
     this.set({ mode: 'loading', error: '', chunksLoaded: 0, chunksTotal: 0 });
+    // The player's code (its own chunk, the console's largest) loads while the chunk list is on its way.
+    import('./replay-player.js').catch(() => {});
     try {
       const manifest = await fetchManifest(appId, sessionId, signal);
       if (signal.aborted) return;

@@ -3,6 +3,7 @@ import { DEFAULT_APP_SETTINGS } from './app-settings.js';
 import { bindSessionModel, type SessionDoc } from './session-model.js';
 import { bindActiveSessionModel, bindVisitorModel, type ActiveSessionDoc, type VisitorDoc } from './visitor-model.js';
 import { bindChunkModel, type ChunkDoc } from './chunk-model.js';
+import { bindChunkHeadsModel, type ChunkHeadsDoc } from './chunk-heads.js';
 import { bindAiUsageModel, bindMessageModel, type AiUsageDoc, type MessageDoc } from './message-model.js';
 import { bindActivityIndexModel, type ActivityIndexDoc } from './activity-index-model.js';
 
@@ -87,6 +88,7 @@ export interface Models {
   Message: Model<MessageDoc>;
   AiUsage: Model<AiUsageDoc>;
   Chunk: Model<ChunkDoc>;
+  ChunkHeads: Model<ChunkHeadsDoc>;
   ActivityIndex: Model<ActivityIndexDoc>;
 }
 
@@ -102,6 +104,7 @@ export function bindModels(connection: Connection): Models {
     Message: bindMessageModel(connection),
     AiUsage: bindAiUsageModel(connection),
     Chunk: bindChunkModel(connection),
+    ChunkHeads: bindChunkHeadsModel(connection),
     ActivityIndex: bindActivityIndexModel(connection),
   };
 }

@@ -29,7 +29,7 @@ function toUser(doc: UserDoc): UserRecord {
   };
 }
 
-export function mongooseRepositories({ App, User, Login, Instance, Session, Message, AiUsage, Chunk, Visitor, ActiveSession, ActivityIndex }: Models): Repositories {
+export function mongooseRepositories({ App, User, Login, Instance, Session, Message, AiUsage, Chunk, ChunkHeads, Visitor, ActiveSession, ActivityIndex }: Models): Repositories {
   const index = activityIndexFor(ActivityIndex);
   return {
     apps: {
@@ -110,6 +110,6 @@ export function mongooseRepositories({ App, User, Login, Instance, Session, Mess
     messages: messagesRepository(Message, Session, index),
     conversations: conversationsRepository(Session),
     aiUsage: aiUsageRepository(AiUsage),
-    recordings: recordingsRepository(Chunk, Session, Message, ActiveSession, index),
+    recordings: recordingsRepository(Chunk, Session, Message, ActiveSession, ChunkHeads, index),
   };
 }

@@ -1,7 +1,8 @@
 import { isValidObjectId, Types, type Model } from 'mongoose';
 import { chunkKey, type ChunkDoc } from './chunk-model.js';
+import { decodeHeads, encodeHead, headsKey, headsPage, HEADS_PER_PAGE, type ChunkHeadsDoc } from './chunk-heads.js';
 import type { MessageDoc } from './message-model.js';
-import type { RecordingsRepository } from './repositories.js';
+import type { ChunkHeader, NewChunk, RecordingsRepository } from './repositories.js';
 import type { SessionDoc } from './session-model.js';
 import { serializeSessionWrite } from './session-writes.js';
 import { toSession } from './sessions-repository.js';
@@ -19,20 +20,43 @@ export function recordingsRepository(
   Session: Model<SessionDoc>,
   Message: Model<MessageDoc>,
   ActiveSession: Model<ActiveSessionDoc>,
+  ChunkHeads: Model<ChunkHeadsDoc>,
   /** Console counters (events) and chart buckets, kept in step with each batch and each deletion. */
   index?: ActivityIndex,
 ): RecordingsRepository {
   const valid = (id: string) => isValidObjectId(id);
+  // Also on a duplicate: the first attempt may have stored the chunk and died before its header.
+  const addHead = (chunk: NewChunk) =>
+    serializeSessionWrite(chunk.sessionId, () =>
+      ChunkHeads.updateOne(
+        { _id: headsKey(chunk.sessionId, headsPage(chunk.seq)) },
+        { $setOnInsert: { sessionId: chunk.sessionId }, $addToSet: { h: encodeHead(chunk) } },
+        { upsert: true },
+      ),
+    );
+
+  /** Headers of chunks `from..to` read one chunk document at a time: sessions stored before chunk_heads. */
+  async function probeHeads(sessionId: string, from: number, to: number): Promise<ChunkHeader[]> {
+    const headers: ChunkHeader[] = [];
+    for (let seq = from; seq <= to; seq++) {
+      const doc = await Chunk.findById(chunkKey(sessionId, seq), { data: 0 }).lean<ChunkDoc>();
+      if (doc) headers.push({ seq, firstTs: doc.firstTs, lastTs: doc.lastTs, eventCount: doc.eventCount, bytes: doc.bytes, hasFullSnapshot: doc.hasFullSnapshot });
+    }
+    return headers;
+  }
+
   return {
     async insertChunk(chunk) {
       if (!valid(chunk.sessionId)) return false;
       try {
         await Chunk.create({ _id: chunkKey(chunk.sessionId, chunk.seq), ...chunk });
-        return true;
       } catch (error) {
-        if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
-        throw error;
+        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+        await addHead(chunk);
+        return false;
       }
+      await addHead(chunk);
+      return true;
     },
     async addToSession(sessionId, { seq, events, bytes, at }) {
       if (!valid(sessionId)) return;
@@ -62,17 +86,26 @@ export function recordingsRepository(
     },
     async listChunks(sessionId, afterSeq, limit) {
       if (!valid(sessionId)) return [];
-      const session = await Session.findById(sessionId, { maxSeq: 1 }).lean<{ maxSeq?: number }>();
-      const headers = [];
-      // Gaps (a seq never stored) are skipped; each probe is a fast `_id` read.
-      for (let seq = afterSeq + 1; seq <= (session?.maxSeq ?? 0) && headers.length < limit; seq++) {
-        const doc = await Chunk.findById(chunkKey(sessionId, seq), { data: 0 }).lean<ChunkDoc>();
-        if (doc) {
-          const { firstTs, lastTs, eventCount, bytes, hasFullSnapshot } = doc;
-          headers.push({ seq, firstTs, lastTs, eventCount, bytes, hasFullSnapshot });
-        }
-      }
-      return headers;
+      const session = await Session.findById(sessionId, { maxSeq: 1, chunkCount: 1 }).lean<{ maxSeq?: number; chunkCount?: number }>();
+      const maxSeq = session?.maxSeq ?? 0;
+      if (maxSeq <= afterSeq) return [];
+      const pages: number[] = [];
+      for (let page = headsPage(afterSeq + 1); page <= headsPage(maxSeq); page++) pages.push(page);
+      const read = await Promise.all(
+        pages.map(async (page) => {
+          const doc = await ChunkHeads.findById(headsKey(sessionId, page)).lean<ChunkHeadsDoc>();
+          if (doc) return decodeHeads(doc.h);
+          return probeHeads(sessionId, page * HEADS_PER_PAGE + 1, Math.min(maxSeq, (page + 1) * HEADS_PER_PAGE));
+        }),
+      );
+      let heads = read.flat();
+      // A session recorded across the upgrade has header pages for its later chunks only.
+      if (afterSeq === 0 && heads.length < (session?.chunkCount ?? 0)) heads = await probeHeads(sessionId, 1, maxSeq);
+      // Gaps (a seq never stored) are simply absent.
+      return heads
+        .filter((head) => head.seq > afterSeq && head.seq <= maxSeq)
+        .sort((a, b) => a.seq - b.seq)
+        .slice(0, limit);
     },
     async chunkData(sessionId, seq) {
       if (!valid(sessionId)) return null;
@@ -125,6 +158,7 @@ export function recordingsRepository(
       const gone = index ? await countedFor(Session, Message, objectIds) : null;
       // Children first: an interrupted run leaves a session that the next run deletes, never orphans.
       const chunks = (await Chunk.deleteMany({ sessionId: { $in: objectIds } })).deletedCount;
+      await ChunkHeads.deleteMany({ sessionId: { $in: objectIds } });
       const messages = (await Message.deleteMany({ sessionId: { $in: objectIds } })).deletedCount;
       const sessions = (await Session.deleteMany({ _id: { $in: objectIds } })).deletedCount;
       if (gone) await index?.sessionsDeleted(gone.sessions, gone.prompts);
