@@ -66,7 +66,21 @@ export class ConnectionController implements ReactiveController {
     return () => this.sessionListeners.delete(listener);
   }
 
-  async connect(): Promise<void> {
+  /**
+   * Opens the one socket. Concurrent calls (the launcher's click while the page's own call waits for
+   * socket.io-client) share one attempt: two sockets would each get a visitor id, and the session could
+   * end up filed under the one the next page does not know.
+   */
+  connect(): Promise<void> {
+    this.connecting ??= this.open().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private connecting: Promise<void> | undefined;
+
+  private async open(): Promise<void> {
     if (this.socket || !this.host.key) return;
     this.setStatus('connecting');
     let io: typeof import('socket.io-client').io;
