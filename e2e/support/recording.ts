@@ -72,20 +72,25 @@ export async function waitForStoredText(owner: HttpClient, appId: string, sessio
 export async function waitForSettledSeqs(owner: HttpClient, appId: string, sessionId: string, quietMs = 4_000, timeoutMs = 60_000) {
   let last = '';
   let since = Date.now();
-  await waitUntil(
-    async () => {
-      const seqs = await storedSeqs(owner, appId, sessionId);
-      const key = seqs.join(',');
-      if (key !== last) {
-        last = key;
-        since = Date.now();
-      }
-      const contiguous = seqs.length > 0 && seqs.every((seq, i) => seq === i + 1);
-      return contiguous && Date.now() - since >= quietMs;
-    },
-    timeoutMs,
-    `settled contiguous chunks of ${sessionId} (last: ${last})`,
-  );
+  try {
+    await waitUntil(
+      async () => {
+        const seqs = await storedSeqs(owner, appId, sessionId);
+        const key = seqs.join(',');
+        if (key !== last) {
+          last = key;
+          since = Date.now();
+        }
+        const contiguous = seqs.length > 0 && seqs.every((seq, i) => seq === i + 1);
+        return contiguous && Date.now() - since >= quietMs;
+      },
+      timeoutMs,
+      `settled contiguous chunks of ${sessionId}`,
+    );
+  } catch (error) {
+    // The seqs seen last say what went wrong (a gap, or none at all).
+    throw new Error(`${(error as Error).message} (last seen: ${last || 'none'})`);
+  }
   return last.split(',').map(Number);
 }
 

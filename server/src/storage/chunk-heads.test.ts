@@ -51,6 +51,8 @@ describe('the replay chunk list (chunk_heads)', () => {
     // Out of order, as batches from a reconnecting page may arrive.
     for (const seq of [...seqs].reverse()) expect(await store(sessionId, seq)).toBe(true);
     expect(await store(sessionId, 3)).toBe(false);
+    // The same batch again through the pagehide POST: same seq, other bytes (compressed elsewhere).
+    expect(await server.db.repos.recordings.insertChunk({ ...chunk(sessionId, 4), bytes: 9999, data: Buffer.from('other') })).toBe(false);
 
     const probes = spyOnChunkReads();
     const all = await server.db.repos.recordings.listChunks(sessionId, 0, 10_000);

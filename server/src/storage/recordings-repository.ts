@@ -2,7 +2,7 @@ import { isValidObjectId, Types, type Model } from 'mongoose';
 import { chunkKey, type ChunkDoc } from './chunk-model.js';
 import { decodeHeads, encodeHead, headsKey, headsPage, HEADS_PER_PAGE, type ChunkHeadsDoc } from './chunk-heads.js';
 import type { MessageDoc } from './message-model.js';
-import type { ChunkHeader, NewChunk, RecordingsRepository } from './repositories.js';
+import type { ChunkHeader, RecordingsRepository } from './repositories.js';
 import type { SessionDoc } from './session-model.js';
 import { serializeSessionWrite } from './session-writes.js';
 import { toSession } from './sessions-repository.js';
@@ -25,8 +25,7 @@ export function recordingsRepository(
   index?: ActivityIndex,
 ): RecordingsRepository {
   const valid = (id: string) => isValidObjectId(id);
-  // Also on a duplicate: the first attempt may have stored the chunk and died before its header.
-  const addHead = (chunk: NewChunk) =>
+  const addHead = (chunk: ChunkHeader & { sessionId: string }) =>
     serializeSessionWrite(chunk.sessionId, () =>
       ChunkHeads.updateOne(
         { _id: headsKey(chunk.sessionId, headsPage(chunk.seq)) },
@@ -52,7 +51,10 @@ export function recordingsRepository(
         await Chunk.create({ _id: chunkKey(chunk.sessionId, chunk.seq), ...chunk });
       } catch (error) {
         if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
-        await addHead(chunk);
+        // The first attempt may have stored the chunk and died before its header. The header is the
+        // stored chunk's: a copy sent again (socket, then the pagehide POST) may differ in bytes.
+        const stored = await Chunk.findById(chunkKey(chunk.sessionId, chunk.seq), { data: 0 }).lean<ChunkDoc>();
+        if (stored) await addHead({ ...stored, seq: chunk.seq, sessionId: chunk.sessionId });
         return false;
       }
       await addHead(chunk);
@@ -101,8 +103,10 @@ export function recordingsRepository(
       let heads = read.flat();
       // A session recorded across the upgrade has header pages for its later chunks only.
       if (afterSeq === 0 && heads.length < (session?.chunkCount ?? 0)) heads = await probeHeads(sessionId, 1, maxSeq);
-      // Gaps (a seq never stored) are simply absent.
-      return heads
+      // Gaps (a seq never stored) are simply absent; a seq is listed once even if a header was added twice.
+      const bySeq = new Map<number, ChunkHeader>();
+      for (const head of heads) if (!bySeq.has(head.seq)) bySeq.set(head.seq, head);
+      return [...bySeq.values()]
         .filter((head) => head.seq > afterSeq && head.seq <= maxSeq)
         .sort((a, b) => a.seq - b.seq)
         .slice(0, limit);
