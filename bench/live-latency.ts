@@ -8,6 +8,7 @@ import { HttpClient } from '../server/src/testing/http-client.js';
 import { startServerProcess } from '../server/src/testing/server-process.js';
 import { atMost, type Benchmark, type Figure } from './figure.js';
 import { percentile } from './stats.js';
+import { DEEP_IFRAME_SOURCE } from './fixtures/replay-iframe-probe.js';
 
 const BENCH = 'live-latency';
 const CHANGES = 200;
@@ -45,15 +46,7 @@ async function watchReplayFrame(agent: Page): Promise<void> {
     w.__shown = {};
     w.__frames = 0;
     w.__t0 = performance.now();
-    const deepIframe = (root) => {
-      const found = root.querySelector('.replayer-wrapper iframe');
-      if (found) return found;
-      for (const el of root.querySelectorAll('*')) if (el.shadowRoot) {
-        const inner = deepIframe(el.shadowRoot);
-        if (inner) return inner;
-      }
-      return null;
-    };
+    ${DEEP_IFRAME_SOURCE}
     let iframe = null;
     const tick = () => {
       w.__frames++;

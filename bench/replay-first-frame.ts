@@ -5,6 +5,7 @@ import { startTestServer } from '../server/src/testing/test-server.js';
 import { atMost, type Benchmark, type Figure } from './figure.js';
 import { FIRST_FRAME_ID, thirtyMinuteSession } from './fixtures/long-session.js';
 import { percentile } from './stats.js';
+import { DEEP_IFRAME_SOURCE } from './fixtures/replay-iframe-probe.js';
 
 const BENCH = 'replay-first-frame';
 /** Generous: on a loaded machine the chunk list alone took over 30 s; a figure beats a timeout. */
@@ -18,15 +19,7 @@ const FIRST_FRAME_TIMEOUT_MS = 120_000;
  */
 const FIRST_FRAME_PROBE = `(() => {
   if (window.top !== window) return;
-  const deepIframe = (root) => {
-    const found = root.querySelector('.replayer-wrapper iframe');
-    if (found) return found;
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) {
-      const inner = deepIframe(el.shadowRoot);
-      if (inner) return inner;
-    }
-    return null;
-  };
+  ${DEEP_IFRAME_SOURCE}
   const tick = () => {
     const iframe = document.documentElement && deepIframe(document);
     const doc = iframe && iframe.contentDocument;

@@ -71,7 +71,9 @@ export interface Application {
 export async function createApplication({ config, logger, db, now }: AppDependencies): Promise<Application> {
   const cookieSecret = config.cookieSecret ?? (await db.repos.instance.cookieSecret(() => randomBytes(32).toString('base64url')));
   const auth = createAuthService(db.repos, now);
-  const apps = createAppsService(db.repos, { onMembersChanged: (userId, appIds) => membershipFollower(consoleNsp)(userId, appIds) });
+  // Open consoles follow membership changes (an application created, a member given or taken away).
+  const followMembers = (userId: string, appIds: string[] | null) => membershipFollower(consoleNsp)(userId, appIds);
+  const apps = createAppsService(db.repos, { onMembersChanged: followMembers });
 
   const app = express();
   app.disable('x-powered-by');
@@ -104,7 +106,7 @@ export async function createApplication({ config, logger, db, now }: AppDependen
   api.use('/apps', requireUser(auth), recordingRoutes({ apps, repos: db.repos, endSession: (id, reason) => sessions.end(id, reason), onEnded: (session, reason) => announceEnded(session, reason) }));
   api.use('/apps', requireUser(auth), appsRoutes(apps));
   api.use('/apps/:appId', requireUser(auth), activityRoutes(apps, createActivityService(activityQueries(db.models), now)));
-  const team = createTeamService({ repos: db.repos, team: teamQueries(db.models), apps, onMembersChanged: (userId, appIds) => membershipFollower(consoleNsp)(userId, appIds) });
+  const team = createTeamService({ repos: db.repos, team: teamQueries(db.models), apps, onMembersChanged: followMembers });
   api.use('/team', requireUser(auth), teamRoutes(team));
   api.use(notFoundHandler);
   app.use('/api', api);
