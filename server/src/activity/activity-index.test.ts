@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityCounters, ChartBuckets, FeedItem, SessionRow } from '../protocol/activity.js';
 import { dayKey, hourKey } from '../sessions/time-buckets.js';
+import type { SignalType } from '../protocol/insights.js';
 import { activityIndexFor } from '../storage/activity-index.js';
+import { listNames } from '../storage/activity-index-model.js';
 import { ensureActivityIndex, rebuildActivityIndex } from '../storage/activity-index-rebuild.js';
 import { listReader } from '../storage/activity-lists.js';
+import { insightsStore } from '../storage/insights-store.js';
 import { HttpClient } from '../testing/http-client.js';
 import { seedActivity } from '../testing/seed-activity.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
@@ -33,12 +36,12 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function visitor() {
+async function visitor(url = 'https://shop.example.com/live') {
   const socket = connectVisitor(server.url, { key: app.key }, 'https://shop.example.com');
   sockets.push(socket);
   const ready = await handshake(socket);
   if (!ready.ok) throw new Error(ready.error.code);
-  const ack = await command<{ data: { session: { id: string } } }>(socket, 'session:start', { url: 'https://shop.example.com/live', viewport: { width: 1, height: 1 } });
+  const ack = await command<{ data: { session: { id: string } } }>(socket, 'session:start', { url, viewport: { width: 1, height: 1 } });
   return { socket, sessionId: ack.data.session.id };
 }
 
@@ -53,6 +56,7 @@ const bucketOf = (c: ChartBuckets, key: string) => ({ sessions: c.sessions[c.key
 
 /** Everything the console can ask for, to compare the live index with a rebuilt one. */
 async function snapshot() {
+  await activityIndexFor(server.db.models.ActivityIndex).flush(); // search and signal lists are written a moment later
   const list = async (path: string) => {
     const ids: string[] = [];
     let cursor: string | null = null;
@@ -68,6 +72,8 @@ async function snapshot() {
     charts: await Promise.all(['24h', '7d', '30d'].map(chart)),
     sessions: await Promise.all(['all', 'active', 'completed'].map((status) => list(`sessions?status=${status}`))),
     feed: await Promise.all(['all', 'prompts', 'sessions'].map((filter) => list(`activity?filter=${filter}`))),
+    search: await Promise.all(['shop.example.com/live', '/CHECK', 'v0'].map((q) => list(`sessions?q=${encodeURIComponent(q)}`))),
+    signals: await Promise.all(['sessions?signal=handoff_requested', 'activity?filter=all&signal=handoff_requested'].map((path) => list(path))),
   };
 }
 
@@ -116,10 +122,12 @@ describe('live updates of counters, buckets and lists', () => {
 
   it('after all of that the live index answers exactly what a brute-force rebuild from raw data answers', async () => {
     await seedActivity(server.db.models, { appId: app.id, sessions: 30, messagesPerSession: 2, now: new Date(Date.now() - 1000), spanMs: 40 * DAY_MS, seed: 3 });
-    const { socket } = await visitor();
+    const { socket, sessionId } = await visitor();
     await command(socket, 'chat:send', { text: 'one more', clientId: 'index-test-0002' });
     await visitor();
+    await markSignals(sessionId, ['handoff_requested']);
     const live = await snapshot();
+    expect(live.signals[1]).toContain(`session:${sessionId}:active`);
     await activityIndexFor(server.db.models.ActivityIndex).flush();
     await rebuildActivityIndex(server.db.models, app.id);
     expect(await snapshot()).toEqual(live);
@@ -173,36 +181,116 @@ describe('retention and erasure keep the index consistent', () => {
   }, 90_000);
 });
 
+/** Stores insights through the insights job's own store: the session and its prompts join the signal lists. */
+async function markSignals(sessionId: string, signals: SignalType[]) {
+  const session = (await server.db.repos.sessions.findById(sessionId))!;
+  const prompts = (await server.db.models.Message.find({ sessionId, role: 'visitor' }).lean()).map((m) => ({ t: m.createdAt.getTime(), id: String(m._id) }));
+  const insights = { status: 'ready' as const, computedAt: new Date(), signals: [], summary: null };
+  await insightsStore(server.db.models).save(session, insights, signals, prompts);
+}
+
+/** Every page of a list; the ids of its sessions and prompts, and how many pages it took. */
+async function pageThrough(path: string) {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const page: { items: Array<{ id: string; kind?: string; signals?: string[] }>; nextCursor: string | null } = await get(`${path}${cursor ? `&cursor=${cursor}` : ''}`);
+    ids.push(...page.items.map((item) => `${item.kind ?? 'session'}:${item.id}`));
+    cursor = page.nextCursor;
+    pages += 1;
+  } while (cursor && pages < 50);
+  return { ids, pages };
+}
+
+const newestFirst = (a: { t: number; id: string }, b: { t: number; id: string }) => b.t - a.t || (a.id < b.id ? 1 : -1);
+
 describe('signal filter', () => {
-  it('lists only sessions whose signalTypes hold the signal, across short pages, in the Sessions list and the feed', async () => {
+  it('reads the lists the insights job writes: the marked sessions and their prompts, page by page, and none that lost the signal', async () => {
     const seeded = await seedActivity(server.db.models, { appId: app.id, sessions: 450, messagesPerSession: 1, now: new Date(Date.now() - 1000), spanMs: 40 * DAY_MS, seed: 11 });
-    // Few and far apart: the walk must cross its scan budget and hand back a cursor to continue.
-    const marked = [5, 200, 449].map((i) => seeded.sessions[i]);
-    for (const session of marked) await server.db.models.Session.updateOne({ _id: session._id }, { $set: { signalTypes: ['rage_click', 'js_error'] } });
-    const expected = [...marked].sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (a._id.toString() < b._id.toString() ? 1 : -1)).map((s) => s._id.toString());
-    const pageThrough = async (path: string) => {
-      const ids: string[] = [];
-      let cursor: string | null = null;
-      let pages = 0;
-      do {
-        const page: { items: Array<{ id: string; kind?: string; signals?: string[] }>; nextCursor: string | null } = await get(`${path}${cursor ? `&cursor=${cursor}` : ''}`);
-        for (const item of page.items) if (item.kind !== 'prompt') expect(item.signals).toContain('rage_click');
-        ids.push(...page.items.filter((item) => item.kind !== 'prompt').map((item) => item.id));
-        cursor = page.nextCursor;
-        pages += 1;
-      } while (cursor && pages < 50);
-      return { ids, pages };
-    };
+    const marked = seeded.sessions.filter((_, i) => i % 18 === 5);
+    for (const session of marked) await markSignals(session._id.toString(), ['rage_click', 'js_error']);
+    await activityIndexFor(server.db.models.ActivityIndex).flush();
+    const sessionEntries = marked.map((s) => ({ t: s.startedAt.getTime(), id: s._id.toString(), key: `session:${s._id}` }));
+    const markedIds = new Set(marked.map((s) => s._id.toString()));
+    const promptEntries = seeded.messages
+      .filter((m) => m.role === 'visitor' && markedIds.has(m.sessionId.toString()))
+      .map((m) => ({ t: m.createdAt.getTime(), id: m._id.toString(), key: `prompt:${m._id}` }));
+    const expected = sessionEntries.sort(newestFirst).map((e) => e.key);
+
     const listed = await pageThrough('sessions?signal=rage_click&limit=10');
     expect(listed.ids).toEqual(expected);
-    expect(listed.pages).toBeGreaterThan(1);
-    expect((await pageThrough('sessions?signal=rage_click&status=completed&limit=10')).ids).toEqual(
-      expected.filter((id) => marked.find((s) => s._id.toString() === id)!.status === 'completed'),
-    );
+    // The signal's own list: full pages, where a walk over all 450 sessions came back short.
+    expect(listed.pages).toBe(Math.ceil(marked.length / 10) + (marked.length % 10 === 0 ? 1 : 0));
+    const completed = marked.filter((s) => s.status === 'completed').map((s) => `session:${s._id}`);
+    expect((await pageThrough('sessions?signal=js_error&status=completed&limit=10')).ids).toEqual(expected.filter((key) => completed.includes(key)));
     expect((await pageThrough('activity?filter=sessions&signal=rage_click&limit=10')).ids).toEqual(expected);
-    expect((await get<{ items: unknown[] }>('sessions?signal=dead_click')).items).toEqual([]);
+    expect(promptEntries.length).toBeGreaterThan(0);
+    expect((await pageThrough('activity?filter=prompts&signal=rage_click&limit=10')).ids).toEqual(promptEntries.sort(newestFirst).map((e) => e.key));
+    expect((await pageThrough('activity?filter=all&signal=rage_click&limit=10')).ids).toEqual([...sessionEntries, ...promptEntries].sort(newestFirst).map((e) => e.key));
+
+    // Recomputed without the signal: still in the list, no longer shown.
+    await markSignals(marked[0]._id.toString(), ['js_error']);
+    expect((await pageThrough('sessions?signal=rage_click&limit=10')).ids).not.toContain(`session:${marked[0]._id}`);
+    expect((await pageThrough('sessions?signal=js_error&limit=10')).ids).toContain(`session:${marked[0]._id}`);
+
+    expect((await get<{ items: unknown[]; nextCursor: string | null }>('sessions?signal=dead_click'))).toEqual({ items: [], nextCursor: null });
     const bad = await owner.request('GET', `/api/apps/${app.id}/sessions?signal=not_a_signal`);
     expect(bad.status).toBe(400);
     expect(bad.json.error.code).toBe('E_INVALID_PAYLOAD');
   }, 90_000);
+});
+
+describe('search', () => {
+  it('finds a new session by its landing page and, once the visitor identifies, by name and email', async () => {
+    const { sessionId } = await visitor('https://shop.example.com/Search-Me/unique-path?utm_source=x');
+    await activityIndexFor(server.db.models.ActivityIndex).flush();
+    const found = async (q: string) => (await pageThrough(`sessions?q=${encodeURIComponent(q)}`)).ids;
+    expect(await found('search-me/UNIQUE')).toEqual([`session:${sessionId}`]);
+    // The domain and path are searched, as the row shows them; not the query string.
+    expect(await found('utm_source')).toEqual([]);
+    expect(await found('zoë')).toEqual([]);
+    await server.db.repos.conversations.setIdentity(sessionId, { name: 'Zoë Searchwell', email: 'zoe.sw@example.net', verified: false });
+    await activityIndexFor(server.db.models.ActivityIndex).flush();
+    expect(await found('zoë SEARCH')).toEqual([`session:${sessionId}`]);
+    expect(await found('zoe.sw@')).toEqual([`session:${sessionId}`]);
+  });
+
+  it('reads the rarest trigram\'s list: a rare visitor is found on one page, a query with an unknown trigram reads nothing', async () => {
+    const seeded = await seedActivity(server.db.models, { appId: app.id, sessions: 450, messagesPerSession: 0, now: new Date(Date.now() - 1000), spanMs: 40 * DAY_MS, seed: 12 });
+    const visitorId = seeded.sessions[400].visitorId;
+    const all = await server.db.models.Session.find({ appId: app.id }, { visitorId: 1, visitorName: 1, visitorEmail: 1, landingUrl: 1, startedAt: 1 }).lean();
+    const expected = all
+      .filter((s) => [s.visitorId, s.visitorName, s.visitorEmail].some((field) => (field ?? '').toLowerCase().includes(visitorId)))
+      .map((s) => ({ t: s.startedAt.getTime(), id: String(s._id) }))
+      .sort(newestFirst)
+      .map((e) => `session:${e.id}`);
+    const byVisitor = await get<{ items: SessionRow[]; nextCursor: string | null }>(`sessions?q=${visitorId.toUpperCase()}&limit=50`);
+    expect(byVisitor.items.map((row) => `session:${row.id}`)).toEqual(expected);
+    expect(byVisitor.nextCursor).toBeNull();
+    expect(await get('sessions?q=qqqzzz')).toEqual({ items: [], nextCursor: null });
+    // Two characters have no list: the walk over every session still finds all, page by page.
+    const short = await pageThrough(`sessions?q=${encodeURIComponent('/c')}&limit=50`);
+    const brute = all.filter((s) => new URL(s.landingUrl!).pathname.toLowerCase().includes('/c')).length;
+    expect(short.ids.length).toBe(brute);
+  }, 90_000);
+});
+
+describe('list writer', () => {
+  it('batched, shuffled entries land in (time, id) order across pages, each once', async () => {
+    const index = activityIndexFor(server.db.models.ActivityIndex);
+    const appId = '0123456789abcdef0123dcba';
+    const base = Date.parse('2026-10-01T00:00:00Z');
+    const sessions = Array.from({ length: 260 }, (_, i) => ({ appId, startedAt: new Date(base + Math.floor(i / 2) * 1000), id: (0xdef000 + i).toString(16).padStart(24, '0') }));
+    const shuffled = [...sessions].sort((a, b) => ((Number.parseInt(a.id, 16) * 7919) % 89) - ((Number.parseInt(b.id, 16) * 7919) % 89));
+    for (let i = 0; i < shuffled.length; i++) {
+      index.sessionSearchable(shuffled[i], { visitorId: 'same-visitor' });
+      if (i % 37 === 36) await index.flush(); // several batches, the later ones partly older than the newest page
+    }
+    index.sessionSearchable(shuffled[3], { visitorId: 'same-visitor' }); // listed already: not twice
+    await index.flush();
+    const seen = [];
+    for await (const entry of listReader(server.db.models.ActivityIndex).entries(appId, listNames.trigram('sam'))) seen.push(entry);
+    expect(seen).toEqual(sessions.map((s) => ({ t: s.startedAt.getTime(), id: s.id })).sort(newestFirst));
+  });
 });

@@ -48,6 +48,8 @@ export interface InsightsService {
 interface Analysis {
   signals: SessionSignal[];
   timeline: TimelineEntry[];
+  /** The visitor's messages as list entries: they join the signal filter's prompt lists. */
+  prompts: Array<{ t: number; id: string }>;
   summaryInput: SummaryInput;
 }
 
@@ -85,6 +87,7 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
     return {
       signals,
       timeline,
+      prompts: messages.filter((m) => m.role === 'visitor').map((m) => ({ t: m.createdAt.getTime(), id: m.id })),
       summaryInput: {
         timeline,
         timelineText: compressTimeline(timeline.filter((entry) => entry.kind !== 'message'), MAX_PROMPT_TIMELINE_CHARS),
@@ -127,7 +130,7 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
       const previous = await store.get(session.id);
       const summary = previous?.summary && !regenerateSummary ? previous.summary : await summarize(app, analysis.summaryInput);
       const stored: StoredInsights = { status: 'ready', computedAt: now(), signals: analysis.signals, summary };
-      await store.save(session.id, stored, distinctTypes(analysis.signals));
+      await store.save(session, stored, distinctTypes(analysis.signals), analysis.prompts);
       deps.onReady?.((await repos.sessions.findById(session.id)) ?? session);
       return { stored, timeline: analysis.timeline };
     } catch (error) {

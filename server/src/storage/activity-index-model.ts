@@ -11,10 +11,16 @@ import { Schema, type Connection, type Model } from 'mongoose';
  *   `<appId>:counters`            total, active, completed, events
  *   `<appId>:hours:<YYYY-MM-DD>`  per-hour counts of one UTC day: s<hh> sessions started, p<hh> prompts
  *   `<appId>:days:<YYYY-MM>`      per-day counts of one UTC month: s<dd>, p<dd>
- *   `<appId>:<list>:head`         `pages`: how many pages the list has (list = sessions | prompts)
+ *   `<appId>:<list>:head`         `pages`: how many pages the list has (list names: `listNames`)
  *   `<appId>:<list>:<n>`          `items`: one page of the list, oldest first (see encodeEntries)
  *   `<appId>:active`              `items`: every active session of the application
  *   `built`                       marker: every application's documents were built from raw data
+ *
+ * Lists: all sessions and all prompts (written with the row), and — written a moment later, see
+ * activity-list-writer.ts — the sessions holding each search trigram (search-terms.ts), and the
+ * sessions and prompts of sessions showing each signal (written by the insights job). A filtered
+ * list reads the smallest list that holds every match, then checks each row: lists only ever gain
+ * entries, so a row that no longer matches (signals recomputed, session deleted) is skipped.
  *
  * Counts change by `$inc` (coalesced in memory, see activity-index.ts); lists are append-mostly pages.
  */
@@ -35,7 +41,16 @@ const activityIndexSchema = new Schema<ActivityIndexDoc>(
 export const bindActivityIndexModel = (connection: Connection): Model<ActivityIndexDoc> =>
   connection.model<ActivityIndexDoc>('ActivityIndex', activityIndexSchema, 'activity_index');
 
-export type ListName = 'sessions' | 'prompts';
+export type ListName = string;
+
+export const listNames = {
+  sessions: 'sessions',
+  prompts: 'prompts',
+  signalSessions: (signal: string) => `signal:${signal}:sessions`,
+  signalPrompts: (signal: string) => `signal:${signal}:prompts`,
+  /** Hex: a trigram can hold any character, `:` included. */
+  trigram: (trigram: string) => `tri:${Buffer.from(trigram).toString('hex')}`,
+} as const;
 
 export const indexKeys = {
   counters: (appId: string) => `${appId}:counters`,

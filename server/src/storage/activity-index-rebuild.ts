@@ -1,17 +1,18 @@
 import { Types, type Model } from 'mongoose';
 import { dayKey, hourKey } from '../sessions/time-buckets.js';
 import { activityIndexFor, LIST_PAGE_SIZE } from './activity-index.js';
-import { compareEntries, encodeEntries, indexKeys, type ActivityIndexDoc, type Entry, type ListName } from './activity-index-model.js';
+import { compareEntries, encodeEntries, indexKeys, listNames, type ActivityIndexDoc, type Entry, type ListName } from './activity-index-model.js';
 import type { Models } from './models.js';
+import { sessionTrigrams, type SearchFields } from './search-terms.js';
 
 const INSERT_BATCH = 1000;
 /** Bumped when the shape of the index documents changes: a server finding an older marker rebuilds. */
-const INDEX_VERSION = 1;
+const INDEX_VERSION = 2; // 2: search trigram and signal lists
 
 export interface IndexSource {
-  sessions: Array<Entry & { status: string; eventCount: number }>;
+  sessions: Array<Entry & { status: string; eventCount: number; search?: SearchFields; signals?: string[] }>;
   /** Visitor messages only. */
-  prompts: Entry[];
+  prompts: Array<Entry & { sessionId?: string }>;
 }
 
 /**
@@ -58,8 +59,26 @@ export async function writeActivityIndex(Index: Model<ActivityIndexDoc>, appId: 
     }
     doc(indexKeys.head(appId, list)).pages = pages;
   };
-  paginate('sessions', source.sessions);
-  paginate('prompts', source.prompts);
+  paginate(listNames.sessions, source.sessions);
+  paginate(listNames.prompts, source.prompts);
+  // Search and signal lists: entries gathered per list, then paged like the others.
+  const extra = new Map<ListName, Entry[]>();
+  const add = (list: ListName, entry: Entry) => {
+    const entries = extra.get(list);
+    if (entries) entries.push(entry);
+    else extra.set(list, [entry]);
+  };
+  const signalsOf = new Map<string, string[]>();
+  for (const session of source.sessions) {
+    const entry = { t: session.t, id: session.id };
+    for (const trigram of sessionTrigrams(session.search ?? {})) add(listNames.trigram(trigram), entry);
+    for (const signal of session.signals ?? []) add(listNames.signalSessions(signal), entry);
+    if (session.signals?.length) signalsOf.set(session.id, session.signals);
+  }
+  for (const prompt of source.prompts) {
+    for (const signal of signalsOf.get(prompt.sessionId ?? '') ?? []) add(listNames.signalPrompts(signal), { t: prompt.t, id: prompt.id });
+  }
+  for (const [list, entries] of extra) paginate(list, entries);
 
   await Index.collection.deleteMany({ appId });
   const all = [...docs.values()];
@@ -71,13 +90,20 @@ export async function rebuildActivityIndex(models: Pick<Models, 'Session' | 'Mes
   const app = new Types.ObjectId(appId);
   const [sessions, prompts] = await Promise.all([
     models.Session.collection
-      .find({ appId: app }, { projection: { startedAt: 1, status: 1, eventCount: 1 } })
+      .find({ appId: app }, { projection: { startedAt: 1, status: 1, eventCount: 1, landingUrl: 1, visitorId: 1, visitorName: 1, visitorEmail: 1, signalTypes: 1 } })
       .toArray(),
-    models.Message.collection.find({ appId: app, role: 'visitor' }, { projection: { createdAt: 1 } }).toArray(),
+    models.Message.collection.find({ appId: app, role: 'visitor' }, { projection: { createdAt: 1, sessionId: 1 } }).toArray(),
   ]);
   await writeActivityIndex(models.ActivityIndex, appId, {
-    sessions: sessions.map((s) => ({ t: new Date(s.startedAt).getTime(), id: String(s._id), status: String(s.status), eventCount: Number(s.eventCount) || 0 })),
-    prompts: prompts.map((m) => ({ t: new Date(m.createdAt).getTime(), id: String(m._id) })),
+    sessions: sessions.map((s) => ({
+      t: new Date(s.startedAt).getTime(),
+      id: String(s._id),
+      status: String(s.status),
+      eventCount: Number(s.eventCount) || 0,
+      search: { landingUrl: s.landingUrl, visitorId: s.visitorId, visitorName: s.visitorName, visitorEmail: s.visitorEmail },
+      signals: Array.isArray(s.signalTypes) ? s.signalTypes.map(String) : [],
+    })),
+    prompts: prompts.map((m) => ({ t: new Date(m.createdAt).getTime(), id: String(m._id), sessionId: String(m.sessionId) })),
   });
 }
 

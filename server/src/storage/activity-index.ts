@@ -1,19 +1,11 @@
 import type { Model } from 'mongoose';
 import { dayKey, hourKey } from '../sessions/time-buckets.js';
-import {
-  compareEntries,
-  decodeEntries,
-  encodeEntries,
-  indexKeys,
-  insertSorted,
-  type ActivityIndexDoc,
-  type Entry,
-  type ListName,
-} from './activity-index-model.js';
+import { decodeEntries, encodeEntries, indexKeys, insertSorted, listNames, type ActivityIndexDoc, type Entry } from './activity-index-model.js';
+import { listWriter } from './activity-list-writer.js';
+import { sessionTrigrams, type SearchFields } from './search-terms.js';
 import { serializeSessionWrite } from './session-writes.js';
 
-/** Entries per list page: one page read gives this many candidate rows. */
-export const LIST_PAGE_SIZE = 100;
+export { LIST_PAGE_SIZE } from './activity-list-writer.js';
 /** Counts are written at most this often per document: ingest adds events to one counter on every batch. */
 const FLUSH_DELAY_MS = 100;
 const RETRY_DELAY_MS = 1000;
@@ -35,15 +27,25 @@ export interface DeletedSession {
  * `read` adds what is still waiting, so this process always answers exact counts. (One server process
  * writes per database — the embedded FerretDB is a child of it; on MongoDB `$inc` is atomic anyway.)
  */
+export interface IndexedSession {
+  appId: string;
+  id: string;
+  startedAt: Date;
+}
+
 export interface ActivityIndex {
-  sessionStarted(session: { appId: string; id: string; startedAt: Date }): Promise<void>;
+  sessionStarted(session: IndexedSession): Promise<void>;
+  /** The session's searched fields (search-terms.ts), at its start and when the visitor identifies; listed a moment later. */
+  sessionSearchable(session: IndexedSession, fields: SearchFields): void;
+  /** Signals found on the session, with its prompts: listed a moment later, for the signal filter. */
+  signalsFound(session: IndexedSession, signals: string[], prompts: Entry[]): void;
   sessionCompleted(session: { appId: string; id: string; startedAt: Date }): Promise<void>;
   eventsAdded(appId: string, events: number): void;
   promptAdded(prompt: { appId: string; id: string; createdAt: Date }): Promise<void>;
   sessionsDeleted(sessions: DeletedSession[], prompts: Array<{ appId: string; createdAt: Date }>): Promise<void>;
   /** One document by `_id`, with the increments not yet written added in. */
   read(id: string): Promise<ActivityIndexDoc | null>;
-  /** Writes every waiting increment now (on close). */
+  /** Writes every waiting increment and deferred list entry now (on close; tests, before they search). */
   flush(): Promise<void>;
   /** Drops waiting increments of an application whose documents are being rebuilt from raw data. */
   forgetPending(appId: string): void;
@@ -78,6 +80,7 @@ function createActivityIndex(Index: Model<ActivityIndexDoc>): ActivityIndex {
   const timers = new Map<string, NodeJS.Timeout>();
   const flushing = new Set<Promise<void>>();
 
+  const lists = listWriter(collection);
   const findDoc = (id: string) => collection.findOne({ _id: id } as never) as Promise<ActivityIndexDoc | null>;
   const setDoc = (id: string, appId: string, fields: Record<string, unknown>) =>
     collection.updateOne({ _id: id } as never, { $set: { appId, ...fields } }, { upsert: true });
@@ -115,32 +118,6 @@ function createActivityIndex(Index: Model<ActivityIndexDoc>): ActivityIndex {
     for (const [doc, field] of bucketFields(kind, at)) bump(`${appId}:${doc}`, appId, field, n);
   };
 
-  /** Adds an entry to a list: into the newest page, or a new one when it is full; a late entry goes where it sorts. */
-  function append(appId: string, list: ListName, entry: Entry): Promise<void> {
-    return serializeSessionWrite(`${appId}:${list}`, async () => {
-      const pages = (await findDoc(indexKeys.head(appId, list)))?.pages ?? 0;
-      if (pages === 0) {
-        await setDoc(indexKeys.page(appId, list, 0), appId, { items: encodeEntries([entry]) });
-        await setDoc(indexKeys.head(appId, list), appId, { pages: 1 });
-        return;
-      }
-      let n = pages - 1;
-      let entries = decodeEntries((await findDoc(indexKeys.page(appId, list, n)))?.items);
-      while (n > 0 && entries.length > 0 && compareEntries(entry, entries[0]) < 0) {
-        n -= 1;
-        entries = decodeEntries((await findDoc(indexKeys.page(appId, list, n)))?.items);
-      }
-      const last = entries.at(-1);
-      if (n === pages - 1 && entries.length >= LIST_PAGE_SIZE && last && compareEntries(entry, last) > 0) {
-        // The new page exists before the head points at it, so a reader never meets a missing page.
-        await setDoc(indexKeys.page(appId, list, pages), appId, { items: encodeEntries([entry]) });
-        await setDoc(indexKeys.head(appId, list), appId, { pages: pages + 1 });
-        return;
-      }
-      await setDoc(indexKeys.page(appId, list, n), appId, { items: encodeEntries(insertSorted(entries, entry)) });
-    });
-  }
-
   function changeActive(appId: string, add: Entry[], remove: Set<string>): Promise<void> {
     const id = indexKeys.active(appId);
     return serializeSessionWrite(id, async () => {
@@ -155,7 +132,17 @@ function createActivityIndex(Index: Model<ActivityIndexDoc>): ActivityIndex {
       bumpCounters(appId, { total: 1, active: 1 });
       bumpBuckets(appId, 's', startedAt, 1);
       const entry = { t: startedAt.getTime(), id };
-      await Promise.all([append(appId, 'sessions', entry), changeActive(appId, [entry], new Set())]);
+      await Promise.all([lists.append(appId, listNames.sessions, [entry]), changeActive(appId, [entry], new Set())]);
+    },
+    sessionSearchable({ appId, id, startedAt }, fields) {
+      const entry = { t: startedAt.getTime(), id };
+      for (const trigram of sessionTrigrams(fields)) lists.defer(appId, listNames.trigram(trigram), [entry]);
+    },
+    signalsFound({ appId, id, startedAt }, signals, prompts) {
+      for (const signal of signals) {
+        lists.defer(appId, listNames.signalSessions(signal), [{ t: startedAt.getTime(), id }]);
+        lists.defer(appId, listNames.signalPrompts(signal), prompts);
+      }
     },
     async sessionCompleted({ appId, id }) {
       bumpCounters(appId, { active: -1, completed: 1 });
@@ -166,7 +153,7 @@ function createActivityIndex(Index: Model<ActivityIndexDoc>): ActivityIndex {
     },
     async promptAdded({ appId, id, createdAt }) {
       bumpBuckets(appId, 'p', createdAt, 1);
-      await append(appId, 'prompts', { t: createdAt.getTime(), id });
+      await lists.append(appId, listNames.prompts, [{ t: createdAt.getTime(), id }]);
     },
     async sessionsDeleted(sessions, prompts) {
       // List pages keep the ids of deleted rows; readers skip rows that no longer exist.
@@ -193,8 +180,10 @@ function createActivityIndex(Index: Model<ActivityIndexDoc>): ActivityIndex {
     async flush() {
       await Promise.all([...timers.keys()].map((id) => (clearTimeout(timers.get(id)), flushDoc(id))));
       await Promise.all([...flushing]);
+      await lists.flush();
     },
     forgetPending(appId) {
+      lists.forgetPending(appId);
       for (const [id, waiting] of pending) {
         if (waiting.appId !== appId) continue;
         pending.delete(id);

@@ -6,8 +6,10 @@ import { compareEntries, decodeEntries, indexKeys, type ActivityIndexDoc, type E
  * entries into rows under a bound on the work one request may do.
  */
 
-/** Most entries one request looks at when a filter or search skips rows (each costs an `_id` read). */
+/** Most entries one request checks when a filter skips rows (each costs an `_id` read). */
 export const MAX_SCANNED_ENTRIES = 200;
+/** A filter whose first rows mostly failed still reads at most 4× what it misses per batch. */
+const MIN_EXPECTED_HIT_RATE = 0.25;
 
 export function listReader(Index: Model<ActivityIndexDoc>) {
   const read = (id: string) => Index.collection.findOne({ _id: id } as never) as Promise<ActivityIndexDoc | null>;
@@ -43,15 +45,21 @@ export function listReader(Index: Model<ActivityIndexDoc>) {
     }
   }
 
-  /** Every active session of the application (one document), newest first, strictly older than `before`. */
-  async function* active(appId: string, before?: Entry): AsyncGenerator<Entry> {
-    const items = decodeEntries((await read(indexKeys.active(appId)))?.items);
-    for (let i = items.length - 1; i >= 0; i--) if (!before || compareEntries(items[i], before) < 0) yield items[i];
+  /** Pages of a list (0: the list is empty or was never written). */
+  const pageCount = async (appId: string, list: ListName) => Number((await read(indexKeys.head(appId, list)))?.pages) || 0;
+
+  /** Every active session of the application (one document), oldest first. */
+  const activeEntries = async (appId: string) => decodeEntries((await read(indexKeys.active(appId)))?.items);
+
+  /** The active set newest first, strictly older than `before`; `items` when already read. */
+  async function* active(appId: string, before?: Entry, items?: Entry[]): AsyncGenerator<Entry> {
+    const entries = items ?? (await activeEntries(appId));
+    for (let i = entries.length - 1; i >= 0; i--) if (!before || compareEntries(entries[i], before) < 0) yield entries[i];
   }
 
-  const activeIds = async (appId: string) => decodeEntries((await read(indexKeys.active(appId)))?.items).map((entry) => entry.id);
+  const activeIds = async (appId: string) => (await activeEntries(appId)).map((entry) => entry.id);
 
-  return { entries, active, activeIds };
+  return { entries, pageCount, activeEntries, active, activeIds };
 }
 
 /** Two newest-first streams merged into one, each entry tagged with its stream. */
@@ -89,7 +97,9 @@ export async function collectRows<E extends Entry, R>(
   let last: E | null = null;
   for (;;) {
     const need = options.limit - rows.length;
-    const size = options.filtered ? Math.min(100, need * 2, MAX_SCANNED_ENTRIES - scanned) : need;
+    // Filters read lists holding mostly matches: ask for what is missing, more as rows turn out not to match.
+    const hitRate = scanned ? Math.max(rows.length / scanned, MIN_EXPECTED_HIT_RATE) : 1;
+    const size = options.filtered ? Math.min(100, Math.ceil(need / hitRate), MAX_SCANNED_ENTRIES - scanned) : need;
     const batch: E[] = [];
     while (batch.length < size) {
       const item = await stream.next();

@@ -4,19 +4,21 @@ import { SIGNAL_TYPES, type SignalType } from '../protocol/insights.js';
 import type { MessageDoc } from './message-model.js';
 import type { Models } from './models.js';
 import type { SessionDoc } from './session-model.js';
-import { activityIndexFor } from './activity-index.js';
-import { indexKeys, type Entry } from './activity-index-model.js';
+import { activityIndexFor, LIST_PAGE_SIZE } from './activity-index.js';
+import { indexKeys, listNames, type Entry } from './activity-index-model.js';
 import { collectRows, listReader, mergeNewestFirst } from './activity-lists.js';
+import { matchesSearch, queryTrigrams } from './search-terms.js';
 
 /**
  * Read queries of the console's Sessions page and Activity tab, at 100k sessions and 1M messages on the
  * embedded FerretDB (which pushes down `{_id}` filters only — see activity-index-model.ts):
  * - counters: one document; chart: at most two documents (hours of a day, days of a month);
  * - lists: newest-first pages of (time, id) entries, then each row shown read by `_id` in parallel.
- *   All sessions / prompts / the merged feed read exactly the rows they show. Active reads the
- *   application's active set. Completed, signal and search walk the pages and skip rows that do not
- *   match, at most MAX_SCANNED_ENTRIES per request: a page may then come back short, with a cursor
- *   to continue from (search is the slow one, by design: it reads every row it looks at).
+ *   Unfiltered lists read exactly the rows they show. A filter reads the smallest list that holds
+ *   every match — the active set, a signal's list, the list of the query's rarest trigram — and
+ *   checks each row, at most MAX_SCANNED_ENTRIES per request: a page may then come back short, with
+ *   a cursor to continue from. A filter whose list is empty answers at once, with no rows.
+ *   Only a search shorter than three characters has no list of its own: it walks all sessions.
  * Cursors stay `{t, id}` of the last row (or entry) looked at, found again by binary search.
  */
 
@@ -42,8 +44,6 @@ export function toSessionRow(doc: Partial<SessionDoc> & { _id: Types.ObjectId })
 }
 
 const isSignalType = (value: string): value is SignalType => (SIGNAL_TYPES as readonly string[]).includes(value);
-
-const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export interface SessionListQuery {
   status: SessionStatusFilter;
@@ -77,10 +77,7 @@ function sessionMatcher(status: SessionStatusFilter, q: string, signal: SignalTy
   const tests: SessionMatch[] = [];
   if (status !== 'all') tests.push((doc) => doc.status === status);
   if (signal) tests.push((doc) => (doc.signalTypes ?? []).includes(signal));
-  if (q) {
-    const pattern = new RegExp(escapeRegex(q), 'i');
-    tests.push((doc) => [doc.landingUrl, doc.visitorId, doc.visitorName, doc.visitorEmail].some((field) => pattern.test(field ?? '')));
-  }
+  if (q) tests.push((doc) => matchesSearch(doc, q));
   return tests.length ? (doc) => tests.every((test) => test(doc)) : null;
 }
 
@@ -118,28 +115,51 @@ export function activityQueries({ Session, Message, ActivityIndex }: Pick<Models
     });
   }
 
+  /**
+   * The entries to check for a Sessions query: the smallest list holding every match (fewest pages),
+   * or null when one such list is empty and nothing can match.
+   */
+  async function sessionCandidates(
+    appId: string,
+    { status, q, signal }: Pick<SessionListQuery, 'status' | 'q' | 'signal'>,
+    cursor: Entry | undefined,
+  ): Promise<AsyncGenerator<Entry> | null> {
+    const required = [...(signal ? [listNames.signalSessions(signal)] : []), ...queryTrigrams(q).map(listNames.trigram)];
+    const [sizes, active] = await Promise.all([
+      Promise.all(required.map((list) => lists.pageCount(appId, list))),
+      status === 'active' ? lists.activeEntries(appId) : null,
+    ]);
+    if (sizes.some((pages) => pages === 0)) return null;
+    const smallest = sizes.reduce((best, pages, i) => (pages < sizes[best] ? i : best), 0);
+    // The active set is one document: it wins unless a filter's list is smaller than its page count.
+    if (active && (!required.length || Math.ceil(active.length / LIST_PAGE_SIZE) <= sizes[smallest])) return lists.active(appId, cursor, active);
+    if (required.length) return lists.entries(appId, required[smallest], cursor);
+    const all = lists.entries(appId, listNames.sessions, cursor);
+    // Completed skips the active ids before any row is read (active sessions are the newest, so they
+    // would otherwise come first in every walk). The row's own status is still checked.
+    return status === 'completed' ? without(all, new Set(await lists.activeIds(appId))) : all;
+  }
+
   const sessionRows = (appId: string, match: SessionMatch | null) => async (entries: Entry[]) =>
     (await sessionsById(appId, entries.map((e) => e.id))).map((doc) => (doc && (!match || match(doc)) ? toSessionRow(doc) : null));
 
   return {
     async listSessions(appId, { status, q, signal, cursor, limit }) {
       if (!valid(appId)) return { rows: [], next: null };
-      const match = sessionMatcher(status, q, signal);
-      // Status needs no scan: Active reads the active set, Completed skips its ids before any row is
-      // read (active sessions are the newest, so they would otherwise come first in every walk). The
-      // row's own status is still checked, for a session that changed meanwhile.
-      let stream = status === 'active' ? lists.active(appId, cursor) : lists.entries(appId, 'sessions', cursor);
-      if (status === 'completed') stream = without(stream, new Set(await lists.activeIds(appId)));
-      return collectRows(stream, { limit, filtered: Boolean(q || signal), fetch: sessionRows(appId, match) });
+      const stream = await sessionCandidates(appId, { status, q, signal }, cursor);
+      if (!stream) return { rows: [], next: null };
+      return collectRows(stream, { limit, filtered: Boolean(q || signal), fetch: sessionRows(appId, sessionMatcher(status, q, signal)) });
     },
 
     async listFeed(appId, { filter, signal, cursor, limit }) {
       if (!valid(appId)) return { rows: [], next: null };
       const match = sessionMatcher('all', '', signal);
+      // A signal reads its own lists of sessions and of their prompts (empty when never seen).
+      const [sessionList, promptList] = signal ? [listNames.signalSessions(signal), listNames.signalPrompts(signal)] : [listNames.sessions, listNames.prompts];
       // Merged on the entries' (time, id) before any row is read: only the rows shown are fetched.
       const stream = mergeNewestFirst(
-        filter === 'prompts' ? null : { kind: 'session' as const, stream: lists.entries(appId, 'sessions', cursor) },
-        filter === 'sessions' ? null : { kind: 'prompt' as const, stream: lists.entries(appId, 'prompts', cursor) },
+        filter === 'prompts' ? null : { kind: 'session' as const, stream: lists.entries(appId, sessionList, cursor) },
+        filter === 'sessions' ? null : { kind: 'prompt' as const, stream: lists.entries(appId, promptList, cursor) },
       );
       return collectRows(stream, {
         limit,

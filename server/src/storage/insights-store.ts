@@ -1,6 +1,8 @@
-import { isValidObjectId, type Model } from 'mongoose';
+import { isValidObjectId } from 'mongoose';
 import type { InsightsStatus, SessionSignal, SignalType } from '../protocol/insights.js';
-import type { SessionDoc } from './session-model.js';
+import type { Entry } from './activity-index-model.js';
+import { activityIndexFor, type IndexedSession } from './activity-index.js';
+import type { Models } from './models.js';
 import { serializeSessionWrite } from './session-writes.js';
 
 /**
@@ -30,12 +32,14 @@ export interface InsightsStore {
   /** Marks the computation under way, keeping what was stored before. */
   markPending(sessionId: string): Promise<void>;
   markFailed(sessionId: string): Promise<void>;
-  save(sessionId: string, insights: StoredInsights, signalTypes: SignalType[]): Promise<void>;
+  /** Stores the insights; the session and its prompts join the lists of the signal filter. */
+  save(session: IndexedSession, insights: StoredInsights, signalTypes: SignalType[], prompts: Entry[]): Promise<void>;
 }
 
 const EMPTY: StoredInsights = { status: 'none', computedAt: null, signals: [], summary: null };
 
-export function insightsStore({ Session }: { Session: Model<SessionDoc> }): InsightsStore {
+export function insightsStore({ Session, ActivityIndex }: Pick<Models, 'Session' | 'ActivityIndex'>): InsightsStore {
+  const index = activityIndexFor(ActivityIndex);
   async function read(sessionId: string): Promise<StoredInsights | null> {
     const doc = await Session.findById(sessionId, { insights: 1 }).lean<{ insights?: Partial<StoredInsights> | null }>();
     if (!doc) return null;
@@ -64,9 +68,10 @@ export function insightsStore({ Session }: { Session: Model<SessionDoc> }): Insi
     async markFailed(sessionId) {
       if (isValidObjectId(sessionId)) await setStatus(sessionId, 'failed');
     },
-    async save(sessionId, insights, signalTypes) {
-      if (!isValidObjectId(sessionId)) return;
-      await serializeSessionWrite(sessionId, () => Session.updateOne({ _id: sessionId }, { $set: { insights, signalTypes } }));
+    async save(session, insights, signalTypes, prompts) {
+      if (!isValidObjectId(session.id)) return;
+      await serializeSessionWrite(session.id, () => Session.updateOne({ _id: session.id }, { $set: { insights, signalTypes } }));
+      index.signalsFound(session, signalTypes, prompts);
     },
   };
 }

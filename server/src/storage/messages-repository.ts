@@ -114,7 +114,7 @@ export function messagesRepository(Message: Model<MessageDoc>, Session: Model<Se
   };
 }
 
-export function conversationsRepository(Session: Model<SessionDoc>): ConversationsRepository {
+export function conversationsRepository(Session: Model<SessionDoc>, index?: ActivityIndex): ConversationsRepository {
   return {
     async find(sessionId) {
       if (!isValidObjectId(sessionId)) return null;
@@ -140,12 +140,17 @@ export function conversationsRepository(Session: Model<SessionDoc>): Conversatio
     },
     async setIdentity(sessionId, identity) {
       if (!isValidObjectId(sessionId)) return;
-      await serializeSessionWrite(sessionId, () =>
-        Session.updateOne(
+      const doc = await serializeSessionWrite(sessionId, () =>
+        Session.findOneAndUpdate(
           { _id: sessionId },
           { $set: { visitorName: identity.name, visitorEmail: identity.email, identityVerified: identity.verified } },
-        ),
+          { returnDocument: 'before' },
+        ).lean<SessionDoc>(),
       );
+      // A new name or email becomes searchable (set again with every message: only a change is listed).
+      if (doc && (doc.visitorName !== identity.name || doc.visitorEmail !== identity.email)) {
+        index?.sessionSearchable({ appId: String(doc.appId), id: sessionId, startedAt: doc.startedAt }, { visitorName: identity.name, visitorEmail: identity.email });
+      }
     },
   };
 }

@@ -108,7 +108,7 @@ export function mongooseRepositories({ App, User, Login, Instance, Session, Mess
     },
     sessions: sessionsRepository(Session, Visitor, ActiveSession, index),
     messages: messagesRepository(Message, Session, index),
-    conversations: conversationsRepository(Session),
+    conversations: conversationsRepository(Session, index),
     aiUsage: aiUsageRepository(AiUsage),
     recordings: recordingsRepository(Chunk, Session, Message, ActiveSession, ChunkHeads, index),
   };

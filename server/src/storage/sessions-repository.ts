@@ -57,7 +57,9 @@ export function sessionsRepository(
         },
         { upsert: true },
       );
-      await index?.sessionStarted({ appId: String(input.appId), id, startedAt: input.startedAt });
+      const indexed = { appId: String(input.appId), id, startedAt: input.startedAt };
+      await index?.sessionStarted(indexed);
+      index?.sessionSearchable(indexed, { landingUrl: input.landingUrl, visitorId: input.visitorId });
       return toSession(doc.toObject());
     },
     async findById(id) {

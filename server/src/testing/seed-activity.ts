@@ -33,6 +33,8 @@ export interface SeedOptions {
    * built from the generated entries, exact for an application that had no data before.
    */
   indexFromRaw?: boolean;
+  /** Share of completed sessions showing a rage click and a JavaScript error (0..1, default none). */
+  signalShare?: number;
 }
 
 export interface SeededSession {
@@ -58,6 +60,7 @@ export interface SeededSession {
   messageSeq: number;
   lastMessageAt: Date | null;
   lastMessageText: string;
+  signalTypes: string[];
 }
 
 export interface SeededMessage {
@@ -158,6 +161,7 @@ export async function seedActivity(
       messageSeq: messageTotal,
       lastMessageAt: null,
       lastMessageText: '',
+      signalTypes: options.signalShare && !active && rand() < options.signalShare ? ['rage_click', 'js_error'] : [],
     };
     for (let seq = 1; seq <= messageTotal; seq++) {
       const createdAt = new Date(Math.min(startedAt.getTime() + seq * 15_000, options.now.getTime()));
@@ -181,12 +185,19 @@ export async function seedActivity(
       session.lastMessageAt = createdAt;
       session.lastMessageText = message.text;
       messageBatch.push(message);
-      if (role === 'visitor') indexSource.prompts.push({ t: createdAt.getTime(), id: message._id.toString() });
+      if (role === 'visitor') indexSource.prompts.push({ t: createdAt.getTime(), id: message._id.toString(), sessionId: session._id.toString() });
       if (keep) allMessages.push(message);
       messageCount += 1;
     }
     sessionBatch.push(session);
-    indexSource.sessions.push({ t: startedAt.getTime(), id: session._id.toString(), status: session.status, eventCount: session.eventCount });
+    indexSource.sessions.push({
+      t: startedAt.getTime(),
+      id: session._id.toString(),
+      status: session.status,
+      eventCount: session.eventCount,
+      search: { landingUrl: url, visitorId },
+      signals: session.signalTypes,
+    });
     if (keep) allSessions.push(session);
     sessionCount += 1;
     await flush(false);
