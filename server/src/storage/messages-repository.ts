@@ -11,10 +11,17 @@ import type { AiUsageDoc, MessageDoc } from './message-model.js';
 import { serializeSessionWrite } from './session-writes.js';
 import type { SessionDoc } from './session-model.js';
 import type { ActivityIndex } from './activity-index.js';
+import { decodeEntries, indexKeys } from './activity-index-model.js';
+import type { MessagePages } from './message-pages.js';
+import { visitorKey, type VisitorDoc } from './visitor-model.js';
 
 const PREVIEW_CHARS = 200;
 const DUPLICATE_KEY = 11000;
 const MAX_SEQ_ATTEMPTS = 20;
+/** Latest messages searched for a retried send's clientId. */
+const CLIENT_ID_WINDOW = 50;
+/** Latest messages whose waiting prompts an answer marks answered. */
+const ANSWER_WINDOW = 100;
 
 function toMessage(doc: MessageDoc): MessageRecord {
   return {
@@ -48,7 +55,33 @@ function toConversation(doc: SessionDoc): ConversationRecord {
   };
 }
 
-export function messagesRepository(Message: Model<MessageDoc>, Session: Model<SessionDoc>, index?: ActivityIndex): MessagesRepository {
+/**
+ * Messages of one session are found through message_pages (message-pages.ts) and read by `_id`; a
+ * session from before the pages keeps the query on `messages` (a scan of all of them on FerretDB).
+ */
+export function messagesRepository(
+  Message: Model<MessageDoc>,
+  Session: Model<SessionDoc>,
+  index?: ActivityIndex,
+  paged?: { pages: MessagePages; Visitor: Model<VisitorDoc> },
+): MessagesRepository {
+  /** The session's last seq when its messages are paged; null for a session from before the pages. */
+  async function pagedSeq(sessionId: string): Promise<number | null> {
+    if (!paged) return null;
+    const session = await Session.findById(sessionId, { messageSeq: 1, messagePages: 1 }).lean<Pick<SessionDoc, 'messageSeq' | 'messagePages'>>();
+    return session?.messagePages ? (session.messageSeq ?? 0) : null;
+  }
+  async function between(sessionId: string, from: number, to: number): Promise<MessageRecord[]> {
+    const ids = await paged!.pages.idsBetween(sessionId, Math.max(from, 1), to);
+    const docs = await Promise.all(ids.map(({ id }) => Message.findById(id).lean<MessageDoc>()));
+    return docs.flatMap((doc) => (doc ? [toMessage(doc)] : []));
+  }
+  /** The last `limit` messages of a session, oldest first; null for a session from before the pages. */
+  async function recent(sessionId: string, limit: number): Promise<MessageRecord[] | null> {
+    const last = await pagedSeq(sessionId);
+    return last === null ? null : between(sessionId, last - limit + 1, last);
+  }
+
   return {
     async append(input) {
       // The session document hands out seq numbers with $inc. FerretDB 1.x does not make
@@ -80,6 +113,7 @@ export function messagesRepository(Message: Model<MessageDoc>, Session: Model<Se
           if ((error as { code?: number }).code !== DUPLICATE_KEY || attempt >= MAX_SEQ_ATTEMPTS) throw error;
           continue;
         }
+        await paged?.pages.record(input.sessionId, session.messageSeq, doc._id.toString());
         // A visitor message is a prompt of the Activity feed and its chart.
         if (input.role === 'visitor') await index?.promptAdded({ appId: String(input.appId), id: doc._id.toString(), createdAt: input.createdAt });
         return toMessage(doc.toObject());
@@ -87,21 +121,39 @@ export function messagesRepository(Message: Model<MessageDoc>, Session: Model<Se
     },
     async findByClientId(sessionId, clientId) {
       if (!isValidObjectId(sessionId)) return null;
+      // A retried send comes back within moments: it is among the session's last messages.
+      const latest = await recent(sessionId, CLIENT_ID_WINDOW);
+      if (latest) return latest.find((message) => message.clientId === clientId) ?? null;
       const doc = await Message.findOne({ sessionId, clientId }).lean<MessageDoc>();
       return doc ? toMessage(doc) : null;
     },
     async listAfter(sessionId, afterSeq, limit) {
       if (!isValidObjectId(sessionId)) return [];
+      const last = await pagedSeq(sessionId);
+      if (last !== null) return between(sessionId, afterSeq + 1, Math.min(last, afterSeq + limit));
       const docs = await Message.find({ sessionId, seq: { $gt: afterSeq } }).sort({ seq: 1 }).limit(limit).lean<MessageDoc[]>();
       return docs.map(toMessage);
     },
     async listRecent(sessionId, limit) {
       if (!isValidObjectId(sessionId)) return [];
+      const latest = await recent(sessionId, limit);
+      if (latest) return latest;
       const docs = await Message.find({ sessionId }).sort({ seq: -1 }).limit(limit).lean<MessageDoc[]>();
       return docs.reverse().map(toMessage);
     },
     async listEarlier(appId, visitorId, exceptSessionId, limit) {
       if (!isValidObjectId(appId)) return [];
+      const visitor = paged ? await paged.Visitor.findById(visitorKey(appId, visitorId), { sessionIds: 1 }).lean<Pick<VisitorDoc, 'sessionIds'>>() : null;
+      if (visitor?.sessionIds !== undefined && visitor?.sessionIds !== null) {
+        // The visitor's own list of sessions, newest first, each read from its last message back.
+        const earlier: MessageRecord[] = [];
+        const sessions = visitor.sessionIds.split(',').filter((id) => id && id !== exceptSessionId && isValidObjectId(id)).reverse();
+        for (const sessionId of sessions) {
+          if (earlier.length >= limit) break;
+          earlier.unshift(...((await recent(sessionId, limit - earlier.length)) ?? []));
+        }
+        return earlier.slice(-limit);
+      }
       const filter: Record<string, unknown> = { appId, visitorId };
       if (exceptSessionId && isValidObjectId(exceptSessionId)) filter.sessionId = { $ne: exceptSessionId };
       const docs = await Message.find(filter).sort({ createdAt: -1 }).limit(limit).lean<MessageDoc[]>();
@@ -109,6 +161,13 @@ export function messagesRepository(Message: Model<MessageDoc>, Session: Model<Se
     },
     async markAnswered(sessionId, by) {
       if (!isValidObjectId(sessionId)) return;
+      // The prompts still waiting are the latest ones: an answer follows them.
+      const latest = await recent(sessionId, ANSWER_WINDOW);
+      if (latest) {
+        const waiting = latest.filter((message) => message.role === 'visitor' && !message.answeredBy);
+        await Promise.all(waiting.map((message) => Message.updateOne({ _id: message.id }, { $set: { answeredBy: by } })));
+        return;
+      }
       await Message.updateMany({ sessionId, role: 'visitor', answeredBy: null }, { $set: { answeredBy: by } });
     },
   };
@@ -132,11 +191,19 @@ export function conversationsRepository(Session: Model<SessionDoc>, index?: Acti
     },
     async listActive(appId, limit) {
       if (!isValidObjectId(appId)) return [];
-      const docs = await Session.find({ appId, status: 'active', messageSeq: { $gt: 0 } })
-        .sort({ lastMessageAt: -1 })
-        .limit(limit)
-        .lean<SessionDoc[]>();
-      return docs.map(toConversation);
+      if (!index) {
+        const docs = await Session.find({ appId, status: 'active', messageSeq: { $gt: 0 } }).sort({ lastMessageAt: -1 }).limit(limit).lean<SessionDoc[]>();
+        return docs.map(toConversation);
+      }
+      // The application's active set names every active session: each is read by `_id` (a few
+      // hundred at most), where a filter on `sessions` reads all of them on FerretDB (seconds at 100k).
+      const ids = decodeEntries((await index.read(indexKeys.active(appId)))?.items).map((entry) => entry.id);
+      const docs = await Promise.all(ids.map((id) => Session.findById(id).lean<SessionDoc>()));
+      return docs
+        .filter((doc): doc is SessionDoc => Boolean(doc && String(doc.appId) === appId && doc.status === 'active' && (doc.messageSeq ?? 0) > 0))
+        .sort((a, b) => (b.lastMessageAt?.getTime() ?? 0) - (a.lastMessageAt?.getTime() ?? 0))
+        .slice(0, limit)
+        .map(toConversation);
     },
     async setIdentity(sessionId, identity) {
       if (!isValidObjectId(sessionId)) return;

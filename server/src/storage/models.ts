@@ -4,6 +4,7 @@ import { bindSessionModel, type SessionDoc } from './session-model.js';
 import { bindActiveSessionModel, bindVisitorModel, type ActiveSessionDoc, type VisitorDoc } from './visitor-model.js';
 import { bindChunkModel, type ChunkDoc } from './chunk-model.js';
 import { bindChunkHeadsModel, type ChunkHeadsDoc } from './chunk-heads.js';
+import { bindMessagePagesModel, type MessagePagesDoc } from './message-pages.js';
 import { bindAiUsageModel, bindMessageModel, type AiUsageDoc, type MessageDoc } from './message-model.js';
 import { bindActivityIndexModel, type ActivityIndexDoc } from './activity-index-model.js';
 
@@ -89,6 +90,7 @@ export interface Models {
   AiUsage: Model<AiUsageDoc>;
   Chunk: Model<ChunkDoc>;
   ChunkHeads: Model<ChunkHeadsDoc>;
+  MessagePages: Model<MessagePagesDoc>;
   ActivityIndex: Model<ActivityIndexDoc>;
 }
 
@@ -105,6 +107,7 @@ export function bindModels(connection: Connection): Models {
     AiUsage: bindAiUsageModel(connection),
     Chunk: bindChunkModel(connection),
     ChunkHeads: bindChunkHeadsModel(connection),
+    MessagePages: bindMessagePagesModel(connection),
     ActivityIndex: bindActivityIndexModel(connection),
   };
 }

@@ -6,6 +6,7 @@ import { sessionsRepository } from './sessions-repository.js';
 import { recordingsRepository } from './recordings-repository.js';
 import { aiUsageRepository, conversationsRepository, messagesRepository } from './messages-repository.js';
 import { activityIndexFor } from './activity-index.js';
+import { messagePages } from './message-pages.js';
 
 function toApp(doc: AppDoc & { createdAt?: Date }): AppRecord {
   return {
@@ -29,7 +30,7 @@ function toUser(doc: UserDoc): UserRecord {
   };
 }
 
-export function mongooseRepositories({ App, User, Login, Instance, Session, Message, AiUsage, Chunk, ChunkHeads, Visitor, ActiveSession, ActivityIndex }: Models): Repositories {
+export function mongooseRepositories({ App, User, Login, Instance, Session, Message, AiUsage, Chunk, ChunkHeads, MessagePages, Visitor, ActiveSession, ActivityIndex }: Models): Repositories {
   const index = activityIndexFor(ActivityIndex);
   return {
     apps: {
@@ -107,9 +108,9 @@ export function mongooseRepositories({ App, User, Login, Instance, Session, Mess
       },
     },
     sessions: sessionsRepository(Session, Visitor, ActiveSession, index),
-    messages: messagesRepository(Message, Session, index),
+    messages: messagesRepository(Message, Session, index, { pages: messagePages(MessagePages), Visitor }),
     conversations: conversationsRepository(Session, index),
     aiUsage: aiUsageRepository(AiUsage),
-    recordings: recordingsRepository(Chunk, Session, Message, ActiveSession, ChunkHeads, index),
+    recordings: recordingsRepository(Chunk, Session, Message, ActiveSession, ChunkHeads, index, MessagePages),
   };
 }

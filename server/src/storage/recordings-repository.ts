@@ -1,5 +1,6 @@
 import { isValidObjectId, Types, type Model } from 'mongoose';
 import { chunkKey, type ChunkDoc } from './chunk-model.js';
+import type { MessagePagesDoc } from './message-pages.js';
 import { decodeHeads, encodeHead, headsKey, headsPage, HEADS_PER_PAGE, type ChunkHeadsDoc } from './chunk-heads.js';
 import type { MessageDoc } from './message-model.js';
 import type { ChunkHeader, RecordingsRepository } from './repositories.js';
@@ -23,6 +24,7 @@ export function recordingsRepository(
   ChunkHeads: Model<ChunkHeadsDoc>,
   /** Console counters (events) and chart buckets, kept in step with each batch and each deletion. */
   index?: ActivityIndex,
+  MessagePages?: Model<MessagePagesDoc>,
 ): RecordingsRepository {
   const valid = (id: string) => isValidObjectId(id);
   const addHead = (chunk: ChunkHeader & { sessionId: string }) =>
@@ -163,6 +165,7 @@ export function recordingsRepository(
       // Children first: an interrupted run leaves a session that the next run deletes, never orphans.
       const chunks = (await Chunk.deleteMany({ sessionId: { $in: objectIds } })).deletedCount;
       await ChunkHeads.deleteMany({ sessionId: { $in: objectIds } });
+      await MessagePages?.deleteMany({ sessionId: { $in: objectIds } });
       const messages = (await Message.deleteMany({ sessionId: { $in: objectIds } })).deletedCount;
       const sessions = (await Session.deleteMany({ _id: { $in: objectIds } })).deletedCount;
       if (gone) await index?.sessionsDeleted(gone.sessions, gone.prompts);

@@ -33,6 +33,8 @@ const sessionSchema = new Schema(
     chatState: { type: String, enum: ['ai', 'waiting', 'human'], default: 'ai' },
     /** Highest message seq given out in this session (messages.seq). */
     messageSeq: { type: Number, default: 0 },
+    /** Its messages are listed in message_pages (message-pages.ts); unset on sessions from before them. */
+    messagePages: { type: Boolean, default: false },
     lastMessageAt: { type: Date, default: null },
     lastMessageText: { type: String, default: '' },
     /** What a verified (or merely claimed) identify said about the visitor. */

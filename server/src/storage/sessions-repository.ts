@@ -3,7 +3,7 @@ import { dayKey, hourKey } from '../sessions/time-buckets.js';
 import type { SessionRecord, SessionsRepository } from './repositories.js';
 import type { SessionDoc } from './session-model.js';
 import { serializeSessionWrite } from './session-writes.js';
-import { visitorKey, type ActiveSessionDoc, type VisitorDoc } from './visitor-model.js';
+import { MAX_VISITOR_SESSIONS, visitorKey, type ActiveSessionDoc, type VisitorDoc } from './visitor-model.js';
 import type { ActivityIndex } from './activity-index.js';
 
 export function toSession(doc: SessionDoc): SessionRecord {
@@ -46,17 +46,24 @@ export function sessionsRepository(
         pageCount: 1,
         hourKey: hourKey(input.startedAt),
         dayKey: dayKey(input.startedAt),
+        messagePages: true,
       });
       const id = doc._id.toString();
       await ActiveSession.create({ _id: id, appId: input.appId, startedAt: input.startedAt });
-      await Visitor.updateOne(
-        { _id: visitorKey(input.appId, input.visitorId) },
-        {
-          $set: { activeSessionId: id, lastSeenAt: input.startedAt },
-          $setOnInsert: { appId: input.appId, visitorId: input.visitorId, firstSeenAt: input.startedAt },
-        },
-        { upsert: true },
-      );
+      const key = visitorKey(input.appId, input.visitorId);
+      await serializeSessionWrite(key, async () => {
+        const visitor = await Visitor.findById(key, { sessionIds: 1 }).lean<Pick<VisitorDoc, 'sessionIds'>>();
+        // A visitor from before the session list keeps none (its history is found by query).
+        const history = visitor && visitor.sessionIds === undefined ? null : (visitor?.sessionIds ?? '').split(',').filter(Boolean);
+        await Visitor.updateOne(
+          { _id: key },
+          {
+            $set: { activeSessionId: id, lastSeenAt: input.startedAt, ...(history ? { sessionIds: [...history, id].slice(-MAX_VISITOR_SESSIONS).join(',') } : {}) },
+            $setOnInsert: { appId: input.appId, visitorId: input.visitorId, firstSeenAt: input.startedAt },
+          },
+          { upsert: true },
+        );
+      });
       const indexed = { appId: String(input.appId), id, startedAt: input.startedAt };
       await index?.sessionStarted(indexed);
       index?.sessionSearchable(indexed, { landingUrl: input.landingUrl, visitorId: input.visitorId });

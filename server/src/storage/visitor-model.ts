@@ -12,9 +12,16 @@ export interface VisitorDoc {
   appId: string;
   visitorId: string;
   activeSessionId: string | null;
+  /**
+   * The visitor's sessions, oldest first, comma-separated, the last MAX_VISITOR_SESSIONS: their earlier
+   * conversations without a query on `messages`. Absent on visitors from before the field (they keep the query).
+   */
+  sessionIds?: string;
   firstSeenAt: Date;
   lastSeenAt: Date;
 }
+
+export const MAX_VISITOR_SESSIONS = 20;
 
 /** `_id` = session id, present while the session is active: the sweeps read this small set only. */
 export interface ActiveSessionDoc {
@@ -29,6 +36,7 @@ const visitorSchema = new Schema<VisitorDoc>(
     appId: { type: String, required: true },
     visitorId: { type: String, required: true },
     activeSessionId: { type: String, default: null },
+    sessionIds: { type: String },
     firstSeenAt: { type: Date, required: true },
     lastSeenAt: { type: Date, required: true },
   },

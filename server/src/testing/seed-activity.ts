@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { dayKey, hourKey } from '../sessions/time-buckets.js';
 import type { Models } from '../storage/models.js';
 import type { Entry } from '../storage/activity-index-model.js';
+import { MESSAGES_PER_PAGE, type MessagePagesDoc } from '../storage/message-pages.js';
 import { rebuildActivityIndex, writeActivityIndex, type IndexSource } from '../storage/activity-index-rebuild.js';
 
 /**
@@ -61,6 +62,7 @@ export interface SeededSession {
   lastMessageAt: Date | null;
   lastMessageText: string;
   signalTypes: string[];
+  messagePages: true;
 }
 
 export interface SeededMessage {
@@ -83,6 +85,7 @@ export interface SeededMessage {
 export interface SeedResult {
   sessionCount: number;
   messageCount: number;
+  activeCount: number;
   sessions: SeededSession[];
   messages: SeededMessage[];
 }
@@ -103,7 +106,7 @@ const PATHS = ['/', '/pricing', '/checkout', '/docs/start', '/blog/launch', '/ac
 const HOSTS = ['shop.example.com', 'www.example.org', 'app.example.net'];
 
 export async function seedActivity(
-  models: Pick<Models, 'Session' | 'Message' | 'ActivityIndex'>,
+  models: Pick<Models, 'Session' | 'Message' | 'ActivityIndex' | 'MessagePages'>,
   options: SeedOptions,
 ): Promise<SeedResult> {
   const rand = random(options.seed ?? 1);
@@ -114,7 +117,9 @@ export async function seedActivity(
   const allMessages: SeededMessage[] = [];
   let sessionBatch: SeededSession[] = [];
   let messageBatch: SeededMessage[] = [];
+  let pageBatch: MessagePagesDoc[] = [];
   let sessionCount = 0;
+  let activeCount = 0;
   let messageCount = 0;
   const indexSource: IndexSource = { sessions: [], prompts: [] as Entry[] };
 
@@ -126,6 +131,10 @@ export async function seedActivity(
     if (messageBatch.length && (force || messageBatch.length >= batchSize)) {
       await models.Message.collection.insertMany(messageBatch);
       messageBatch = [];
+    }
+    if (pageBatch.length && (force || pageBatch.length >= batchSize)) {
+      await models.MessagePages.collection.insertMany(pageBatch as never[]);
+      pageBatch = [];
     }
   };
 
@@ -161,6 +170,7 @@ export async function seedActivity(
       messageSeq: messageTotal,
       lastMessageAt: null,
       lastMessageText: '',
+      messagePages: true,
       signalTypes: options.signalShare && !active && rand() < options.signalShare ? ['rage_click', 'js_error'] : [],
     };
     for (let seq = 1; seq <= messageTotal; seq++) {
@@ -182,6 +192,9 @@ export async function seedActivity(
         answeredBy: role !== 'visitor' ? null : answered < 0.6 ? 'ai' : answered < 0.8 ? 'agent' : null,
         agentId: null,
       };
+      const page = `${session._id}:m${Math.floor(seq / MESSAGES_PER_PAGE)}`;
+      if (pageBatch.at(-1)?._id !== page) pageBatch.push({ _id: page, sessionId: session._id });
+      pageBatch.at(-1)![`s${seq}`] = message._id.toString();
       session.lastMessageAt = createdAt;
       session.lastMessageText = message.text;
       messageBatch.push(message);
@@ -200,10 +213,11 @@ export async function seedActivity(
     });
     if (keep) allSessions.push(session);
     sessionCount += 1;
+    if (active) activeCount += 1;
     await flush(false);
   }
   await flush(true);
   if (options.indexFromRaw ?? keep) await rebuildActivityIndex(models, options.appId);
   else await writeActivityIndex(models.ActivityIndex, options.appId, indexSource);
-  return { sessionCount, messageCount, sessions: allSessions, messages: allMessages };
+  return { sessionCount, messageCount, activeCount, sessions: allSessions, messages: allMessages };
 }
