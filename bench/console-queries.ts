@@ -79,7 +79,7 @@ export const consoleQueries: Benchmark = {
       await measure('signal filter with no match', (s) => s.sessions(appId, { status: 'all', q: '', signal: 'dead_click', limit: PAGE_SIZE }));
 
       // The agents' Conversations list, and one session's messages (replay transcript, chat resync).
-      await measure('conversations list (every active chat)', () => db.repos.conversations.listActive(appId, 100), 10, `${seeded.activeCount} active sessions, each read by _id`);
+      await measure('conversations list (every active chat)', () => db.repos.conversations.listActive(appId, 100), 10, `the 100 latest of ${seeded.activeCount} active chats, each read by _id`);
       const chatty = (await db.models.Session.collection.findOne({ appId: new Types.ObjectId(appId), messageSeq: { $gt: 8 } }))!._id.toString();
       await measure("one session's messages (transcript)", () => db.repos.messages.listAfter(chatty, 0, 200));
 

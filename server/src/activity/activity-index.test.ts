@@ -73,6 +73,7 @@ async function snapshot() {
     sessions: await Promise.all(['all', 'active', 'completed'].map((status) => list(`sessions?status=${status}`))),
     feed: await Promise.all(['all', 'prompts', 'sessions'].map((filter) => list(`activity?filter=${filter}`))),
     search: await Promise.all(['shop.example.com/live', '/CHECK', 'v0'].map((q) => list(`sessions?q=${encodeURIComponent(q)}`))),
+    conversations: (await server.db.repos.conversations.listActive(app.id, 100)).map((c) => `${c.sessionId}:${c.lastMessageText}`),
     signals: await Promise.all(['sessions?signal=handoff_requested', 'activity?filter=all&signal=handoff_requested'].map((path) => list(path))),
   };
 }
@@ -92,8 +93,11 @@ describe('live updates of counters, buckets and lists', () => {
 
   it('a completed session moves from active to completed in the counters and the filtered lists', async () => {
     const { socket, sessionId } = await visitor();
+    await command(socket, 'chat:send', { text: 'about to leave', clientId: 'index-test-0004' });
+    expect((await server.db.repos.conversations.listActive(app.id, 100))[0]?.sessionId).toBe(sessionId);
     const before = await counters();
     await command(socket, 'session:end', {});
+    expect((await server.db.repos.conversations.listActive(app.id, 100)).map((c) => c.sessionId)).not.toContain(sessionId);
     expect(await counters()).toEqual({ ...before, active: before.active - 1, completed: before.completed + 1 });
     const active = await get<{ items: SessionRow[] }>('sessions?status=active');
     expect(active.items.map((row) => row.id)).not.toContain(sessionId);
@@ -128,6 +132,8 @@ describe('live updates of counters, buckets and lists', () => {
     await markSignals(sessionId, ['handoff_requested']);
     const live = await snapshot();
     expect(live.signals[1]).toContain(`session:${sessionId}:active`);
+    // The agents' Conversations list: active sessions with messages, the latest message first.
+    expect(live.conversations[0]).toMatch(new RegExp(`^${sessionId}:`));
     await activityIndexFor(server.db.models.ActivityIndex).flush();
     await rebuildActivityIndex(server.db.models, app.id);
     expect(await snapshot()).toEqual(live);

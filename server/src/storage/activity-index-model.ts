@@ -14,6 +14,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
  *   `<appId>:<list>:head`         `pages`: how many pages the list has (list names: `listNames`)
  *   `<appId>:<list>:<n>`          `items`: one page of the list, oldest first (see encodeEntries)
  *   `<appId>:active`              `items`: every active session of the application
+ *   `<appId>:chats`               `items`: active sessions with messages, by time of their last message
  *   `built`                       marker: every application's documents were built from raw data
  *
  * Lists: all sessions and all prompts (written with the row), and — written a moment later, see
@@ -59,6 +60,7 @@ export const indexKeys = {
   head: (appId: string, list: ListName) => `${appId}:${list}:head`,
   page: (appId: string, list: ListName, n: number) => `${appId}:${list}:${n}`,
   active: (appId: string) => `${appId}:active`,
+  chats: (appId: string) => `${appId}:chats`,
   built: 'built',
 };
 

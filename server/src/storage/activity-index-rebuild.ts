@@ -10,7 +10,7 @@ const INSERT_BATCH = 1000;
 const INDEX_VERSION = 2; // 2: search trigram and signal lists
 
 export interface IndexSource {
-  sessions: Array<Entry & { status: string; eventCount: number; search?: SearchFields; signals?: string[] }>;
+  sessions: Array<Entry & { status: string; eventCount: number; search?: SearchFields; signals?: string[]; lastMessageAt?: number | null }>;
   /** Visitor messages only. */
   prompts: Array<Entry & { sessionId?: string }>;
 }
@@ -42,15 +42,18 @@ export async function writeActivityIndex(Index: Model<ActivityIndexDoc>, appId: 
     count(indexKeys.days(appId, day.slice(0, 7)), `${kind}${day.slice(8, 10)}`);
   };
   const active: Entry[] = [];
+  const chats: Entry[] = [];
   for (const session of source.sessions) {
     count(counters._id, 'total');
     count(counters._id, session.status === 'active' ? 'active' : 'completed');
     count(counters._id, 'events', session.eventCount);
     bucket('s', session.t);
     if (session.status === 'active') active.push({ t: session.t, id: session.id });
+    if (session.status === 'active' && session.lastMessageAt) chats.push({ t: session.lastMessageAt, id: session.id });
   }
   for (const prompt of source.prompts) bucket('p', prompt.t);
   doc(indexKeys.active(appId)).items = encodeEntries(active.sort(compareEntries));
+  doc(indexKeys.chats(appId)).items = encodeEntries(chats.sort(compareEntries));
   const paginate = (list: ListName, entries: Entry[]) => {
     const sorted = entries.map(({ t, id }) => ({ t, id })).sort(compareEntries);
     const pages = Math.ceil(sorted.length / LIST_PAGE_SIZE);
@@ -90,7 +93,7 @@ export async function rebuildActivityIndex(models: Pick<Models, 'Session' | 'Mes
   const app = new Types.ObjectId(appId);
   const [sessions, prompts] = await Promise.all([
     models.Session.collection
-      .find({ appId: app }, { projection: { startedAt: 1, status: 1, eventCount: 1, landingUrl: 1, visitorId: 1, visitorName: 1, visitorEmail: 1, signalTypes: 1 } })
+      .find({ appId: app }, { projection: { startedAt: 1, status: 1, eventCount: 1, landingUrl: 1, visitorId: 1, visitorName: 1, visitorEmail: 1, signalTypes: 1, lastMessageAt: 1, messageSeq: 1 } })
       .toArray(),
     models.Message.collection.find({ appId: app, role: 'visitor' }, { projection: { createdAt: 1, sessionId: 1 } }).toArray(),
   ]);
@@ -102,6 +105,7 @@ export async function rebuildActivityIndex(models: Pick<Models, 'Session' | 'Mes
       eventCount: Number(s.eventCount) || 0,
       search: { landingUrl: s.landingUrl, visitorId: s.visitorId, visitorName: s.visitorName, visitorEmail: s.visitorEmail },
       signals: Array.isArray(s.signalTypes) ? s.signalTypes.map(String) : [],
+      lastMessageAt: s.lastMessageAt && Number(s.messageSeq) > 0 ? new Date(s.lastMessageAt).getTime() : null,
     })),
     prompts: prompts.map((m) => ({ t: new Date(m.createdAt).getTime(), id: String(m._id), sessionId: String(m.sessionId) })),
   });

@@ -40,6 +40,8 @@ export interface ActivityIndex {
   /** Signals found on the session, with its prompts: listed a moment later, for the signal filter. */
   signalsFound(session: IndexedSession, signals: string[], prompts: Entry[]): void;
   sessionCompleted(session: { appId: string; id: string; startedAt: Date }): Promise<void>;
+  /** A message in an active session: the session leads the agents' Conversations list. */
+  chatActivity(session: Pick<IndexedSession, 'appId' | 'id'>, at: Date): Promise<void>;
   eventsAdded(appId: string, events: number): void;
   promptAdded(prompt: { appId: string; id: string; createdAt: Date }): Promise<void>;
   sessionsDeleted(sessions: DeletedSession[], prompts: Array<{ appId: string; createdAt: Date }>): Promise<void>;
@@ -118,10 +120,11 @@ function createActivityIndex(Index: Model<ActivityIndexDoc>): ActivityIndex {
     for (const [doc, field] of bucketFields(kind, at)) bump(`${appId}:${doc}`, appId, field, n);
   };
 
-  function changeActive(appId: string, add: Entry[], remove: Set<string>): Promise<void> {
-    const id = indexKeys.active(appId);
+  /** A set document (active sessions, chats): `remove` and the ids of `add` leave, then `add` goes in sorted. */
+  function changeSet(id: string, appId: string, add: Entry[], remove: Set<string>): Promise<void> {
+    const leaving = new Set([...remove, ...add.map((entry) => entry.id)]);
     return serializeSessionWrite(id, async () => {
-      let entries = decodeEntries((await findDoc(id))?.items).filter((entry) => !remove.has(entry.id));
+      let entries = decodeEntries((await findDoc(id))?.items).filter((entry) => !leaving.has(entry.id));
       for (const entry of add) entries = insertSorted(entries, entry);
       await setDoc(id, appId, { items: encodeEntries(entries) });
     });
@@ -132,7 +135,7 @@ function createActivityIndex(Index: Model<ActivityIndexDoc>): ActivityIndex {
       bumpCounters(appId, { total: 1, active: 1 });
       bumpBuckets(appId, 's', startedAt, 1);
       const entry = { t: startedAt.getTime(), id };
-      await Promise.all([lists.append(appId, listNames.sessions, [entry]), changeActive(appId, [entry], new Set())]);
+      await Promise.all([lists.append(appId, listNames.sessions, [entry]), changeSet(indexKeys.active(appId), appId, [entry], new Set())]);
     },
     sessionSearchable({ appId, id, startedAt }, fields) {
       const entry = { t: startedAt.getTime(), id };
@@ -146,7 +149,10 @@ function createActivityIndex(Index: Model<ActivityIndexDoc>): ActivityIndex {
     },
     async sessionCompleted({ appId, id }) {
       bumpCounters(appId, { active: -1, completed: 1 });
-      await changeActive(appId, [], new Set([id]));
+      await Promise.all([changeSet(indexKeys.active(appId), appId, [], new Set([id])), changeSet(indexKeys.chats(appId), appId, [], new Set([id]))]);
+    },
+    async chatActivity({ appId, id }, at) {
+      await changeSet(indexKeys.chats(appId), appId, [{ t: at.getTime(), id }], new Set());
     },
     eventsAdded(appId, events) {
       bumpCounters(appId, { events });
@@ -165,7 +171,9 @@ function createActivityIndex(Index: Model<ActivityIndexDoc>): ActivityIndex {
         if (active) activeGone.set(session.appId, (activeGone.get(session.appId) ?? new Set()).add(session.id));
       }
       for (const prompt of prompts) bumpBuckets(prompt.appId, 'p', prompt.createdAt, -1);
-      await Promise.all([...activeGone].map(([appId, ids]) => changeActive(appId, [], ids)));
+      await Promise.all(
+        [...activeGone].flatMap(([appId, ids]) => [changeSet(indexKeys.active(appId), appId, [], ids), changeSet(indexKeys.chats(appId), appId, [], ids)]),
+      );
     },
     read(id) {
       return serializeSessionWrite(id, async () => {

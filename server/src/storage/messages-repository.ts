@@ -115,6 +115,7 @@ export function messagesRepository(
         }
         await paged?.pages.record(input.sessionId, session.messageSeq, doc._id.toString());
         // A visitor message is a prompt of the Activity feed and its chart.
+        if (session.status === 'active') await index?.chatActivity({ appId: String(input.appId), id: input.sessionId }, input.createdAt);
         if (input.role === 'visitor') await index?.promptAdded({ appId: String(input.appId), id: doc._id.toString(), createdAt: input.createdAt });
         return toMessage(doc.toObject());
       }
@@ -195,9 +196,9 @@ export function conversationsRepository(Session: Model<SessionDoc>, index?: Acti
         const docs = await Session.find({ appId, status: 'active', messageSeq: { $gt: 0 } }).sort({ lastMessageAt: -1 }).limit(limit).lean<SessionDoc[]>();
         return docs.map(toConversation);
       }
-      // The application's active set names every active session: each is read by `_id` (a few
-      // hundred at most), where a filter on `sessions` reads all of them on FerretDB (seconds at 100k).
-      const ids = decodeEntries((await index.read(indexKeys.active(appId)))?.items).map((entry) => entry.id);
+      // The application's chats (active sessions with messages, by last message) name the sessions to
+      // read by `_id`: a filter on `sessions` reads every session on FerretDB (seconds at 100k).
+      const ids = decodeEntries((await index.read(indexKeys.chats(appId)))?.items).slice(-limit).map((entry) => entry.id);
       const docs = await Promise.all(ids.map((id) => Session.findById(id).lean<SessionDoc>()));
       return docs
         .filter((doc): doc is SessionDoc => Boolean(doc && String(doc.appId) === appId && doc.status === 'active' && (doc.messageSeq ?? 0) > 0))

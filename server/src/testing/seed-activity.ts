@@ -210,6 +210,7 @@ export async function seedActivity(
       eventCount: session.eventCount,
       search: { landingUrl: url, visitorId },
       signals: session.signalTypes,
+      lastMessageAt: session.lastMessageAt?.getTime() ?? null,
     });
     if (keep) allSessions.push(session);
     sessionCount += 1;
