@@ -3,7 +3,7 @@ import type { ActivityCounters, ChartBuckets, FeedItem, SessionRow } from '../pr
 import { dayKey, hourKey } from '../sessions/time-buckets.js';
 import type { SignalType } from '../protocol/insights.js';
 import { activityIndexFor } from '../storage/activity-index.js';
-import { listNames } from '../storage/activity-index-model.js';
+import { decodeEntries, listNames } from '../storage/activity-index-model.js';
 import { ensureActivityIndex, rebuildActivityIndex } from '../storage/activity-index-rebuild.js';
 import { listReader } from '../storage/activity-lists.js';
 import { insightsStore } from '../storage/insights-store.js';
@@ -167,6 +167,16 @@ describe('building the index', () => {
     };
     expect(await read()).toEqual(newestFirst);
     for (const at of [0, 1, 99, 100, 150, 228, 229]) expect(await read(newestFirst[at])).toEqual(newestFirst.slice(at + 1));
+    // A cursor finds its page from the head's `firsts`; a list from before them, by reading pages.
+    const head = server.db.models.ActivityIndex.collection;
+    const headDoc = await head.findOne({ _id: `${appId}:prompts:head` } as never);
+    const pageFirsts = await Promise.all(
+      Array.from({ length: headDoc?.pages }, async (_, n) => decodeEntries((await head.findOne({ _id: `${appId}:prompts:${n}` } as never))?.items)[0]),
+    );
+    expect(pageFirsts.length).toBeGreaterThan(1);
+    expect(decodeEntries(headDoc?.firsts).slice(1)).toEqual(pageFirsts.slice(1));
+    await head.updateOne({ _id: `${appId}:prompts:head` } as never, { $unset: { firsts: 1 } });
+    for (const at of [0, 99, 100, 229]) expect(await read(newestFirst[at])).toEqual(newestFirst.slice(at + 1));
   });
 });
 

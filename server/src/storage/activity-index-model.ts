@@ -11,7 +11,8 @@ import { Schema, type Connection, type Model } from 'mongoose';
  *   `<appId>:counters`            total, active, completed, events
  *   `<appId>:hours:<YYYY-MM-DD>`  per-hour counts of one UTC day: s<hh> sessions started, p<hh> prompts
  *   `<appId>:days:<YYYY-MM>`      per-day counts of one UTC month: s<dd>, p<dd>
- *   `<appId>:<list>:head`         `pages`: how many pages the list has (list names: `listNames`)
+ *   `<appId>:<list>:head`         `pages`: how many pages the list has (list names: `listNames`);
+ *                                 `firsts`: each page's first entry (see activity-list-writer.ts)
  *   `<appId>:<list>:<n>`          `items`: one page of the list, oldest first (see encodeEntries)
  *   `<appId>:active`              `items`: every active session of the application
  *   `<appId>:chats`               `items`: active sessions with messages, by time of their last message
@@ -30,6 +31,7 @@ export interface ActivityIndexDoc {
   _id: string;
   appId?: string;
   pages?: number;
+  firsts?: string;
   items?: string;
   [count: string]: unknown;
 }

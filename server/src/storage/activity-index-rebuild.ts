@@ -60,7 +60,7 @@ export async function writeActivityIndex(Index: Model<ActivityIndexDoc>, appId: 
     for (let n = 0; n < pages; n++) {
       doc(indexKeys.page(appId, list, n)).items = encodeEntries(sorted.slice(n * LIST_PAGE_SIZE, (n + 1) * LIST_PAGE_SIZE));
     }
-    doc(indexKeys.head(appId, list)).pages = pages;
+    Object.assign(doc(indexKeys.head(appId, list)), { pages, firsts: encodeEntries(Array.from({ length: pages }, (_, n) => sorted[n * LIST_PAGE_SIZE])) });
   };
   paginate(listNames.sessions, source.sessions);
   paginate(listNames.prompts, source.prompts);

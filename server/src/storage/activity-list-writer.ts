@@ -39,7 +39,8 @@ export function listWriter(collection: Collection, onError: (error: unknown) => 
   function append(appId: string, list: ListName, entries: Entry[]): Promise<void> {
     const sorted = [...entries].sort(compareEntries);
     return serializeSessionWrite(`${appId}:${list}`, async () => {
-      const pages = (await findDoc(indexKeys.head(appId, list)))?.pages ?? 0;
+      const head = await findDoc(indexKeys.head(appId, list));
+      const pages = head?.pages ?? 0;
       const newestPage = Math.max(pages - 1, 0);
       const last = pages > 0 ? await readPage(appId, list, newestPage) : [];
       let merged = last;
@@ -55,7 +56,13 @@ export function listWriter(collection: Collection, onError: (error: unknown) => 
       await setDoc(indexKeys.page(appId, list, newestPage), appId, { items: encodeEntries(merged.slice(0, keep)) });
       for (let i = 0; i < spilled.length; i++) await setDoc(indexKeys.page(appId, list, newestPage + 1 + i), appId, { items: encodeEntries(spilled[i]) });
       const total = newestPage + 1 + spilled.length;
-      if (total !== pages) await setDoc(indexKeys.head(appId, list), appId, { pages: total });
+      if (total === pages) return;
+      // `firsts`: each page's first entry, so a cursor finds its page without reading pages. Only page
+      // 0's can change later (an entry older than all), and a reader never needs that one. A list
+      // written before `firsts` existed goes on without them.
+      const known = pages === 0 ? [merged[0]] : typeof head?.firsts === 'string' ? decodeEntries(head.firsts) : null;
+      const firsts = known ? { firsts: encodeEntries([...known, ...spilled.map((page) => page[0])]) } : {};
+      await setDoc(indexKeys.head(appId, list), appId, { pages: total, ...firsts });
     });
   }
 

@@ -16,7 +16,8 @@ export function listReader(Index: Model<ActivityIndexDoc>) {
 
   /** Entries strictly older than `before` (all when absent), newest first, one page read at a time. */
   async function* entries(appId: string, list: ListName, before?: Entry): AsyncGenerator<Entry> {
-    const pages = (await read(indexKeys.head(appId, list)))?.pages ?? 0;
+    const head = await read(indexKeys.head(appId, list));
+    const pages = head?.pages ?? 0;
     if (pages === 0) return;
     const cache = new Map<number, Entry[]>();
     const page = async (n: number) => {
@@ -25,8 +26,12 @@ export function listReader(Index: Model<ActivityIndexDoc>) {
       return found;
     };
     let n = pages - 1;
-    if (before) {
-      // Pages hold consecutive ranges in order: binary search for the last page starting at or before
+    const firsts = typeof head?.firsts === 'string' ? decodeEntries(head.firsts) : [];
+    if (before && firsts.length === pages) {
+      // The last page whose first entry is not after the cursor, from the head alone.
+      while (n > 0 && compareEntries(firsts[n], before) > 0) n -= 1;
+    } else if (before) {
+      // No `firsts` (a list from before them): binary search for the last page starting at or before
       // the cursor (about log2(pages) reads: 10 at 100k sessions), instead of walking from the newest.
       let lo = 0;
       let hi = pages - 1;
