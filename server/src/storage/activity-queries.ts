@@ -19,7 +19,7 @@ import { matchesSearch, queryTrigrams } from './search-terms.js';
  *   checks each row, at most MAX_SCANNED_ENTRIES per request: a page may then come back short, with
  *   a cursor to continue from. A filter whose list is empty answers at once, with no rows.
  *   Only a search shorter than three characters has no list of its own: it walks all sessions.
- * Cursors stay `{t, id}` of the last row (or entry) looked at, found again by binary search.
+ * Cursors stay `{t, id}` of the last row (or entry) looked at; the list head says which page holds it.
  */
 
 export function toSessionRow(doc: Partial<SessionDoc> & { _id: Types.ObjectId }): SessionRow {

@@ -114,7 +114,7 @@ export function messagesRepository(
           continue;
         }
         await paged?.pages.record(input.sessionId, session.messageSeq, doc._id.toString());
-        // A visitor message is a prompt of the Activity feed and its chart.
+        // The session leads the agents' Conversations list; a visitor message is a prompt of the Activity feed and its chart.
         if (session.status === 'active') await index?.chatActivity({ appId: String(input.appId), id: input.sessionId }, input.createdAt);
         if (input.role === 'visitor') await index?.promptAdded({ appId: String(input.appId), id: doc._id.toString(), createdAt: input.createdAt });
         return toMessage(doc.toObject());
