@@ -7,13 +7,14 @@ import type { SessionDoc } from './session-model.js';
 import { activityIndexFor, LIST_PAGE_SIZE } from './activity-index.js';
 import { indexKeys, listNames, type Entry } from './activity-index-model.js';
 import { collectRows, listReader, mergeNewestFirst } from './activity-lists.js';
+import { byIds } from './by-ids.js';
 import { matchesSearch, queryTrigrams } from './search-terms.js';
 
 /**
  * Read queries of the console's Sessions page and Activity tab, at 100k sessions and 1M messages on the
- * embedded FerretDB (which pushes down `{_id}` filters only — see activity-index-model.ts):
+ * embedded FerretDB (which pushes down `{_id}` and, patched, `{_id: {$in}}` filters only — see activity-index-model.ts):
  * - counters: one document; chart: at most two documents (hours of a day, days of a month);
- * - lists: newest-first pages of (time, id) entries, then each row shown read by `_id` in parallel.
+ * - lists: newest-first pages of (time, id) entries, then the rows shown read in one `{_id: {$in}}` query.
  *   Unfiltered lists read exactly the rows they show. A filter reads the smallest list that holds
  *   every match — the active set, a signal's list, the list of the query's rarest trigram — and
  *   checks each row, at most MAX_SCANNED_ENTRIES per request: a page may then come back short, with
@@ -86,17 +87,18 @@ export function activityQueries({ Session, Message, ActivityIndex }: Pick<Models
   const lists = listReader(ActivityIndex);
   const valid = (appId: string) => isValidObjectId(appId) && String(new Types.ObjectId(appId)) === appId;
 
-  /** Sessions by `_id`, in parallel; another application's (never expected in its pages) counts as absent. */
-  const sessionsById = (appId: string, ids: string[]) =>
-    Promise.all(
-      ids.map(async (id) => {
-        const doc = await Session.findById(id).lean<SessionDoc>();
-        return doc && String(doc.appId) === appId ? doc : null;
-      }),
-    );
+  /** Sessions by `_id`, in the order asked, one query; another application's (never expected in its pages) counts as absent. */
+  const sessionsById = async (appId: string, ids: string[]) => {
+    const found = await byIds<SessionDoc>(Session, ids);
+    return ids.map((id) => {
+      const doc = found.get(id);
+      return doc && String(doc.appId) === appId ? doc : null;
+    });
+  };
 
   async function promptsById(appId: string, ids: string[], signal: SignalType | undefined): Promise<Array<PromptRow | null>> {
-    const messages = await Promise.all(ids.map((id) => Message.findById(id).lean<MessageDoc>()));
+    const byId = await byIds<MessageDoc>(Message, ids);
+    const messages = ids.map((id) => byId.get(id) ?? null);
     const sessionIds = [...new Set(messages.flatMap((m) => (m && String(m.appId) === appId ? [String(m.sessionId)] : [])))];
     const sessions = new Map((await sessionsById(appId, sessionIds)).flatMap((s) => (s ? [[s._id.toString(), s] as const] : [])));
     return messages.map((doc) => {

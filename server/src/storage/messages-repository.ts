@@ -12,6 +12,7 @@ import { serializeSessionWrite } from './session-writes.js';
 import type { SessionDoc } from './session-model.js';
 import type { ActivityIndex } from './activity-index.js';
 import { decodeEntries, indexKeys } from './activity-index-model.js';
+import { byIds } from './by-ids.js';
 import type { MessagePages } from './message-pages.js';
 import { visitorKey, type VisitorDoc } from './visitor-model.js';
 
@@ -73,8 +74,11 @@ export function messagesRepository(
   }
   async function between(sessionId: string, from: number, to: number): Promise<MessageRecord[]> {
     const ids = await paged!.pages.idsBetween(sessionId, Math.max(from, 1), to);
-    const docs = await Promise.all(ids.map(({ id }) => Message.findById(id).lean<MessageDoc>()));
-    return docs.flatMap((doc) => (doc ? [toMessage(doc)] : []));
+    const found = await byIds<MessageDoc>(Message, ids.map(({ id }) => id));
+    return ids.flatMap(({ id }) => {
+      const doc = found.get(id);
+      return doc ? [toMessage(doc)] : [];
+    });
   }
   /** The last `limit` messages of a session, oldest first; null for a session from before the pages. */
   async function recent(sessionId: string, limit: number): Promise<MessageRecord[] | null> {
@@ -199,8 +203,9 @@ export function conversationsRepository(Session: Model<SessionDoc>, index?: Acti
       // The application's chats (active sessions with messages, by last message) name the sessions to
       // read by `_id`: a filter on `sessions` reads every session on FerretDB (seconds at 100k).
       const ids = decodeEntries((await index.read(indexKeys.chats(appId)))?.items).slice(-limit).map((entry) => entry.id);
-      const docs = await Promise.all(ids.map((id) => Session.findById(id).lean<SessionDoc>()));
-      return docs
+      const found = await byIds<SessionDoc>(Session, ids);
+      return ids
+        .map((id) => found.get(id))
         .filter((doc): doc is SessionDoc => Boolean(doc && String(doc.appId) === appId && doc.status === 'active' && (doc.messageSeq ?? 0) > 0))
         .sort((a, b) => (b.lastMessageAt?.getTime() ?? 0) - (a.lastMessageAt?.getTime() ?? 0))
         .slice(0, limit)
