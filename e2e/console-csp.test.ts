@@ -1,21 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../server/src/protocol/recording-events.js';
-import { startTestServer, type TestServer } from '../server/src/testing/test-server.js';
-import { launchChromium } from './support/browser.js';
-import { newPage } from './support/fixtures.js';
+import { newPage, serverAndBrowser } from './support/fixtures.js';
 import { openReplay, replayFrame, storeRecording } from './support/replay.js';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const setup = serverAndBrowser();
 
 const T0 = Date.UTC(2026, 0, 5, 9);
 let nextId = 1;
@@ -49,24 +38,24 @@ function cspReports(page: Page): string[] {
 
 describe('the console under its Content-Security-Policy', () => {
   it('sends a strict policy and still draws the activity chart, the sessions list and a replay without a violation', async () => {
-    const { appId, sessionId } = await storeRecording(server, [ordinaryPage()]);
-    const page = await newPage(browser);
+    const { appId, sessionId } = await storeRecording(setup.server, [ordinaryPage()]);
+    const page = await newPage(setup.browser);
     const reports = cspReports(page);
 
-    const response = await page.goto(server.url);
+    const response = await page.goto(setup.server.url);
     const policy = response?.headers()['content-security-policy'] ?? '';
     expect(policy).toContain("script-src 'self'");
     expect(policy).toContain("frame-ancestors 'none'");
 
-    await openReplay(page, server.url, appId, sessionId);
+    await openReplay(page, setup.server.url, appId, sessionId);
     const { frame } = await replayFrame(page);
     await expect.poll(() => frame.locator('h1').textContent().catch(() => null), { timeout: 15_000 }).toBe('Winter boots');
     // The recorded stylesheet applies inside the rebuilt page.
     expect(await frame.locator('h1').evaluate((h1) => getComputedStyle(h1).color)).toBe('rgb(200, 30, 30)');
 
-    await page.goto(`${server.url}/#/activity`);
+    await page.goto(`${setup.server.url}/#/activity`);
     await page.locator('activity-chart canvas').waitFor({ timeout: 15_000 });
-    await page.goto(`${server.url}/#/sessions`);
+    await page.goto(`${setup.server.url}/#/sessions`);
     await page.locator('sessions-table tbody tr').first().waitFor({ timeout: 15_000 });
 
     expect(reports).toEqual([]);

@@ -1,10 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SessionSignal } from '../server/src/protocol/insights.js';
 import { HttpClient } from '../server/src/testing/http-client.js';
-import { startTestServer, type TestServer } from '../server/src/testing/test-server.js';
-import { launchChromium } from './support/browser.js';
-import { newPage, signInThroughConsole } from './support/fixtures.js';
+import { newPage, serverAndBrowser, signInThroughConsole } from './support/fixtures.js';
 import { playhead, readyInsights, visitorEndsChat, visitorStruggles } from './support/insights.js';
 import { demoApp, replayFrame } from './support/replay.js';
 
@@ -21,25 +18,16 @@ const AGENT_VIEWPORT = { width: 1440, height: 900 };
 /** A seek lands on the marker's moment; the player may round to its frame. */
 const SEEK_TOLERANCE_MS = 250;
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const setup = serverAndBrowser();
 
 describe('insights of a session on the demo site', () => {
   it('shows rage and error clicks on the session, names them in the summary, and seeks the replay to them', async () => {
-    const app = await demoApp(server);
-    const owner = new HttpClient(server.url);
+    const app = await demoApp(setup.server);
+    const owner = new HttpClient(setup.server.url);
     await owner.signIn();
 
-    const visitor = await newPage(browser, VISITOR_VIEWPORT);
-    const { sessionId, pageErrors } = await visitorStruggles(visitor, server.url, 'My coupon does not work');
+    const visitor = await newPage(setup.browser, VISITOR_VIEWPORT);
+    const { sessionId, pageErrors } = await visitorStruggles(visitor, setup.server.url, 'My coupon does not work');
     expect(pageErrors[0]).toMatch(/null/);
     await visitorEndsChat(visitor, owner, app.id, sessionId);
     const insights = await readyInsights(owner, app.id, sessionId);
@@ -48,10 +36,10 @@ describe('insights of a session on the demo site', () => {
     expect(signal('error_click').label).toContain('Track my order');
 
     // The Sessions page: both signals as chips on the row, and the summary's first line.
-    const agent = await newPage(browser, AGENT_VIEWPORT);
-    await signInThroughConsole(agent, server.url);
+    const agent = await newPage(setup.browser, AGENT_VIEWPORT);
+    await signInThroughConsole(agent, setup.server.url);
     await agent.getByRole('button', { name: 'Sign out' }).waitFor();
-    await agent.goto(`${server.url}/#/sessions`);
+    await agent.goto(`${setup.server.url}/#/sessions`);
     const row = agent.locator(`sessions-table tr[data-session-id="${sessionId}"]`);
     await expect.poll(() => row.locator('signal-chips li').evaluateAll((chips) => chips.map((chip) => (chip as HTMLElement).dataset.signal)), { timeout: 15_000 }).toEqual(
       expect.arrayContaining(['rage_click', 'error_click']),
@@ -66,12 +54,12 @@ describe('insights of a session on the demo site', () => {
     await expect.poll(() => row.count()).toBe(1);
 
     // The Activity feed shows them too.
-    await agent.goto(`${server.url}/#/activity`);
+    await agent.goto(`${setup.server.url}/#/activity`);
     const item = agent.locator(`activity-feed li[data-kind="session"][data-id="${sessionId}"]`);
     await expect.poll(() => item.locator('signal-chips li').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
 
     // The replay: the insights panel with the summary and the signals, markers on the timeline.
-    await agent.goto(`${server.url}/#/replay/${app.id}/${sessionId}`);
+    await agent.goto(`${setup.server.url}/#/replay/${app.id}/${sessionId}`);
     const view = agent.locator('replay-view');
     await replayFrame(agent);
     const panel = view.locator('insights-panel');

@@ -1,9 +1,6 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpClient } from '../server/src/testing/http-client.js';
-import { startTestServer, type TestServer } from '../server/src/testing/test-server.js';
-import { launchChromium } from './support/browser.js';
-import { newPage } from './support/fixtures.js';
+import { newPage, serverAndBrowser } from './support/fixtures.js';
 import { pixelDifference } from './support/pixel-diff.js';
 import { startChat, waitForSettledSeqs, widgetSession } from './support/recording.js';
 import { demoApp, openReplay, replayFrame } from './support/replay.js';
@@ -14,16 +11,7 @@ const AGENT_VIEWPORT = { width: 1440, height: 900 };
 /** At most this share of pixels may differ (by more than 32/255 in a channel) between live and replay. */
 const MAX_DIFFERING_PIXELS_RATIO = 0.02;
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const setup = serverAndBrowser();
 
 async function sendMessage(page: import('playwright-core').Page, text: string) {
   const widget = page.locator('chatreel-widget');
@@ -34,12 +22,12 @@ async function sendMessage(page: import('playwright-core').Page, text: string) {
 
 describe('replaying a session recorded on the demo site', () => {
   it('shows the demo text, the rr-block placeholder and the chat, and matches the live page', async () => {
-    const app = await demoApp(server);
-    const owner = new HttpClient(server.url);
+    const app = await demoApp(setup.server);
+    const owner = new HttpClient(setup.server.url);
     await owner.signIn();
 
-    const visitor = await newPage(browser, VISITOR_VIEWPORT);
-    await visitor.goto(`${server.url}/demo/`);
+    const visitor = await newPage(setup.browser, VISITOR_VIEWPORT);
+    await visitor.goto(`${setup.server.url}/demo/`);
     const sessionId = await startChat(visitor);
     await sendMessage(visitor, 'Do you ship plants abroad?');
     await sendMessage(visitor, 'And <i>gift wrap</i>?');
@@ -52,10 +40,10 @@ describe('replaying a session recorded on the demo site', () => {
     const live = await visitor.screenshot();
     await visitor.context().close(); // the pagehide flush sends the tail
     await waitForSettledSeqs(owner, app.id, sessionId, 2000);
-    await server.app.sessions.end(sessionId, 'visitor-ended');
+    await setup.server.app.sessions.end(sessionId, 'visitor-ended');
 
-    const agent = await newPage(browser, AGENT_VIEWPORT);
-    await openReplay(agent, server.url, app.id, sessionId);
+    const agent = await newPage(setup.browser, AGENT_VIEWPORT);
+    await openReplay(agent, setup.server.url, app.id, sessionId);
     const view = agent.locator('replay-view');
     const { frame } = await replayFrame(agent);
 
@@ -76,7 +64,7 @@ describe('replaying a session recorded on the demo site', () => {
 
     // Timeline markers: two pages and the messages.
     const markers = await view.locator('.rr-progress [title]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('title')));
-    expect(markers.filter((title) => title?.startsWith('Page: '))).toEqual([`Page: ${server.url}/demo/`, `Page: ${server.url}/demo/checkout.html`]);
+    expect(markers.filter((title) => title?.startsWith('Page: '))).toEqual([`Page: ${setup.server.url}/demo/`, `Page: ${setup.server.url}/demo/checkout.html`]);
     expect(markers.filter((title) => title?.startsWith('Message: visitor: ')).length).toBe(2);
 
     // Clicking a message seeks there: it becomes the current one, and the replayed widget shows the chat.
@@ -102,13 +90,13 @@ describe('replaying a session recorded on the demo site', () => {
     });
     expect([clip.width, clip.height]).toEqual([VISITOR_VIEWPORT.width, VISITOR_VIEWPORT.height]);
     const replayed = await agent.screenshot({ clip });
-    const difference = await pixelDifference(browser, live, replayed);
+    const difference = await pixelDifference(setup.browser, live, replayed);
     console.info(`live vs replay: ${difference.differing} of ${difference.width * difference.height} pixels differ (${(difference.ratio * 100).toFixed(2)}%)`);
     expect(difference.ratio).toBeLessThan(MAX_DIFFERING_PIXELS_RATIO);
     // The comparison does tell moments apart: the first page is far from the live checkout page.
     await agent.keyboard.press('Home');
     await expect.poll(() => frame.locator('#name').count(), { timeout: 30_000 }).toBe(0);
-    const otherMoment = await pixelDifference(browser, live, await agent.screenshot({ clip }));
+    const otherMoment = await pixelDifference(setup.browser, live, await agent.screenshot({ clip }));
     expect(otherMoment.ratio).toBeGreaterThan(MAX_DIFFERING_PIXELS_RATIO * 5);
     await agent.context().close();
   });

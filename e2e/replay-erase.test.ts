@@ -1,23 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashPassword } from '../server/src/auth/passwords.js';
 import type { RecordedEvent } from '../server/src/protocol/recording-events.js';
 import { HttpClient } from '../server/src/testing/http-client.js';
-import { startTestServer, type TestServer } from '../server/src/testing/test-server.js';
-import { launchChromium } from './support/browser.js';
-import { newPage, signInThroughConsole } from './support/fixtures.js';
+import { newPage, serverAndBrowser, signInThroughConsole } from './support/fixtures.js';
 import { openReplay, storeRecording } from './support/replay.js';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const setup = serverAndBrowser();
 
 /** The smallest replayable recording: Meta, then a FullSnapshot of a page saying `text`. */
 function tinyRecording(text: string, at: number): RecordedEvent[] {
@@ -36,27 +24,27 @@ function tinyRecording(text: string, at: number): RecordedEvent[] {
 
 describe('erasing a visitor from the replay viewer', () => {
   it('lets an owner erase the visitor after confirming; an agent has no such button', async () => {
-    const { appId, sessionId } = await storeRecording(server, [tinyRecording('Erase me', Date.now() - 60_000)]);
-    const session = (await server.db.repos.sessions.findById(sessionId))!;
+    const { appId, sessionId } = await storeRecording(setup.server, [tinyRecording('Erase me', Date.now() - 60_000)]);
+    const session = (await setup.server.db.repos.sessions.findById(sessionId))!;
 
     // An agent of the same application sees the replay but cannot erase.
-    await server.db.repos.users.create({ email: 'agent@test.local', passwordHash: await hashPassword('agent-password-1'), role: 'agent', appIds: [appId] });
-    const agentPage = await newPage(browser);
-    await signInThroughConsole(agentPage, server.url, 'agent@test.local', 'agent-password-1');
+    await setup.server.db.repos.users.create({ email: 'agent@test.local', passwordHash: await hashPassword('agent-password-1'), role: 'agent', appIds: [appId] });
+    const agentPage = await newPage(setup.browser);
+    await signInThroughConsole(agentPage, setup.server.url, 'agent@test.local', 'agent-password-1');
     await agentPage.getByRole('button', { name: 'Sign out' }).waitFor();
-    await agentPage.goto(`${server.url}/#/replay/${appId}/${sessionId}`);
+    await agentPage.goto(`${setup.server.url}/#/replay/${appId}/${sessionId}`);
     await agentPage.locator('replay-view dl.facts').waitFor();
     expect(await agentPage.getByRole('button', { name: 'Erase this visitor…' }).count()).toBe(0);
     await agentPage.context().close();
 
-    const page = await newPage(browser);
+    const page = await newPage(setup.browser);
     const dialogs: string[] = [];
     let accept = false;
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void (accept ? dialog.accept() : dialog.dismiss());
     });
-    await openReplay(page, server.url, appId, sessionId);
+    await openReplay(page, setup.server.url, appId, sessionId);
     const erase = page.getByRole('button', { name: 'Erase this visitor…' });
     await erase.waitFor();
 
@@ -64,16 +52,16 @@ describe('erasing a visitor from the replay viewer', () => {
     await erase.click();
     await expect.poll(() => dialogs.length).toBe(1);
     expect(dialogs[0]).toMatch(/^Erase this visitor\?/);
-    expect(await server.db.repos.sessions.findById(sessionId)).not.toBeNull();
+    expect(await setup.server.db.repos.sessions.findById(sessionId)).not.toBeNull();
 
     accept = true;
     await erase.click();
     await page.waitForURL(/#\/sessions$/);
-    expect(await server.db.repos.sessions.findById(sessionId)).toBeNull();
-    expect(await server.db.repos.recordings.chunkData(sessionId, 1)).toBeNull();
-    expect(await server.db.repos.sessions.findActiveForVisitor(appId, session.visitorId)).toBeNull();
+    expect(await setup.server.db.repos.sessions.findById(sessionId)).toBeNull();
+    expect(await setup.server.db.repos.recordings.chunkData(sessionId, 1)).toBeNull();
+    expect(await setup.server.db.repos.sessions.findActiveForVisitor(appId, session.visitorId)).toBeNull();
 
-    const owner = new HttpClient(server.url);
+    const owner = new HttpClient(setup.server.url);
     await owner.signIn();
     expect((await owner.request('GET', `/api/apps/${appId}/sessions/${sessionId}/replay`)).status).toBe(404);
     await page.context().close();

@@ -1,30 +1,18 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../server/src/testing/test-server.js';
-import { launchChromium } from './support/browser.js';
-import { newPage } from './support/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { newPage, serverAndBrowser } from './support/fixtures.js';
 import { startChat } from './support/recording.js';
 import { demoApp, openReplay, replayFrame, storeRecording } from './support/replay.js';
 
 /** The figure the issue sets; p50/p95 of this delay are measured by the benchmark, not here. */
 const VISIBLE_WITHIN_MS = 2000;
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const setup = serverAndBrowser();
 
 describe('watching an active session live', () => {
   it('shows the visitor’s page live, tells the visitor, and becomes a normal replay when the session completes', async () => {
-    const app = await demoApp(server);
-    const visitor = await newPage(browser);
-    await visitor.goto(`${server.url}/demo/`);
+    const app = await demoApp(setup.server);
+    const visitor = await newPage(setup.browser);
+    await visitor.goto(`${setup.server.url}/demo/`);
     const sessionId = await startChat(visitor);
     const notice = visitor.locator('chatreel-widget').getByText('An agent is viewing this page with you.');
     expect(await notice.count()).toBe(0);
@@ -35,8 +23,8 @@ describe('watching an active session live', () => {
     await widget.locator('li[data-role="visitor"][data-seq] .text', { hasText: 'Is anyone there?' }).waitFor();
     await visitor.waitForTimeout(2500);
 
-    const agent = await newPage(browser);
-    await openReplay(agent, server.url, app.id, sessionId);
+    const agent = await newPage(setup.browser);
+    await openReplay(agent, setup.server.url, app.id, sessionId);
     await agent.locator('replay-view').getByRole('status').filter({ hasText: 'LIVE' }).waitFor();
     const { sandbox, frame } = await replayFrame(agent);
     expect(sandbox).toBe('allow-same-origin');
@@ -72,14 +60,14 @@ describe('watching an active session live', () => {
   });
 
   it('releases the widget when the last watcher leaves, and lets the agent take over the chat from the live view', async () => {
-    const app = await demoApp(server);
-    const visitor = await newPage(browser);
-    await visitor.goto(`${server.url}/demo/`);
+    const app = await demoApp(setup.server);
+    const visitor = await newPage(setup.browser);
+    await visitor.goto(`${setup.server.url}/demo/`);
     const sessionId = await startChat(visitor);
     const notice = visitor.locator('chatreel-widget').getByText('An agent is viewing this page with you.');
 
-    const agent = await newPage(browser);
-    await openReplay(agent, server.url, app.id, sessionId);
+    const agent = await newPage(setup.browser);
+    await openReplay(agent, setup.server.url, app.id, sessionId);
     await agent.locator('replay-view').getByRole('status').filter({ hasText: 'LIVE' }).waitFor();
     await notice.waitFor({ timeout: 5000 });
 
@@ -94,7 +82,7 @@ describe('watching an active session live', () => {
     await expect.poll(() => view.locator('.transcript .message.agent .text').textContent().catch(() => null)).toBe('Hello from <b>the team</b>');
 
     // The only watcher leaves: the visitor is no longer told they are watched.
-    await agent.goto(`${server.url}/#/sessions`);
+    await agent.goto(`${setup.server.url}/#/sessions`);
     await notice.waitFor({ state: 'detached', timeout: 5000 });
     await agent.context().close();
     await visitor.context().close();
@@ -104,12 +92,12 @@ describe('watching an active session live', () => {
     const start = Date.now() - 60_000;
     const page = { type: 0, id: 1, childNodes: [{ type: 2, tagName: 'html', attributes: {}, id: 2, childNodes: [{ type: 2, tagName: 'body', attributes: {}, id: 3, childNodes: [{ type: 2, tagName: 'h1', attributes: {}, id: 4, childNodes: [{ type: 3, textContent: 'Left behind', id: 5 }] }] }] }] };
     const { appId, sessionId } = await storeRecording(
-      server,
+      setup.server,
       [[{ type: 4, timestamp: start, data: { href: 'http://gone.example/', width: 1024, height: 640 } }, { type: 2, timestamp: start + 5, data: { node: page, initialOffset: { top: 0, left: 0 } } }, { type: 3, timestamp: start + 2000, data: { source: 1, positions: [{ x: 5, y: 5, id: 3, timeOffset: 0 }] } }]],
       { completed: false },
     );
-    const agent = await newPage(browser);
-    await openReplay(agent, server.url, appId, sessionId);
+    const agent = await newPage(setup.browser);
+    await openReplay(agent, setup.server.url, appId, sessionId);
     const view = agent.locator('replay-view');
     await expect.poll(() => view.getAttribute('data-mode'), { timeout: 15_000 }).toBe('replay');
     const { frame } = await replayFrame(agent);

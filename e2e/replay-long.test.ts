@@ -1,9 +1,7 @@
-import type { Browser, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../server/src/protocol/recording-events.js';
-import { startTestServer, type TestServer } from '../server/src/testing/test-server.js';
-import { launchChromium } from './support/browser.js';
-import { newPage } from './support/fixtures.js';
+import { newPage, serverAndBrowser } from './support/fixtures.js';
 import { openReplay, replayFrame, storeRecording } from './support/replay.js';
 
 const SESSION_MS = 30 * 60_000;
@@ -40,24 +38,15 @@ function syntheticSession(start: number): RecordedEvent[][] {
   return chunks.filter(Boolean);
 }
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const setup = serverAndBrowser();
 
 describe('a long recording', () => {
   it('shows its first frame before all chunks have arrived, with a progress bar, then the whole 30 minutes', async () => {
     const batches = syntheticSession(Date.UTC(2026, 10, 1, 9));
     expect(batches).toHaveLength(SESSION_MS / CHUNK_MS + 1);
-    const { appId, sessionId } = await storeRecording(server, batches);
+    const { appId, sessionId } = await storeRecording(setup.server, batches);
 
-    const page = await newPage(browser);
+    const page = await newPage(setup.browser);
     // Hold back every chunk but the first until the first frame has been seen.
     const held: Route[] = [];
     const served: number[] = [];
@@ -70,7 +59,7 @@ describe('a long recording', () => {
       }
       held.push(route);
     });
-    await openReplay(page, server.url, appId, sessionId);
+    await openReplay(page, setup.server.url, appId, sessionId);
     const { frame } = await replayFrame(page);
     await expect.poll(() => frame.locator('h1').textContent().catch(() => null), { timeout: 10_000 }).toBe('Synthetic session');
     expect(await frame.locator('#counter').textContent()).toBe('0');

@@ -1,35 +1,23 @@
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../server/src/protocol/recording-events.js';
-import { startTestServer, type TestServer } from '../server/src/testing/test-server.js';
-import { launchChromium } from './support/browser.js';
-import { newPage } from './support/fixtures.js';
+import { newPage, serverAndBrowser } from './support/fixtures.js';
 import { openReplay, replayFrame, storeRecording } from './support/replay.js';
 
 const hostile = JSON.parse(readFileSync(new URL('./fixtures/hostile-recording.json', import.meta.url), 'utf8')) as RecordedEvent[];
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const setup = serverAndBrowser();
 
 describe('replaying a hostile recording', () => {
   it('runs nothing it recorded: no dialog, no global on the console, the sandbox exactly allow-same-origin', async () => {
-    const { appId, sessionId } = await storeRecording(server, [hostile.slice(0, 2), hostile.slice(2)]);
-    const page = await newPage(browser);
+    const { appId, sessionId } = await storeRecording(setup.server, [hostile.slice(0, 2), hostile.slice(2)]);
+    const page = await newPage(setup.browser);
     const dialogs: string[] = [];
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
-    await openReplay(page, server.url, appId, sessionId);
+    await openReplay(page, setup.server.url, appId, sessionId);
     const { sandbox, frame } = await replayFrame(page);
     expect(sandbox).toBe('allow-same-origin');
 

@@ -1,27 +1,15 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../server/src/testing/test-server.js';
-import { launchChromium } from './support/browser.js';
-import { newPage } from './support/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { newPage, serverAndBrowser } from './support/fixtures.js';
 import { widgetSession } from './support/recording.js';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const setup = serverAndBrowser();
 
 describe('the widget connection', () => {
   it('opens one socket when it is asked to connect several times at once, and the next page resumes the session', async () => {
-    const page = await newPage(browser);
+    const page = await newPage(setup.browser);
     const sockets: string[] = [];
     page.on('websocket', (ws) => sockets.push(ws.url()));
-    await page.goto(`${server.url}/demo/checkout.html`);
+    await page.goto(`${setup.server.url}/demo/checkout.html`);
     // A first visit (no stored visitor id): the launcher's click and two API calls race for the socket.
     const sessionId = await page.evaluate(async () => {
       const widget = document.querySelector('chatreel-widget') as unknown as {
