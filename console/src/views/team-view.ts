@@ -105,7 +105,8 @@ export class TeamView extends LitElement {
       <input id="password" name="password" type="text" minlength="10" autocomplete="new-password" />
       <div class="field">Applications</div>
       ${this.apps.map((app) => html`<label><input type="checkbox" name="appIds" value=${app.id} checked />${app.name}</label>`)}
-      <div><button class="primary" type="submit">Create agent account</button></div>
+      <!-- Until the applications have loaded there is nothing to tick: an agent created then would see nothing. -->
+      <div><button class="primary" type="submit" ?disabled=${this.members === undefined}>Create agent account</button></div>
       ${this.created
         ? html`<div class="once" role="status">
             Account <strong>${this.created.email}</strong> created. Password: <code>${this.created.password}</code><br />
