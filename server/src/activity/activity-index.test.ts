@@ -4,7 +4,7 @@ import { dayKey, hourKey } from '../sessions/time-buckets.js';
 import type { SignalType } from '../protocol/insights.js';
 import { activityIndexFor } from '../storage/activity-index.js';
 import { decodeEntries, listNames } from '../storage/activity-index-model.js';
-import { ensureActivityIndex, rebuildActivityIndex } from '../storage/activity-index-rebuild.js';
+import { ensureActivityIndex, rebuildActivityIndex, writeActivityIndex } from '../storage/activity-index-rebuild.js';
 import { listReader } from '../storage/activity-lists.js';
 import { insightsStore } from '../storage/insights-store.js';
 import { HttpClient } from '../testing/http-client.js';
@@ -149,6 +149,18 @@ describe('building the index', () => {
     expect(await counters()).toEqual({ total: 0, active: 0, completed: 0, events: 0 });
     await ensureActivityIndex(server.db.models);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('rebuilds an application whose index has more documents than one SQL statement can delete', async () => {
+    const appId = '0123456789abcdef0123eeee';
+    const Index = server.db.models.ActivityIndex.collection;
+    // Past SQLite's 32,766 variables: FerretDB deletes what one filter matched in a single statement.
+    const stale = Array.from({ length: 33_000 }, (_, i) => ({ _id: `${appId}:tri:${i.toString(16)}:0`, appId, items: '' }));
+    for (let i = 0; i < stale.length; i += 5_000) await Index.insertMany(stale.slice(i, i + 5_000) as never[]);
+    await writeActivityIndex(server.db.models.ActivityIndex, appId, { sessions: [{ t: Date.parse('2026-11-02T10:00:00Z'), id: 'aaaaaaaaaaaaaaaaaaaaaaab', status: 'completed', eventCount: 3 }], prompts: [] });
+    expect(await Index.countDocuments({ appId, _id: { $in: stale.slice(0, 500).map((doc) => doc._id) } } as never)).toBe(0);
+    expect(await Index.countDocuments({ appId })).toBeLessThan(20);
+    expect((await Index.findOne({ _id: `${appId}:counters` } as never))?.total).toBe(1);
   });
 
   it('keeps list pages in (time, id) order when entries arrive out of order, across many pages', async () => {

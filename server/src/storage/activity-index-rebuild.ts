@@ -2,6 +2,7 @@ import { Types, type Model } from 'mongoose';
 import { dayKey, hourKey } from '../sessions/time-buckets.js';
 import { activityIndexFor, LIST_PAGE_SIZE } from './activity-index.js';
 import { compareEntries, encodeEntries, indexKeys, listNames, type ActivityIndexDoc, type Entry, type ListName } from './activity-index-model.js';
+import { deleteMatching } from './by-ids.js';
 import type { Models } from './models.js';
 import { sessionTrigrams, type SearchFields } from './search-terms.js';
 
@@ -83,7 +84,7 @@ export async function writeActivityIndex(Index: Model<ActivityIndexDoc>, appId: 
   }
   for (const [list, entries] of extra) paginate(list, entries);
 
-  await Index.collection.deleteMany({ appId });
+  await deleteMatching(Index.collection, { appId });
   const all = [...docs.values()];
   for (let i = 0; i < all.length; i += INSERT_BATCH) await Index.collection.insertMany(all.slice(i, i + INSERT_BATCH) as never[]);
 }

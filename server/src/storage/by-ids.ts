@@ -1,3 +1,4 @@
+import type { Collection, Document, Filter } from 'mongodb';
 import { isValidObjectId, type Model } from 'mongoose';
 
 /** Ids per query: FerretDB's `$in` pushdown (server/ferretdb/patches) takes up to 1,000. */
@@ -16,4 +17,22 @@ export async function byIds<T extends { _id: unknown }>(Collection: Model<any>, 
     for (const doc of docs) found.set(String(doc._id), doc);
   }
   return found;
+}
+
+/** Documents deleted per statement: FerretDB binds one SQL variable per document it deletes. */
+const DELETE_BATCH = 500;
+
+/**
+ * `deleteMany(filter)` that works at any size: FerretDB 1.x deletes every document a filter matched
+ * in one SQL statement with a variable per document, which fails past SQLite's limit of 32,766 (a
+ * large application's index, a long session's chunks). The matches are listed, then deleted by
+ * `_id` a batch at a time. Returns how many were deleted.
+ */
+export async function deleteMatching(collection: Collection, filter: Filter<Document>): Promise<number> {
+  const ids = (await collection.find(filter, { projection: { _id: 1 } }).toArray()).map((doc) => doc._id);
+  let deleted = 0;
+  for (let i = 0; i < ids.length; i += DELETE_BATCH) {
+    deleted += (await collection.deleteMany({ _id: { $in: ids.slice(i, i + DELETE_BATCH) } })).deletedCount;
+  }
+  return deleted;
 }

@@ -1,4 +1,5 @@
 import { isValidObjectId, Types, type Model } from 'mongoose';
+import { deleteMatching } from './by-ids.js';
 import { chunkKey, type ChunkDoc } from './chunk-model.js';
 import type { MessagePagesDoc } from './message-pages.js';
 import { decodeHeads, encodeHead, headsKey, headsPage, HEADS_PER_PAGE, type ChunkHeadsDoc } from './chunk-heads.js';
@@ -163,10 +164,12 @@ export function recordingsRepository(
       // What the console's counters and chart counted for these sessions, read before they go.
       const gone = index ? await countedFor(Session, Message, objectIds) : null;
       // Children first: an interrupted run leaves a session that the next run deletes, never orphans.
-      const chunks = (await Chunk.deleteMany({ sessionId: { $in: objectIds } })).deletedCount;
-      await ChunkHeads.deleteMany({ sessionId: { $in: objectIds } });
-      await MessagePages?.deleteMany({ sessionId: { $in: objectIds } });
-      const messages = (await Message.deleteMany({ sessionId: { $in: objectIds } })).deletedCount;
+      // A batch of long sessions can own more chunks than one FerretDB delete can take (deleteMatching).
+      const children = { sessionId: { $in: objectIds } };
+      const chunks = await deleteMatching(Chunk.collection, children);
+      await deleteMatching(ChunkHeads.collection, children);
+      if (MessagePages) await deleteMatching(MessagePages.collection, children);
+      const messages = await deleteMatching(Message.collection, children);
       const sessions = (await Session.deleteMany({ _id: { $in: objectIds } })).deletedCount;
       if (gone) await index?.sessionsDeleted(gone.sessions, gone.prompts);
       return { sessions, chunks, messages };
