@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Types } from 'mongoose';
 import { createActivityService, type ActivityService } from '../server/src/activity/activity-service.js';
 import { loadConfig } from '../server/src/config.js';
-import { encodeCursor, type Cursor } from '../server/src/protocol/activity.js';
+import { cursorSchema, encodeCursor, type Cursor } from '../server/src/protocol/activity.js';
 import { decodeEntries, indexKeys } from '../server/src/storage/activity-index-model.js';
 import { activityQueries } from '../server/src/storage/activity-queries.js';
 import { openDatabase, type Database } from '../server/src/storage/database.js';
@@ -45,7 +45,7 @@ export const consoleQueries: Benchmark = {
       process.stdout.write(`  seeded ${seeded.sessionCount} sessions, ${seeded.messageCount} messages (+ another app) in ${seedSeconds.toFixed(0)} s\n`);
 
       const service = createActivityService(activityQueries(db.models));
-      const deep = await deepCursors(db, appId);
+      const deep = await deepCursors(db, service, appId);
       const visitorId = (await db.models.Session.collection.findOne({ appId: new Types.ObjectId(appId) }, { projection: { visitorId: 1 } }))?.visitorId as string;
       const figures: Figure[] = [
         { benchmark: BENCH, figure: 'seed (sessions + messages + index)', value: seedSeconds, unit: 's', budget: null, note: `${seeded.sessionCount} sessions, ${seeded.messageCount} messages${quick ? ' (quick scale)' : ''}` },
@@ -106,13 +106,21 @@ async function timeRuns(run: () => Promise<unknown>, runs: number): Promise<numb
   return times;
 }
 
-/** Cursors in the middle of the sessions list and of the prompts list, taken from their index pages. */
-async function deepCursors(db: Database, appId: string): Promise<{ sessions: Cursor; prompts: Cursor }> {
+/**
+ * Cursors in the middle of the sessions list and of the feed, as the server gives them out: a page is
+ * read from an entry of the lists' middle page (a cursor without page hints, the slow path), and the
+ * cursor that page returns, which names the pages it continues from, is the one measured.
+ */
+async function deepCursors(db: Database, service: ActivityService, appId: string): Promise<{ sessions: Cursor; prompts: Cursor }> {
   const middle = async (list: 'sessions' | 'prompts') => {
     const head = await db.models.ActivityIndex.collection.findOne({ _id: indexKeys.head(appId, list) } as never);
     const page = await db.models.ActivityIndex.collection.findOne({ _id: indexKeys.page(appId, list, Math.floor((head?.pages ?? 1) / 2)) } as never);
     const entry = decodeEntries(page?.items as string)[0];
     return { t: entry.t, id: entry.id };
   };
-  return { sessions: await middle('sessions'), prompts: await middle('prompts') };
+  const given = (page: { nextCursor: string | null }) => cursorSchema.parse(page.nextCursor);
+  return {
+    sessions: given(await service.sessions(appId, { status: 'all', q: '', limit: PAGE_SIZE, cursor: await middle('sessions') })),
+    prompts: given(await service.feed(appId, { filter: 'all', limit: PAGE_SIZE, cursor: await middle('prompts') })),
+  };
 }

@@ -170,25 +170,31 @@ describe('building the index', () => {
     // 230 entries (3 pages) written in a shuffled order, several sharing a time.
     const entries = Array.from({ length: 230 }, (_, i) => ({ t: base + Math.floor(i / 3) * 1000, id: (0xabc000 + i).toString(16).padStart(24, '0') }));
     const shuffled = [...entries].sort((a, b) => ((a.t * 7919 + Number.parseInt(a.id, 16)) % 97) - ((b.t * 7919 + Number.parseInt(b.id, 16)) % 97));
-    for (const entry of shuffled) await index.promptAdded({ appId, id: entry.id, createdAt: new Date(entry.t) });
-    const newestFirst = [...entries].reverse();
-    const read = async (before?: { t: number; id: string }) => {
+    const sessionId = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+    for (const entry of shuffled) await index.promptAdded({ appId, id: entry.id, sessionId, createdAt: new Date(entry.t) });
+    const newestFirst = [...entries].reverse().map((entry) => ({ ...entry, ref: sessionId }));
+    const reader = listReader(server.db.models.ActivityIndex);
+    const read = async (before?: { t: number; id: string }, hint?: number) => {
       const seen = [];
-      for await (const entry of listReader(server.db.models.ActivityIndex).entries(appId, 'prompts', before)) seen.push(entry);
+      for await (const entry of reader.entries(appId, 'prompts', before, { hint })) seen.push(entry);
       return seen;
     };
-    expect(await read()).toEqual(newestFirst);
-    for (const at of [0, 1, 99, 100, 150, 228, 229]) expect(await read(newestFirst[at])).toEqual(newestFirst.slice(at + 1));
-    // A cursor finds its page from the head's `firsts`; a list from before them, by reading pages.
-    const head = server.db.models.ActivityIndex.collection;
-    const headDoc = await head.findOne({ _id: `${appId}:prompts:head` } as never);
-    const pageFirsts = await Promise.all(
-      Array.from({ length: headDoc?.pages }, async (_, n) => decodeEntries((await head.findOne({ _id: `${appId}:prompts:${n}` } as never))?.items)[0]),
-    );
-    expect(pageFirsts.length).toBeGreaterThan(1);
-    expect(decodeEntries(headDoc?.firsts).slice(1)).toEqual(pageFirsts.slice(1));
-    await head.updateOne({ _id: `${appId}:prompts:head` } as never, { $unset: { firsts: 1 } });
-    for (const at of [0, 99, 100, 229]) expect(await read(newestFirst[at])).toEqual(newestFirst.slice(at + 1));
+    const positioned = await read();
+    expect(positioned.map(({ t, id, ref }) => ({ t, id, ref }))).toEqual(newestFirst);
+    const from = async (before?: { t: number; id: string }, hint?: number) => (await read(before, hint)).map(({ t, id, ref }) => ({ t, id, ref }));
+    const ats = [0, 1, 99, 100, 150, 228, 229];
+    for (const at of ats) expect(await from(newestFirst[at])).toEqual(newestFirst.slice(at + 1));
+    // Each entry names its page: a cursor there reads from it without the head (gone here), and a
+    // wrong page is caught and falls back to the head (gone: nothing read).
+    const Index = server.db.models.ActivityIndex.collection;
+    const head = await Index.findOne({ _id: `${appId}:prompts:head` } as never);
+    expect(head?.pages).toBeGreaterThan(1);
+    await Index.deleteOne({ _id: `${appId}:prompts:head` } as never);
+    for (const at of ats) expect(await from(newestFirst[at], positioned[at].at.prompts)).toEqual(newestFirst.slice(at + 1));
+    expect(await from(newestFirst[150], positioned[150].at.prompts + 1)).toEqual([]);
+    expect(await from(newestFirst[150], 7)).toEqual([]);
+    await Index.insertOne(head as never);
+    for (const hint of [0, 2, 7, 1_000]) expect(await from(newestFirst[150], hint)).toEqual(newestFirst.slice(151));
   });
 });
 
@@ -318,7 +324,7 @@ describe('list writer', () => {
     index.sessionSearchable(shuffled[3], { visitorId: 'same-visitor' }); // listed already: not twice
     await index.flush();
     const seen = [];
-    for await (const entry of listReader(server.db.models.ActivityIndex).entries(appId, listNames.trigram('sam'))) seen.push(entry);
+    for await (const { t, id } of listReader(server.db.models.ActivityIndex).entries(appId, listNames.trigram('sam'))) seen.push({ t, id });
     expect(seen).toEqual(sessions.map((s) => ({ t: s.startedAt.getTime(), id: s.id })).sort(newestFirst));
   });
 });

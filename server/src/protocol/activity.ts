@@ -15,14 +15,35 @@ export type SessionStatusFilter = 'all' | 'active' | 'completed';
 export type FeedFilter = 'all' | 'prompts' | 'sessions';
 export type ChartRange = '24h' | '7d' | '30d';
 
-/** `{t, id}` of the last row seen, base64url JSON. Malformed cursors are refused, never guessed. */
+/** Longest list name a cursor may name (`signal:<type>:sessions`, `tri:<hex of three characters>`). */
+const MAX_LIST_NAME_CHARS = 40;
+/** A feed cursor names two lists; a Sessions cursor one. */
+const MAX_LISTS_PER_CURSOR = 2;
+/** Far above any list's page count (1M messages: ~5k pages of prompts), so a hint is never refused for size. */
+const MAX_PAGE_HINT = 100_000_000;
+
+/**
+ * `{t, id}` of the last row seen, and `pages`: for each list the walk reads, the page it continues
+ * from (the server checks it before use, so a wrong one only costs a slower read). base64url JSON;
+ * malformed cursors are refused, never guessed.
+ */
 export const cursorSchema = z
   .string()
-  .max(200)
+  .max(400)
   .transform((value, ctx) => {
     try {
       const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown;
-      const result = z.object({ t: z.number().int().min(0), id: z.string().regex(/^[0-9a-f]{24}$/) }).safeParse(parsed);
+      const result = z
+        .object({
+          t: z.number().int().min(0),
+          id: z.string().regex(/^[0-9a-f]{24}$/),
+          pages: z
+            .record(z.string().min(1).max(MAX_LIST_NAME_CHARS), z.number().int().min(0).max(MAX_PAGE_HINT))
+            .refine((pages) => Object.keys(pages).length <= MAX_LISTS_PER_CURSOR)
+            .optional(),
+        })
+        .strict()
+        .safeParse(parsed);
       if (result.success) return result.data;
     } catch {
       // fall through to the issue below
@@ -31,9 +52,13 @@ export const cursorSchema = z
     return z.NEVER;
   });
 
+/** The page of each list a walk continues from, by list name. */
+export type PageHints = Record<string, number>;
+
 export interface Cursor {
   t: number;
   id: string;
+  pages?: PageHints;
 }
 
 export function encodeCursor(cursor: Cursor): string {

@@ -8,7 +8,7 @@ import { sessionTrigrams, type SearchFields } from './search-terms.js';
 
 const INSERT_BATCH = 1000;
 /** Bumped when the shape of the index documents changes: a server finding an older marker rebuilds. */
-const INDEX_VERSION = 2; // 2: search trigram and signal lists
+const INDEX_VERSION = 3; // 2: search trigram and signal lists; 3: prompt entries name their session, heads hold only `pages`
 
 export interface IndexSource {
   sessions: Array<Entry & { status: string; eventCount: number; search?: SearchFields; signals?: string[]; lastMessageAt?: number | null }>;
@@ -56,15 +56,16 @@ export async function writeActivityIndex(Index: Model<ActivityIndexDoc>, appId: 
   doc(indexKeys.active(appId)).items = encodeEntries(active.sort(compareEntries));
   doc(indexKeys.chats(appId)).items = encodeEntries(chats.sort(compareEntries));
   const paginate = (list: ListName, entries: Entry[]) => {
-    const sorted = entries.map(({ t, id }) => ({ t, id })).sort(compareEntries);
+    const sorted = [...entries].sort(compareEntries);
     const pages = Math.ceil(sorted.length / LIST_PAGE_SIZE);
     for (let n = 0; n < pages; n++) {
       doc(indexKeys.page(appId, list, n)).items = encodeEntries(sorted.slice(n * LIST_PAGE_SIZE, (n + 1) * LIST_PAGE_SIZE));
     }
-    Object.assign(doc(indexKeys.head(appId, list)), { pages, firsts: encodeEntries(Array.from({ length: pages }, (_, n) => sorted[n * LIST_PAGE_SIZE])) });
+    doc(indexKeys.head(appId, list)).pages = pages;
   };
-  paginate(listNames.sessions, source.sessions);
-  paginate(listNames.prompts, source.prompts);
+  paginate(listNames.sessions, source.sessions.map(({ t, id }) => ({ t, id })));
+  const promptEntry = ({ t, id, sessionId }: IndexSource['prompts'][number]): Entry => (sessionId ? { t, id, ref: sessionId } : { t, id });
+  paginate(listNames.prompts, source.prompts.map(promptEntry));
   // Search and signal lists: entries gathered per list, then paged like the others.
   const extra = new Map<ListName, Entry[]>();
   const add = (list: ListName, entry: Entry) => {
@@ -80,7 +81,7 @@ export async function writeActivityIndex(Index: Model<ActivityIndexDoc>, appId: 
     if (session.signals?.length) signalsOf.set(session.id, session.signals);
   }
   for (const prompt of source.prompts) {
-    for (const signal of signalsOf.get(prompt.sessionId ?? '') ?? []) add(listNames.signalPrompts(signal), { t: prompt.t, id: prompt.id });
+    for (const signal of signalsOf.get(prompt.sessionId ?? '') ?? []) add(listNames.signalPrompts(signal), promptEntry(prompt));
   }
   for (const [list, entries] of extra) paginate(list, entries);
 

@@ -43,7 +43,7 @@ export interface ActivityIndex {
   /** A message in an active session: the session leads the agents' Conversations list. */
   chatActivity(session: Pick<IndexedSession, 'appId' | 'id'>, at: Date): Promise<void>;
   eventsAdded(appId: string, events: number): void;
-  promptAdded(prompt: { appId: string; id: string; createdAt: Date }): Promise<void>;
+  promptAdded(prompt: { appId: string; id: string; sessionId: string; createdAt: Date }): Promise<void>;
   sessionsDeleted(sessions: DeletedSession[], prompts: Array<{ appId: string; createdAt: Date }>): Promise<void>;
   /** One document by `_id`, with the increments not yet written added in. */
   read(id: string): Promise<ActivityIndexDoc | null>;
@@ -144,7 +144,7 @@ function createActivityIndex(Index: Model<ActivityIndexDoc>): ActivityIndex {
     signalsFound({ appId, id, startedAt }, signals, prompts) {
       for (const signal of signals) {
         lists.defer(appId, listNames.signalSessions(signal), [{ t: startedAt.getTime(), id }]);
-        lists.defer(appId, listNames.signalPrompts(signal), prompts);
+        lists.defer(appId, listNames.signalPrompts(signal), prompts.map((prompt) => ({ t: prompt.t, id: prompt.id, ref: id })));
       }
     },
     async sessionCompleted({ appId, id }) {
@@ -157,9 +157,9 @@ function createActivityIndex(Index: Model<ActivityIndexDoc>): ActivityIndex {
     eventsAdded(appId, events) {
       bumpCounters(appId, { events });
     },
-    async promptAdded({ appId, id, createdAt }) {
+    async promptAdded({ appId, id, sessionId, createdAt }) {
       bumpBuckets(appId, 'p', createdAt, 1);
-      await lists.append(appId, listNames.prompts, [{ t: createdAt.getTime(), id }]);
+      await lists.append(appId, listNames.prompts, [{ t: createdAt.getTime(), id, ref: sessionId }]);
     },
     async sessionsDeleted(sessions, prompts) {
       // List pages keep the ids of deleted rows; readers skip rows that no longer exist.

@@ -56,13 +56,7 @@ export function listWriter(collection: Collection, onError: (error: unknown) => 
       await setDoc(indexKeys.page(appId, list, newestPage), appId, { items: encodeEntries(merged.slice(0, keep)) });
       for (let i = 0; i < spilled.length; i++) await setDoc(indexKeys.page(appId, list, newestPage + 1 + i), appId, { items: encodeEntries(spilled[i]) });
       const total = newestPage + 1 + spilled.length;
-      if (total === pages) return;
-      // `firsts`: each page's first entry, so a cursor finds its page without reading pages. Only page
-      // 0's can change later (an entry older than all), and a reader never needs that one. A list
-      // written before `firsts` existed goes on without them.
-      const known = pages === 0 ? [merged[0]] : typeof head?.firsts === 'string' ? decodeEntries(head.firsts) : null;
-      const firsts = known ? { firsts: encodeEntries([...known, ...spilled.map((page) => page[0])]) } : {};
-      await setDoc(indexKeys.head(appId, list), appId, { pages: total, ...firsts });
+      if (total !== pages) await setDoc(indexKeys.head(appId, list), appId, { pages: total });
     });
   }
 

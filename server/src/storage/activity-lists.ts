@@ -1,65 +1,86 @@
 import type { Model } from 'mongoose';
+import type { PageHints } from '../protocol/activity.js';
 import { compareEntries, decodeEntries, indexKeys, type ActivityIndexDoc, type Entry, type ListName } from './activity-index-model.js';
+import { batchedReads } from './batched-reads.js';
 
 /**
  * Reading the lists of activity-index-model.ts newest first, from any cursor position, and turning
  * entries into rows under a bound on the work one request may do.
+ *
+ * A round trip to the embedded database costs a few milliseconds whatever it reads, so a request
+ * reads everything it can name at once: the documents asked for in one turn of the event loop go out
+ * as one `{_id: {$in}}` (batched-reads.ts). A first page reads the list's head together with the
+ * pages this process last saw at its end; a cursor names the page it continues from (`PageHints`),
+ * checked against that page and the next before it is trusted, so it reads no head at all.
  */
 
 /** Most entries one request checks when a filter skips rows (each costs an `_id` read). */
 export const MAX_SCANNED_ENTRIES = 200;
 /** A filter whose first rows mostly failed still reads at most 4× what it misses per batch. */
 const MIN_EXPECTED_HIT_RATE = 0.25;
+/** Lists whose page count this process remembers (a guess of where the newest pages are, never trusted). */
+const REMEMBERED_LISTS = 5_000;
+
+/** An entry as a walk yields it, with the page of each list a cursor at this entry continues from. */
+export interface Positioned extends Entry {
+  at: PageHints;
+}
 
 export function listReader(Index: Model<ActivityIndexDoc>) {
-  const read = (id: string) => Index.collection.findOne({ _id: id } as never) as Promise<ActivityIndexDoc | null>;
+  const read = batchedReads<ActivityIndexDoc>(Index.collection);
+  const remembered = new Map<string, number>();
 
-  /** Entries strictly older than `before` (all when absent), newest first, one page read at a time. */
-  async function* entries(appId: string, list: ListName, before?: Entry): AsyncGenerator<Entry> {
-    const head = await read(indexKeys.head(appId, list));
-    const pages = head?.pages ?? 0;
-    if (pages === 0) return;
-    const cache = new Map<number, Entry[]>();
-    const page = async (n: number) => {
+  async function readHead(appId: string, list: ListName): Promise<number> {
+    const pages = Number((await read(indexKeys.head(appId, list)))?.pages) || 0;
+    const key = `${appId}:${list}`;
+    remembered.delete(key);
+    remembered.set(key, pages);
+    if (remembered.size > REMEMBERED_LISTS) remembered.delete(remembered.keys().next().value!);
+    return pages;
+  }
+
+  /**
+   * Entries strictly older than `before` (all when absent), newest first, one page read at a time.
+   * `hint`: the page a cursor says it continues from; `pages`: the head, when the caller has read it.
+   */
+  async function* entries(appId: string, list: ListName, before?: Entry, known: { hint?: number; pages?: number } = {}): AsyncGenerator<Positioned> {
+    const cache = new Map<number, Promise<Entry[]>>();
+    const page = (n: number) => {
       let found = cache.get(n);
-      if (!found) cache.set(n, (found = decodeEntries((await read(indexKeys.page(appId, list, n)))?.items)));
+      if (!found) cache.set(n, (found = read(indexKeys.page(appId, list, n)).then((doc) => decodeEntries(doc?.items))));
       return found;
     };
-    let n = pages - 1;
-    const firsts = typeof head?.firsts === 'string' ? decodeEntries(head.firsts) : [];
-    if (before && firsts.length === pages) {
-      // The last page whose first entry is not after the cursor, from the head alone.
-      while (n > 0 && compareEntries(firsts[n], before) > 0) n -= 1;
-    } else if (before) {
-      // No `firsts` (a list from before them): binary search for the last page starting at or before
-      // the cursor (about log2(pages) reads: 10 at 100k sessions), instead of walking from the newest.
-      let lo = 0;
-      let hi = pages - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        const first = (await page(mid))[0];
-        if (first && compareEntries(first, before) <= 0) lo = mid;
-        else hi = mid - 1;
-      }
-      n = lo;
+    let n: number;
+    // The page below a cursor's goes out with it: a page of rows often continues there.
+    if (before && known.hint) page(known.hint - 1).catch(() => {});
+    if (before && known.hint !== undefined && (await hintHolds(page, known.hint, before))) {
+      n = known.hint;
+    } else {
+      // The newest pages are read with the head when this process knows where they are.
+      const guess = known.pages ?? remembered.get(`${appId}:${list}`);
+      if (!before && guess) for (const n of [guess - 1, guess - 2]) if (n >= 0) page(n).catch(() => {}); // awaited below if right
+      const pages = known.pages ?? (await readHead(appId, list));
+      if (pages === 0) return;
+      n = before ? await lastPageStartingBy(page, pages, before) : pages - 1;
     }
     for (; n >= 0; n--) {
       const items = await page(n);
       cache.delete(n);
-      for (let i = items.length - 1; i >= 0; i--) if (!before || compareEntries(items[i], before) < 0) yield items[i];
+      const at = { [list]: n };
+      for (let i = items.length - 1; i >= 0; i--) if (!before || compareEntries(items[i], before) < 0) yield { ...items[i], at };
     }
   }
 
   /** Pages of a list (0: the list is empty or was never written). */
-  const pageCount = async (appId: string, list: ListName) => Number((await read(indexKeys.head(appId, list)))?.pages) || 0;
+  const pageCount = (appId: string, list: ListName) => readHead(appId, list);
 
   /** Every active session of the application (one document), oldest first. */
   const activeEntries = async (appId: string) => decodeEntries((await read(indexKeys.active(appId)))?.items);
 
   /** The active set newest first, strictly older than `before`; `items` when already read. */
-  async function* active(appId: string, before?: Entry, items?: Entry[]): AsyncGenerator<Entry> {
+  async function* active(appId: string, before?: Entry, items?: Entry[]): AsyncGenerator<Positioned> {
     const entries = items ?? (await activeEntries(appId));
-    for (let i = entries.length - 1; i >= 0; i--) if (!before || compareEntries(entries[i], before) < 0) yield entries[i];
+    for (let i = entries.length - 1; i >= 0; i--) if (!before || compareEntries(entries[i], before) < 0) yield { ...entries[i], at: {} };
   }
 
   const activeIds = async (appId: string) => (await activeEntries(appId)).map((entry) => entry.id);
@@ -67,22 +88,58 @@ export function listReader(Index: Model<ActivityIndexDoc>) {
   return { entries, pageCount, activeEntries, active, activeIds };
 }
 
-/** Two newest-first streams merged into one, each entry tagged with its stream. */
+/**
+ * Whether page `hint` is the last one starting at or before the cursor: its own first entry is not
+ * after it (page 0 has no lower bound) and the next page, if any, starts after it. Both pages are
+ * read at once; a wrong or forged hint costs those two reads, never a wrong row.
+ */
+async function hintHolds(page: (n: number) => Promise<Entry[]>, hint: number, before: Entry): Promise<boolean> {
+  const [items, next] = await Promise.all([page(hint), page(hint + 1)]);
+  if (items.length === 0) return false;
+  return (hint === 0 || compareEntries(items[0], before) <= 0) && (next.length === 0 || compareEntries(next[0], before) > 0);
+}
+
+/** Binary search for the last page starting at or before the cursor: about log2(pages) reads. */
+async function lastPageStartingBy(page: (n: number) => Promise<Entry[]>, pages: number, before: Entry): Promise<number> {
+  let lo = 0;
+  let hi = pages - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    const first = (await page(mid))[0];
+    if (first && compareEntries(first, before) <= 0) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+interface Source<K extends string> {
+  kind: K;
+  list: ListName;
+  stream: AsyncGenerator<Positioned>;
+}
+
+/**
+ * Two newest-first streams merged into one, each entry tagged with its stream. An entry's position
+ * names both lists: its own page, and the page of the other list's next entry (page 0 once that list
+ * has nothing older).
+ */
 export async function* mergeNewestFirst<A extends string, B extends string>(
-  a: { kind: A; stream: AsyncGenerator<Entry> } | null,
-  b: { kind: B; stream: AsyncGenerator<Entry> } | null,
-): AsyncGenerator<Entry & { kind: A | B }> {
-  // Both streams start at once: with a cursor each first runs its binary search.
+  a: Source<A> | null,
+  b: Source<B> | null,
+): AsyncGenerator<Positioned & { kind: A | B }> {
+  // Both streams start at once: their first reads go out together.
   let [nextA, nextB] = await Promise.all([a ? a.stream.next() : null, b ? b.stream.next() : null]);
+  const where = (source: Source<string> | null, next: IteratorResult<Positioned> | null): PageHints =>
+    !source ? {} : next && !next.done ? next.value.at : { [source.list]: 0 };
   for (;;) {
     const headA = nextA && !nextA.done ? nextA.value : null;
     const headB = nextB && !nextB.done ? nextB.value : null;
     if (!headA && !headB) return;
     if (headA && (!headB || compareEntries(headA, headB) >= 0)) {
-      yield { ...headA, kind: a!.kind };
+      yield { ...headA, kind: a!.kind, at: { ...where(b, nextB), ...headA.at } };
       nextA = await a!.stream.next();
     } else {
-      yield { ...headB!, kind: b!.kind };
+      yield { ...headB!, kind: b!.kind, at: { ...where(a, nextA), ...headB!.at } };
       nextB = await b!.stream.next();
     }
   }
@@ -93,13 +150,14 @@ export async function* mergeNewestFirst<A extends string, B extends string>(
  * batch at a time in parallel. `next` is where the following page starts: the last row given, or the
  * last entry looked at when the scan budget ran out first, or null at the end of the list.
  */
-export async function collectRows<E extends Entry, R>(
+export async function collectRows<E extends Positioned, R>(
   stream: AsyncGenerator<E>,
   options: { limit: number; filtered: boolean; fetch: (entries: E[]) => Promise<Array<R | null>> },
-): Promise<{ rows: R[]; next: Entry | null }> {
+): Promise<{ rows: R[]; next: (Entry & { pages?: PageHints }) | null }> {
   const rows: R[] = [];
   let scanned = 0;
   let last: E | null = null;
+  const cursorAt = (entry: E) => ({ t: entry.t, id: entry.id, ...(Object.keys(entry.at).length ? { pages: entry.at } : {}) });
   for (;;) {
     const need = options.limit - rows.length;
     // Filters read lists holding mostly matches: ask for what is missing, more as rows turn out not to match.
@@ -117,9 +175,9 @@ export async function collectRows<E extends Entry, R>(
       last = batch[i];
       const row = found[i];
       if (row !== null && row !== undefined) rows.push(row);
-      if (rows.length === options.limit) return { rows, next: { t: last.t, id: last.id } };
+      if (rows.length === options.limit) return { rows, next: cursorAt(last) };
     }
     if (batch.length < size) return { rows, next: null };
-    if (scanned >= MAX_SCANNED_ENTRIES && last) return { rows, next: { t: last.t, id: last.id } };
+    if (scanned >= MAX_SCANNED_ENTRIES && last) return { rows, next: cursorAt(last) };
   }
 }

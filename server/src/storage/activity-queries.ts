@@ -6,7 +6,7 @@ import type { Models } from './models.js';
 import type { SessionDoc } from './session-model.js';
 import { activityIndexFor, LIST_PAGE_SIZE } from './activity-index.js';
 import { indexKeys, listNames, type Entry } from './activity-index-model.js';
-import { collectRows, listReader, mergeNewestFirst } from './activity-lists.js';
+import { collectRows, listReader, mergeNewestFirst, type Positioned } from './activity-lists.js';
 import { byIds } from './by-ids.js';
 import { matchesSearch, queryTrigrams } from './search-terms.js';
 
@@ -20,7 +20,9 @@ import { matchesSearch, queryTrigrams } from './search-terms.js';
  *   checks each row, at most MAX_SCANNED_ENTRIES per request: a page may then come back short, with
  *   a cursor to continue from. A filter whose list is empty answers at once, with no rows.
  *   Only a search shorter than three characters has no list of its own: it walks all sessions.
- * Cursors stay `{t, id}` of the last row (or entry) looked at; the list head says which page holds it.
+ * Cursors are `{t, id}` of the last row (or entry) looked at, with the page of each list walked
+ * (activity-lists.ts): a page of the feed is two round trips, one for list documents (heads, pages)
+ * and one for rows (sessions and prompts, in parallel; a prompt's entry names its session).
  */
 
 export function toSessionRow(doc: Partial<SessionDoc> & { _id: Types.ObjectId }): SessionRow {
@@ -70,8 +72,12 @@ export interface ActivityQueries {
 
 type SessionMatch = (doc: SessionDoc) => boolean;
 
-async function* without(stream: AsyncGenerator<Entry>, ids: Set<string>): AsyncGenerator<Entry> {
-  for await (const entry of stream) if (!ids.has(entry.id)) yield entry;
+/** The stream without the entries of `ids`, whose read goes out with the stream's first. */
+async function* without(stream: AsyncGenerator<Positioned>, ids: Promise<string[]>): AsyncGenerator<Positioned> {
+  const [skip, first] = await Promise.all([ids.then((list) => new Set(list)), stream.next()]);
+  if (first.done) return;
+  if (!skip.has(first.value.id)) yield first.value;
+  for await (const entry of stream) if (!skip.has(entry.id)) yield entry;
 }
 
 function sessionMatcher(status: SessionStatusFilter, q: string, signal: SignalType | undefined): SessionMatch | null {
@@ -87,22 +93,26 @@ export function activityQueries({ Session, Message, ActivityIndex }: Pick<Models
   const lists = listReader(ActivityIndex);
   const valid = (appId: string) => isValidObjectId(appId) && String(new Types.ObjectId(appId)) === appId;
 
-  /** Sessions by `_id`, in the order asked, one query; another application's (never expected in its pages) counts as absent. */
+  /** Sessions by `_id`, one query; another application's (never expected in its lists) counts as absent. */
   const sessionsById = async (appId: string, ids: string[]) => {
     const found = await byIds<SessionDoc>(Session, ids);
-    return ids.map((id) => {
-      const doc = found.get(id);
-      return doc && String(doc.appId) === appId ? doc : null;
-    });
+    for (const [id, doc] of found) if (String(doc.appId) !== appId) found.delete(id);
+    return found;
   };
 
-  async function promptsById(appId: string, ids: string[], signal: SignalType | undefined): Promise<Array<PromptRow | null>> {
-    const byId = await byIds<MessageDoc>(Message, ids);
-    const messages = ids.map((id) => byId.get(id) ?? null);
-    const sessionIds = [...new Set(messages.flatMap((m) => (m && String(m.appId) === appId ? [String(m.sessionId)] : [])))];
-    const sessions = new Map((await sessionsById(appId, sessionIds)).flatMap((s) => (s ? [[s._id.toString(), s] as const] : [])));
-    return messages.map((doc) => {
-      if (!doc || String(doc.appId) !== appId) return null;
+  /**
+   * Prompt rows; `sessions` holds the sessions their entries name (read with them). A prompt whose
+   * entry names none (written before entries did) has its session read after its message.
+   */
+  async function promptRows(appId: string, entries: Entry[], messages: Map<string, MessageDoc>, sessions: Map<string, SessionDoc>, signal: SignalType | undefined) {
+    const docs = entries.map((entry) => {
+      const doc = messages.get(entry.id);
+      return doc && String(doc.appId) === appId ? doc : null;
+    });
+    const unnamed = [...new Set(docs.flatMap((doc) => (doc && !sessions.has(String(doc.sessionId)) ? [String(doc.sessionId)] : [])))];
+    if (unnamed.length) for (const [id, doc] of await sessionsById(appId, unnamed)) sessions.set(id, doc);
+    return docs.map((doc): PromptRow | null => {
+      if (!doc) return null;
       const session = sessions.get(String(doc.sessionId));
       if (signal && !(session?.signalTypes ?? []).includes(signal)) return null;
       return {
@@ -124,8 +134,8 @@ export function activityQueries({ Session, Message, ActivityIndex }: Pick<Models
   async function sessionCandidates(
     appId: string,
     { status, q, signal }: Pick<SessionListQuery, 'status' | 'q' | 'signal'>,
-    cursor: Entry | undefined,
-  ): Promise<AsyncGenerator<Entry> | null> {
+    cursor: Cursor | undefined,
+  ): Promise<AsyncGenerator<Positioned> | null> {
     const required = [...(signal ? [listNames.signalSessions(signal)] : []), ...queryTrigrams(q).map(listNames.trigram)];
     const [sizes, active] = await Promise.all([
       Promise.all(required.map((list) => lists.pageCount(appId, list))),
@@ -135,22 +145,32 @@ export function activityQueries({ Session, Message, ActivityIndex }: Pick<Models
     const smallest = sizes.reduce((best, pages, i) => (pages < sizes[best] ? i : best), 0);
     // The active set is one document: it wins unless a filter's list is smaller than its page count.
     if (active && (!required.length || Math.ceil(active.length / LIST_PAGE_SIZE) <= sizes[smallest])) return lists.active(appId, cursor, active);
-    if (required.length) return lists.entries(appId, required[smallest], cursor);
-    const all = lists.entries(appId, listNames.sessions, cursor);
+    const walk = (list: string, pages?: number) => lists.entries(appId, list, cursor, { hint: cursor?.pages?.[list], pages });
+    if (required.length) return walk(required[smallest], sizes[smallest]);
+    const all = walk(listNames.sessions);
     // Completed skips the active ids before any row is read (active sessions are the newest, so they
     // would otherwise come first in every walk). The row's own status is still checked.
-    return status === 'completed' ? without(all, new Set(await lists.activeIds(appId))) : all;
+    return status === 'completed' ? without(all, lists.activeIds(appId)) : all;
   }
 
-  const sessionRows = (appId: string, match: SessionMatch | null) => async (entries: Entry[]) =>
-    (await sessionsById(appId, entries.map((e) => e.id))).map((doc) => (doc && (!match || match(doc)) ? toSessionRow(doc) : null));
+  /** The rows of the entries' sessions that pass `match` (null: absent or filtered out). */
+  const sessionRows = (entries: Entry[], sessions: Map<string, SessionDoc>, match: SessionMatch | null) =>
+    entries.map((entry) => {
+      const doc = sessions.get(entry.id);
+      return doc && (!match || match(doc)) ? toSessionRow(doc) : null;
+    });
 
   return {
     async listSessions(appId, { status, q, signal, cursor, limit }) {
       if (!valid(appId)) return { rows: [], next: null };
       const stream = await sessionCandidates(appId, { status, q, signal }, cursor);
       if (!stream) return { rows: [], next: null };
-      return collectRows(stream, { limit, filtered: Boolean(q || signal), fetch: sessionRows(appId, sessionMatcher(status, q, signal)) });
+      const match = sessionMatcher(status, q, signal);
+      return collectRows(stream, {
+        limit,
+        filtered: Boolean(q || signal),
+        fetch: async (entries) => sessionRows(entries, await sessionsById(appId, entries.map((e) => e.id)), match),
+      });
     },
 
     async listFeed(appId, { filter, signal, cursor, limit }) {
@@ -158,10 +178,11 @@ export function activityQueries({ Session, Message, ActivityIndex }: Pick<Models
       const match = sessionMatcher('all', '', signal);
       // A signal reads its own lists of sessions and of their prompts (empty when never seen).
       const [sessionList, promptList] = signal ? [listNames.signalSessions(signal), listNames.signalPrompts(signal)] : [listNames.sessions, listNames.prompts];
+      const walk = (list: string) => lists.entries(appId, list, cursor, { hint: cursor?.pages?.[list] });
       // Merged on the entries' (time, id) before any row is read: only the rows shown are fetched.
       const stream = mergeNewestFirst(
-        filter === 'prompts' ? null : { kind: 'session' as const, stream: lists.entries(appId, sessionList, cursor) },
-        filter === 'sessions' ? null : { kind: 'prompt' as const, stream: lists.entries(appId, promptList, cursor) },
+        filter === 'prompts' ? null : { kind: 'session' as const, list: sessionList, stream: walk(sessionList) },
+        filter === 'sessions' ? null : { kind: 'prompt' as const, list: promptList, stream: walk(promptList) },
       );
       return collectRows(stream, {
         limit,
@@ -169,12 +190,13 @@ export function activityQueries({ Session, Message, ActivityIndex }: Pick<Models
         async fetch(entries) {
           const sessionEntries = entries.filter((e) => e.kind === 'session');
           const promptEntries = entries.filter((e) => e.kind === 'prompt');
-          const [sessions, prompts] = await Promise.all([
-            sessionRows(appId, match)(sessionEntries),
-            promptsById(appId, promptEntries.map((e) => e.id), signal),
-          ]);
+          // The sessions shown and the sessions of the prompts shown, in one query beside the prompts'.
+          const sessionIds = [...sessionEntries.map((e) => e.id), ...promptEntries.flatMap((e) => (e.ref ? [e.ref] : []))];
+          const [sessions, messages] = await Promise.all([sessionsById(appId, sessionIds), byIds<MessageDoc>(Message, promptEntries.map((e) => e.id))]);
+          const prompts = await promptRows(appId, promptEntries, messages, sessions, signal);
+          const rows = sessionRows(sessionEntries, sessions, match);
           const byId = new Map<string, FeedItem | null>();
-          sessionEntries.forEach((e, i) => byId.set(`s${e.id}`, sessions[i] ? { kind: 'session', ...sessions[i]! } : null));
+          sessionEntries.forEach((e, i) => byId.set(`s${e.id}`, rows[i] ? { kind: 'session', ...rows[i]! } : null));
           promptEntries.forEach((e, i) => byId.set(`p${e.id}`, prompts[i] ? { kind: 'prompt', ...prompts[i]! } : null));
           return entries.map((e) => byId.get(`${e.kind === 'session' ? 's' : 'p'}${e.id}`) ?? null);
         },

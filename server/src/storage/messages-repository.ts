@@ -117,10 +117,14 @@ export function messagesRepository(
           if ((error as { code?: number }).code !== DUPLICATE_KEY || attempt >= MAX_SEQ_ATTEMPTS) throw error;
           continue;
         }
-        await paged?.pages.record(input.sessionId, session.messageSeq, doc._id.toString());
-        // The session leads the agents' Conversations list; a visitor message is a prompt of the Activity feed and its chart.
-        if (session.status === 'active') await index?.chatActivity({ appId: String(input.appId), id: input.sessionId }, input.createdAt);
-        if (input.role === 'visitor') await index?.promptAdded({ appId: String(input.appId), id: doc._id.toString(), createdAt: input.createdAt });
+        // Independent documents, written together: the session's message pages; the Conversations list,
+        // which the session now leads; the Activity feed and its chart, for a visitor's message (a prompt).
+        const appId = String(input.appId);
+        await Promise.all([
+          paged?.pages.record(input.sessionId, session.messageSeq, doc._id.toString()),
+          session.status === 'active' ? index?.chatActivity({ appId, id: input.sessionId }, input.createdAt) : null,
+          input.role === 'visitor' ? index?.promptAdded({ appId, id: doc._id.toString(), sessionId: input.sessionId, createdAt: input.createdAt }) : null,
+        ]);
         return toMessage(doc.toObject());
       }
     },
