@@ -14,7 +14,8 @@ import { Schema, type Connection, type Model } from 'mongoose';
  *   `<appId>:<list>:head`         `pages`: how many pages the list has (list names: `listNames`)
  *   `<appId>:<list>:<n>`          `items`: one page of the list, oldest first (see encodeEntries)
  *   `<appId>:active`              `items`: every active session of the application
- *   `<appId>:chats`               `items`: active sessions with messages, by time of their last message
+ *   `<appId>:chats`               `items`: active sessions with messages, by time of their last message,
+ *                                 each naming its chat state (`ref`: ai, waiting, human)
  *   `built`                       marker: every application's documents were built from raw data
  *
  * Lists: all sessions and all prompts (written with the row), and — written a moment later, see
@@ -67,7 +68,7 @@ export const indexKeys = {
 /**
  * A list entry: the row's time (ms) and id. Lists are ordered by (t, id), the console's order. A
  * prompt's entry also names its session (`ref`), so a page of the feed reads prompts and their
- * sessions at once instead of one after the other.
+ * sessions at once instead of one after the other; a chat's entry names its handoff state.
  */
 export interface Entry {
   t: number;

@@ -11,7 +11,7 @@ const INSERT_BATCH = 1000;
 const INDEX_VERSION = 3; // 2: search trigram and signal lists; 3: prompt entries name their session, heads hold only `pages`
 
 export interface IndexSource {
-  sessions: Array<Entry & { status: string; eventCount: number; search?: SearchFields; signals?: string[]; lastMessageAt?: number | null }>;
+  sessions: Array<Entry & { status: string; eventCount: number; search?: SearchFields; signals?: string[]; lastMessageAt?: number | null; chatState?: string }>;
   /** Visitor messages only. */
   prompts: Array<Entry & { sessionId?: string }>;
 }
@@ -50,7 +50,7 @@ export async function writeActivityIndex(Index: Model<ActivityIndexDoc>, appId: 
     count(counters._id, 'events', session.eventCount);
     bucket('s', session.t);
     if (session.status === 'active') active.push({ t: session.t, id: session.id });
-    if (session.status === 'active' && session.lastMessageAt) chats.push({ t: session.lastMessageAt, id: session.id });
+    if (session.status === 'active' && session.lastMessageAt) chats.push({ t: session.lastMessageAt, id: session.id, ref: session.chatState ?? 'ai' });
   }
   for (const prompt of source.prompts) bucket('p', prompt.t);
   doc(indexKeys.active(appId)).items = encodeEntries(active.sort(compareEntries));
@@ -95,7 +95,7 @@ export async function rebuildActivityIndex(models: Pick<Models, 'Session' | 'Mes
   const app = new Types.ObjectId(appId);
   const [sessions, prompts] = await Promise.all([
     models.Session.collection
-      .find({ appId: app }, { projection: { startedAt: 1, status: 1, eventCount: 1, landingUrl: 1, visitorId: 1, visitorName: 1, visitorEmail: 1, signalTypes: 1, lastMessageAt: 1, messageSeq: 1 } })
+      .find({ appId: app }, { projection: { startedAt: 1, status: 1, eventCount: 1, landingUrl: 1, visitorId: 1, visitorName: 1, visitorEmail: 1, signalTypes: 1, lastMessageAt: 1, messageSeq: 1, chatState: 1 } })
       .toArray(),
     models.Message.collection.find({ appId: app, role: 'visitor' }, { projection: { createdAt: 1, sessionId: 1 } }).toArray(),
   ]);
@@ -108,6 +108,7 @@ export async function rebuildActivityIndex(models: Pick<Models, 'Session' | 'Mes
       search: { landingUrl: s.landingUrl, visitorId: s.visitorId, visitorName: s.visitorName, visitorEmail: s.visitorEmail },
       signals: Array.isArray(s.signalTypes) ? s.signalTypes.map(String) : [],
       lastMessageAt: s.lastMessageAt && Number(s.messageSeq) > 0 ? new Date(s.lastMessageAt).getTime() : null,
+      chatState: typeof s.chatState === 'string' ? s.chatState : 'ai',
     })),
     prompts: prompts.map((m) => ({ t: new Date(m.createdAt).getTime(), id: String(m._id), sessionId: String(m.sessionId) })),
   });

@@ -40,8 +40,11 @@ export interface ActivityIndex {
   /** Signals found on the session, with its prompts: listed a moment later, for the signal filter. */
   signalsFound(session: IndexedSession, signals: string[], prompts: Entry[]): void;
   sessionCompleted(session: { appId: string; id: string; startedAt: Date }): Promise<void>;
-  /** A message in an active session: the session leads the agents' Conversations list. */
-  chatActivity(session: Pick<IndexedSession, 'appId' | 'id'>, at: Date): Promise<void>;
+  /**
+   * A message in an active session: the session leads the agents' Conversations list. Its entry names
+   * the chat's handoff state (every handoff adds a note, so a new state always comes with a message).
+   */
+  chatActivity(session: Pick<IndexedSession, 'appId' | 'id'>, at: Date, chatState: string): Promise<void>;
   eventsAdded(appId: string, events: number): void;
   promptAdded(prompt: { appId: string; id: string; sessionId: string; createdAt: Date }): Promise<void>;
   sessionsDeleted(sessions: DeletedSession[], prompts: Array<{ appId: string; createdAt: Date }>): Promise<void>;
@@ -151,8 +154,8 @@ function createActivityIndex(Index: Model<ActivityIndexDoc>): ActivityIndex {
       bumpCounters(appId, { active: -1, completed: 1 });
       await Promise.all([changeSet(indexKeys.active(appId), appId, [], new Set([id])), changeSet(indexKeys.chats(appId), appId, [], new Set([id]))]);
     },
-    async chatActivity({ appId, id }, at) {
-      await changeSet(indexKeys.chats(appId), appId, [{ t: at.getTime(), id }], new Set());
+    async chatActivity({ appId, id }, at, chatState) {
+      await changeSet(indexKeys.chats(appId), appId, [{ t: at.getTime(), id, ref: chatState }], new Set());
     },
     eventsAdded(appId, events) {
       bumpCounters(appId, { events });

@@ -122,7 +122,7 @@ export function messagesRepository(
         const appId = String(input.appId);
         await Promise.all([
           paged?.pages.record(input.sessionId, session.messageSeq, doc._id.toString()),
-          session.status === 'active' ? index?.chatActivity({ appId, id: input.sessionId }, input.createdAt) : null,
+          session.status === 'active' ? index?.chatActivity({ appId, id: input.sessionId }, input.createdAt, session.chatState ?? 'ai') : null,
           input.role === 'visitor' ? index?.promptAdded({ appId, id: doc._id.toString(), sessionId: input.sessionId, createdAt: input.createdAt }) : null,
         ]);
         return toMessage(doc.toObject());
@@ -206,7 +206,11 @@ export function conversationsRepository(Session: Model<SessionDoc>, index?: Acti
       }
       // The application's chats (active sessions with messages, by last message) name the sessions to
       // read by `_id`: a filter on `sessions` reads every session on FerretDB (seconds at 100k).
-      const ids = decodeEntries((await index.read(indexKeys.chats(appId)))?.items).slice(-limit).map((entry) => entry.id);
+      // Chats waiting for a person, or with one, come first, then the latest: however many chats are
+      // under way, a visitor who asked for help is never past the limit.
+      const entries = decodeEntries((await index.read(indexKeys.chats(appId)))?.items).reverse();
+      const withPerson = (entry: { ref?: string }) => entry.ref === 'waiting' || entry.ref === 'human';
+      const ids = [...entries.filter(withPerson), ...entries.filter((entry) => !withPerson(entry))].slice(0, limit).map((entry) => entry.id);
       const found = await byIds<SessionDoc>(Session, ids);
       return ids
         .map((id) => found.get(id))
