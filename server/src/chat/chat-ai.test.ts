@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnthropicDouble, type AnthropicDouble } from '../testing/anthropic-double.js';
-import { ack, chatVisitor, consoleSocket, createChatApp, messagesOf, waitFor } from '../testing/chat-test-kit.js';
+import { ack, chatVisitor, consoleSocket, createChatApp, messagesOf, waitFor, type ChatVisitor } from '../testing/chat-test-kit.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { command } from '../testing/visitor-client.js';
 import { VISITOR_LEFT_GRACE_MS } from './chat-service.js';
@@ -182,5 +182,37 @@ describe('AI answers, streamed from the Messages API', () => {
     const sync = await command<any>(visitor.socket, 'chat:sync', { afterSeq: 0 });
     expect(sync.data).toMatchObject({ state: 'waiting', aiAvailable: false });
     visitor.socket.close();
+  });
+});
+
+/** A chat the AI has answered, in the application of `key`. */
+async function answeredByAi(key: string, text: string): Promise<ChatVisitor> {
+  double.script({ tokens: ['Sure.'], inputTokens: 5, outputTokens: 1 });
+  const visitor = await chatVisitor(server, key);
+  await visitor.send(text);
+  await waitFor(() => messagesOf(visitor.events).find((message) => message.role === 'ai'), `the AI answer to ${text}`);
+  return visitor;
+}
+
+describe("the agents' Conversations list", () => {
+  it('lists chats waiting for a person, or with one, before more recent chats the AI answers, past the limit', async () => {
+    const { app: busy, owner } = await createChatApp(server, 'Busy shop');
+    const listed = async (limit: number) => (await server.db.repos.conversations.listActive(busy.id, limit)).map((c) => c.sessionId);
+    const waiting = await chatVisitor(server, busy.publicKey);
+    await command(waiting.socket, 'chat:human');
+    await waiting.send('I need a person, please.');
+    const older = await answeredByAi(busy.publicKey, 'Do you ship abroad?');
+    const newer = await answeredByAi(busy.publicKey, 'What sizes are there?');
+
+    // Two places: the visitor waiting for a person first, though two chats spoke after them.
+    expect(await listed(2)).toEqual([newer.sessionId, waiting.sessionId]);
+    expect(await listed(10)).toEqual([newer.sessionId, older.sessionId, waiting.sessionId]);
+
+    // An agent takes over the older AI chat (the handoff's note names the new state): it now has a person.
+    const agent = await consoleSocket(server, owner.cookie);
+    const taken = await ack(agent, 'chat:takeover', { sessionId: older.sessionId });
+    expect(taken.data.conversation.state).toBe('human');
+    expect((await listed(2)).sort()).toEqual([older.sessionId, waiting.sessionId].sort());
+    for (const socket of [waiting.socket, older.socket, newer.socket, agent]) socket.close();
   });
 });
