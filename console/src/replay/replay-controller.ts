@@ -160,14 +160,18 @@ export class ReplayController implements ReactiveController {
     if (live) {
       // Live starts from the fresh snapshot the widget sends when watching begins: what came before
       // it is history the agent need not download.
-      const player = new ReplayPlayer(stage.element, sorted, { width: stage.width, height: stage.height, live });
+      // The player starts from the snapshot (it draws it by itself); the events after it are added
+      // once the live clock runs, so those already due apply at once.
+      const snapshotAt = sorted.findIndex((event) => event.type === EVENT_FULL_SNAPSHOT);
+      const player = new ReplayPlayer(stage.element, sorted.slice(0, snapshotAt + 1), { width: stage.width, height: stage.height, live });
       this.player = player;
       // Anchor the live clock at now (less a small buffer), not at the snapshot's timestamp: anchored
       // there, every later event played as late as the snapshot had arrived and the player had loaded
-      // (measured ~0.7 s, for as long as the agent watched). Events arriving after their time play at
-      // once. A visitor clock running ahead of ours falls back to the old anchor.
+      // (~0.7–1.8 s, for as long as the agent watched). A visitor clock running ahead of ours falls
+      // back to the newest event. The player must not be playing already: rrweb ignores this then.
       const newest = sorted.at(-1)?.timestamp ?? Date.now();
       player.startLive(Math.max(newest, Date.now() - LIVE_BUFFER_MS));
+      player.addEvents(sorted.slice(snapshotAt + 1));
       return this.set({ mode: 'live' });
     }
     const player = new ReplayPlayer(stage.element, sorted, { width: stage.width, height: stage.height, live });

@@ -39,7 +39,8 @@ export class ReplayPlayer {
         events: events as PlayerEvent[],
         width: options.width,
         height: options.height,
-        autoPlay: options.live,
+        // Never: rrweb's player ignores `startLive` once it plays, and live starts only with it.
+        autoPlay: false,
         skipInactive: true,
         speedOption: SPEED_OPTIONS,
         showController: !options.live,
