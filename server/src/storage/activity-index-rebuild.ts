@@ -8,7 +8,7 @@ import { sessionTrigrams, type SearchFields } from './search-terms.js';
 
 const INSERT_BATCH = 1000;
 /** Bumped when the shape of the index documents changes: a server finding an older marker rebuilds. */
-const INDEX_VERSION = 3; // 2: search trigram and signal lists; 3: prompt entries name their session, heads hold only `pages`
+const INDEX_VERSION = 3; // 2: search trigram and signal lists; 3: prompt entries name their session, chat entries their state, heads hold only `pages`
 
 export interface IndexSource {
   sessions: Array<Entry & { status: string; eventCount: number; search?: SearchFields; signals?: string[]; lastMessageAt?: number | null; chatState?: string }>;
