@@ -3,7 +3,7 @@ import type { ActivityCounters, ChartBuckets, FeedItem, SessionRow } from '../pr
 import { dayKey, hourKey } from '../sessions/time-buckets.js';
 import type { SignalType } from '../protocol/insights.js';
 import { activityIndexFor } from '../storage/activity-index.js';
-import { decodeEntries, listNames } from '../storage/activity-index-model.js';
+import { listNames } from '../storage/activity-index-model.js';
 import { ensureActivityIndex, rebuildActivityIndex, writeActivityIndex } from '../storage/activity-index-rebuild.js';
 import { listReader } from '../storage/activity-lists.js';
 import { insightsStore } from '../storage/insights-store.js';

@@ -13,7 +13,7 @@ const INDEX_VERSION = 3; // 2: search trigram and signal lists; 3: prompt entrie
 export interface IndexSource {
   sessions: Array<Entry & { status: string; eventCount: number; search?: SearchFields; signals?: string[]; lastMessageAt?: number | null; chatState?: string }>;
   /** Visitor messages only. */
-  prompts: Array<Entry & { sessionId?: string }>;
+  prompts: Array<Entry & { sessionId: string }>;
 }
 
 /**
@@ -64,7 +64,7 @@ export async function writeActivityIndex(Index: Model<ActivityIndexDoc>, appId: 
     doc(indexKeys.head(appId, list)).pages = pages;
   };
   paginate(listNames.sessions, source.sessions.map(({ t, id }) => ({ t, id })));
-  const promptEntry = ({ t, id, sessionId }: IndexSource['prompts'][number]): Entry => (sessionId ? { t, id, ref: sessionId } : { t, id });
+  const promptEntry = ({ t, id, sessionId }: IndexSource['prompts'][number]): Entry => ({ t, id, ref: sessionId });
   paginate(listNames.prompts, source.prompts.map(promptEntry));
   // Search and signal lists: entries gathered per list, then paged like the others.
   const extra = new Map<ListName, Entry[]>();
@@ -81,7 +81,7 @@ export async function writeActivityIndex(Index: Model<ActivityIndexDoc>, appId: 
     if (session.signals?.length) signalsOf.set(session.id, session.signals);
   }
   for (const prompt of source.prompts) {
-    for (const signal of signalsOf.get(prompt.sessionId ?? '') ?? []) add(listNames.signalPrompts(signal), promptEntry(prompt));
+    for (const signal of signalsOf.get(prompt.sessionId) ?? []) add(listNames.signalPrompts(signal), promptEntry(prompt));
   }
   for (const [list, entries] of extra) paginate(list, entries);
 

@@ -39,8 +39,7 @@ export function listWriter(collection: Collection, onError: (error: unknown) => 
   function append(appId: string, list: ListName, entries: Entry[]): Promise<void> {
     const sorted = [...entries].sort(compareEntries);
     return serializeSessionWrite(`${appId}:${list}`, async () => {
-      const head = await findDoc(indexKeys.head(appId, list));
-      const pages = head?.pages ?? 0;
+      const pages = (await findDoc(indexKeys.head(appId, list)))?.pages ?? 0;
       const newestPage = Math.max(pages - 1, 0);
       const last = pages > 0 ? await readPage(appId, list, newestPage) : [];
       let merged = last;

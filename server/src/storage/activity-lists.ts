@@ -30,7 +30,8 @@ export function listReader(Index: Model<ActivityIndexDoc>) {
   const read = batchedReads<ActivityIndexDoc>(Index.collection);
   const remembered = new Map<string, number>();
 
-  async function readHead(appId: string, list: ListName): Promise<number> {
+  /** Pages of a list (0: the list is empty or was never written), remembered as the next guess. */
+  async function pageCount(appId: string, list: ListName): Promise<number> {
     const pages = Number((await read(indexKeys.head(appId, list)))?.pages) || 0;
     const key = `${appId}:${list}`;
     remembered.delete(key);
@@ -58,8 +59,8 @@ export function listReader(Index: Model<ActivityIndexDoc>) {
     } else {
       // The newest pages are read with the head when this process knows where they are.
       const guess = known.pages ?? remembered.get(`${appId}:${list}`);
-      if (!before && guess) for (const n of [guess - 1, guess - 2]) if (n >= 0) page(n).catch(() => {}); // awaited below if right
-      const pages = known.pages ?? (await readHead(appId, list));
+      if (!before && guess) for (const newest of [guess - 1, guess - 2]) if (newest >= 0) page(newest).catch(() => {}); // awaited below if right
+      const pages = known.pages ?? (await pageCount(appId, list));
       if (pages === 0) return;
       n = before ? await lastPageStartingBy(page, pages, before) : pages - 1;
     }
@@ -70,9 +71,6 @@ export function listReader(Index: Model<ActivityIndexDoc>) {
       for (let i = items.length - 1; i >= 0; i--) if (!before || compareEntries(items[i], before) < 0) yield { ...items[i], at };
     }
   }
-
-  /** Pages of a list (0: the list is empty or was never written). */
-  const pageCount = (appId: string, list: ListName) => readHead(appId, list);
 
   /** Every active session of the application (one document), oldest first. */
   const activeEntries = async (appId: string) => decodeEntries((await read(indexKeys.active(appId)))?.items);

@@ -100,19 +100,11 @@ export function activityQueries({ Session, Message, ActivityIndex }: Pick<Models
     return found;
   };
 
-  /**
-   * Prompt rows; `sessions` holds the sessions their entries name (read with them). A prompt whose
-   * entry names none (written before entries did) has its session read after its message.
-   */
-  async function promptRows(appId: string, entries: Entry[], messages: Map<string, MessageDoc>, sessions: Map<string, SessionDoc>, signal: SignalType | undefined) {
-    const docs = entries.map((entry) => {
+  /** Prompt rows; `sessions` holds the sessions their entries name (`ref`), read with the messages. */
+  function promptRows(appId: string, entries: Entry[], messages: Map<string, MessageDoc>, sessions: Map<string, SessionDoc>, signal: SignalType | undefined) {
+    return entries.map((entry): PromptRow | null => {
       const doc = messages.get(entry.id);
-      return doc && String(doc.appId) === appId ? doc : null;
-    });
-    const unnamed = [...new Set(docs.flatMap((doc) => (doc && !sessions.has(String(doc.sessionId)) ? [String(doc.sessionId)] : [])))];
-    if (unnamed.length) for (const [id, doc] of await sessionsById(appId, unnamed)) sessions.set(id, doc);
-    return docs.map((doc): PromptRow | null => {
-      if (!doc) return null;
+      if (!doc || String(doc.appId) !== appId) return null;
       const session = sessions.get(String(doc.sessionId));
       if (signal && !(session?.signalTypes ?? []).includes(signal)) return null;
       return {
@@ -193,7 +185,7 @@ export function activityQueries({ Session, Message, ActivityIndex }: Pick<Models
           // The sessions shown and the sessions of the prompts shown, in one query beside the prompts'.
           const sessionIds = [...sessionEntries.map((e) => e.id), ...promptEntries.flatMap((e) => (e.ref ? [e.ref] : []))];
           const [sessions, messages] = await Promise.all([sessionsById(appId, sessionIds), byIds<MessageDoc>(Message, promptEntries.map((e) => e.id))]);
-          const prompts = await promptRows(appId, promptEntries, messages, sessions, signal);
+          const prompts = promptRows(appId, promptEntries, messages, sessions, signal);
           const rows = sessionRows(sessionEntries, sessions, match);
           const byId = new Map<string, FeedItem | null>();
           sessionEntries.forEach((e, i) => byId.set(`s${e.id}`, rows[i] ? { kind: 'session', ...rows[i]! } : null));

@@ -1,7 +1,5 @@
 import type { Collection } from 'mongodb';
-
-/** Ids per query: FerretDB's `$in` pushdown (server/ferretdb/patches) takes up to 1,000. */
-const IDS_PER_QUERY = 500;
+import { IDS_PER_QUERY } from './by-ids.js';
 
 interface Waiting {
   resolve: (doc: Record<string, unknown> | null) => void;

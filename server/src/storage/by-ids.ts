@@ -2,7 +2,7 @@ import type { Collection, Document, Filter } from 'mongodb';
 import { isValidObjectId, type Model } from 'mongoose';
 
 /** Ids per query: FerretDB's `$in` pushdown (server/ferretdb/patches) takes up to 1,000. */
-const IDS_PER_QUERY = 500;
+export const IDS_PER_QUERY = 500;
 
 /**
  * Documents by `_id`, keyed by id: one `{_id: {$in}}` query per IDS_PER_QUERY ids. On the embedded

@@ -1,7 +1,6 @@
 import { Types } from 'mongoose';
 import { dayKey, hourKey } from '../sessions/time-buckets.js';
 import type { Models } from '../storage/models.js';
-import type { Entry } from '../storage/activity-index-model.js';
 import { MESSAGES_PER_PAGE, type MessagePagesDoc } from '../storage/message-pages.js';
 import { rebuildActivityIndex, writeActivityIndex, type IndexSource } from '../storage/activity-index-rebuild.js';
 
@@ -121,7 +120,7 @@ export async function seedActivity(
   let sessionCount = 0;
   let activeCount = 0;
   let messageCount = 0;
-  const indexSource: IndexSource = { sessions: [], prompts: [] as Entry[] };
+  const indexSource: IndexSource = { sessions: [], prompts: [] };
 
   const flush = async (force: boolean) => {
     if (sessionBatch.length && (force || sessionBatch.length >= batchSize)) {
