@@ -12,6 +12,9 @@ export default {
   plugins: [esbuildPlugin({ ts: true, target: 'es2021', tsconfig: 'tsconfig.json' })],
   browsers: [
     chromeLauncher({
+      // A window per test file: with two files at once, a second tab would be hidden, and a hidden page
+      // gets no animation frames (the live replay player, chart.js and rrweb all run on them).
+      createPage: ({ context }) => context.newPage({ type: 'window' }),
       launchOptions: {
         executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
         headless: true,
