@@ -212,11 +212,9 @@ export function conversationsRepository(Session: Model<SessionDoc>, index?: Acti
       const withPerson = (entry: { ref?: string }) => entry.ref === 'waiting' || entry.ref === 'human';
       const ids = [...entries.filter(withPerson), ...entries.filter((entry) => !withPerson(entry))].slice(0, limit).map((entry) => entry.id);
       const found = await byIds<SessionDoc>(Session, ids);
-      return ids
-        .map((id) => found.get(id))
+      return [...found.values()]
         .filter((doc): doc is SessionDoc => Boolean(doc && String(doc.appId) === appId && doc.status === 'active' && (doc.messageSeq ?? 0) > 0))
         .sort((a, b) => (b.lastMessageAt?.getTime() ?? 0) - (a.lastMessageAt?.getTime() ?? 0))
-        .slice(0, limit)
         .map(toConversation);
     },
     async setIdentity(sessionId, identity) {

@@ -1,5 +1,5 @@
 import { isValidObjectId, Types, type Model } from 'mongoose';
-import { deleteMatching } from './by-ids.js';
+import { byIds, deleteMatching } from './by-ids.js';
 import { chunkKey, type ChunkDoc } from './chunk-model.js';
 import type { MessagePagesDoc } from './message-pages.js';
 import { decodeHeads, encodeHead, headsKey, headsPage, HEADS_PER_PAGE, type ChunkHeadsDoc } from './chunk-heads.js';
@@ -179,10 +179,14 @@ export function recordingsRepository(
 
 /** The sessions (read by `_id`) and visitor messages about to be deleted, as the activity index counted them. */
 async function countedFor(Session: Model<SessionDoc>, Message: Model<MessageDoc>, ids: Types.ObjectId[]) {
-  const docs = await Promise.all(ids.map((id) => Session.findById(id, { appId: 1, status: 1, eventCount: 1, startedAt: 1 }).lean<SessionDoc>()));
-  const sessions: DeletedSession[] = docs.flatMap((doc) =>
-    doc ? [{ appId: String(doc.appId), id: doc._id.toString(), status: doc.status, eventCount: doc.eventCount ?? 0, startedAt: doc.startedAt }] : [],
-  );
+  const docs = await byIds<SessionDoc>(Session, ids.map(String));
+  const sessions: DeletedSession[] = [...docs.values()].map((doc) => ({
+    appId: String(doc.appId),
+    id: doc._id.toString(),
+    status: doc.status,
+    eventCount: doc.eventCount ?? 0,
+    startedAt: doc.startedAt,
+  }));
   const prompts = await Message.find({ sessionId: { $in: ids }, role: 'visitor' }, { appId: 1, createdAt: 1 }).lean<MessageDoc[]>();
   return { sessions, prompts: prompts.map((m) => ({ appId: String(m.appId), createdAt: m.createdAt })) };
 }
