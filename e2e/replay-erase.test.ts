@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword } from '../server/src/auth/passwords.js';
+import { hashPasswordNow as hashPassword } from '../server/src/auth/password-hashing.js';
 import type { RecordedEvent } from '../server/src/protocol/recording-events.js';
 import { HttpClient } from '../server/src/testing/http-client.js';
 import { newPage, serverAndBrowser, signInThroughConsole } from './support/fixtures.js';
@@ -28,7 +28,7 @@ describe('erasing a visitor from the replay viewer', () => {
     const session = (await setup.server.db.repos.sessions.findById(sessionId))!;
 
     // An agent of the same application sees the replay but cannot erase.
-    await setup.server.db.repos.users.create({ email: 'agent@test.local', passwordHash: await hashPassword('agent-password-1'), role: 'agent', appIds: [appId] });
+    await setup.server.db.repos.users.create({ email: 'agent@test.local', passwordHash: hashPassword('agent-password-1'), role: 'agent', appIds: [appId] });
     const agentPage = await newPage(setup.browser);
     await signInThroughConsole(agentPage, setup.server.url, 'agent@test.local', 'agent-password-1');
     await agentPage.getByRole('button', { name: 'Sign out' }).waitFor();

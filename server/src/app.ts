@@ -9,6 +9,8 @@ import { createAppsService } from './apps/apps-service.js';
 import { appsRoutes } from './apps/apps-routes.js';
 import { authRoutes, requireUser } from './auth/auth-routes.js';
 import { createAuthService } from './auth/auth-service.js';
+import { pooledPasswordHasher } from './auth/passwords.js';
+import type { WorkerPool } from './workers/worker-pool.js';
 import type { Config } from './config.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { staticRoutes } from './http/static-routes.js';
@@ -54,6 +56,8 @@ export interface AppDependencies {
   config: Config;
   logger: Logger;
   db: Database;
+  /** CPU-heavy work off the event loop; the caller owns it (closes it after the app). */
+  workers: WorkerPool;
   now?: () => Date;
 }
 
@@ -68,9 +72,10 @@ export interface Application {
 }
 
 /** Builds the whole server from its dependencies. Listening is the caller's job (main.ts, tests). */
-export async function createApplication({ config, logger, db, now }: AppDependencies): Promise<Application> {
+export async function createApplication({ config, logger, db, workers, now }: AppDependencies): Promise<Application> {
   const cookieSecret = config.cookieSecret ?? (await db.repos.instance.cookieSecret(() => randomBytes(32).toString('base64url')));
-  const auth = createAuthService(db.repos, now);
+  const passwords = pooledPasswordHasher(workers);
+  const auth = createAuthService(db.repos, passwords, now);
   // Open consoles follow membership changes (an application created, a member given or taken away).
   const followMembers = (userId: string, appIds: string[] | null) => membershipFollower(consoleNsp)(userId, appIds);
   const apps = createAppsService(db.repos, { onMembersChanged: followMembers });
@@ -106,7 +111,7 @@ export async function createApplication({ config, logger, db, now }: AppDependen
   api.use('/apps', requireUser(auth), recordingRoutes({ apps, repos: db.repos, endSession: (id, reason) => sessions.end(id, reason), onEnded: (session, reason) => announceEnded(session, reason) }));
   api.use('/apps', requireUser(auth), appsRoutes(apps));
   api.use('/apps/:appId', requireUser(auth), activityRoutes(apps, createActivityService(activityQueries(db.models), now)));
-  const team = createTeamService({ repos: db.repos, team: teamQueries(db.models), apps, onMembersChanged: followMembers });
+  const team = createTeamService({ repos: db.repos, team: teamQueries(db.models), apps, passwords, onMembersChanged: followMembers });
   api.use('/team', requireUser(auth), teamRoutes(team));
   api.use(notFoundHandler);
   app.use('/api', api);

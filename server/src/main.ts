@@ -5,6 +5,8 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { GoMissingError } from './storage/embedded/ferretdb-binary.js';
 import { openDatabase, type Database } from './storage/database.js';
+import { pooledPasswordHasher } from './auth/passwords.js';
+import { createWorkerPool } from './workers/worker-pool.js';
 
 /** The only file that listens. Starts the database (embedded unless MONGODB_URI), the app, and owns shutdown. */
 
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   let db: Database | undefined;
   let closeApp: (() => Promise<void>) | undefined;
+  const workers = createWorkerPool();
   let stopping = false;
 
   const shutdown = async (reason: string, exitCode: number) => {
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
     logger.info({ reason }, 'shutting down');
     const force = setTimeout(() => process.exit(exitCode || 1), SHUTDOWN_TIMEOUT_MS).unref();
     await closeApp?.().catch(() => {});
+    await workers.close().catch(() => {});
     await db?.close().catch(() => {});
     clearTimeout(force);
     process.exit(exitCode);
@@ -70,9 +74,10 @@ async function main(): Promise<void> {
   await bootstrapInstallation(
     db.repos,
     { ownerEmail: config.owner.email, ownerPassword: config.owner.password, dataDir: config.dataDir, demoApp: config.demoApp },
+    pooledPasswordHasher(workers),
     logger,
   );
-  const app = await createApplication({ config, logger, db });
+  const app = await createApplication({ config, logger, db, workers });
   closeApp = app.close;
   await new Promise<void>((resolve, reject) => {
     app.httpServer.once('error', reject);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../auth/passwords.js';
+import { hashPasswordNow as hashPassword } from '../auth/password-hashing.js';
 import { HttpClient } from '../testing/http-client.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { connectVisitor, handshake } from '../testing/visitor-client.js';
@@ -11,7 +11,7 @@ let outsider: HttpClient;
 let appId: string;
 
 async function userClient(email: string, role: 'owner' | 'agent', appIds: string[]) {
-  await server.db.repos.users.create({ email, passwordHash: await hashPassword('agent-password-1'), role, appIds });
+  await server.db.repos.users.create({ email, passwordHash: hashPassword('agent-password-1'), role, appIds });
   const client = new HttpClient(server.url);
   await client.signIn(email, 'agent-password-1');
   return client;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { hashPassword } from '../auth/passwords.js';
+import type { PasswordHasher } from '../auth/passwords.js';
 import type { Repositories } from '../storage/repositories.js';
 import { newPublicKey } from './apps-service.js';
 
@@ -15,6 +15,7 @@ export const INITIAL_PASSWORD_FILE = 'initial-owner-password.txt';
 export async function bootstrapInstallation(
   repos: Repositories,
   options: { ownerEmail: string; ownerPassword: string | undefined; dataDir: string; demoApp: boolean },
+  passwords: PasswordHasher,
   logger: Logger,
 ): Promise<void> {
   let demo = await repos.apps.findDemo();
@@ -27,7 +28,7 @@ export async function bootstrapInstallation(
   const password = options.ownerPassword ?? randomBytes(12).toString('base64url');
   const owner = await repos.users.create({
     email: options.ownerEmail,
-    passwordHash: await hashPassword(password),
+    passwordHash: await passwords.hash(password),
     role: 'owner',
     appIds: demo ? [demo.id] : [],
   });

@@ -3,7 +3,7 @@ import { AppError } from '../http/app-error.js';
 import { LOGIN_SESSION_TTL_MS } from '../protocol/limits.js';
 import type { PublicUser } from '../protocol/events.js';
 import type { Repositories, UserRecord } from '../storage/repositories.js';
-import { UNKNOWN_USER_HASH, verifyPassword } from './passwords.js';
+import { UNKNOWN_USER_HASH, type PasswordHasher } from './passwords.js';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -19,11 +19,11 @@ export interface AuthService {
   logout(token: string | undefined): Promise<void>;
 }
 
-export function createAuthService(repos: Repositories, now: () => Date = () => new Date()): AuthService {
+export function createAuthService(repos: Repositories, passwords: PasswordHasher, now: () => Date = () => new Date()): AuthService {
   return {
     async login(email, password) {
       const user = await repos.users.findByEmail(email);
-      const ok = await verifyPassword(password, user?.passwordHash ?? UNKNOWN_USER_HASH);
+      const ok = await passwords.verify(password, user?.passwordHash ?? UNKNOWN_USER_HASH);
       if (!user || !ok) throw new AppError('E_BAD_CREDENTIALS');
       const token = randomBytes(32).toString('base64url');
       const createdAt = now();

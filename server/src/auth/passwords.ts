@@ -1,10 +1,20 @@
-import bcrypt from 'bcryptjs';
+import type { WorkerPool } from '../workers/worker-pool.js';
 
-/** bcrypt work factor: about 0.1 s per hash on one core of our reference machine. */
-const BCRYPT_ROUNDS = 11;
+/** Hashing and checking passwords, off the event loop. */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(password: string, hash: string): Promise<boolean>;
+}
 
-export const hashPassword = (password: string): Promise<string> => bcrypt.hash(password, BCRYPT_ROUNDS);
-export const verifyPassword = (password: string, hash: string): Promise<boolean> => bcrypt.compare(password, hash);
+/**
+ * A bcrypt hash (cost 11) of random bytes nobody kept: checked against when an email is unknown, so a
+ * sign-in takes as long whether or not the account exists.
+ */
+export const UNKNOWN_USER_HASH = '$2b$11$xQVrhuXv.EGsny0A3Gf2AuzTMefsCXYCClNRAe8v9mw.sZaFOZ6JG';
 
-/** A hash of nothing anyone knows, compared against when an email is unknown so timing does not tell. */
-export const UNKNOWN_USER_HASH = bcrypt.hashSync('chatreel-unknown-user', BCRYPT_ROUNDS);
+export function pooledPasswordHasher(workers: WorkerPool): PasswordHasher {
+  return {
+    hash: (password) => workers.run('password:hash', { password }),
+    verify: (password, hash) => workers.run('password:verify', { password, hash }),
+  };
+}

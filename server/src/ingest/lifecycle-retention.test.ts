@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../auth/passwords.js';
+import { hashPasswordNow as hashPassword } from '../auth/password-hashing.js';
 import { VISITOR_GONE_GRACE_MS } from '../protocol/limits.js';
 import { sweepLifecycle } from '../sessions/lifecycle-sweep.js';
 import { HttpClient } from '../testing/http-client.js';
@@ -178,7 +178,7 @@ describe('retention and erasure (injected clock)', () => {
 
     const agent = await server.db.repos.users.create({
       email: 'agent@test.local',
-      passwordHash: await hashPassword('agent-password-1'),
+      passwordHash: hashPassword('agent-password-1'),
       role: 'agent',
       appIds: [app.id],
     });

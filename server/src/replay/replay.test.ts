@@ -2,7 +2,7 @@ import { gzipSync, gunzipSync } from 'node:zlib';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleClientToServer, ConsoleServerToClient } from '../protocol/events.js';
-import { hashPassword } from '../auth/passwords.js';
+import { hashPasswordNow as hashPassword } from '../auth/password-hashing.js';
 import { HttpClient } from '../testing/http-client.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { command, connectVisitor, handshake, type VisitorTestSocket } from '../testing/visitor-client.js';
@@ -177,7 +177,7 @@ describe('live watch', () => {
     expect(await emitAck(agent, 'replay:watch', null)).toMatchObject({ error: { code: 'E_INVALID_PAYLOAD' } });
     // An agent who is not a member of the demo application learns nothing of its sessions.
     const { sessionId } = await visitorWithSession();
-    await server.db.repos.users.create({ email: 'outsider@test.local', passwordHash: await hashPassword('outsider-password-1'), role: 'agent', appIds: [] });
+    await server.db.repos.users.create({ email: 'outsider@test.local', passwordHash: hashPassword('outsider-password-1'), role: 'agent', appIds: [] });
     const outsider = new HttpClient(server.url);
     await outsider.signIn('outsider@test.local', 'outsider-password-1');
     const theirs = await consoleSocket(outsider.cookie);

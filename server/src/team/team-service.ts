@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AppsService } from '../apps/apps-service.js';
-import { hashPassword } from '../auth/passwords.js';
+import type { PasswordHasher } from '../auth/passwords.js';
 import { AppError } from '../http/app-error.js';
 import type { InviteAgentInput, TeamMember } from '../protocol/activity.js';
 import type { Repositories, UserRecord } from '../storage/repositories.js';
@@ -18,6 +18,7 @@ export interface TeamServiceDeps {
   repos: Repositories;
   team: TeamQueries;
   apps: AppsService;
+  passwords: PasswordHasher;
   /** Told when a user's memberships changed or the user was removed (live rooms follow). */
   onMembersChanged?: (userId: string, appIds: string[] | null) => Promise<void> | void;
 }
@@ -26,7 +27,7 @@ const requireOwner = (user: UserRecord) => {
   if (user.role !== 'owner') throw new AppError('E_FORBIDDEN', 'Only an owner can manage the team.');
 };
 
-export function createTeamService({ repos, team, apps, onMembersChanged }: TeamServiceDeps): TeamService {
+export function createTeamService({ repos, team, apps, passwords, onMembersChanged }: TeamServiceDeps): TeamService {
   const notSelf = (owner: UserRecord, userId: string) => {
     if (owner.id === userId) throw new AppError('E_FORBIDDEN', 'You cannot change your own account here.');
   };
@@ -43,7 +44,7 @@ export function createTeamService({ repos, team, apps, onMembersChanged }: TeamS
       const password = input.password ?? randomBytes(12).toString('base64url');
       const user = await repos.users.create({
         email: input.email,
-        passwordHash: await hashPassword(password),
+        passwordHash: await passwords.hash(password),
         role: 'agent',
         appIds: [...new Set(input.appIds)],
       });

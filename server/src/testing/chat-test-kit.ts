@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
-import { hashPassword } from '../auth/passwords.js';
+import { hashPasswordNow as hashPassword } from '../auth/password-hashing.js';
 import type { ChatMessage } from '../protocol/chat-events.js';
 import { HttpClient } from './http-client.js';
 import type { TestServer } from './test-server.js';
@@ -80,7 +80,7 @@ export const ack = <T = any>(socket: Pick<Socket, 'emit'>, event: string, ...arg
 export async function agentOf(server: TestServer, appIds: string[]) {
   const email = `agent-${randomBytes(4).toString('hex')}@test.local`;
   const password = 'agent-password-123';
-  await server.db.repos.users.create({ email, passwordHash: await hashPassword(password), role: 'agent', appIds });
+  await server.db.repos.users.create({ email, passwordHash: hashPassword(password), role: 'agent', appIds });
   const client = new HttpClient(server.url);
   await client.signIn(email, password);
   return client;

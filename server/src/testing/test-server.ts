@@ -7,6 +7,8 @@ import { bootstrapInstallation } from '../apps/bootstrap.js';
 import { loadConfig, type Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { openDatabase, type Database } from '../storage/database.js';
+import { pooledPasswordHasher } from '../auth/passwords.js';
+import { createWorkerPool } from '../workers/worker-pool.js';
 
 export const TEST_OWNER = { email: 'owner@test.local', password: 'correct-horse-battery' };
 
@@ -40,12 +42,14 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     ferretdbCacheDir: config.ferretdbCacheDir,
     dbName: config.mongodbUri ? `chatreel_test_${path.basename(dataDir).replace(/\W/g, '_')}` : undefined,
   });
+  const workers = createWorkerPool({ threads: 2 });
   await bootstrapInstallation(
     db.repos,
     { ownerEmail: config.owner.email, ownerPassword: config.owner.password, dataDir, demoApp: config.demoApp },
+    pooledPasswordHasher(workers),
     logger,
   );
-  const app = await createApplication({ config, logger, db, now: options.now });
+  const app = await createApplication({ config, logger, db, workers, now: options.now });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;
   return {
@@ -56,6 +60,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     dataDir,
     async close() {
       await app.close();
+      await workers.close();
       await db.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,0 +1,15 @@
+/**
+ * The catalogue of work a worker thread can do: each task's name, input and output. Inputs and outputs
+ * cross a thread boundary (structured clone), so they are plain data. A feature adds its task here and
+ * its implementation in its own folder; `tasks-entry.ts` is what the worker runs.
+ */
+import { hashPasswordNow, verifyPasswordNow } from '../auth/password-hashing.js';
+
+export const TASKS = {
+  'password:hash': (input: { password: string }) => hashPasswordNow(input.password),
+  'password:verify': (input: { password: string; hash: string }) => verifyPasswordNow(input.password, input.hash),
+} as const;
+
+export type TaskName = keyof typeof TASKS;
+export type TaskInput<N extends TaskName> = Parameters<(typeof TASKS)[N]>[0];
+export type TaskOutput<N extends TaskName> = Awaited<ReturnType<(typeof TASKS)[N]>>;
