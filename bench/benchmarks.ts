@@ -1,5 +1,6 @@
 import type { Benchmark } from './figure.js';
 import { consoleQueries } from './console-queries.js';
+import { hostileSoak } from './hostile-soak.js';
 import { ingestCapacity } from './ingest-capacity.js';
 import { liveLatency } from './live-latency.js';
 import { recordingOverhead } from './recording-overhead.js';
@@ -8,4 +9,4 @@ import { storage } from './storage.js';
 import { widgetSize } from './widget-size.js';
 
 /** Every benchmark, in the order `npm run bench` runs them. */
-export const benchmarks: Benchmark[] = [widgetSize, recordingOverhead, storage, ingestCapacity, liveLatency, replayFirstFrame, consoleQueries];
+export const benchmarks: Benchmark[] = [widgetSize, recordingOverhead, storage, ingestCapacity, liveLatency, replayFirstFrame, consoleQueries, hostileSoak];

@@ -6,32 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { childPids, startServerProcess } from '../server/src/testing/server-process.js';
 import { topSelfTime } from './cpu-profile-summary.js';
 import { atLeast, atMost, type Benchmark, type Figure } from './figure.js';
+import { cpuSeconds, rssMiB } from './proc-stats.js';
 import { percentile } from './stats.js';
 
 const P99_LIMIT_MS = 250;
 /** Each simulated visitor sends one batch this often (as ingest-visitor-worker.ts does). */
 const BATCH_INTERVAL_MS = 2_000;
 const WORKERS = 2;
-const CLOCK_TICKS_PER_S = 100;
-
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S; // utime + stime
-  } catch {
-    return 0;
-  }
-}
-
-function rssMiB(pid: number): number {
-  try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-    return Number(line?.match(/\d+/)?.[0] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
-}
-
 /** Ramps simulated recording visitors until p99 acknowledgement latency passes 250 ms. */
 export const ingestCapacity: Benchmark = {
   name: 'ingest-capacity',
