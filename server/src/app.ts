@@ -9,7 +9,9 @@ import { createAppsService } from './apps/apps-service.js';
 import { appsRoutes } from './apps/apps-routes.js';
 import { authRoutes, requireUser } from './auth/auth-routes.js';
 import { createAuthService } from './auth/auth-service.js';
+import { createLoginLimits } from './auth/login-limits.js';
 import { pooledPasswordHasher } from './auth/passwords.js';
+import { memoryRateLimits } from './rate-limits/rate-limiter.js';
 import type { WorkerPool } from './workers/worker-pool.js';
 import type { Config } from './config.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -76,6 +78,8 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   const cookieSecret = config.cookieSecret ?? (await db.repos.instance.cookieSecret(() => randomBytes(32).toString('base64url')));
   const passwords = pooledPasswordHasher(workers);
   const auth = createAuthService(db.repos, passwords, now);
+  // Rate-limit counters live here: memory on one node; a Redis store with REDIS_URL (scale-out).
+  const rateLimits = memoryRateLimits;
   // Open consoles follow membership changes (an application created, a member given or taken away).
   const followMembers = (userId: string, appIds: string[] | null) => membershipFollower(consoleNsp)(userId, appIds);
   const apps = createAppsService(db.repos, { onMembersChanged: followMembers });
@@ -94,7 +98,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
 
   const api = express.Router();
   api.use(express.json({ limit: MAX_JSON_BODY_BYTES }));
-  api.use('/auth', authRoutes(auth));
+  api.use('/auth', authRoutes(auth, { limits: createLoginLimits(rateLimits) }));
   const replay = createReplayService(db.repos, apps);
   api.use('/apps', requireUser(auth), replayRoutes(replay));
   // Insights (issue #7): computed in the background when a session completes, or on request.
