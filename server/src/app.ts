@@ -11,6 +11,7 @@ import { authRoutes, requireUser } from './auth/auth-routes.js';
 import { createAuthService } from './auth/auth-service.js';
 import { createLoginLimits } from './auth/login-limits.js';
 import { pooledPasswordHasher } from './auth/passwords.js';
+import { consoleOriginGuard, type TrustProxy } from './http/console-origin.js';
 import { memoryRateLimits } from './rate-limits/rate-limiter.js';
 import type { WorkerPool } from './workers/worker-pool.js';
 import type { Config } from './config.js';
@@ -87,6 +88,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const consoleOrigins = consoleOriginGuard(config.consoleOrigins, app.get('trust proxy fn') as TrustProxy);
   app.use(compression());
   app.use(baseSecurityHeaders());
   app.use(cookieParser(cookieSecret));
@@ -97,6 +99,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   });
 
   const api = express.Router();
+  api.use(consoleOrigins.middleware);
   api.use(express.json({ limit: MAX_JSON_BODY_BYTES }));
   api.use('/auth', authRoutes(auth, { limits: createLoginLimits(rateLimits) }));
   const replay = createReplayService(db.repos, apps);
@@ -130,7 +133,8 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   const io = new SocketServer(httpServer, {
     maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
     serveClient: false,
-    // Origins are checked per application in the visitor namespace, not by CORS.
+    // Cross-origin by design for the widget: the visitor namespace checks each application's origins,
+    // the console namespace its own origin (console-origin.ts). CORS is not what protects either.
     cors: { origin: true, credentials: false },
   });
   const consoleNsp = io.of(CONSOLE_NAMESPACE) as ConsoleNamespace;
@@ -142,7 +146,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
     },
   });
   setupVisitorNamespace(io.of(VISITOR_NAMESPACE) as VisitorNamespace, { repos: db.repos, sessions, logger });
-  setupConsoleNamespace(consoleNsp, auth, cookieSecret, logger);
+  setupConsoleNamespace(consoleNsp, { auth, origins: consoleOrigins, cookieSecret, logger });
   const visitorNsp = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
   visitorNsp.on('connection', (socket) => registerIngestHandlers(socket, { nsp: visitorNsp, repos: db.repos, ingest, logger, now }));
   // The server decides a session is over; the visitor's open tabs hear it too.

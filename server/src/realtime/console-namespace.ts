@@ -2,6 +2,7 @@ import type { Namespace } from 'socket.io';
 import type { Logger } from 'pino';
 import { publicUser, type AuthService } from '../auth/auth-service.js';
 import { readSessionTokenFromHeader } from '../auth/session-cookie.js';
+import type { ConsoleOriginGuard } from '../http/console-origin.js';
 import type { ConsoleClientToServer, ConsoleServerToClient } from '../protocol/events.js';
 import type { UserRecord } from '../storage/repositories.js';
 import { handshakeError } from './handshake-error.js';
@@ -15,10 +16,20 @@ export type ConsoleNamespace = Namespace<ConsoleClientToServer, ConsoleServerToC
 /** Room that carries one application's live updates to its members. */
 export const appRoom = (appId: string): string => `app:${appId}`;
 
-/** The console's namespace: authenticated by the sign-in cookie; joins one room per member application. */
-export function setupConsoleNamespace(nsp: ConsoleNamespace, auth: AuthService, cookieSecret: string, logger: Logger): void {
+/**
+ * The console's namespace: opened from the console's own origin only (the visitor namespace is
+ * cross-origin by design and checks its applications' origins itself), authenticated by the sign-in
+ * cookie; joins one room per member application.
+ */
+export function setupConsoleNamespace(
+  nsp: ConsoleNamespace,
+  deps: { auth: AuthService; origins: ConsoleOriginGuard; cookieSecret: string; logger: Logger },
+): void {
+  const { auth, origins, cookieSecret, logger } = deps;
   nsp.use(async (socket, next) => {
     try {
+      // A page of another origin (a sibling subdomain gets the SameSite=Lax cookie sent) is refused.
+      if (!origins.allows(socket.request, { strict: false })) return next(handshakeError('E_FOREIGN_ORIGIN'));
       const token = readSessionTokenFromHeader(socket.handshake.headers.cookie, cookieSecret);
       const user = await auth.authenticate(token);
       if (!user) return next(handshakeError('E_UNAUTHORIZED'));
