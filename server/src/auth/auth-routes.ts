@@ -4,7 +4,7 @@ import { AppError } from '../http/app-error.js';
 import { validate } from '../http/validate.js';
 import { loginSchema } from '../protocol/schemas.js';
 import type { UserRecord } from '../storage/repositories.js';
-import { publicUser, type AuthService } from './auth-service.js';
+import { hashToken, publicUser, type AuthService } from './auth-service.js';
 import type { LoginLimits } from './login-limits.js';
 import { readSessionToken, SESSION_COOKIE, sessionCookieOptions } from './session-cookie.js';
 
@@ -31,21 +31,31 @@ export function currentUser(req: Request): UserRecord {
 
 export interface AuthRoutesOptions {
   limits: LoginLimits;
+  /** A sign-in ended (its token's hash): its open consoles are disconnected. */
+  onSignedOut: (tokenHash: string) => Promise<void>;
 }
 
-export function authRoutes(auth: AuthService, { limits }: AuthRoutesOptions): Router {
+export function authRoutes(auth: AuthService, { limits, onSignedOut }: AuthRoutesOptions): Router {
   const router = Router();
+  const endSignIn = async (token: string | undefined) => {
+    if (!token) return;
+    await auth.logout(token);
+    await onSignedOut(hashToken(token));
+  };
 
   router.post('/login', async (req, res) => {
     const { email, password } = validate(loginSchema, req.body);
     // IPv6 addresses are counted by /56 prefix: one host has many.
     const { token, user } = await limits.attempt(ipKeyGenerator(req.ip ?? ''), email, () => auth.login(email, password));
+    // A new token each time; the sign-in this browser had before ends, so no token set earlier (by
+    // whoever could set it) outlives this one.
+    await endSignIn(readSessionToken(req));
     res.cookie(SESSION_COOKIE, token, sessionCookieOptions(req));
     res.json({ data: { user: publicUser(user) } });
   });
 
   router.post('/logout', async (req, res) => {
-    await auth.logout(readSessionToken(req));
+    await endSignIn(readSessionToken(req));
     const { maxAge: _maxAge, ...options } = sessionCookieOptions(req);
     res.clearCookie(SESSION_COOKIE, options);
     res.json({ data: { ok: true } });

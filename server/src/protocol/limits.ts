@@ -67,5 +67,7 @@ export const LOGIN_FAILURES_PER_ADDRESS_PER_WINDOW = 20;
 export const LOGIN_ATTEMPTS_PER_ADDRESS_PER_WINDOW = 100;
 /** Retry-After given when the password workers are saturated or too slow (E_UNAVAILABLE). */
 export const BUSY_RETRY_AFTER_MS = 5_000;
+/** Times a user's console rooms are re-checked against the database after a membership change races another. */
+export const MEMBERSHIP_SYNC_MAX_ROUNDS = 3;
 /** Origins listed in CONSOLE_ORIGINS. */
 export const MAX_CONSOLE_ORIGINS = 20;
