@@ -1,28 +1,59 @@
 import { css, html, LitElement } from 'lit';
-import type { PublicUser } from '../../server/src/protocol/events.js';
+import { keyed } from 'lit/directives/keyed.js';
+import type { AccessEndedReason, PublicUser } from '../../server/src/protocol/events.js';
 import { api } from './api-client.js';
+import { selectedAppId } from './activity/app-picker.js';
 import { matchRoute, routes } from './routes.js';
-import { closeConsoleSocket } from './live/console-socket.js';
+import { closeConsoleSocket, consoleSocket, onAccessEnded, onAppsChanged } from './live/console-socket.js';
 import './views/login-view.js';
 
-/** The console shell: signs the user in, then shows the views behind a header with sign-out. */
+const SIGNED_OUT_NOTICES: Record<Exclude<AccessEndedReason, 'role-changed'>, string> = {
+  'signed-out': 'You were signed out.',
+  removed: 'Your account was removed.',
+};
+
+/**
+ * The console shell: signs the user in, then shows the views behind a header with sign-out. When the
+ * server ends the console's access (signed out elsewhere, account removed, role changed) or takes the
+ * shown application away, the shell says so and shows what is left: the sign-in page, or the views
+ * again, rebuilt for the new role or applications.
+ */
 export class ChatreelConsole extends LitElement {
-  static override properties = { user: { state: true }, ready: { state: true }, hash: { state: true } };
+  static override properties = {
+    user: { state: true },
+    ready: { state: true },
+    hash: { state: true },
+    notice: { state: true },
+    signInNotice: { state: true },
+    viewKey: { state: true },
+  };
   declare user: PublicUser | undefined;
   declare ready: boolean;
   declare hash: string;
+  /** Told above the views: a role changed, an application was taken away. */
+  declare notice: string;
+  /** Told on the sign-in page: why the console is signed out. */
+  declare signInNotice: string;
+  /** Bumped to rebuild the current view from scratch (its data may no longer be the user's to see). */
+  declare viewKey: number;
   private readonly onHashChange = () => (this.hash = location.hash);
+  private readonly unsubscribe: Array<() => void> = [];
+  private signingOut = false;
 
   constructor() {
     super();
     this.user = undefined;
     this.ready = false;
     this.hash = location.hash;
+    this.notice = '';
+    this.signInNotice = '';
+    this.viewKey = 0;
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
     removeEventListener('hashchange', this.onHashChange);
+    for (const off of this.unsubscribe.splice(0)) off();
   }
 
   static override styles = css`
@@ -34,11 +65,16 @@ export class ChatreelConsole extends LitElement {
     nav { display: flex; gap: 4px; }
     nav a { color: #d1d5db; text-decoration: none; padding: 6px 10px; border-radius: 6px; }
     nav a[aria-current='page'] { color: #fff; background: #374151; }
+    .notice { margin: 0; padding: 10px 24px; background: #fef3c7; color: #92400e; }
   `;
 
   override connectedCallback() {
     super.connectedCallback();
     addEventListener('hashchange', this.onHashChange);
+    this.unsubscribe.push(
+      onAccessEnded((reason) => void this.accessEnded(reason)),
+      onAppsChanged((appIds) => this.appsChanged(appIds)),
+    );
     api
       .me()
       .then(({ user }) => (this.user = user))
@@ -46,9 +82,16 @@ export class ChatreelConsole extends LitElement {
       .finally(() => (this.ready = true));
   }
 
+  override willUpdate(changed: Map<string, unknown>) {
+    // Signed in: the live connection is open on every page, so an ended access is heard on any of them.
+    if (changed.has('user') && this.user) consoleSocket();
+  }
+
   override render() {
     if (!this.ready) return html``;
-    if (!this.user) return html`<login-view @signed-in=${(e: CustomEvent<{ user: PublicUser }>) => (this.user = e.detail.user)}></login-view>`;
+    if (!this.user) {
+      return html`<login-view .notice=${this.signInNotice} @signed-in=${(e: CustomEvent<{ user: PublicUser }>) => this.signedIn(e.detail.user)}></login-view>`;
+    }
     const { route, params } = matchRoute(this.hash);
     return html`<header>
         <strong>Chatreel</strong>
@@ -61,13 +104,49 @@ export class ChatreelConsole extends LitElement {
         <span class="who">${this.user.email} (${this.user.role})</span>
         <button type="button" @click=${this.signOut}>Sign out</button>
       </header>
-      <main>${route.render(this.user, params)}</main>`;
+      ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : ''}
+      <main>${keyed(this.viewKey, route.render(this.user, params))}</main>`;
+  }
+
+  private signedIn(user: PublicUser) {
+    this.signInNotice = '';
+    this.notice = '';
+    this.user = user;
   }
 
   private async signOut() {
+    this.signingOut = true;
     await api.logout().catch(() => {});
     closeConsoleSocket(); // the live connection was authenticated by the cookie just revoked
     this.user = undefined;
+    this.signingOut = false;
+  }
+
+  /** The server ended the live connection: signed out (here or elsewhere), removed, or a new role. */
+  private async accessEnded(reason: AccessEndedReason) {
+    if (this.signingOut || !this.user) return;
+    const me = await api.me().catch(() => undefined);
+    if (!me) {
+      closeConsoleSocket();
+      this.signInNotice = reason === 'removed' ? SIGNED_OUT_NOTICES.removed : SIGNED_OUT_NOTICES['signed-out'];
+      this.user = undefined;
+      return;
+    }
+    // Still signed in: the role changed. The views start over with what the new role may see.
+    this.notice = me.user.role === this.user.role ? '' : `Your role is now ${me.user.role}.`;
+    this.user = me.user;
+    this.viewKey += 1;
+    consoleSocket().connect();
+  }
+
+  /** An application taken away while a page shows it: the page starts over without it. */
+  private appsChanged(appIds: string[]) {
+    const { route, params } = matchRoute(this.hash);
+    const shown = route.path === 'replay' ? params[0] : selectedAppId();
+    if (!shown || appIds.includes(shown)) return;
+    this.notice = 'An application was taken away from you: its sessions and conversations are no longer shown.';
+    if (route.path === 'replay') location.hash = '#/sessions';
+    this.viewKey += 1;
   }
 }
 customElements.define('chatreel-console', ChatreelConsole);

@@ -9,14 +9,19 @@ import { createAppsService } from './apps/apps-service.js';
 import { appsRoutes } from './apps/apps-routes.js';
 import { authRoutes, requireUser } from './auth/auth-routes.js';
 import { createAuthService } from './auth/auth-service.js';
+import { createLoginLimits } from './auth/login-limits.js';
 import { pooledPasswordHasher } from './auth/passwords.js';
+import { consoleOriginGuard, type TrustProxy } from './http/console-origin.js';
+import { memoryRateLimits } from './rate-limits/rate-limiter.js';
+import { createConsoleAccess } from './realtime/console-access.js';
+import { appRoom } from './realtime/console-rooms.js';
 import type { WorkerPool } from './workers/worker-pool.js';
 import type { Config } from './config.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { staticRoutes } from './http/static-routes.js';
 import { CONSOLE_NAMESPACE, VISITOR_NAMESPACE } from './protocol/events.js';
 import { MAX_JSON_BODY_BYTES, MAX_SOCKET_MESSAGE_BYTES, SESSION_SWEEP_INTERVAL_MS } from './protocol/limits.js';
-import { appRoom, setupConsoleNamespace, type ConsoleNamespace } from './realtime/console-namespace.js';
+import { setupConsoleNamespace, type ConsoleNamespace } from './realtime/console-namespace.js';
 import { commandHandler, sessionRoom, setupVisitorNamespace, type VisitorNamespace } from './realtime/visitor-namespace.js';
 import { setupLiveWatch, type LiveWatch } from './replay/live-watch.js';
 import { replayRoutes } from './replay/replay-routes.js';
@@ -44,7 +49,6 @@ import { activityQueries } from './storage/activity-queries.js';
 import { teamQueries } from './storage/team-queries.js';
 import { createTeamService } from './team/team-service.js';
 import { teamRoutes } from './team/team-routes.js';
-import { membershipFollower } from './team/team-live.js';
 import { baseSecurityHeaders } from './http/security-headers.js';
 import { withPromptAnnouncements } from './activity/prompt-announcer.js';
 import { createInsightsService } from './insights/insights-service.js';
@@ -76,13 +80,26 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   const cookieSecret = config.cookieSecret ?? (await db.repos.instance.cookieSecret(() => randomBytes(32).toString('base64url')));
   const passwords = pooledPasswordHasher(workers);
   const auth = createAuthService(db.repos, passwords, now);
-  // Open consoles follow membership changes (an application created, a member given or taken away).
-  const followMembers = (userId: string, appIds: string[] | null) => membershipFollower(consoleNsp)(userId, appIds);
-  const apps = createAppsService(db.repos, { onMembersChanged: followMembers });
+  // Rate-limit counters live here: memory on one node; a Redis store with REDIS_URL (scale-out).
+  const rateLimits = memoryRateLimits;
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const httpServer = createServer(app);
+  const io = new SocketServer(httpServer, {
+    maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
+    serveClient: false,
+    // Cross-origin by design for the widget: the visitor namespace checks each application's origins,
+    // the console namespace its own origin (console-origin.ts). CORS is not what protects either.
+    cors: { origin: true, credentials: false },
+  });
+  const consoleNsp = io.of(CONSOLE_NAMESPACE) as ConsoleNamespace;
+  const consoleOrigins = consoleOriginGuard(config.consoleOrigins, app.get('trust proxy fn') as TrustProxy);
+  // Open consoles follow every change of access at once (an application created, a member given or
+  // taken away, a role changed, an account removed, a sign-out).
+  const access = createConsoleAccess(consoleNsp, auth, db.repos);
+  const apps = createAppsService(db.repos, { onMembersChanged: (userId) => access.membershipsChanged(userId) });
   app.use(compression());
   app.use(baseSecurityHeaders());
   app.use(cookieParser(cookieSecret));
@@ -93,8 +110,9 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   });
 
   const api = express.Router();
+  api.use(consoleOrigins.middleware);
   api.use(express.json({ limit: MAX_JSON_BODY_BYTES }));
-  api.use('/auth', authRoutes(auth));
+  api.use('/auth', authRoutes(auth, { limits: createLoginLimits(rateLimits), onSignedOut: (tokenHash) => access.ended('signed-out', { tokenHash }) }));
   const replay = createReplayService(db.repos, apps);
   api.use('/apps', requireUser(auth), replayRoutes(replay));
   // Insights (issue #7): computed in the background when a session completes, or on request.
@@ -111,25 +129,17 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   api.use('/apps', requireUser(auth), recordingRoutes({ apps, repos: db.repos, endSession: (id, reason) => sessions.end(id, reason), onEnded: (session, reason) => announceEnded(session, reason) }));
   api.use('/apps', requireUser(auth), appsRoutes(apps));
   api.use('/apps/:appId', requireUser(auth), activityRoutes(apps, createActivityService(activityQueries(db.models), now)));
-  const team = createTeamService({ repos: db.repos, team: teamQueries(db.models), apps, passwords, onMembersChanged: followMembers });
+  const team = createTeamService({ repos: db.repos, team: teamQueries(db.models), apps, passwords, access });
   api.use('/team', requireUser(auth), teamRoutes(team));
   api.use(notFoundHandler);
   app.use('/api', api);
 
-  const ingest = createIngestService(db.repos, { secret: cookieSecret, now, onStored: (sessionId, seq, data) => liveWatch?.batchStored(sessionId, seq, data) });
+  const ingest = createIngestService(db.repos, { secret: cookieSecret, now, onStored: (session, seq, data) => liveWatch?.batchStored(session, seq, data) });
   app.use(ingestRoutes({ repos: db.repos, ingest, secret: cookieSecret }));
   app.use(staticRoutes(db.repos));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
 
-  const httpServer = createServer(app);
-  const io = new SocketServer(httpServer, {
-    maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
-    serveClient: false,
-    // Origins are checked per application in the visitor namespace, not by CORS.
-    cors: { origin: true, credentials: false },
-  });
-  const consoleNsp = io.of(CONSOLE_NAMESPACE) as ConsoleNamespace;
   const sessions = createSessionsService(db.repos, {
     now,
     onChange: (session) => {
@@ -138,7 +148,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
     },
   });
   setupVisitorNamespace(io.of(VISITOR_NAMESPACE) as VisitorNamespace, { repos: db.repos, sessions, logger });
-  setupConsoleNamespace(consoleNsp, auth, cookieSecret, logger);
+  setupConsoleNamespace(consoleNsp, { auth, access, origins: consoleOrigins, cookieSecret, logger });
   const visitorNsp = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
   visitorNsp.on('connection', (socket) => registerIngestHandlers(socket, { nsp: visitorNsp, repos: db.repos, ingest, logger, now }));
   // The server decides a session is over; the visitor's open tabs hear it too.
@@ -146,8 +156,8 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   const chat = createChatService({ repos: db.repos, ai: createAiResponder(config), publish: withPromptAnnouncements(createChatPublisher(visitorNsp, consoleNsp), consoleNsp), logger, now });
   useIdentityCheck(visitorNsp, logger);
   visitorNsp.on('connection', (socket) => registerVisitorChatHandlers(socket, commandHandler(socket, logger), chat));
-  consoleNsp.on('connection', (socket) => registerConsoleChatHandlers(socket, chat, logger));
-  const liveWatch = setupLiveWatch({ consoleNsp, visitorNsp, repos: db.repos, replay, logger });
+  consoleNsp.on('connection', (socket) => registerConsoleChatHandlers(socket, { chat, access, logger }));
+  const liveWatch = setupLiveWatch({ consoleNsp, visitorNsp, repos: db.repos, replay, access, logger });
 
   const sweeper = setInterval(() => {
     sweepLifecycle({ repos: db.repos, sessions, now: now ?? (() => new Date()), onEnded: announceEnded }).catch((error: Error) =>

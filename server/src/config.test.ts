@@ -20,9 +20,19 @@ describe('loadConfig', () => {
     ['ANTHROPIC_BASE_URL', 'not a url'],
     ['LOG_LEVEL', 'loud'],
     ['OWNER_EMAIL', 'not-an-email'],
+    ['CONSOLE_ORIGINS', 'chat.example.com'],
+    ['CONSOLE_ORIGINS', 'https://chat.example.com/console'],
+    ['CONSOLE_ORIGINS', 'ftp://chat.example.com'],
+    ['CONSOLE_ORIGINS', Array.from({ length: 21 }, (_, i) => `https://c${i}.example.com`).join(',')],
   ])('rejects %s=%s naming the variable', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`^Invalid configuration: ${variable} `));
+  });
+
+  it("reads CONSOLE_ORIGINS as normalized origins, with PUBLIC_URL's origin beside them", () => {
+    expect(loadConfig({}).consoleOrigins).toEqual([]);
+    const config = loadConfig({ CONSOLE_ORIGINS: ' https://Chat.Example.com:443/ , http://localhost:8080', PUBLIC_URL: 'https://support.example.com/chatreel/' });
+    expect(config.consoleOrigins).toEqual(['https://chat.example.com', 'http://localhost:8080', 'https://support.example.com']);
   });
 
   it('treats an empty MONGODB_URI as unset', () => {

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { MAX_CONSOLE_ORIGINS } from './protocol/limits.js';
 
 /** The only module that reads environment variables. Every other module receives a `Config`. */
 
@@ -10,6 +11,26 @@ const optionalText = z
   .trim()
   .transform((value) => (value === '' ? undefined : value))
   .optional();
+
+/** `https://a.example.com, http://localhost:8080` → the origins, normalized; anything else is an error. */
+const originList = optionalText.transform((value, context) => {
+  const items = (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  if (items.length > MAX_CONSOLE_ORIGINS) {
+    context.addIssue({ code: 'custom', message: `lists more than ${MAX_CONSOLE_ORIGINS} origins` });
+    return z.NEVER;
+  }
+  const origins: string[] = [];
+  for (const item of items) {
+    const url = URL.canParse(item) ? new URL(item) : null;
+    const bare = url && url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+    if (!url || !/^https?:$/.test(url.protocol) || !bare) {
+      context.addIssue({ code: 'custom', message: `must be a comma-separated list of origins such as https://chat.example.com (${JSON.stringify(item)} is not one)` });
+      return z.NEVER;
+    }
+    origins.push(url.origin);
+  }
+  return origins;
+});
 
 const schema = z.object({
   PORT: port.default(3000),
@@ -23,6 +44,7 @@ const schema = z.object({
   ANTHROPIC_MODEL: z.string().trim().min(1).default('claude-sonnet-4-5'),
   ANTHROPIC_BASE_URL: optionalText.pipe(z.string().url().optional()),
   PUBLIC_URL: optionalText.pipe(z.string().url().optional()),
+  CONSOLE_ORIGINS: originList,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   FERRETDB_CACHE_DIR: optionalText,
   DEMO_APP: z.enum(['on', 'off']).default('on'),
@@ -38,6 +60,11 @@ export interface Config {
   owner: { email: string; password: string | undefined };
   anthropic: { apiKey: string | undefined; model: string; baseUrl: string | undefined };
   publicUrl: string | undefined;
+  /**
+   * Origins the console is reached at besides the one each request is addressed to (Host and protocol,
+   * or X-Forwarded-Host/-Proto from a trusted proxy): CONSOLE_ORIGINS and PUBLIC_URL's origin.
+   */
+  consoleOrigins: string[];
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   ferretdbCacheDir: string;
   demoApp: boolean;
@@ -69,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     owner: { email: e.OWNER_EMAIL.toLowerCase(), password: e.OWNER_PASSWORD },
     anthropic: { apiKey: e.ANTHROPIC_API_KEY, model: e.ANTHROPIC_MODEL, baseUrl: e.ANTHROPIC_BASE_URL },
     publicUrl: e.PUBLIC_URL,
+    consoleOrigins: [...new Set([...e.CONSOLE_ORIGINS, ...(e.PUBLIC_URL ? [new URL(e.PUBLIC_URL).origin] : [])])],
     logLevel: e.LOG_LEVEL,
     ferretdbCacheDir: path.resolve(e.FERRETDB_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'chatreel')),
     demoApp: e.DEMO_APP === 'on',

@@ -36,5 +36,6 @@ export const activityApi = {
     request<{ member: TeamMember; password: string }>('POST', '/team', { email, appIds, ...(password ? { password } : {}) }),
   setMembership: (userId: string, appId: string, member: boolean) =>
     request<{ member: TeamMember }>(member ? 'PUT' : 'DELETE', `/team/${encodeURIComponent(userId)}${app(appId)}`),
+  setRole: (userId: string, role: TeamMember['role']) => request<{ member: TeamMember }>('PUT', `/team/${encodeURIComponent(userId)}/role`, { role }),
   removeMember: (userId: string) => request<{ ok: true }>('DELETE', `/team/${encodeURIComponent(userId)}`),
 };

@@ -1,12 +1,17 @@
 import { css, html, LitElement } from 'lit';
 import type { PublicApp } from '../../../server/src/protocol/events.js';
 import { api, ApiError } from '../api-client.js';
+import { onAppsChanged } from '../live/console-socket.js';
 
 const STORAGE_KEY = 'chatreel.selectedAppId';
 
+/** The application the pages show (the last one picked), if any. */
+export const selectedAppId = (): string | null => localStorage.getItem(STORAGE_KEY);
+
 /**
  * Which application the page shows. A choice appears only when the user is a member of several;
- * the pick is remembered across pages and visits.
+ * the pick is remembered across pages and visits. The list follows the user's memberships live: an
+ * application taken away disappears at once (the console shell clears a page that showed it).
  * @fires app-change - `detail: { app }` once the apps are loaded and whenever the user picks another.
  */
 export class AppPicker extends LitElement {
@@ -30,15 +35,25 @@ export class AppPicker extends LitElement {
     .error { color: #b91c1c; }
   `;
 
+  private stopFollowing: (() => void) | undefined;
+
   override connectedCallback() {
     super.connectedCallback();
+    this.stopFollowing = onAppsChanged(() => void this.load());
     void this.load();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.stopFollowing?.();
   }
 
   private async load() {
     try {
       const { apps } = await api.listApps();
       this.apps = apps;
+      // A reload after a change keeps the page as it is while what it shows is still there.
+      if (this.selected && apps.some((a) => a.id === this.selected)) return;
       const remembered = localStorage.getItem(STORAGE_KEY);
       const app = apps.find((a) => a.id === remembered) ?? apps[0];
       if (app) this.choose(app);

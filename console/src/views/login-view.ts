@@ -6,14 +6,17 @@ import { api, ApiError } from '../api-client.js';
  * @fires signed-in - detail: { user }
  */
 export class LoginView extends LitElement {
-  static override properties = { error: { state: true }, busy: { state: true } };
+  static override properties = { error: { state: true }, busy: { state: true }, notice: { attribute: false } };
   declare error: string;
   declare busy: boolean;
+  /** Why the console is signed out, when it was not the person's choice ("You were signed out."). */
+  declare notice: string;
 
   constructor() {
     super();
     this.error = '';
     this.busy = false;
+    this.notice = '';
   }
 
   static override styles = css`
@@ -25,11 +28,13 @@ export class LoginView extends LitElement {
     button { margin-top: 20px; width: 100%; padding: 10px; font: inherit; font-weight: 600; color: #fff; background: #4f46e5; border: 0; border-radius: 8px; cursor: pointer; }
     button[disabled] { opacity: 0.6; }
     .error { color: #b91c1c; margin: 14px 0 0; font-size: 14px; }
+    .notice { color: #92400e; background: #fef3c7; border-radius: 8px; padding: 10px 12px; margin: 0 0 8px; font-size: 14px; }
   `;
 
   override render() {
     return html`<form @submit=${this.submit} novalidate>
       <h1>Sign in to Chatreel</h1>
+      ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : ''}
       <label for="email">Email</label>
       <input id="email" name="email" type="email" autocomplete="username" required />
       <label for="password">Password</label>

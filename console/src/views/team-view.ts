@@ -4,7 +4,9 @@ import type { PublicApp, PublicUser } from '../../../server/src/protocol/events.
 import { api, ApiError } from '../api-client.js';
 import { activityApi } from '../activity/activity-api.js';
 
-/** The owner's team: invite agents, give or take applications, remove accounts. */
+const ROLE_NAMES: Record<TeamMember['role'], string> = { owner: 'Owner', agent: 'Agent' };
+
+/** The owner's team: invite agents, give or take applications, change roles, remove accounts. */
 export class TeamView extends LitElement {
   static override properties = {
     user: { attribute: false },
@@ -36,6 +38,7 @@ export class TeamView extends LitElement {
     td { padding: 10px 8px; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
     label { display: inline-flex; align-items: center; gap: 6px; margin: 0 12px 4px 0; }
     .field { display: block; font-weight: 600; margin: 10px 0 4px; }
+    select { font: inherit; padding: 4px 8px; border: 1px solid #d1d5db; border-radius: 8px; background: #fff; }
     input[type='email'], input[type='text'] { width: 100%; box-sizing: border-box; padding: 8px 10px; font: inherit; border: 1px solid #d1d5db; border-radius: 8px; }
     button { font: inherit; font-weight: 600; padding: 6px 12px; border-radius: 8px; cursor: pointer; border: 1px solid #d1d5db; background: #fff; }
     button.primary { color: #fff; background: #4f46e5; border-color: #4f46e5; margin-top: 12px; }
@@ -79,7 +82,13 @@ export class TeamView extends LitElement {
     const self = member.id === this.user?.id;
     return html`<tr data-member=${member.email}>
       <td>${member.email}${self ? html` <span class="muted">(you)</span>` : ''}</td>
-      <td>${member.role === 'owner' ? 'Owner' : 'Agent'}</td>
+      <td>
+        ${self
+          ? ROLE_NAMES[member.role]
+          : html`<select aria-label="Role of ${member.email}" @change=${(e: Event) => this.setRole(member, (e.target as HTMLSelectElement).value as TeamMember['role'])}>
+              ${(['agent', 'owner'] as const).map((role) => html`<option value=${role} ?selected=${member.role === role}>${ROLE_NAMES[role]}</option>`)}
+            </select>`}
+      </td>
       <td>
         ${this.apps.map(
           (app) => html`<label
@@ -142,6 +151,16 @@ export class TeamView extends LitElement {
       this.error = '';
     } catch (error) {
       this.error = error instanceof ApiError ? error.message : 'Could not change the membership.';
+    }
+  }
+
+  private async setRole(member: TeamMember, role: TeamMember['role']) {
+    try {
+      const { member: updated } = await activityApi.setRole(member.id, role);
+      this.members = (this.members ?? []).map((m) => (m.id === updated.id ? updated : m));
+      this.error = '';
+    } catch (error) {
+      this.error = error instanceof ApiError ? error.message : 'Could not change the role.';
     }
   }
 

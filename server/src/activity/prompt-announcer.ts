@@ -1,5 +1,6 @@
 import type { ChatPublisher } from '../chat/chat-publisher.js';
-import { appRoom, type ConsoleNamespace } from '../realtime/console-namespace.js';
+import type { ConsoleNamespace } from '../realtime/console-namespace.js';
+import { appRoom } from '../realtime/console-rooms.js';
 
 /**
  * Adds `prompt:created` to the chat's fan-out: every visitor message is announced to its

@@ -68,7 +68,7 @@ export interface AppsService {
 
 export interface AppsServiceOptions {
   /** A user's memberships changed (an owner created an application): their open consoles follow. */
-  onMembersChanged?: (userId: string, appIds: string[]) => Promise<void> | void;
+  onMembersChanged?: (userId: string) => Promise<void> | void;
 }
 
 export function createAppsService(repos: Repositories, { onMembersChanged }: AppsServiceOptions = {}): AppsService {
@@ -87,8 +87,7 @@ export function createAppsService(repos: Repositories, { onMembersChanged }: App
       const app = await repos.apps.create({ ...input, publicKey: newPublicKey() });
       await repos.users.addApp(owner.id, app.id);
       // Without this the creator's open console would miss the new application's live events until a reload.
-      const fresh = await repos.users.findById(owner.id);
-      if (fresh) await onMembersChanged?.(owner.id, fresh.appIds);
+      await onMembersChanged?.(owner.id);
       return app;
     },
     async update(owner, appId, patch) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOGIN_FAILURES_PER_ADDRESS_PER_WINDOW, LOGIN_WINDOW_MS } from '../protocol/limits.js';
 import { HttpClient } from '../testing/http-client.js';
 import { startTestServer, TEST_OWNER, type TestServer } from '../testing/test-server.js';
 
@@ -71,6 +72,37 @@ describe('console sign-in', () => {
     expect(limited.json.error.message).toMatch(/Too many failed sign-in attempts/);
     // Another account from the same address is not locked out by this one.
     expect((await client.request('POST', '/api/auth/login', { email: TEST_OWNER.email, password: TEST_OWNER.password })).status).toBe(200);
+  });
+
+  it('limits failures per address across emails: 30 emails from one address are cut off with Retry-After, another address signs in', async () => {
+    const client = new HttpClient(server.url);
+    const from = { 'x-forwarded-for': '203.0.113.7' }; // the loopback proxy is trusted, as behind nginx
+    const answers = [];
+    for (let i = 0; i < 30; i++) {
+      answers.push(await client.request('POST', '/api/auth/login', { email: `rotating-${i}@test.local`, password: `guess-${i}-password` }, from));
+    }
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses).toEqual([...Array(LOGIN_FAILURES_PER_ADDRESS_PER_WINDOW).fill(401), ...Array(30 - LOGIN_FAILURES_PER_ADDRESS_PER_WINDOW).fill(429)]);
+    const limited = answers.at(-1)!;
+    expect(limited.json.error.code).toBe('E_RATE_LIMITED');
+    expect(limited.json.error.message).toMatch(/Too many failed sign-in attempts\. Try again in \d+ minutes?\./);
+    const retryAfterS = Number(limited.headers.get('retry-after'));
+    expect(retryAfterS).toBeGreaterThan(0);
+    expect(retryAfterS).toBeLessThanOrEqual(LOGIN_WINDOW_MS / 1000);
+    // While limited, no password is checked from that address, the right one included.
+    expect((await client.request('POST', '/api/auth/login', TEST_OWNER, from)).status).toBe(429);
+    expect((await new HttpClient(server.url).request('POST', '/api/auth/login', TEST_OWNER, { 'x-forwarded-for': '203.0.113.8' })).status).toBe(200);
+  });
+
+  it('counts concurrent guesses before checking them: 25 at once from one address, exactly the limit get a verdict', async () => {
+    const from = { 'x-forwarded-for': '203.0.113.9' };
+    const answers = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        new HttpClient(server.url).request('POST', '/api/auth/login', { email: `burst-${i}@test.local`, password: `guess-${i}-password` }, from),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status).sort();
+    expect(statuses).toEqual([...Array(LOGIN_FAILURES_PER_ADDRESS_PER_WINDOW).fill(401), ...Array(25 - LOGIN_FAILURES_PER_ADDRESS_PER_WINDOW).fill(429)]);
   });
 
   it('keeps the API behind sign-in', async () => {

@@ -1,11 +1,11 @@
 import { Router, type Request, type RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator } from 'express-rate-limit';
 import { AppError } from '../http/app-error.js';
 import { validate } from '../http/validate.js';
-import { LOGIN_FAILURES_PER_WINDOW, LOGIN_WINDOW_MS } from '../protocol/limits.js';
 import { loginSchema } from '../protocol/schemas.js';
 import type { UserRecord } from '../storage/repositories.js';
-import { publicUser, type AuthService } from './auth-service.js';
+import { hashToken, publicUser, type AuthService } from './auth-service.js';
+import type { LoginLimits } from './login-limits.js';
 import { readSessionToken, SESSION_COOKIE, sessionCookieOptions } from './session-cookie.js';
 
 declare module 'express-serve-static-core' {
@@ -29,29 +29,33 @@ export function currentUser(req: Request): UserRecord {
   return req.user;
 }
 
-export function authRoutes(auth: AuthService): Router {
-  const router = Router();
-  // Failed sign-ins per address and email; a success does not count against the limit.
-  const loginLimiter = rateLimit({
-    windowMs: LOGIN_WINDOW_MS,
-    limit: LOGIN_FAILURES_PER_WINDOW,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String(req.body?.email ?? '').trim().toLowerCase()}`,
-    handler: (_req, _res, next) =>
-      next(new AppError('E_RATE_LIMITED', 'Too many failed sign-in attempts. Wait 15 minutes and try again.')),
-  });
+export interface AuthRoutesOptions {
+  limits: LoginLimits;
+  /** A sign-in ended (its token's hash): its open consoles are disconnected. */
+  onSignedOut: (tokenHash: string) => Promise<void>;
+}
 
-  router.post('/login', loginLimiter, async (req, res) => {
+export function authRoutes(auth: AuthService, { limits, onSignedOut }: AuthRoutesOptions): Router {
+  const router = Router();
+  const endSignIn = async (token: string | undefined) => {
+    if (!token) return;
+    await auth.logout(token);
+    await onSignedOut(hashToken(token));
+  };
+
+  router.post('/login', async (req, res) => {
     const { email, password } = validate(loginSchema, req.body);
-    const { token, user } = await auth.login(email, password);
+    // IPv6 addresses are counted by /56 prefix: one host has many.
+    const { token, user } = await limits.attempt(ipKeyGenerator(req.ip ?? ''), email, () => auth.login(email, password));
+    // A new token each time; the sign-in this browser had before ends, so no token set earlier (by
+    // whoever could set it) outlives this one.
+    await endSignIn(readSessionToken(req));
     res.cookie(SESSION_COOKIE, token, sessionCookieOptions(req));
     res.json({ data: { user: publicUser(user) } });
   });
 
   router.post('/logout', async (req, res) => {
-    await auth.logout(readSessionToken(req));
+    await endSignIn(readSessionToken(req));
     const { maxAge: _maxAge, ...options } = sessionCookieOptions(req);
     res.clearCookie(SESSION_COOKIE, options);
     res.json({ data: { ok: true } });

@@ -16,10 +16,16 @@ export interface AuthService {
   login(email: string, password: string): Promise<{ token: string; user: UserRecord }>;
   /** The signed-in user for a cookie token, or null. */
   authenticate(token: string | undefined): Promise<UserRecord | null>;
+  /** The same by the token's hash (what a live console keeps), read from the database each time. */
+  authenticateHash(tokenHash: string): Promise<UserRecord | null>;
   logout(token: string | undefined): Promise<void>;
 }
 
 export function createAuthService(repos: Repositories, passwords: PasswordHasher, now: () => Date = () => new Date()): AuthService {
+  const authenticateHash = async (tokenHash: string) => {
+    const userId = await repos.logins.findUserId(tokenHash, now());
+    return userId ? repos.users.findById(userId) : null;
+  };
   return {
     async login(email, password) {
       const user = await repos.users.findByEmail(email);
@@ -35,11 +41,8 @@ export function createAuthService(repos: Repositories, passwords: PasswordHasher
       });
       return { token, user };
     },
-    async authenticate(token) {
-      if (!token) return null;
-      const userId = await repos.logins.findUserId(hashToken(token), now());
-      return userId ? repos.users.findById(userId) : null;
-    },
+    authenticate: async (token) => (token ? authenticateHash(hashToken(token)) : null),
+    authenticateHash,
     async logout(token) {
       if (token) await repos.logins.delete(hashToken(token));
     },

@@ -1,10 +1,13 @@
 import type { Namespace } from 'socket.io';
 import type { ChatMessage, ChatStatus } from '../protocol/chat-events.js';
 import type { ConsoleServerToClient, VisitorServerToClient } from '../protocol/events.js';
-import { appRoom } from '../realtime/console-namespace.js';
+import { appRoom, conversationRoom } from '../realtime/console-rooms.js';
 import { sessionRoom } from '../realtime/visitor-namespace.js';
 import type { ConversationRecord } from '../storage/repositories.js';
-import { conversationRoom, conversationSummary } from './chat-wire.js';
+import { conversationSummary } from './chat-wire.js';
+
+/** Which conversation: its session, and the application its console rooms are named after. */
+type ConversationRef = Pick<ConversationRecord, 'appId' | 'sessionId'>;
 
 /**
  * Fans chat events out through Socket.IO rooms only (the visitor's session room; the console's app
@@ -12,8 +15,8 @@ import { conversationRoom, conversationSummary } from './chat-wire.js';
  */
 export interface ChatPublisher {
   message(conversation: ConversationRecord, message: ChatMessage, replyId?: string): void;
-  delta(sessionId: string, replyId: string, text: string): void;
-  streamEnd(sessionId: string, replyId: string): void;
+  delta(conversation: ConversationRef, replyId: string, text: string): void;
+  streamEnd(conversation: ConversationRef, replyId: string): void;
   state(conversation: ConversationRecord, status: ChatStatus): void;
   /** How many visitor connections are in the session's room (0: the visitor has left). */
   visitorsPresent(sessionId: string): Promise<number>;
@@ -29,16 +32,16 @@ export function createChatPublisher(
     message(conversation, message, replyId) {
       const payload = replyId ? { message, replyId } : { message };
       visitors.to(sessionRoom(message.sessionId)).emit('chat:message', payload);
-      consoles.to(conversationRoom(message.sessionId)).emit('chat:message', payload);
+      consoles.to(conversationRoom(conversation.appId, message.sessionId)).emit('chat:message', payload);
       announce(conversation);
     },
-    delta(sessionId, replyId, text) {
+    delta({ appId, sessionId }, replyId, text) {
       visitors.to(sessionRoom(sessionId)).emit('chat:delta', { sessionId, replyId, text });
-      consoles.to(conversationRoom(sessionId)).emit('chat:delta', { sessionId, replyId, text });
+      consoles.to(conversationRoom(appId, sessionId)).emit('chat:delta', { sessionId, replyId, text });
     },
-    streamEnd(sessionId, replyId) {
+    streamEnd({ appId, sessionId }, replyId) {
       visitors.to(sessionRoom(sessionId)).emit('chat:stream-end', { sessionId, replyId });
-      consoles.to(conversationRoom(sessionId)).emit('chat:stream-end', { sessionId, replyId });
+      consoles.to(conversationRoom(appId, sessionId)).emit('chat:stream-end', { sessionId, replyId });
     },
     state(conversation, status) {
       visitors.to(sessionRoom(conversation.sessionId)).emit('chat:state', status);

@@ -110,19 +110,19 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
         history,
         signal: controller.signal,
         onDelta: (text) => {
-          if (!controller.signal.aborted) publish.delta(sessionId, replyId, text);
+          if (!controller.signal.aborted) publish.delta(conversation, replyId, text);
         },
       });
       await repos.aiUsage.add(app.id, dayKey(now()), reply.tokens);
       const latest = await repos.conversations.find(sessionId);
       if (controller.signal.aborted || !latest || !aiMayAnswer(latest.chatState) || !reply.text.trim()) {
-        publish.streamEnd(sessionId, replyId);
+        publish.streamEnd(conversation, replyId);
         return;
       }
       await repos.messages.markAnswered(sessionId, 'ai');
       await append(latest, { role: 'ai', text: reply.text }, replyId);
     } catch (error) {
-      publish.streamEnd(sessionId, replyId);
+      publish.streamEnd(conversation, replyId);
       if (controller.signal.aborted) return;
       logger.warn({ err: error, sessionId }, 'AI answer failed; routing the conversation to people');
       const latest = await repos.conversations.find(sessionId);

@@ -28,6 +28,3 @@ export function conversationSummary(conversation: ConversationRecord): Conversat
     identityVerified: conversation.identityVerified,
   };
 }
-
-/** Console room of the agents who have one conversation open (they get its live deltas). */
-export const conversationRoom = (sessionId: string): string => `conversation:${sessionId}`;

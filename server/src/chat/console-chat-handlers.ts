@@ -1,24 +1,27 @@
-import type { Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import { AppError } from '../http/app-error.js';
 import { validate } from '../http/validate.js';
 import type { ConsoleChatClientToServer } from '../protocol/chat-events.js';
 import { consoleChatListSchema, consoleChatOpenSchema, consoleChatReplySchema, consoleChatTakeoverSchema } from '../protocol/chat-schemas.js';
 import type { Ack } from '../protocol/events.js';
-import type { ConsoleNamespace } from '../realtime/console-namespace.js';
+import type { ConsoleAccess } from '../realtime/console-access.js';
+import type { ConsoleSocket } from '../realtime/console-namespace.js';
+import { conversationRoom, sessionRoomsOf } from '../realtime/console-rooms.js';
 import type { ChatService } from './chat-service.js';
-import { conversationRoom, conversationSummary, wireMessage } from './chat-wire.js';
+import { conversationSummary, wireMessage } from './chat-wire.js';
 
-type ConsoleSocket = Parameters<Parameters<ConsoleNamespace['on']>[1]>[0] & Socket;
 type Result<E extends keyof ConsoleChatClientToServer> = ConsoleChatClientToServer[E] extends (payload: never, ack: Ack<infer T>) => void ? T : never;
 
 /**
- * The agents' chat commands on the console's connection. Every command checks that the signed-in
- * user is a member of the conversation's application; otherwise the answer is E_NOT_FOUND.
+ * The agents' chat commands on the console's connection. Every command reads the user from the
+ * database (sign-in and memberships as they are now) and checks that they are a member of the
+ * conversation's application; otherwise the answer is E_NOT_FOUND.
  */
-export function registerConsoleChatHandlers(socket: ConsoleSocket, chat: ChatService, logger: Logger): void {
+export function registerConsoleChatHandlers(socket: ConsoleSocket, deps: { chat: ChatService; access: ConsoleAccess; logger: Logger }): void {
+  const { chat, access, logger } = deps;
   const handle = <E extends keyof ConsoleChatClientToServer>(event: E, handler: (payload: unknown) => Promise<Result<E>>) => {
-    socket.on(event as string, async (...args: unknown[]) => {
+    // Payloads are unknown until validated: the listener takes them untyped.
+    (socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }).on(event, async (...args: unknown[]) => {
       const ack = args.at(-1);
       if (typeof ack !== 'function') return;
       try {
@@ -29,34 +32,34 @@ export function registerConsoleChatHandlers(socket: ConsoleSocket, chat: ChatSer
       }
     });
   };
-  const user = () => socket.data.user;
+  const user = () => access.currentUser(socket);
 
   handle('chat:list', async (payload) => {
     const { appId } = validate(consoleChatListSchema, payload);
-    return { conversations: (await chat.list(user(), appId)).map(conversationSummary) };
+    return { conversations: (await chat.list(await user(), appId)).map(conversationSummary) };
   });
 
   handle('chat:open', async (payload) => {
     const { sessionId } = validate(consoleChatOpenSchema, payload);
-    const conversation = await chat.conversationFor(user(), sessionId);
+    const conversation = await chat.conversationFor(await user(), sessionId);
     // Join before reading, so no message falls between the transcript and the live events.
-    await socket.join(conversationRoom(sessionId));
+    await access.joinWhileMember(socket, conversation.appId, conversationRoom(conversation.appId, sessionId));
     return { conversation: conversationSummary(conversation), messages: await chat.transcript(conversation) };
   });
 
   handle('chat:close', async (payload) => {
     const { sessionId } = validate(consoleChatOpenSchema, payload);
-    await socket.leave(conversationRoom(sessionId));
+    for (const room of sessionRoomsOf(socket.rooms, 'conversation', sessionId)) await socket.leave(room);
     return { ok: true as const };
   });
 
   handle('chat:takeover', async (payload) => {
     const { sessionId } = validate(consoleChatTakeoverSchema, payload);
-    return { conversation: conversationSummary(await chat.takeover(user(), sessionId)) };
+    return { conversation: conversationSummary(await chat.takeover(await user(), sessionId)) };
   });
 
   handle('chat:reply', async (payload) => {
     const { sessionId, text, clientId } = validate(consoleChatReplySchema, payload);
-    return { message: wireMessage(await chat.agentReply(user(), sessionId, { text, clientId })) };
+    return { message: wireMessage(await chat.agentReply(await user(), sessionId, { text, clientId })) };
   });
 }

@@ -8,6 +8,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const known = toAppError(error);
     if (known.status >= 500) logger.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
     if (res.headersSent) return void res.end();
+    const retryAfterMs = (known.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+    if (typeof retryAfterMs === 'number') res.set('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
     res.status(known.status).json(known.toBody());
   };
 }

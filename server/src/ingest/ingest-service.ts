@@ -19,7 +19,7 @@ export interface IngestService {
   store(session: SessionRecord, seq: unknown, data: unknown, via?: 'socket' | 'http'): Promise<StoredBatch>;
 }
 
-export function createIngestService(repos: Repositories, options: { secret: string; now?: () => Date; onStored?: (sessionId: string, seq: number, data: Buffer) => void }): IngestService {
+export function createIngestService(repos: Repositories, options: { secret: string; now?: () => Date; onStored?: (session: SessionRecord, seq: number, data: Buffer) => void }): IngestService {
   const now = options.now ?? (() => new Date());
   return {
     async open(session) {
@@ -50,7 +50,7 @@ export function createIngestService(repos: Repositories, options: { secret: stri
       });
       if (stored) {
         await repos.recordings.addToSession(session.id, { seq: seq as number, events: header.eventCount, bytes: header.bytes, at });
-        options.onStored?.(session.id, seq as number, blob);
+        options.onStored?.(session, seq as number, blob);
       }
       return { seq: seq as number, stored, ackedThrough: await repos.recordings.contiguousSeq(session.id) };
     },

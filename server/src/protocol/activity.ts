@@ -169,6 +169,9 @@ export const inviteAgentSchema = z
 
 export type InviteAgentInput = z.infer<typeof inviteAgentSchema>;
 
+/** `PUT /api/team/:userId/role`: makes an account an owner or an agent. */
+export const setRoleSchema = z.object({ role: z.enum(['owner', 'agent']) }).strict();
+
 /** Live events of the Activity tab on the console namespace (to the room `app:<appId>`). */
 export interface ActivityServerToClient {
   /** A visitor sent a message: a new prompt in the feed (its session details come with the next fetch). */

@@ -97,8 +97,15 @@ export interface PublicSession {
   viewport: { width: number; height: number };
 }
 
+/** Why the server ended a console's connection. */
+export type AccessEndedReason = 'signed-out' | 'removed' | 'role-changed';
+
 export interface ConsoleServerToClient extends ConsoleChatServerToClient, ReplayConsoleServerToClient, ActivityServerToClient {
   'console:ready': (payload: { user: PublicUser; appIds: string[] }) => void;
+  /** The user's applications changed (one given or taken away): live events of the ones taken away have stopped. */
+  'console:apps': (payload: { appIds: string[] }) => void;
+  /** Sent just before the server disconnects this console: its sign-in ended or the account changed. */
+  'console:access-ended': (payload: { reason: AccessEndedReason }) => void;
   /** A session of one of the user's applications was created or changed status. */
   'session:changed': (payload: { session: PublicSession }) => void;
 }

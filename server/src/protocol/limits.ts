@@ -59,3 +59,15 @@ export const RETENTION_SWEEP_INTERVAL_MS = 60 * 60_000;
 
 /** Pagehide flushes one address may POST to /ingest for one session per minute; the widget sends one per page view. */
 export const INGEST_HTTP_PER_SESSION_PER_MINUTE = 30;
+
+// Console access (issue 14)
+/** Failed sign-ins one address may make across all emails in one LOGIN_WINDOW_MS (rotating emails gains nothing). */
+export const LOGIN_FAILURES_PER_ADDRESS_PER_WINDOW = 20;
+/** Sign-in attempts, right or wrong, one address may make in one LOGIN_WINDOW_MS: bounds the password hashing it can cause. */
+export const LOGIN_ATTEMPTS_PER_ADDRESS_PER_WINDOW = 100;
+/** Retry-After given when the password workers are saturated or too slow (E_UNAVAILABLE). */
+export const BUSY_RETRY_AFTER_MS = 5_000;
+/** Times a user's console rooms are re-checked against the database after a membership change races another. */
+export const MEMBERSHIP_SYNC_MAX_ROUNDS = 3;
+/** Origins listed in CONSOLE_ORIGINS. */
+export const MAX_CONSOLE_ORIGINS = 20;

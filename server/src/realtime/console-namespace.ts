@@ -1,28 +1,44 @@
-import type { Namespace } from 'socket.io';
+import type { Namespace, Socket } from 'socket.io';
 import type { Logger } from 'pino';
-import { publicUser, type AuthService } from '../auth/auth-service.js';
+import { hashToken, publicUser, type AuthService } from '../auth/auth-service.js';
 import { readSessionTokenFromHeader } from '../auth/session-cookie.js';
+import type { ConsoleOriginGuard } from '../http/console-origin.js';
 import type { ConsoleClientToServer, ConsoleServerToClient } from '../protocol/events.js';
-import type { UserRecord } from '../storage/repositories.js';
+import type { ConsoleAccess } from './console-access.js';
 import { handshakeError } from './handshake-error.js';
 
+/**
+ * Who a console socket is: ids only. The user's role and applications are read from the database at
+ * each command and subscription, never kept here (they change while the socket is open).
+ */
 export interface ConsoleSocketData {
-  user: UserRecord;
+  userId: string;
+  /** The hash of the sign-in's cookie token (its database key and its room's name). */
+  tokenHash: string;
 }
 
 export type ConsoleNamespace = Namespace<ConsoleClientToServer, ConsoleServerToClient, Record<string, never>, ConsoleSocketData>;
+export type ConsoleSocket = Socket<ConsoleClientToServer, ConsoleServerToClient, Record<string, never>, ConsoleSocketData>;
 
-/** Room that carries one application's live updates to its members. */
-export const appRoom = (appId: string): string => `app:${appId}`;
-
-/** The console's namespace: authenticated by the sign-in cookie; joins one room per member application. */
-export function setupConsoleNamespace(nsp: ConsoleNamespace, auth: AuthService, cookieSecret: string, logger: Logger): void {
+/**
+ * The console's namespace: opened from the console's own origin only (the visitor namespace is
+ * cross-origin by design and checks its applications' origins itself), authenticated by the sign-in
+ * cookie; joins its user's, its sign-in's and its applications' rooms.
+ */
+export function setupConsoleNamespace(
+  nsp: ConsoleNamespace,
+  deps: { auth: AuthService; access: ConsoleAccess; origins: ConsoleOriginGuard; cookieSecret: string; logger: Logger },
+): void {
+  const { auth, access, origins, cookieSecret, logger } = deps;
   nsp.use(async (socket, next) => {
     try {
+      // A page of another origin (a sibling subdomain gets the SameSite=Lax cookie sent) is refused.
+      if (!origins.allows(socket.request, { strict: false })) return next(handshakeError('E_FOREIGN_ORIGIN'));
       const token = readSessionTokenFromHeader(socket.handshake.headers.cookie, cookieSecret);
       const user = await auth.authenticate(token);
-      if (!user) return next(handshakeError('E_UNAUTHORIZED'));
-      socket.data.user = user;
+      if (!token || !user) return next(handshakeError('E_UNAUTHORIZED'));
+      socket.data.userId = user.id;
+      socket.data.tokenHash = hashToken(token);
       next();
     } catch (error) {
       logger.error({ err: error }, 'console handshake failed');
@@ -31,8 +47,12 @@ export function setupConsoleNamespace(nsp: ConsoleNamespace, auth: AuthService, 
   });
 
   nsp.on('connection', async (socket) => {
-    const { user } = socket.data;
-    await socket.join(user.appIds.map(appRoom));
-    socket.emit('console:ready', { user: publicUser(user), appIds: user.appIds });
+    try {
+      const user = await access.admit(socket);
+      if (user) socket.emit('console:ready', { user: publicUser(user), appIds: user.appIds });
+    } catch (error) {
+      logger.error({ err: error }, 'console connection failed');
+      socket.disconnect();
+    }
   });
 }

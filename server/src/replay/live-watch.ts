@@ -3,24 +3,23 @@ import { AppError } from '../http/app-error.js';
 import { validate } from '../http/validate.js';
 import type { Ack } from '../protocol/events.js';
 import { watchSessionSchema } from '../protocol/replay-schemas.js';
+import type { ConsoleAccess } from '../realtime/console-access.js';
 import type { ConsoleNamespace } from '../realtime/console-namespace.js';
+import { parseSessionRoom, sessionRoomsOf, watchRoom } from '../realtime/console-rooms.js';
 import { sessionRoom, type VisitorNamespace } from '../realtime/visitor-namespace.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { ReplayService } from './replay-service.js';
 
-/** Room of the agents watching one session live (console namespace). */
-export const watchRoom = (sessionId: string): string => `watch:${sessionId}`;
-const WATCH_ROOM_PREFIX = 'watch:';
 const SESSION_ROOM_PREFIX = 'session:';
 
 export interface LiveWatch {
   /** The ingest stored a batch: hand it to whoever watches the session (nobody, usually). */
-  batchStored(sessionId: string, seq: number, data: Buffer): void;
+  batchStored(session: { id: string; appId: string }, seq: number, data: Buffer): void;
 }
 
 /**
  * Live watch, built only on Socket.IO rooms so several nodes can share it through an adapter:
- * watchers are the `watch:<id>` room, the visitor's tabs the `session:<id>` room. The widget is told
+ * watchers are the `watch:<appId>:<id>` room (console-rooms.ts), the visitor's tabs the `session:<id>` room. The widget is told
  * when watching starts (take a fresh full snapshot, send batches often) and when the room empties.
  */
 export function setupLiveWatch(deps: {
@@ -28,10 +27,11 @@ export function setupLiveWatch(deps: {
   visitorNsp: VisitorNamespace;
   repos: Repositories;
   replay: ReplayService;
+  access: ConsoleAccess;
   logger: Logger;
 }): LiveWatch {
-  const { consoleNsp, visitorNsp, repos, replay, logger } = deps;
-  const watcherCount = async (sessionId: string) => (await consoleNsp.in(watchRoom(sessionId)).fetchSockets()).length;
+  const { consoleNsp, visitorNsp, repos, replay, access, logger } = deps;
+  const watcherCount = async (appId: string, sessionId: string) => (await consoleNsp.in(watchRoom(appId, sessionId)).fetchSockets()).length;
   const notifyOf = async (appId: string) => (await repos.apps.findById(appId))?.settings.privacy.notifyWhenWatched ?? true;
 
   async function announce(sessionId: string, target: string, watched: boolean) {
@@ -44,18 +44,20 @@ export function setupLiveWatch(deps: {
 
   // The last watcher left (unwatch, closed tab, lost connection): the widget returns to its rhythm.
   consoleNsp.adapter.on('leave-room', (room: string) => {
-    if (!room.startsWith(WATCH_ROOM_PREFIX)) return;
-    const sessionId = room.slice(WATCH_ROOM_PREFIX.length);
-    watcherCount(sessionId)
+    const watched = parseSessionRoom(room);
+    if (watched?.kind !== 'watch') return;
+    const { appId, sessionId } = watched;
+    watcherCount(appId, sessionId)
       .then((count) => (count === 0 ? announce(sessionId, sessionRoom(sessionId), false) : undefined))
       .catch(report('live watch: leave failed'));
   });
 
   // A visitor tab joining a watched session (next page, reconnect) starts in the watched mode too.
   visitorNsp.adapter.on('join-room', (room: string, socketId: string) => {
-    if (!room.startsWith(SESSION_ROOM_PREFIX)) return;
+    const app = visitorNsp.sockets.get(socketId)?.data.app;
+    if (!room.startsWith(SESSION_ROOM_PREFIX) || !app) return;
     const sessionId = room.slice(SESSION_ROOM_PREFIX.length);
-    watcherCount(sessionId)
+    watcherCount(app.id, sessionId)
       .then((count) => (count > 0 ? announce(sessionId, socketId, true) : undefined))
       .catch(report('live watch: join failed'));
   });
@@ -74,22 +76,25 @@ export function setupLiveWatch(deps: {
     };
 
     command('replay:watch', async (sessionId) => {
-      await replay.sessionFor(socket.data.user, sessionId);
-      await socket.join(watchRoom(sessionId));
+      const { appId } = await replay.sessionFor(await access.currentUser(socket), sessionId);
+      await access.joinWhileMember(socket, appId, watchRoom(appId, sessionId));
       // Every new watcher asks for a fresh full snapshot: it has no history to start from.
       await announce(sessionId, sessionRoom(sessionId), true);
-      return { watchers: await watcherCount(sessionId) };
+      return { watchers: await watcherCount(appId, sessionId) };
     });
 
     command('replay:unwatch', async (sessionId) => {
-      await socket.leave(watchRoom(sessionId));
-      return { watchers: await watcherCount(sessionId) };
+      // Not watching it: nothing to leave, and no count of a session this socket was not let watch.
+      const [room] = sessionRoomsOf(socket.rooms, 'watch', sessionId);
+      if (!room) return { watchers: 0 };
+      await socket.leave(room);
+      return { watchers: await watcherCount(parseSessionRoom(room)!.appId, sessionId) };
     });
   });
 
   return {
-    batchStored(sessionId, seq, data) {
-      consoleNsp.to(watchRoom(sessionId)).emit('replay:batch', { sessionId, seq, data });
+    batchStored({ id: sessionId, appId }, seq, data) {
+      consoleNsp.to(watchRoom(appId, sessionId)).emit('replay:batch', { sessionId, seq, data });
     },
   };
 }

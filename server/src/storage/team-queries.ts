@@ -7,6 +7,8 @@ export interface TeamQueries {
   list(): Promise<TeamMember[]>;
   /** Gives or takes one application; null when the user does not exist. */
   setMembership(userId: string, appId: string, member: boolean): Promise<TeamMember | null>;
+  /** Makes the account an owner or an agent; null when the user does not exist. */
+  setRole(userId: string, role: TeamMember['role']): Promise<TeamMember | null>;
   /** Deletes the account and its sign-ins, so its cookies stop working at once. */
   remove(userId: string): Promise<boolean>;
 }
@@ -29,6 +31,11 @@ export function teamQueries({ User, Login }: Pick<Models, 'User' | 'Login'>): Te
       const app = new Types.ObjectId(appId);
       const update = member ? { $addToSet: { appIds: app } } : { $pull: { appIds: app } };
       const doc = await User.findOneAndUpdate({ _id: userId }, update, { returnDocument: 'after' }).lean<UserDoc>();
+      return doc ? toMember(doc) : null;
+    },
+    async setRole(userId, role) {
+      if (!isValidObjectId(userId)) return null;
+      const doc = await User.findOneAndUpdate({ _id: userId }, { $set: { role } }, { returnDocument: 'after' }).lean<UserDoc>();
       return doc ? toMember(doc) : null;
     },
     async remove(userId) {

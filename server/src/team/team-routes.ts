@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { currentUser } from '../auth/auth-routes.js';
 import { validate } from '../http/validate.js';
-import { inviteAgentSchema } from '../protocol/activity.js';
+import { inviteAgentSchema, setRoleSchema } from '../protocol/activity.js';
 import type { TeamService } from './team-service.js';
 
 /** /api/team — owner only (mounted behind requireUser; the service refuses agents with E_FORBIDDEN). */
@@ -25,6 +25,11 @@ export function teamRoutes(team: TeamService): Router {
   router.delete('/:userId/apps/:appId', async (req, res) => {
     const member = await team.setMembership(currentUser(req), req.params.userId, req.params.appId, false);
     res.json({ data: { member } });
+  });
+
+  router.put('/:userId/role', async (req, res) => {
+    const { role } = validate(setRoleSchema, req.body);
+    res.json({ data: { member: await team.setRole(currentUser(req), req.params.userId, role) } });
   });
 
   router.delete('/:userId', async (req, res) => {

@@ -3,6 +3,7 @@ import type { AppsService } from '../apps/apps-service.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { AppError } from '../http/app-error.js';
 import type { InviteAgentInput, TeamMember } from '../protocol/activity.js';
+import type { ConsoleAccess } from '../realtime/console-access.js';
 import type { Repositories, UserRecord } from '../storage/repositories.js';
 import type { TeamQueries } from '../storage/team-queries.js';
 
@@ -11,6 +12,7 @@ export interface TeamService {
   /** Creates an agent account; the password (given or generated) is returned this once only. */
   invite(owner: UserRecord, input: InviteAgentInput): Promise<{ member: TeamMember; password: string }>;
   setMembership(owner: UserRecord, userId: string, appId: string, member: boolean): Promise<TeamMember>;
+  setRole(owner: UserRecord, userId: string, role: TeamMember['role']): Promise<TeamMember>;
   remove(owner: UserRecord, userId: string): Promise<void>;
 }
 
@@ -19,15 +21,15 @@ export interface TeamServiceDeps {
   team: TeamQueries;
   apps: AppsService;
   passwords: PasswordHasher;
-  /** Told when a user's memberships changed or the user was removed (live rooms follow). */
-  onMembersChanged?: (userId: string, appIds: string[] | null) => Promise<void> | void;
+  /** Open consoles follow every change at once: rooms left, sockets ended (realtime/console-access.ts). */
+  access: Pick<ConsoleAccess, 'membershipsChanged' | 'ended'>;
 }
 
 const requireOwner = (user: UserRecord) => {
   if (user.role !== 'owner') throw new AppError('E_FORBIDDEN', 'Only an owner can manage the team.');
 };
 
-export function createTeamService({ repos, team, apps, passwords, onMembersChanged }: TeamServiceDeps): TeamService {
+export function createTeamService({ repos, team, apps, passwords, access }: TeamServiceDeps): TeamService {
   const notSelf = (owner: UserRecord, userId: string) => {
     if (owner.id === userId) throw new AppError('E_FORBIDDEN', 'You cannot change your own account here.');
   };
@@ -56,14 +58,23 @@ export function createTeamService({ repos, team, apps, passwords, onMembersChang
       await apps.getFor(owner, appId);
       const updated = await team.setMembership(userId, appId, member);
       if (!updated) throw new AppError('E_NOT_FOUND', 'No such user.');
-      await onMembersChanged?.(userId, updated.appIds);
+      await access.membershipsChanged(userId);
+      return updated;
+    },
+    async setRole(owner, userId, role) {
+      requireOwner(owner);
+      notSelf(owner, userId);
+      const updated = await team.setRole(userId, role);
+      if (!updated) throw new AppError('E_NOT_FOUND', 'No such user.');
+      // What a console shows and may do follows the role: its sockets start over with the new one.
+      await access.ended('role-changed', { userId });
       return updated;
     },
     async remove(owner, userId) {
       requireOwner(owner);
       notSelf(owner, userId);
       if (!(await team.remove(userId))) throw new AppError('E_NOT_FOUND', 'No such user.');
-      await onMembersChanged?.(userId, null);
+      await access.ended('removed', { userId });
     },
   };
 }

@@ -1,9 +1,15 @@
 import { TEST_OWNER } from './test-server.js';
 
-/** A fetch wrapper that keeps the session cookie, for REST tests against a started server. */
+/**
+ * A fetch wrapper that keeps the session cookie, for REST tests against a started server. Like the
+ * console's own pages in a browser, it sends the server's origin as Origin (`origin: null`: none).
+ */
 export class HttpClient {
   cookie = '';
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    readonly origin: string | null = new URL(baseUrl).origin,
+  ) {}
 
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const response = await fetch(this.baseUrl + path, {
@@ -11,6 +17,7 @@ export class HttpClient {
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(this.origin ? { origin: this.origin } : {}),
         ...headers,
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),

@@ -8,7 +8,7 @@ import { loadConfig, type Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { openDatabase, type Database } from '../storage/database.js';
 import { pooledPasswordHasher } from '../auth/passwords.js';
-import { createWorkerPool } from '../workers/worker-pool.js';
+import { createWorkerPool, type WorkerPoolOptions } from '../workers/worker-pool.js';
 
 export const TEST_OWNER = { email: 'owner@test.local', password: 'correct-horse-battery' };
 
@@ -25,7 +25,10 @@ export interface TestServer {
  * The real application on port 0 with a fresh embedded database (or MONGODB_URI with a unique
  * database name), for tests that talk to it with real HTTP and socket.io-client.
  */
-export async function startTestServer(env: Record<string, string> = {}, options: { now?: () => Date } = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { now?: () => Date; workers?: WorkerPoolOptions } = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chatreel-test-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -42,7 +45,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     ferretdbCacheDir: config.ferretdbCacheDir,
     dbName: config.mongodbUri ? `chatreel_test_${path.basename(dataDir).replace(/\W/g, '_')}` : undefined,
   });
-  const workers = createWorkerPool({ threads: 2 });
+  const workers = createWorkerPool({ threads: 2, ...options.workers });
   await bootstrapInstallation(
     db.repos,
     { ownerEmail: config.owner.email, ownerPassword: config.owner.password, dataDir, demoApp: config.demoApp },
