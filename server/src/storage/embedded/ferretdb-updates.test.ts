@@ -24,7 +24,7 @@ let connection: Connection;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'chatreel-ferretdb-updates-'));
-  const binary = await ensureFerretdbBinary(loadConfig({ LOG_LEVEL: 'silent' }).ferretdbCacheDir);
+  const binary = await ensureFerretdbBinary(loadConfig({ ...process.env, LOG_LEVEL: 'silent' }).ferretdbCacheDir);
   database = await startEmbeddedDatabase(binary, dataDir);
   connection = await mongoose.createConnection(database.uri, { dbName: 'updates', retryWrites: false }).asPromise();
 });
