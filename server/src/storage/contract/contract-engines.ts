@@ -45,12 +45,11 @@ export const CONTRACT_ENGINES: ContractEngine[] = [
 
 let databases = 0;
 
-/** A fresh database on a running engine, opened the way the server opens one (models, indexes, activity index). */
-export function openContractDatabase(engine: RunningEngine): Promise<Database> {
-  databases += 1;
+/** A database on a running engine (a fresh one unless named), opened the way the server opens one (models, indexes, activity index). */
+export function openContractDatabase(engine: RunningEngine, dbName = `contract_${process.pid}_${++databases}`): Promise<Database> {
   return openDatabase({
     mongodbUri: engine.uri,
-    dbName: `contract_${process.pid}_${databases}`,
+    dbName,
     dataDir: os.tmpdir(),
     ferretdbCacheDir: testConfig().ferretdbCacheDir,
   });
