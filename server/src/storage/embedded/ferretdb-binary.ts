@@ -23,8 +23,13 @@ const PATCHED_FILES = [
  *   table), so a page of rows is one round trip instead of one per row (25 rows: ~8 ms instead of ~36).
  * - util/resource: leak tracking off. It captured a stack trace and set a finalizer for every iterator,
  *   each document's included: ~11 % of FerretDB's CPU reading 100 sessions by `$in`.
+ * - handler/msg_update.go, msg_findandmodify.go: atomic updates. Each update statement and each
+ *   findAndModify holds its collection's lock from read to write (upstream: 1,000 concurrent `$inc`
+ *   kept 222–716 of 1,000), and each statement's iterator is closed once it is applied (upstream kept them all
+ *   open to the command's end: ≥ 100 statements took every pooled SQLite connection and hung the database).
  */
 const RESOURCE_GO = 'vendor/github.com/FerretDB/FerretDB/internal/util/resource/resource.go';
+const HANDLER = 'vendor/github.com/FerretDB/FerretDB/internal/handler';
 const PATCHED_SNIPPETS = [
   {
     vendored: 'vendor/github.com/FerretDB/FerretDB/internal/backends/sqlite/collection.go',
@@ -33,6 +38,12 @@ const PATCHED_SNIPPETS = [
   },
   { vendored: RESOURCE_GO, find: 'patches/resource-track.find.go.txt', replace: 'patches/resource-track.replace.go.txt' },
   { vendored: RESOURCE_GO, find: 'patches/resource-untrack.find.go.txt', replace: 'patches/resource-untrack.replace.go.txt' },
+  ...['imports', 'lock', 'statement'].map((part) => ({
+    vendored: `${HANDLER}/msg_update.go`,
+    find: `patches/update-${part}.find.go.txt`,
+    replace: `patches/update-${part}.replace.go.txt`,
+  })),
+  { vendored: `${HANDLER}/msg_findandmodify.go`, find: 'patches/findandmodify-lock.find.go.txt', replace: 'patches/findandmodify-lock.replace.go.txt' },
 ];
 
 /** A temporary module with the program, its vendored dependencies and the patched files in place. */

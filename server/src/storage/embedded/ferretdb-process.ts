@@ -21,14 +21,23 @@ export interface EmbeddedDatabase {
  * closes and the child exits, so no orphan is left behind.
  */
 export async function startEmbeddedDatabase(binary: string, dataDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
-  const child = spawn(binary, ['-data-dir', dataDir, '-listen', '127.0.0.1:0'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  return startDatabaseChild('The embedded database', binary, ['-data-dir', dataDir, '-listen', '127.0.0.1:0'], log);
+}
+
+/**
+ * Starts a database child that speaks the protocol of server/ferretdb/main.go: one JSON line
+ * `{"uri": …}` on stdout once it listens, and exit when its stdin closes. The test engine
+ * (server/mongo-semantics/) speaks it too.
+ */
+export async function startDatabaseChild(name: string, command: string, args: string[], log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderrTail = '';
   child.stderr!.setEncoding('utf8').on('data', (text: string) => {
     stderrTail = (stderrTail + text).slice(-4000);
     for (const line of text.split('\n')) if (line.trim()) log(line);
   });
 
-  const uri = await readUri(child, () => stderrTail);
+  const uri = await readUri(name, child, () => stderrTail);
   const exitListeners: Array<(code: number | null) => void> = [];
   let stopping = false;
   const exited = new Promise<void>((resolve) =>
@@ -54,14 +63,14 @@ export async function startEmbeddedDatabase(binary: string, dataDir: string, log
   };
 }
 
-function readUri(child: ChildProcess, stderr: () => string): Promise<string> {
+function readUri(name: string, child: ChildProcess, stderr: () => string): Promise<string> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     const fail = (reason: string) => {
       clearTimeout(timer);
       lines.close();
       child.kill('SIGKILL');
-      reject(new Error(`The embedded database did not start: ${reason}\n${stderr()}`));
+      reject(new Error(`${name} did not start: ${reason}\n${stderr()}`));
     };
     const timer = setTimeout(() => fail(`no answer within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
     const onError = (error: Error) => fail(error.message);

@@ -1,0 +1,63 @@
+package chatreel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.MongoVersion;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+
+/**
+ * Chatreel's stand-in for MongoDB in tests: mongo-java-server with its in-memory backend (each
+ * collection's reads and writes are synchronized, so single-document updates are atomic, as on
+ * MongoDB) on a loopback port.
+ *
+ * Usage: java -jar mongo-semantics.jar [port]   (0 or nothing: a free port)
+ *
+ * Same protocol as the embedded FerretDB child (server/ferretdb/main.go): one JSON line on stdout once
+ * the listener is bound, {"uri":"mongodb://127.0.0.1:PORT/"}; the process exits when its stdin closes,
+ * so it never outlives the process that started it.
+ */
+public final class MongoSemanticsServer {
+
+    /**
+     * mongo-java-server speaks MongoDB 5.0 but reports wire version 8 (MongoDB 4.2); the mongodb 7 Node
+     * driver refuses servers below 9 (4.4). MongoDB 5.0's real wire version is 13. The version is only
+     * reported (hello/isMaster, buildInfo, serverStatus): the backend's behaviour does not depend on it.
+     */
+    private static final MongoVersion MONGODB_5_0 = new MongoVersion() {
+        @Override
+        public List<Integer> getVersionArray() {
+            return List.of(5, 0, 0);
+        }
+
+        @Override
+        public int getWireVersion() {
+            return 13;
+        }
+    };
+
+    private MongoSemanticsServer() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        MongoServer server = new MongoServer(new MemoryBackend().version(MONGODB_5_0));
+        server.bind("127.0.0.1", port);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow));
+
+        InetSocketAddress address = server.getLocalAddress();
+        System.out.println("{\"uri\":\"mongodb://127.0.0.1:" + address.getPort() + "/\"}");
+        System.out.flush();
+
+        // The parent holds our stdin open; end of input means it is gone.
+        InputStream stdin = System.in;
+        byte[] buffer = new byte[256];
+        while (stdin.read(buffer) >= 0) {
+            // Nothing is ever sent; read only to notice the end.
+        }
+        System.exit(0);
+    }
+}

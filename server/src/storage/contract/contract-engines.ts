@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../config.js';
+import { startMongoSemantics } from '../../testing/mongo-semantics.js';
+import { openDatabase, type Database } from '../database.js';
+import { ensureFerretdbBinary } from '../embedded/ferretdb-binary.js';
+import { startEmbeddedDatabase } from '../embedded/ferretdb-process.js';
+
+/** A database engine the storage contract runs on, reached through its MongoDB wire URI. */
+export interface RunningEngine {
+  uri: string;
+  stop(): Promise<void>;
+}
+
+export interface ContractEngine {
+  name: string;
+  start(): Promise<RunningEngine>;
+}
+
+const testConfig = () => loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
+
+/**
+ * Every engine the storage port must behave the same on: the embedded FerretDB (patched build, SQLite
+ * files in a temporary directory) and MongoDB's semantics (mongo-java-server). Each is started as a
+ * server that several clients — or several Chatreel processes — can share.
+ */
+export const CONTRACT_ENGINES: ContractEngine[] = [
+  {
+    name: 'embedded FerretDB',
+    async start() {
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chatreel-contract-'));
+      const database = await startEmbeddedDatabase(await ensureFerretdbBinary(testConfig().ferretdbCacheDir), dataDir);
+      return {
+        uri: database.uri,
+        async stop() {
+          await database.stop();
+          rmSync(dataDir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  { name: 'MongoDB semantics (mongo-java-server)', start: () => startMongoSemantics() },
+];
+
+let databases = 0;
+
+/** A database on a running engine (a fresh one unless named), opened the way the server opens one (models, indexes, activity index). */
+export function openContractDatabase(engine: RunningEngine, dbName = `contract_${process.pid}_${++databases}`): Promise<Database> {
+  return openDatabase({
+    mongodbUri: engine.uri,
+    dbName,
+    dataDir: os.tmpdir(),
+    ferretdbCacheDir: testConfig().ferretdbCacheDir,
+  });
+}

@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../database.js';
+import type { NewChunk, Repositories } from '../repositories.js';
+import { CONTRACT_ENGINES, openContractDatabase, type RunningEngine } from './contract-engines.js';
+
+/**
+ * The storage contract: what every implementation of the repositories must do, on every engine —
+ * above all under concurrency, where a read-merge-write or a non-atomic engine loses updates.
+ */
+const RACERS = 50;
+const BATCHES = 25;
+const MESSAGES = 20;
+
+describe.each(CONTRACT_ENGINES)('storage contract on $name', (contractEngine) => {
+  let engine: RunningEngine;
+  let db: Database;
+  let repos: Repositories;
+  let appId: string;
+  let visitors = 0;
+
+  beforeAll(async () => {
+    engine = await contractEngine.start();
+    db = await openContractDatabase(engine);
+    repos = db.repos;
+    appId = (await repos.apps.create({ name: 'Contract', publicKey: `pk_contract_${Date.now()}`, allowedOrigins: ['https://shop.example'] })).id;
+  });
+  afterAll(async () => {
+    await db?.close();
+    await engine?.stop();
+  });
+
+  async function newSession(startedAt = new Date('2026-11-30T10:00:00Z')) {
+    visitors += 1;
+    return repos.sessions.create({ appId, visitorId: `visitor-${visitors}`, startedAt, landingUrl: 'https://shop.example/', userAgent: 'Contract', viewport: { width: 800, height: 600 } });
+  }
+  const chunk = (sessionId: string, seq: number): NewChunk => ({
+    sessionId, appId, seq, firstTs: seq * 1000, lastTs: seq * 1000 + 999, eventCount: seq + 2, bytes: 100 + seq, hasFullSnapshot: seq === 1,
+    data: Buffer.from(`chunk ${seq}`), storedAt: new Date(),
+  });
+  const race = <T>(n: number, run: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => run(i)));
+
+  it('completes a session exactly once when completers race, and only the winner\'s reason is kept', async () => {
+    const session = await newSession();
+    const results = await race(RACERS, (i) => repos.sessions.complete(session.id, new Date(Date.parse('2026-11-30T11:00:00Z') + i), `reason-${i}`));
+    const winners = results.filter((result) => result !== null);
+    expect(winners).toHaveLength(1);
+    const stored = await repos.sessions.findById(session.id);
+    expect(stored).toMatchObject({ status: 'completed', endReason: winners[0]!.endReason, endedAt: winners[0]!.endedAt });
+    expect((await repos.sessions.listActive()).map((active) => active.id)).not.toContain(session.id);
+    expect(await repos.sessions.findActiveForVisitor(appId, session.visitorId)).toBeNull();
+  });
+
+  it('stores a chunk once however many copies arrive at once', async () => {
+    const session = await newSession();
+    // As the ingest does: only the copy stored for the first time counts into the session.
+    const stored = await race(RACERS, async () => {
+      const first = await repos.recordings.insertChunk(chunk(session.id, 1));
+      if (first) await repos.recordings.addToSession(session.id, { seq: 1, events: 3, bytes: 101, at: new Date() });
+      return first;
+    });
+    expect(stored.filter(Boolean)).toHaveLength(1);
+    expect(await repos.sessions.findById(session.id)).toMatchObject({ chunkCount: 1, eventCount: 3, bytes: 101 });
+    const { sessionId: _s, appId: _a, data, storedAt: _t, ...header } = chunk(session.id, 1);
+    expect(await repos.recordings.listChunks(session.id, 0, 10)).toEqual([header]);
+    expect((await repos.recordings.chunkData(session.id, 1))?.equals(data)).toBe(true);
+  });
+
+  it('counts batches stored at once into the session exactly', async () => {
+    const session = await newSession();
+    await race(BATCHES, async (i) => {
+      const seq = BATCHES - i; // highest first: the contiguous mark must still reach the end
+      if (await repos.recordings.insertChunk(chunk(session.id, seq))) {
+        await repos.recordings.addToSession(session.id, { seq, events: seq + 2, bytes: 100 + seq, at: new Date(Date.parse('2026-11-30T10:00:00Z') + seq) });
+      }
+    });
+    const seqs = Array.from({ length: BATCHES }, (_, i) => i + 1);
+    expect(await repos.sessions.findById(session.id)).toMatchObject({
+      chunkCount: BATCHES,
+      eventCount: seqs.reduce((sum, seq) => sum + seq + 2, 0),
+      bytes: seqs.reduce((sum, seq) => sum + 100 + seq, 0),
+      lastActivityAt: new Date(Date.parse('2026-11-30T10:00:00Z') + BATCHES),
+    });
+    expect(await repos.recordings.maxSeq(session.id)).toBe(BATCHES);
+    expect(await repos.recordings.contiguousSeq(session.id)).toBe(BATCHES);
+    expect((await repos.recordings.listChunks(session.id, 0, 100)).map((head) => head.seq)).toEqual(seqs);
+  });
+
+  it('gives messages appended at once the seqs 1..n, each once, and lists them in order', async () => {
+    const session = await newSession();
+    const appended = await race(MESSAGES, (i) =>
+      repos.messages.append({ appId, sessionId: session.id, visitorId: session.visitorId, role: i % 2 ? 'ai' : 'visitor', text: `message ${i}`, createdAt: new Date(Date.parse('2026-11-30T10:01:00Z') + i) }),
+    );
+    const seqs = Array.from({ length: MESSAGES }, (_, i) => i + 1);
+    expect(appended.map((message) => message.seq).sort((a, b) => a - b)).toEqual(seqs);
+    expect((await repos.messages.listAfter(session.id, 0, 100)).map((message) => message.seq)).toEqual(seqs);
+    expect((await repos.messages.listRecent(session.id, 3)).map((message) => message.seq)).toEqual(seqs.slice(-3));
+    expect((await repos.conversations.find(session.id))?.messageCount).toBe(MESSAGES);
+  });
+
+  it('changes a chat state by compare-and-set: exactly one of racing transitions wins', async () => {
+    const session = await newSession();
+    const results = await race(RACERS, () => repos.conversations.transition(session.id, ['ai'], 'waiting'));
+    expect(results.filter((result) => result !== null)).toHaveLength(1);
+    expect((await repos.conversations.find(session.id))?.chatState).toBe('waiting');
+    expect(await repos.conversations.transition(session.id, ['ai'], 'human')).toBeNull();
+  });
+
+  it('adds AI token usage from concurrent answers exactly, in one counter per application and day', async () => {
+    await race(RACERS, () => repos.aiUsage.add(appId, '2026-11-30', 10));
+    expect(await repos.aiUsage.tokensOn(appId, '2026-11-30')).toBe(RACERS * 10);
+    expect(await repos.aiUsage.tokensOn(appId, '2026-11-29')).toBe(0);
+  });
+
+  it('agrees on one cookie secret when servers start at once', async () => {
+    const secrets = await race(RACERS, (i) => repos.instance.cookieSecret(() => `secret-${i}-${'x'.repeat(32)}`));
+    expect(new Set(secrets).size).toBe(1);
+    expect(await repos.instance.cookieSecret(() => 'another')).toBe(secrets[0]);
+  });
+
+  it('deletes sessions with their chunks and messages', async () => {
+    const session = await newSession();
+    await repos.recordings.insertChunk(chunk(session.id, 1));
+    await repos.recordings.addToSession(session.id, { seq: 1, events: 3, bytes: 101, at: new Date() });
+    await repos.messages.append({ appId, sessionId: session.id, visitorId: session.visitorId, role: 'visitor', text: 'bye', createdAt: new Date() });
+    expect(await repos.recordings.deleteSessions([session.id])).toEqual({ sessions: 1, chunks: 1, messages: 1 });
+    expect(await repos.sessions.findById(session.id)).toBeNull();
+    expect(await repos.recordings.chunkData(session.id, 1)).toBeNull();
+    expect(await repos.messages.listAfter(session.id, 0, 10)).toEqual([]);
+  });
+});
