@@ -111,3 +111,14 @@ export const sessionStartSchema = z.object({
 });
 
 export type SessionStartInput = z.infer<typeof sessionStartSchema>;
+
+/** The query of `POST /ingest` (the pagehide flush): one value each, seq in plain decimal as the widget writes it. */
+export const ingestQuerySchema = z.object({
+  sessionId: z.string().min(1).max(64),
+  seq: z
+    .string()
+    .regex(/^[1-9]\d{0,9}$/, 'must be a positive whole number')
+    .transform(Number),
+  token: z.string().min(1).max(128),
+  encoding: z.enum(['gzip', 'json']).default('gzip'),
+});
