@@ -1,5 +1,5 @@
 import { AppError } from '../http/app-error.js';
-import { LATE_BATCH_GRACE_MS, MAX_BATCH_SEQ } from '../protocol/limits.js';
+import { LATE_BATCH_GRACE_MS, MAX_BATCH_SEQ, SEQ_AHEAD_WINDOW } from '../protocol/limits.js';
 import type { Repositories, SessionRecord } from '../storage/repositories.js';
 import { decodeBatch } from './batch-decoder.js';
 import { ingestToken } from './ingest-token.js';
@@ -31,6 +31,12 @@ export function createIngestService(repos: Repositories, options: { secret: stri
     async store(session, seq, data, via = 'socket') {
       if (!Number.isInteger(seq) || (seq as number) < 1 || (seq as number) >= MAX_BATCH_SEQ) {
         throw new AppError('E_INVALID_PAYLOAD', 'seq must be a positive integer.');
+      }
+      // Far-ahead seqs would make every later reader of the recording walk the empty range below them.
+      if ((seq as number) > session.maxSeq + SEQ_AHEAD_WINDOW) {
+        throw new AppError('E_SEQ_OUT_OF_RANGE', `seq may be at most ${SEQ_AHEAD_WINDOW} above the highest stored one (${session.maxSeq}).`, {
+          maxSeq: session.maxSeq,
+        });
       }
       if (!(data instanceof Uint8Array)) throw new AppError('E_INVALID_PAYLOAD', 'data must be binary (gzip of a JSON array of events).');
       if (session.status === 'completed' && session.endedAt && now().getTime() - session.endedAt.getTime() > LATE_BATCH_GRACE_MS) {

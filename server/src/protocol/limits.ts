@@ -59,3 +59,20 @@ export const RETENTION_SWEEP_INTERVAL_MS = 60 * 60_000;
 
 /** Pagehide flushes one address may POST to /ingest for one session per minute; the widget sends one per page view. */
 export const INGEST_HTTP_PER_SESSION_PER_MINUTE = 30;
+
+// Visitor admission (issue 14)
+/**
+ * Batches the widget's Outbox keeps unacknowledged at most. Past it, it stops sealing batches on its
+ * timer (the events wait in the pending batch) and a batch full by size drops the unsent ones as an
+ * overflow does; so one page never gives out more seqs than this ahead of what the server holds.
+ */
+export const MAX_UNACKED_BATCHES = 256;
+/**
+ * A batch whose seq lies more than this above the highest seq its session has stored is refused with
+ * E_SEQ_OUT_OF_RANGE. Honest widgets stay far below: a page sends at most MAX_IN_FLIGHT (4) batches
+ * beyond the stored ones, and a reload continues after the seqs the last page gave out (at most
+ * MAX_UNACKED_BATCHES of them unstored), so four times that leaves room for a few pages in a row
+ * that lost their whole queue. Every stored batch moves the highest seq by at most this much, so the
+ * replay's header pages to read stay proportional to the chunks stored.
+ */
+export const SEQ_AHEAD_WINDOW = 4 * MAX_UNACKED_BATCHES;

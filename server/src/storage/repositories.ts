@@ -68,6 +68,8 @@ export interface SessionRecord {
   eventCount: number;
   bytes: number;
   chunkCount: number;
+  /** Recording: the highest stored chunk seq (0 before the first). */
+  maxSeq: number;
   userAgent: string;
   viewport: { width: number; height: number };
 }

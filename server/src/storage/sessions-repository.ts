@@ -22,6 +22,7 @@ export function toSession(doc: SessionDoc): SessionRecord {
     eventCount: doc.eventCount ?? 0,
     bytes: doc.bytes ?? 0,
     chunkCount: doc.chunkCount ?? 0,
+    maxSeq: doc.maxSeq ?? 0,
     userAgent: doc.userAgent ?? '',
     viewport: { width: doc.viewport?.width ?? 0, height: doc.viewport?.height ?? 0 },
   };

@@ -205,6 +205,54 @@ describe('Outbox offline', () => {
   });
 });
 
+describe('Outbox seqs stay within the server window (SEQ_AHEAD_WINDOW)', () => {
+  it('does not give out a seq per flush interval while offline: what waits goes out as one batch', async () => {
+    const { transport, sent, state } = fakeTransport();
+    const outbox = new Outbox({ transport, compress, firstSeq: 1 });
+    state.online = false;
+    // Ten minutes offline with the page busy: one event a second.
+    for (let i = 0; i < 600; i += 1) {
+      outbox.push(event(i));
+      await vi.advanceTimersByTimeAsync(1_000);
+    }
+    expect(outbox.upcomingSeq).toBe(1);
+    state.online = true;
+    outbox.kick();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent.map((s) => s.seq)).toEqual([1]);
+    expect(sent[0].events).toHaveLength(600);
+  });
+
+  it('keeps at most maxUnackedBatches unacknowledged when the server does not answer; the unsent ones give way', async () => {
+    const { transport, sent } = fakeTransport();
+    let snapshots = 0;
+    const outbox = new Outbox({ transport, compress, firstSeq: 1, targetRawBytes: 1_000, maxUnackedBatches: 8, onOverflow: () => (snapshots += 1) });
+    let highest = 0;
+    for (let i = 0; i < 400; i += 1) {
+      outbox.push(event(i, 150));
+      if (i % 3 === 0) await vi.advanceTimersByTimeAsync(FLUSH_INTERVAL_MS);
+      highest = Math.max(highest, outbox.upcomingSeq - 1);
+      expect(outbox.unacknowledged.length).toBeLessThanOrEqual(8);
+    }
+    // Only the four batches in flight were ever sent; every seq given out stays near them.
+    expect(sent.map((s) => s.seq)).toEqual([1, 2, 3, 4]);
+    expect(highest).toBeLessThanOrEqual(8 + 1);
+    expect(snapshots).toBeGreaterThan(0);
+    // The server answers at last: what was kept goes out, with a gap marker where events gave way.
+    for (let round = 0; round < 20 && outbox.unacknowledged.length > 0; round += 1) {
+      for (const s of sent) s.resolve(s.seq);
+      outbox.flush();
+      await vi.advanceTimersByTimeAsync(0);
+    }
+    expect(outbox.unacknowledged).toEqual([]);
+    const seqs = [...new Set(sent.map((s) => s.seq))].sort((a, b) => a - b);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect(sent.flatMap((s) => s.events)).toContainEqual(
+      expect.objectContaining({ type: 5, data: expect.objectContaining({ tag: GAP_TAG, payload: expect.objectContaining({ reason: 'outbox-queue-full' }) }) }),
+    );
+  });
+});
+
 describe('Outbox on pagehide', () => {
   it('hands the unacknowledged tail to the beacon with the same seqs, pending events as JSON', async () => {
     const { transport, sent, beacons } = fakeTransport();
