@@ -18,6 +18,7 @@ import { CONSOLE_NAMESPACE, VISITOR_NAMESPACE } from './protocol/events.js';
 import { MAX_JSON_BODY_BYTES, MAX_SOCKET_MESSAGE_BYTES, SESSION_SWEEP_INTERVAL_MS } from './protocol/limits.js';
 import { appRoom, setupConsoleNamespace, type ConsoleNamespace } from './realtime/console-namespace.js';
 import { commandHandler, sessionRoom, setupVisitorNamespace, type VisitorNamespace } from './realtime/visitor-namespace.js';
+import { createVisitorLimits } from './realtime/visitor-limits.js';
 import { setupLiveWatch, type LiveWatch } from './replay/live-watch.js';
 import { replayRoutes } from './replay/replay-routes.js';
 import { createReplayService } from './replay/replay-service.js';
@@ -116,7 +117,8 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   api.use(notFoundHandler);
   app.use('/api', api);
 
-  const ingest = createIngestService(db.repos, { secret: cookieSecret, now, onStored: (sessionId, seq, data) => liveWatch?.batchStored(sessionId, seq, data) });
+  const visitorLimits = createVisitorLimits();
+  const ingest = createIngestService(db.repos, { secret: cookieSecret, limits: visitorLimits, now, onStored: (sessionId, seq, data) => liveWatch?.batchStored(sessionId, seq, data) });
   app.use(ingestRoutes({ repos: db.repos, ingest, secret: cookieSecret }));
   app.use(staticRoutes(db.repos));
   app.use(notFoundHandler);
@@ -137,7 +139,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
       if (session.status === 'completed') insights.sessionCompleted(session);
     },
   });
-  setupVisitorNamespace(io.of(VISITOR_NAMESPACE) as VisitorNamespace, { repos: db.repos, sessions, logger });
+  setupVisitorNamespace(io.of(VISITOR_NAMESPACE) as VisitorNamespace, { repos: db.repos, sessions, limits: visitorLimits, logger });
   setupConsoleNamespace(consoleNsp, auth, cookieSecret, logger);
   const visitorNsp = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
   visitorNsp.on('connection', (socket) => registerIngestHandlers(socket, { nsp: visitorNsp, repos: db.repos, ingest, logger, now }));

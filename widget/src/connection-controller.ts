@@ -8,11 +8,14 @@ import type {
   WidgetSettings,
 } from '../../server/src/protocol/events.js';
 import type { VisitorIdentity } from '../../server/src/protocol/chat-schemas.js';
+import { retryAfterMs } from './retry-hint.js';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'offline' | 'refused';
 export type VisitorSocket = Socket<VisitorServerToClient, VisitorClientToServer>;
 
 const VISITOR_ID_STORAGE_KEY = 'chatreel:visitor-id';
+/** A rate-limited handshake is tried again no sooner than this, whatever the server's hint. */
+const RATE_LIMITED_MIN_RETRY_MS = 1_000;
 /** Set while a session is under way, so the next page connects at once and resumes it. */
 const ACTIVE_SESSION_STORAGE_KEY = 'chatreel:active-session';
 
@@ -123,6 +126,14 @@ export class ConnectionController implements ReactiveController {
     });
     socket.on('disconnect', () => this.setStatus('offline'));
     socket.on('connect_error', (error: Error & { data?: HandshakeErrorData }) => {
+      // Too many connections from this address: not a refusal, a pause (socket.io-client does not
+      // retry after a middleware's error by itself).
+      if (error.data?.code === 'E_RATE_LIMITED') {
+        this.setStatus('offline');
+        const delay = Math.max(retryAfterMs(error.data.details), RATE_LIMITED_MIN_RETRY_MS) * (1 + Math.random() / 2);
+        setTimeout(() => this.socket === socket && !socket.connected && socket.connect(), delay);
+        return;
+      }
       // A refusal by the server is final; a network failure is retried by socket.io-client.
       if (error.data?.code) {
         this.error = error.data;

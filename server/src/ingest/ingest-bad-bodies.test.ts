@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpClient } from '../testing/http-client.js';
+import { createSiteApp } from '../testing/site-app.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { command, connectVisitor, handshake } from '../testing/visitor-client.js';
 
@@ -13,9 +13,7 @@ const events = JSON.stringify([{ type: 3, timestamp: 1000, data: { source: 1, po
 
 beforeAll(async () => {
   server = await startTestServer();
-  const owner = new HttpClient(server.url);
-  await owner.signIn();
-  const key = (await owner.request('POST', '/api/apps', { name: 'Shop', allowedOrigins: [SHOP] })).json.data.app.publicKey;
+  const { key } = await createSiteApp(server, [SHOP]);
   const socket = connectVisitor(server.url, { key }, SHOP);
   await handshake(socket);
   sessionId = (await command<any>(socket, 'session:start', { url: `${SHOP}/`, viewport: { width: 800, height: 600 } })).data.session.id;

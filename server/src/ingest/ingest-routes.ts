@@ -40,7 +40,7 @@ export function ingestRoutes(deps: { repos: Repositories; ingest: IngestService;
     if (!Buffer.isBuffer(req.body)) throw new AppError('E_BAD_REQUEST', `Send the batch as ${BATCH_CONTENT_TYPES.join(' or ')}.`);
     const body = req.body;
     const data = encoding === 'json' ? await gzipAsync(body) : body;
-    res.json({ data: await deps.ingest.store(session, seq, data, 'http') });
+    res.json({ data: await deps.ingest.store(session, seq, data, { via: 'http', address: ipKeyGenerator(req.ip ?? '') }) });
   });
   return router;
 }

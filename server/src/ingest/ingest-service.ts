@@ -1,5 +1,6 @@
 import { AppError } from '../http/app-error.js';
 import { LATE_BATCH_GRACE_MS, MAX_BATCH_SEQ, SEQ_AHEAD_WINDOW } from '../protocol/limits.js';
+import type { VisitorLimits } from '../realtime/visitor-limits.js';
 import type { Repositories, SessionRecord } from '../storage/repositories.js';
 import { decodeBatch } from './batch-decoder.js';
 import { ingestToken } from './ingest-token.js';
@@ -16,10 +17,23 @@ export interface IngestService {
   /** Where the widget's numbering continues on this page, and its token for the pagehide flush. */
   open(session: SessionRecord): Promise<{ nextSeq: number; token: string }>;
   /** Stores one batch first, then answers; `session` is the writer's own session, checked by the caller. */
-  store(session: SessionRecord, seq: unknown, data: unknown, via?: 'socket' | 'http'): Promise<StoredBatch>;
+  store(session: SessionRecord, seq: unknown, data: unknown, from: BatchSource): Promise<StoredBatch>;
 }
 
-export function createIngestService(repos: Repositories, options: { secret: string; now?: () => Date; onStored?: (sessionId: string, seq: number, data: Buffer) => void }): IngestService {
+/** Where a batch came from: the socket or the pagehide POST, and the client's address (rate limits). */
+export interface BatchSource {
+  via: 'socket' | 'http';
+  address: string;
+}
+
+export interface IngestOptions {
+  secret: string;
+  limits: VisitorLimits;
+  now?: () => Date;
+  onStored?: (sessionId: string, seq: number, data: Buffer) => void;
+}
+
+export function createIngestService(repos: Repositories, options: IngestOptions): IngestService {
   const now = options.now ?? (() => new Date());
   return {
     async open(session) {
@@ -28,7 +42,7 @@ export function createIngestService(repos: Repositories, options: { secret: stri
       const nextSeq = (await repos.recordings.maxSeq(session.id)) + 1;
       return { nextSeq, token: ingestToken(options.secret, session.id, session.visitorId) };
     },
-    async store(session, seq, data, via = 'socket') {
+    async store(session, seq, data, { via, address }) {
       if (!Number.isInteger(seq) || (seq as number) < 1 || (seq as number) >= MAX_BATCH_SEQ) {
         throw new AppError('E_INVALID_PAYLOAD', 'seq must be a positive integer.');
       }
@@ -42,6 +56,8 @@ export function createIngestService(repos: Repositories, options: { secret: stri
       if (session.status === 'completed' && session.endedAt && now().getTime() - session.endedAt.getTime() > LATE_BATCH_GRACE_MS) {
         throw new AppError('E_SESSION_ENDED');
       }
+      // Counted before the batch is decoded: decoding is the expensive part.
+      await options.limits.batch(session.id, address, data.byteLength);
       const blob = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       const header = await decodeBatch(blob);
       const at = now();

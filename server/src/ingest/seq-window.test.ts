@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEQ_AHEAD_WINDOW } from '../protocol/limits.js';
-import { HttpClient } from '../testing/http-client.js';
+import { createSiteApp } from '../testing/site-app.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { command, startVisitorSession } from '../testing/visitor-client.js';
 
@@ -12,9 +12,7 @@ const batch = (ts: number) => gzipSync(JSON.stringify([{ type: 3, timestamp: ts,
 
 beforeAll(async () => {
   server = await startTestServer();
-  const owner = new HttpClient(server.url);
-  await owner.signIn();
-  key = (await owner.request('POST', '/api/apps', { name: 'Shop', allowedOrigins: [SHOP] })).json.data.app.publicKey;
+  ({ key } = await createSiteApp(server, [SHOP]));
 });
 afterAll(() => server?.close());
 

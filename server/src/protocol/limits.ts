@@ -76,3 +76,30 @@ export const MAX_UNACKED_BATCHES = 256;
  * replay's header pages to read stay proportional to the chunks stored.
  */
 export const SEQ_AHEAD_WINDOW = 4 * MAX_UNACKED_BATCHES;
+/**
+ * Rate limits on visitor traffic, per minute (E_RATE_LIMITED with `details.retryAfterMs`). An
+ * address is the client's IP (a /56 for IPv6), taken from X-Forwarded-For only behind a loopback
+ * proxy. Per-address figures leave room for many honest visitors behind one NAT or proxy.
+ */
+export const ADMISSION_WINDOW_MS = 60_000;
+/** Socket.IO handshakes (connections, reconnections) from one address. A page view makes one. */
+export const VISITOR_CONNECTIONS_PER_ADDRESS = 300;
+/** `session:start` of one visitor: one per page view; a visitor clicking through pages fast makes ~30. */
+export const SESSION_STARTS_PER_VISITOR = 60;
+export const SESSION_STARTS_PER_ADDRESS = 600;
+/**
+ * Recording batches of one session. The widget sends one every 2 s (30), one every 100 ms while an
+ * agent watches (600), and after an outage up to MAX_UNACKED_BATCHES at once; two tabs double that.
+ */
+export const BATCHES_PER_SESSION = 1_500;
+/** Compressed recording bytes of one session: a busy page makes ~25 KB a minute, a full snapshot of a heavy one a few MB. */
+export const BATCH_BYTES_PER_SESSION = 32_000_000;
+/** Recording batches and bytes from one address, over all its sessions. */
+export const BATCHES_PER_ADDRESS = 6_000;
+export const BATCH_BYTES_PER_ADDRESS = 128_000_000;
+/**
+ * Pages a session keeps in its `pages` list (the first ones: the landing page and how the visit
+ * went on); `pageCount` goes on counting. Each entry can hold MAX_URL_CHARS, and the session
+ * document is read on every batch.
+ */
+export const MAX_STORED_PAGES = 100;

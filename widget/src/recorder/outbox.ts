@@ -17,9 +17,16 @@ export class BatchRefused extends Error {
   }
 }
 
+/** The server asked for a pause (E_RATE_LIMITED): the batch is kept and sent again no sooner than this. */
+export class BatchDeferred extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super(`batch deferred for ${retryAfterMs} ms`);
+  }
+}
+
 export interface OutboxTransport {
   isOnline(): boolean;
-  /** Resolves with the server's answer; rejects on network failure/timeout, or with BatchRefused. */
+  /** Resolves with the server's answer; rejects on network failure/timeout, or with BatchRefused or BatchDeferred. */
   send(seq: number, data: Uint8Array): Promise<{ ackedThrough: number }>;
   /** pagehide: hands one batch to the browser (keepalive); false when the browser would not take it. */
   beacon(seq: number, body: Uint8Array | string, encoding: 'gzip' | 'json'): boolean;
@@ -227,7 +234,7 @@ export class Outbox {
           this.replaceWithGap(batch, error.code);
           return;
         }
-        this.scheduleRetry();
+        this.scheduleRetry(error instanceof BatchDeferred ? error.retryAfterMs : 0);
       },
     );
   }
@@ -239,12 +246,12 @@ export class Outbox {
     if (this.pending.length > 0 && !this.stopped) this.armFlushTimer();
   }
 
-  private scheduleRetry(): void {
+  private scheduleRetry(notBeforeMs: number): void {
     if (this.retryTimer) return;
     this.failures += 1;
     const ceiling = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (this.failures - 1));
     // Full backoff with jitter, so visitors dropped together do not all come back in the same instant.
-    const delay = ceiling / 2 + (this.random() * ceiling) / 2;
+    const delay = Math.max(Math.min(notBeforeMs, RETRY_MAX_MS * 2), ceiling / 2) + (this.random() * ceiling) / 2;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.pump();

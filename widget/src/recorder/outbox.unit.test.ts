@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GAP_TAG, joinEventParts, PART_TAG, type RecordedEvent } from '../../../server/src/protocol/recording-events.js';
-import { BatchRefused, FLUSH_INTERVAL_MS, Outbox, RETRY_BASE_MS, RETRY_MAX_MS, type OutboxTransport } from './outbox.js';
+import { BatchDeferred, BatchRefused, FLUSH_INTERVAL_MS, Outbox, RETRY_BASE_MS, RETRY_MAX_MS, type OutboxTransport } from './outbox.js';
 
 interface Sent {
   seq: number;
@@ -129,6 +129,24 @@ describe('Outbox retries', () => {
     await vi.advanceTimersByTimeAsync(10);
     outbox.kick();
     expect(sent).toHaveLength(3);
+  });
+
+  it('keeps a rate-limited batch and sends it again, unchanged, no sooner than the server asked', async () => {
+    const { transport, sent } = fakeTransport();
+    const outbox = new Outbox({ transport, compress, firstSeq: 5, random: () => 0 });
+    outbox.push(event(1));
+    outbox.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    sent[0].reject(new BatchDeferred(20_000));
+    await vi.advanceTimersByTimeAsync(19_999);
+    expect(sent).toHaveLength(1);
+    expect(outbox.unacknowledged).toEqual([5]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toMatchObject({ seq: 5, events: sent[0].events });
+    sent[1].resolve(5);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(outbox.unacknowledged).toEqual([]);
   });
 
   it('puts a gap marker under the seq of a batch the server refuses for good', async () => {

@@ -2,8 +2,9 @@ import { record } from '@rrweb/record';
 import type { WidgetRecordingSettings } from '../../../server/src/protocol/events.js';
 import { customEvent, ERROR_TAG, STOPPED_TAG, type RecordedEvent } from '../../../server/src/protocol/recording-events.js';
 import type { VisitorSocket } from '../connection-controller.js';
+import { retryAfterMs } from '../retry-hint.js';
 import { gzip } from './compress.js';
-import { BatchRefused, FLUSH_INTERVAL_MS, Outbox, type OutboxTransport } from './outbox.js';
+import { BatchDeferred, BatchRefused, FLUSH_INTERVAL_MS, Outbox, type OutboxTransport } from './outbox.js';
 import { StormGuard } from './storm-guard.js';
 
 const ACK_TIMEOUT_MS = 10_000;
@@ -52,6 +53,7 @@ export async function startRecording(options: {
       const response = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('recording:batch', { sessionId, seq, data });
       if (!('error' in response)) return response.data;
       if (REFUSED_FOR_GOOD.has(response.error.code)) throw new BatchRefused(response.error.code);
+      if (response.error.code === 'E_RATE_LIMITED') throw new BatchDeferred(retryAfterMs(response.error.details));
       if (response.error.code === 'E_SESSION_ENDED') recording.stop();
       throw new Error(response.error.code);
     },
