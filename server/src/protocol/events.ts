@@ -78,6 +78,12 @@ export interface PublicApp {
   settings: AppSettings;
 }
 
+/** Recording storage of an application, against its quota (`GET /api/apps/:appId/storage`). */
+export interface AppStorage {
+  usedBytes: number;
+  quotaBytes: number;
+}
+
 /** A session as the console lists it. */
 export interface PublicSession {
   id: string;

@@ -103,3 +103,13 @@ export const BATCH_BYTES_PER_ADDRESS = 128_000_000;
  * document is read on every batch.
  */
 export const MAX_STORED_PAGES = 100;
+/**
+ * Recording bytes one session may store (compressed, as counted in `sessions.bytes`). Past it, its
+ * batches are refused with E_QUOTA_EXCEEDED and the recording ends with a `chatreel/stopped` marker;
+ * the chat goes on. A busy 4-hour session stores ~6 MB; 200 MB is only reached on purpose.
+ */
+export const MAX_SESSION_STORED_BYTES = 200_000_000;
+/** The application's storage quota (setting `storageQuotaGb`, default 20) may be set up to this. */
+export const MAX_APP_STORAGE_QUOTA_GB = 100_000;
+/** How long one node trusts the application's stored-bytes count it read before reading it again. */
+export const APP_USAGE_RECHECK_MS = 10_000;

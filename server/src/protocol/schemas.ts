@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   MAX_ALLOWED_ORIGINS,
   MAX_APP_NAME_CHARS,
+  MAX_APP_STORAGE_QUOTA_GB,
   MAX_EMAIL_CHARS,
   MAX_ORIGIN_CHARS,
   MAX_KNOWLEDGE_CHARS,
@@ -70,6 +71,7 @@ export const appSettingsPatchSchema = z
       .strict(),
     privacy: z.object({ notifyWhenWatched: z.boolean() }).partial().strict(),
     retentionDays: z.number().int().min(1).max(3650),
+    storageQuotaGb: z.number().int().min(1).max(MAX_APP_STORAGE_QUOTA_GB),
   })
   .partial()
   .strict();

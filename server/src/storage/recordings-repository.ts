@@ -10,6 +10,7 @@ import { serializeSessionWrite } from './session-writes.js';
 import { toSession } from './sessions-repository.js';
 import type { ActiveSessionDoc } from './visitor-model.js';
 import type { ActivityIndex, DeletedSession } from './activity-index.js';
+import { indexKeys } from './activity-index-model.js';
 
 const DUPLICATE_KEY = 11000;
 /**
@@ -73,7 +74,21 @@ export function recordingsRepository(
           { $inc: { eventCount: events, bytes, chunkCount: 1 }, $max: { maxSeq: seq, lastActivityAt: at }, $set: { disconnectedAt: null } },
         ).lean<{ appId: Types.ObjectId }>(),
       );
-      if (doc) index?.eventsAdded(String(doc.appId), events);
+      if (doc) index?.eventsAdded(String(doc.appId), events, bytes);
+    },
+    async markRecordingStopped(sessionId, reason) {
+      if (!valid(sessionId)) return false;
+      // Read, then write by `_id` alone, as one serialized step (like completing a session).
+      return serializeSessionWrite(sessionId, async () => {
+        const current = await Session.findById(sessionId, { recordingStopped: 1 }).lean<{ recordingStopped?: string | null }>();
+        if (!current || current.recordingStopped) return false;
+        await Session.updateOne({ _id: sessionId }, { $set: { recordingStopped: reason } });
+        return true;
+      });
+    },
+    async storedBytes(appId) {
+      const counters = await index?.read(indexKeys.counters(appId));
+      return Math.max(0, Number(counters?.bytes) || 0);
     },
     async contiguousSeq(sessionId) {
       if (!valid(sessionId)) return 0;
@@ -185,6 +200,7 @@ async function countedFor(Session: Model<SessionDoc>, Message: Model<MessageDoc>
     id: doc._id.toString(),
     status: doc.status,
     eventCount: doc.eventCount ?? 0,
+    bytes: doc.bytes ?? 0,
     startedAt: doc.startedAt,
   }));
   const prompts = await Message.find({ sessionId: { $in: ids }, role: 'visitor' }, { appId: 1, createdAt: 1 }).lean<MessageDoc[]>();

@@ -70,6 +70,8 @@ export interface SessionRecord {
   chunkCount: number;
   /** Recording: the highest stored chunk seq (0 before the first). */
   maxSeq: number;
+  /** Why the server stopped its recording (a storage quota), or null. */
+  recordingStopped: string | null;
   userAgent: string;
   viewport: { width: number; height: number };
 }
@@ -127,6 +129,10 @@ export interface RecordingsRepository {
   insertChunk(chunk: NewChunk): Promise<boolean>;
   /** Counts a newly stored chunk into its session and records activity. */
   addToSession(sessionId: string, added: { seq: number; events: number; bytes: number; at: Date }): Promise<void>;
+  /** Marks the session's recording stopped for `reason`; true for the one caller that marked it first. */
+  markRecordingStopped(sessionId: string, reason: string): Promise<boolean>;
+  /** Recording bytes the application stores now (all its sessions' `bytes`). */
+  storedBytes(appId: string): Promise<number>;
   /** The highest n such that chunks 1..n of the session are all stored. */
   contiguousSeq(sessionId: string): Promise<number>;
   /** The highest stored seq of the session (0 when none). */

@@ -137,6 +137,7 @@ export class Outbox {
 
   /** The page is going away: seal synchronously and hand every unacknowledged batch to the beacon. */
   pageHide(): void {
+    if (this.stopped) return;
     this.clearFlushTimer();
     this.seal();
     for (const batch of this.queue) {
@@ -228,6 +229,7 @@ export class Outbox {
       },
       (error: unknown) => {
         batch.inFlight = false;
+        if (this.stopped) return;
         if (error instanceof BatchRefused) {
           // Sending it again would be refused again: its seq carries a gap marker instead, so the
           // server's contiguous acknowledgement can move past it.
