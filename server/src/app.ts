@@ -139,6 +139,11 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
       if (session.status === 'completed') insights.sessionCompleted(session);
     },
   });
+  // Counters a crash of the previous process left short, put right from the stored chunk headers.
+  const repairing = sessions.repairActiveCounters().then(
+    (count) => count > 0 && logger.info({ sessions: count }, 'recounted the recordings of active sessions'),
+    (error: Error) => logger.error({ err: error }, 'could not recount active sessions'),
+  );
   setupVisitorNamespace(io.of(VISITOR_NAMESPACE) as VisitorNamespace, { repos: db.repos, sessions, limits: visitorLimits, logger });
   setupConsoleNamespace(consoleNsp, auth, cookieSecret, logger);
   const visitorNsp = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
@@ -171,8 +176,8 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
         clearInterval(sweeper);
         chat.close();
         clearInterval(retention);
-        // Insights under way finish first: they write to the database the caller closes next.
-        void insights.idle().then(() => io.close(() => resolve()));
+        // Insights and the start-up recount finish first: they write to the database the caller closes next.
+        void Promise.all([insights.idle(), repairing]).then(() => io.close(() => resolve()));
       }),
   };
 }

@@ -54,9 +54,8 @@ export function createIngestService(repos: Repositories, options: IngestOptions)
 
   async function keep(session: SessionRecord, seq: number, blob: Buffer, header: Omit<ChunkHeader, 'seq'>, via: BatchSource['via']): Promise<boolean> {
     const at = now();
-    const stored = await repos.recordings.insertChunk({ ...header, seq, sessionId: session.id, appId: session.appId, data: blob, storedAt: at, via });
+    const stored = await repos.recordings.storeChunk({ ...header, seq, sessionId: session.id, appId: session.appId, data: blob, storedAt: at, via });
     if (stored) {
-      await repos.recordings.addToSession(session.id, { seq, events: header.eventCount, bytes: header.bytes, at });
       quota.stored(session.appId, header.bytes);
       options.onStored?.(session.id, seq, blob);
     }

@@ -113,3 +113,8 @@ export const MAX_SESSION_STORED_BYTES = 200_000_000;
 export const MAX_APP_STORAGE_QUOTA_GB = 100_000;
 /** How long one node trusts the application's stored-bytes count it read before reading it again. */
 export const APP_USAGE_RECHECK_MS = 10_000;
+/**
+ * Sessions still active when a server starts whose counters are recounted from their chunk headers
+ * then (the ones a crash of the previous process may have left short); the rest at completion.
+ */
+export const MAX_STARTUP_RECOUNTS = 500;

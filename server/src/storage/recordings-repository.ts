@@ -7,6 +7,7 @@ import type { MessageDoc } from './message-model.js';
 import type { ChunkHeader, RecordingsRepository } from './repositories.js';
 import type { SessionDoc } from './session-model.js';
 import { serializeSessionWrite } from './session-writes.js';
+import { countingKey, recountSession } from './session-recount.js';
 import { toSession } from './sessions-repository.js';
 import type { ActiveSessionDoc } from './visitor-model.js';
 import type { ActivityIndex, DeletedSession } from './activity-index.js';
@@ -48,7 +49,7 @@ export function recordingsRepository(
     return headers;
   }
 
-  return {
+  const repository: RecordingsRepository = {
     async insertChunk(chunk) {
       if (!valid(chunk.sessionId)) return false;
       try {
@@ -76,6 +77,14 @@ export function recordingsRepository(
       );
       if (doc) index?.eventsAdded(String(doc.appId), events, bytes);
     },
+    async storeChunk(chunk) {
+      return serializeSessionWrite(countingKey(chunk.sessionId), async () => {
+        const stored = await repository.insertChunk(chunk);
+        if (stored) await repository.addToSession(chunk.sessionId, { seq: chunk.seq, events: chunk.eventCount, bytes: chunk.bytes, at: chunk.storedAt });
+        return stored;
+      });
+    },
+    recount: (sessionId) => (valid(sessionId) ? recountSession(Session, ChunkHeads, index, sessionId) : Promise.resolve(null)),
     async markRecordingStopped(sessionId, reason) {
       if (!valid(sessionId)) return false;
       // Read, then write by `_id` alone, as one serialized step (like completing a session).
@@ -190,6 +199,7 @@ export function recordingsRepository(
       return { sessions, chunks, messages };
     },
   };
+  return repository;
 }
 
 /** The sessions (read by `_id`) and visitor messages about to be deleted, as the activity index counted them. */
