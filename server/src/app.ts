@@ -144,7 +144,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
     (count) => count > 0 && logger.info({ sessions: count }, 'recounted the recordings of active sessions'),
     (error: Error) => logger.error({ err: error }, 'could not recount active sessions'),
   );
-  setupVisitorNamespace(io.of(VISITOR_NAMESPACE) as VisitorNamespace, { repos: db.repos, sessions, limits: visitorLimits, logger });
+  setupVisitorNamespace(io.of(VISITOR_NAMESPACE) as VisitorNamespace, { repos: db.repos, sessions, limits: visitorLimits, logger, secret: cookieSecret });
   setupConsoleNamespace(consoleNsp, auth, cookieSecret, logger);
   const visitorNsp = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
   visitorNsp.on('connection', (socket) => registerIngestHandlers(socket, { nsp: visitorNsp, repos: db.repos, ingest, logger, now }));

@@ -94,6 +94,8 @@ export const visitorIdSchema = z
 export const visitorHandshakeSchema = z.object({
   key: z.string().regex(/^pk_[A-Za-z0-9_-]{8,64}$/),
   visitorId: visitorIdSchema.optional(),
+  /** The secret `widget:ready` gave with the visitor id; without it the id is not honoured. */
+  visitorToken: z.string().max(128).optional(),
   /** Set when the host page called `identify`; verified by the server (see chat/identity.ts). */
   identity: visitorIdentitySchema.optional(),
 });

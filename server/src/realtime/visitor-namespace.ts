@@ -11,6 +11,7 @@ import { visitorSession, type SessionsService } from '../sessions/sessions-servi
 import type { AppRecord, Repositories } from '../storage/repositories.js';
 import { handshakeError } from './handshake-error.js';
 import type { VisitorLimits } from './visitor-limits.js';
+import { isVisitorTokenValid, visitorToken } from './visitor-token.js';
 
 export interface VisitorSocketData {
   app: AppRecord;
@@ -53,9 +54,9 @@ function serverOriginOf(socket: Socket): string | undefined {
 /** The widget's namespace: a handshake names an application key from an allowed origin, or is refused. */
 export function setupVisitorNamespace(
   nsp: VisitorNamespace,
-  deps: { repos: Repositories; sessions: SessionsService; limits: VisitorLimits; logger: Logger },
+  deps: { repos: Repositories; sessions: SessionsService; limits: VisitorLimits; logger: Logger; secret: string },
 ): void {
-  const { repos, sessions, limits, logger } = deps;
+  const { repos, sessions, limits, logger, secret } = deps;
   nsp.use(async (socket, next) => {
     try {
       // Counted before anything is looked up, so a flood of handshakes costs no database reads.
@@ -75,7 +76,10 @@ export function setupVisitorNamespace(
         return next(handshakeError('E_ORIGIN_NOT_ALLOWED'));
       }
       socket.data.app = app;
-      socket.data.visitorId = parsed.data.visitorId ?? randomBytes(16).toString('base64url');
+      // An id is honoured only with its token; without one it is a new anonymous visitor, never a resumption.
+      const { visitorId, visitorToken: token } = parsed.data;
+      socket.data.visitorId =
+        visitorId && isVisitorTokenValid(secret, app.id, visitorId, token) ? visitorId : randomBytes(16).toString('base64url');
       next();
     } catch (error) {
       logger.error({ err: error }, 'visitor handshake failed');
@@ -113,6 +117,7 @@ export function setupVisitorNamespace(
       const session = await sessions.active(app, visitorId);
       socket.emit('widget:ready', {
         visitorId,
+        visitorToken: visitorToken(secret, app.id, visitorId),
         settings: widgetSettings(app),
         session: session ? visitorSession(session) : null,
       });
