@@ -8,7 +8,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
  * console never queries `sessions`/`messages` by appId: it reads these small documents by `_id`, and
  * fetches each row it shows by `_id`. The same documents work unchanged on MongoDB.
  *
- *   `<appId>:counters`            total, active, completed, events
+ *   `<appId>:counters`            total, active, completed, events, bytes (stored recording bytes)
  *   `<appId>:hours:<YYYY-MM-DD>`  per-hour counts of one UTC day: s<hh> sessions started, p<hh> prompts
  *   `<appId>:days:<YYYY-MM>`      per-day counts of one UTC month: s<dd>, p<dd>
  *   `<appId>:<list>:head`         `pages`: how many pages the list has (list names: `listNames`)

@@ -8,10 +8,10 @@ import { sessionTrigrams, type SearchFields } from './search-terms.js';
 
 const INSERT_BATCH = 1000;
 /** Bumped when the shape of the index documents changes: a server finding an older marker rebuilds. */
-const INDEX_VERSION = 3; // 2: search trigram and signal lists; 3: prompt entries name their session, chat entries their state, heads hold only `pages`
+const INDEX_VERSION = 4; // 2: search trigram and signal lists; 3: prompt entries name their session, chat entries their state, heads hold only `pages`; 4: stored bytes counted
 
 export interface IndexSource {
-  sessions: Array<Entry & { status: string; eventCount: number; search?: SearchFields; signals?: string[]; lastMessageAt?: number | null; chatState?: string }>;
+  sessions: Array<Entry & { status: string; eventCount: number; bytes?: number; search?: SearchFields; signals?: string[]; lastMessageAt?: number | null; chatState?: string }>;
   /** Visitor messages only. */
   prompts: Array<Entry & { sessionId: string }>;
 }
@@ -35,7 +35,7 @@ export async function writeActivityIndex(Index: Model<ActivityIndexDoc>, appId: 
     target[field] = (Number(target[field]) || 0) + n;
   };
   const counters = doc(indexKeys.counters(appId));
-  Object.assign(counters, { total: 0, active: 0, completed: 0, events: 0 });
+  Object.assign(counters, { total: 0, active: 0, completed: 0, events: 0, bytes: 0 });
   const bucket = (kind: 's' | 'p', t: number) => {
     const at = new Date(t);
     const day = dayKey(at);
@@ -48,6 +48,7 @@ export async function writeActivityIndex(Index: Model<ActivityIndexDoc>, appId: 
     count(counters._id, 'total');
     count(counters._id, session.status === 'active' ? 'active' : 'completed');
     count(counters._id, 'events', session.eventCount);
+    count(counters._id, 'bytes', session.bytes ?? 0);
     bucket('s', session.t);
     if (session.status === 'active') active.push({ t: session.t, id: session.id });
     if (session.status === 'active' && session.lastMessageAt) chats.push({ t: session.lastMessageAt, id: session.id, ref: session.chatState ?? 'ai' });
@@ -95,7 +96,7 @@ export async function rebuildActivityIndex(models: Pick<Models, 'Session' | 'Mes
   const app = new Types.ObjectId(appId);
   const [sessions, prompts] = await Promise.all([
     models.Session.collection
-      .find({ appId: app }, { projection: { startedAt: 1, status: 1, eventCount: 1, landingUrl: 1, visitorId: 1, visitorName: 1, visitorEmail: 1, signalTypes: 1, lastMessageAt: 1, messageSeq: 1, chatState: 1 } })
+      .find({ appId: app }, { projection: { startedAt: 1, status: 1, eventCount: 1, bytes: 1, landingUrl: 1, visitorId: 1, visitorName: 1, visitorEmail: 1, signalTypes: 1, lastMessageAt: 1, messageSeq: 1, chatState: 1 } })
       .toArray(),
     models.Message.collection.find({ appId: app, role: 'visitor' }, { projection: { createdAt: 1, sessionId: 1 } }).toArray(),
   ]);
@@ -105,6 +106,7 @@ export async function rebuildActivityIndex(models: Pick<Models, 'Session' | 'Mes
       id: String(s._id),
       status: String(s.status),
       eventCount: Number(s.eventCount) || 0,
+      bytes: Number(s.bytes) || 0,
       search: { landingUrl: s.landingUrl, visitorId: s.visitorId, visitorName: s.visitorName, visitorEmail: s.visitorEmail },
       signals: Array.isArray(s.signalTypes) ? s.signalTypes.map(String) : [],
       lastMessageAt: s.lastMessageAt && Number(s.messageSeq) > 0 ? new Date(s.lastMessageAt).getTime() : null,

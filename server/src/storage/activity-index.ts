@@ -15,6 +15,7 @@ export interface DeletedSession {
   id: string;
   status: string;
   eventCount: number;
+  bytes: number;
   startedAt: Date;
 }
 
@@ -45,7 +46,8 @@ export interface ActivityIndex {
    * the chat's handoff state (every handoff adds a note, so a new state always comes with a message).
    */
   chatActivity(session: Pick<IndexedSession, 'appId' | 'id'>, at: Date, chatState: string): Promise<void>;
-  eventsAdded(appId: string, events: number): void;
+  /** Recorded events and their stored bytes (the application's storage usage, for its quota); negative to correct. */
+  eventsAdded(appId: string, events: number, bytes: number): void;
   promptAdded(prompt: { appId: string; id: string; sessionId: string; createdAt: Date }): Promise<void>;
   sessionsDeleted(sessions: DeletedSession[], prompts: Array<{ appId: string; createdAt: Date }>): Promise<void>;
   /** One document by `_id`, with the increments not yet written added in. */
@@ -157,8 +159,8 @@ function createActivityIndex(Index: Model<ActivityIndexDoc>): ActivityIndex {
     async chatActivity({ appId, id }, at, chatState) {
       await changeSet(indexKeys.chats(appId), appId, [{ t: at.getTime(), id, ref: chatState }], new Set());
     },
-    eventsAdded(appId, events) {
-      bumpCounters(appId, { events });
+    eventsAdded(appId, events, bytes) {
+      bumpCounters(appId, { events, bytes });
     },
     async promptAdded({ appId, id, sessionId, createdAt }) {
       bumpBuckets(appId, 'p', createdAt, 1);
@@ -169,7 +171,7 @@ function createActivityIndex(Index: Model<ActivityIndexDoc>): ActivityIndex {
       const activeGone = new Map<string, Set<string>>();
       for (const session of sessions) {
         const active = session.status === 'active';
-        bumpCounters(session.appId, { total: -1, [active ? 'active' : 'completed']: -1, events: -session.eventCount });
+        bumpCounters(session.appId, { total: -1, [active ? 'active' : 'completed']: -1, events: -session.eventCount, bytes: -session.bytes });
         bumpBuckets(session.appId, 's', session.startedAt, -1);
         if (active) activeGone.set(session.appId, (activeGone.get(session.appId) ?? new Set()).add(session.id));
       }

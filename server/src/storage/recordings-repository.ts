@@ -7,9 +7,11 @@ import type { MessageDoc } from './message-model.js';
 import type { ChunkHeader, RecordingsRepository } from './repositories.js';
 import type { SessionDoc } from './session-model.js';
 import { serializeSessionWrite } from './session-writes.js';
+import { countingKey, recountSession } from './session-recount.js';
 import { toSession } from './sessions-repository.js';
 import type { ActiveSessionDoc } from './visitor-model.js';
 import type { ActivityIndex, DeletedSession } from './activity-index.js';
+import { indexKeys } from './activity-index-model.js';
 
 const DUPLICATE_KEY = 11000;
 /**
@@ -47,7 +49,7 @@ export function recordingsRepository(
     return headers;
   }
 
-  return {
+  const repository: RecordingsRepository = {
     async insertChunk(chunk) {
       if (!valid(chunk.sessionId)) return false;
       try {
@@ -73,7 +75,29 @@ export function recordingsRepository(
           { $inc: { eventCount: events, bytes, chunkCount: 1 }, $max: { maxSeq: seq, lastActivityAt: at }, $set: { disconnectedAt: null } },
         ).lean<{ appId: Types.ObjectId }>(),
       );
-      if (doc) index?.eventsAdded(String(doc.appId), events);
+      if (doc) index?.eventsAdded(String(doc.appId), events, bytes);
+    },
+    async storeChunk(chunk) {
+      return serializeSessionWrite(countingKey(chunk.sessionId), async () => {
+        const stored = await repository.insertChunk(chunk);
+        if (stored) await repository.addToSession(chunk.sessionId, { seq: chunk.seq, events: chunk.eventCount, bytes: chunk.bytes, at: chunk.storedAt });
+        return stored;
+      });
+    },
+    recount: (sessionId) => (valid(sessionId) ? recountSession(Session, ChunkHeads, index, sessionId) : Promise.resolve(null)),
+    async markRecordingStopped(sessionId, reason) {
+      if (!valid(sessionId)) return false;
+      // Read, then write by `_id` alone, as one serialized step (like completing a session).
+      return serializeSessionWrite(sessionId, async () => {
+        const current = await Session.findById(sessionId, { recordingStopped: 1 }).lean<{ recordingStopped?: string | null }>();
+        if (!current || current.recordingStopped) return false;
+        await Session.updateOne({ _id: sessionId }, { $set: { recordingStopped: reason } });
+        return true;
+      });
+    },
+    async storedBytes(appId) {
+      const counters = await index?.read(indexKeys.counters(appId));
+      return Math.max(0, Number(counters?.bytes) || 0);
     },
     async contiguousSeq(sessionId) {
       if (!valid(sessionId)) return 0;
@@ -175,6 +199,7 @@ export function recordingsRepository(
       return { sessions, chunks, messages };
     },
   };
+  return repository;
 }
 
 /** The sessions (read by `_id`) and visitor messages about to be deleted, as the activity index counted them. */
@@ -185,6 +210,7 @@ async function countedFor(Session: Model<SessionDoc>, Message: Model<MessageDoc>
     id: doc._id.toString(),
     status: doc.status,
     eventCount: doc.eventCount ?? 0,
+    bytes: doc.bytes ?? 0,
     startedAt: doc.startedAt,
   }));
   const prompts = await Message.find({ sessionId: { $in: ids }, role: 'visitor' }, { appId: 1, createdAt: 1 }).lean<MessageDoc[]>();

@@ -25,6 +25,8 @@ const sessionSchema = new Schema(
     contiguousSeq: { type: Number, default: 0 },
     /** Recording: the highest stored chunk seq. */
     maxSeq: { type: Number, default: 0 },
+    /** Why its recording was stopped by the server (`session-quota`, `app-quota`), once; null while it records. */
+    recordingStopped: { type: String, default: null },
     /** Set when the visitor's last connection closed; the sweep completes the session after a grace period. */
     disconnectedAt: { type: Date, default: null },
     hourKey: { type: String, required: true },

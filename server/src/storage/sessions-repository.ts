@@ -1,4 +1,5 @@
 import { isValidObjectId, type Model } from 'mongoose';
+import { MAX_STORED_PAGES } from '../protocol/limits.js';
 import { dayKey, hourKey } from '../sessions/time-buckets.js';
 import type { SessionRecord, SessionsRepository } from './repositories.js';
 import type { SessionDoc } from './session-model.js';
@@ -22,6 +23,8 @@ export function toSession(doc: SessionDoc): SessionRecord {
     eventCount: doc.eventCount ?? 0,
     bytes: doc.bytes ?? 0,
     chunkCount: doc.chunkCount ?? 0,
+    maxSeq: doc.maxSeq ?? 0,
+    recordingStopped: doc.recordingStopped ?? null,
     userAgent: doc.userAgent ?? '',
     viewport: { width: doc.viewport?.width ?? 0, height: doc.viewport?.height ?? 0 },
   };
@@ -83,13 +86,17 @@ export function sessionsRepository(
     },
     async addPage(id, url, at) {
       if (!byId(id)) return null;
-      const doc = await serializeSessionWrite(id, () =>
-        Session.findOneAndUpdate(
+      // The list keeps its first MAX_STORED_PAGES entries; pageCount counts them all. ($push's $slice
+      // is ignored by FerretDB 1.x: the entry past the cap is taken off again, by `_id`, as one step.)
+      const doc = await serializeSessionWrite(id, async () => {
+        const after = await Session.findOneAndUpdate(
           { _id: id },
           { $push: { pages: { url, at } }, $inc: { pageCount: 1 }, $set: { lastActivityAt: at } },
           { returnDocument: 'after' },
-        ).lean<SessionDoc>(),
-      );
+        ).lean<SessionDoc>();
+        if (!after || after.pages.length <= MAX_STORED_PAGES) return after;
+        return Session.findOneAndUpdate({ _id: id }, { $pop: { pages: 1 } }, { returnDocument: 'after' }).lean<SessionDoc>();
+      });
       return doc ? toSession(doc) : null;
     },
     async touch(id, at) {
