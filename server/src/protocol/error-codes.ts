@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   E_UNAVAILABLE: { status: 503, message: 'The service is not available right now.' },
   E_IDENTITY_REJECTED: { status: 403, message: 'The visitor identity could not be verified.' },
   E_MESSAGE_TOO_LONG: { status: 413, message: 'This message is too long.' },
+  E_ANALYSIS_FAILED: { status: 422, message: 'This recording could not be analysed within the limits.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

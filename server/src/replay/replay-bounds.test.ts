@@ -58,6 +58,13 @@ describe('a chunk stored at seq 999,999,999', () => {
     expect(response.json.data.cut).toEqual({ reason: 'gap', afterSeq: 3 });
   });
 
+  it('leaves the insights fast: their reads follow the chunk list, not 1..maxSeq', async () => {
+    const { value: response, ms } = await timed(owner.request('GET', `/api/apps/${app.id}/sessions/${visitor.sessionId}/insights`));
+    expect(response.status).toBe(200);
+    expect(ms).toBeLessThan(5_000);
+    expect(response.json.data.timeline.filter((entry: { kind: string }) => entry.kind === 'page')).toHaveLength(1);
+  });
+
   it('reads one bounded window of header pages per storage call, whatever maxSeq says', async () => {
     const { value: heads, ms } = await timed(server.db.repos.recordings.listChunks(visitor.sessionId, 3, 1_000_000));
     expect(heads).toEqual([]);
