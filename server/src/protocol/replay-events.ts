@@ -61,6 +61,11 @@ export interface LiveBatch {
 
 export interface ReplayConsoleServerToClient {
   'replay:batch': (payload: LiveBatch) => void;
+  /**
+   * A stored batch was not sent live: the session recorded faster than LIVE_FANOUT_BYTES_PER_SECOND.
+   * The widget is asked for a fresh full snapshot, from which the live player goes on.
+   */
+  'replay:gap': (payload: { sessionId: string; seq: number }) => void;
 }
 
 export interface ReplayConsoleClientToServer {

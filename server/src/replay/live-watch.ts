@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../http/app-error.js';
 import { validate } from '../http/validate.js';
 import type { Ack } from '../protocol/events.js';
+import { LIVE_FANOUT_BYTES_PER_SECOND, LIVE_RESYNC_INTERVAL_MS } from '../protocol/limits.js';
 import { watchSessionSchema } from '../protocol/replay-schemas.js';
 import type { ConsoleNamespace } from '../realtime/console-namespace.js';
 import { sessionRoom, type VisitorNamespace } from '../realtime/visitor-namespace.js';
@@ -87,9 +89,28 @@ export function setupLiveWatch(deps: {
     });
   });
 
+  // The fan-out of one session is bounded by bytes per second (a hostile page can record far faster
+  // than any agent watches): past the budget a batch is dropped, never buffered, the watchers are told,
+  // and the widget is asked for a fresh full snapshot so their players resync (at most once per
+  // LIVE_RESYNC_INTERVAL_MS). Counted per server process, which is what each process sends.
+  const fanout = new RateLimiterMemory({ points: LIVE_FANOUT_BYTES_PER_SECOND, duration: 1 });
+  const resync = new RateLimiterMemory({ points: 1, duration: LIVE_RESYNC_INTERVAL_MS / 1000 });
+  const dropped = async (sessionId: string, seq: number) => {
+    consoleNsp.to(watchRoom(sessionId)).emit('replay:gap', { sessionId, seq });
+    const allowed = await resync.consume(sessionId).then(() => true, () => false);
+    // Asked only while someone watches: the widget tells its visitor when it is watched.
+    if (allowed && (await watcherCount(sessionId)) > 0) await announce(sessionId, sessionRoom(sessionId), true);
+  };
+
   return {
     batchStored(sessionId, seq, data) {
-      consoleNsp.to(watchRoom(sessionId)).emit('replay:batch', { sessionId, seq, data });
+      fanout.consume(sessionId, data.length).then(
+        () => consoleNsp.to(watchRoom(sessionId)).emit('replay:batch', { sessionId, seq, data }),
+        (refusal: unknown) => {
+          if (!(refusal instanceof RateLimiterRes)) return report('live watch: fan-out budget failed')(refusal);
+          return dropped(sessionId, seq).catch(report('live watch: resync failed'));
+        },
+      );
     },
   };
 }

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_MANIFEST_BYTES } from '../protocol/limits.js';
-import { chatVisitor, createChatApp, type ChatVisitor } from '../testing/chat-test-kit.js';
+import { LIVE_FANOUT_BYTES_PER_SECOND, MAX_MANIFEST_BYTES } from '../protocol/limits.js';
+import { ack, chatVisitor, consoleSocket, createChatApp, recordEvents, waitFor, type ChatVisitor } from '../testing/chat-test-kit.js';
 import type { HttpClient } from '../testing/http-client.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { command } from '../testing/visitor-client.js';
@@ -80,6 +81,39 @@ describe('a manifest past MAX_MANIFEST_BYTES', () => {
     const response = await owner.request('GET', `/api/apps/${app.id}/sessions/${visitor.sessionId}/replay`);
     expect(response.json.data.chunks.map((chunk: { seq: number }) => chunk.seq)).toEqual([1, 2]);
     expect(response.json.data.cut).toEqual({ reason: 'bytes', afterSeq: 2 });
+    visitor.socket.close();
+  });
+});
+
+describe('live fan-out', () => {
+  it('sends a watcher at most its byte budget per second of a session, drops the rest, and asks the widget for a snapshot to resync', async () => {
+    const visitor = await chatVisitor(server, app.publicKey);
+    await command(visitor.socket, 'recording:start', { sessionId: visitor.sessionId });
+    const asked = recordEvents(visitor.socket as never, ['recording:watched']);
+    const agent = await consoleSocket(server, owner.cookie);
+    const arrivals: Array<{ at: number; bytes: number }> = [];
+    const gaps = recordEvents(agent, ['replay:gap']);
+    agent.on('replay:batch', ({ data }: { data: ArrayBuffer }) => arrivals.push({ at: performance.now(), bytes: data.byteLength }));
+    expect(await ack(agent, 'replay:watch', { sessionId: visitor.sessionId })).toEqual({ data: { watchers: 1 } });
+    await waitFor(() => asked.length === 1, 'the widget to be asked for a snapshot');
+
+    // A page recording far faster than anyone watches: 12 batches of ~640 KB (incompressible) at once.
+    const batches = Array.from({ length: 12 }, (_, i) =>
+      gzipSync(JSON.stringify([{ type: 5, timestamp: 1_000 + i, data: { tag: 'noise', payload: randomBytes(480_000).toString('base64') } }])),
+    );
+    const sentBytes = batches.reduce((sum, data) => sum + data.length, 0);
+    const acks = await Promise.all(batches.map((data, i) => command<any>(visitor.socket, 'recording:batch', { sessionId: visitor.sessionId, seq: i + 1, data })));
+    expect(acks.every((answer) => answer.data?.stored)).toBe(true);
+    await waitFor(() => gaps.length > 0 && asked.length > 1, 'a gap and a resync request');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    // In any one second, at most the budget (a fixed one-second window: twice that across a window's edge).
+    const worstSecond = Math.max(...arrivals.map((first) => arrivals.filter((other) => other.at >= first.at && other.at < first.at + 1_000).reduce((sum, a) => sum + a.bytes, 0)));
+    console.info(`live fan-out: ${(sentBytes / 1e6).toFixed(1)} MB stored, ${arrivals.length} batches sent (worst second ${(worstSecond / 1e6).toFixed(1)} MB), ${gaps.length} dropped`);
+    expect(worstSecond).toBeLessThanOrEqual(2 * LIVE_FANOUT_BYTES_PER_SECOND);
+    expect(arrivals.length + gaps.length).toBe(12);
+    expect(asked.at(-1)!.payload).toMatchObject({ sessionId: visitor.sessionId, watched: true });
+    agent.close();
     visitor.socket.close();
   });
 });
