@@ -1,13 +1,12 @@
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { AppError } from '../http/app-error.js';
-import { MAX_BATCH_BYTES, MAX_BATCH_DECOMPRESSED_BYTES, MAX_BATCH_EVENTS } from '../protocol/limits.js';
+import { MAX_BATCH_BYTES, MAX_BATCH_DECOMPRESSED_BYTES, MAX_BATCH_EVENTS, MAX_EVENT_TIMESTAMP_MS } from '../protocol/limits.js';
+import { isRecordedEvent } from '../protocol/recording-events.js';
 import type { ChunkHeader } from '../storage/repositories.js';
 
 const gunzipAsync = promisify(gunzip);
-
-/** rrweb's EventType values (DomContentLoaded … Plugin); FullSnapshot is 2. */
-const MAX_EVENT_TYPE = 6;
+/** rrweb's EventType.FullSnapshot. */
 const FULL_SNAPSHOT = 2;
 
 /**
@@ -39,13 +38,14 @@ export async function decodeBatch(data: Buffer): Promise<Omit<ChunkHeader, 'seq'
   let lastTs = -Infinity;
   let hasFullSnapshot = false;
   for (const event of events) {
-    const { type, timestamp } = (event ?? {}) as { type?: unknown; timestamp?: unknown };
-    if (!Number.isInteger(type) || (type as number) < 0 || (type as number) > MAX_EVENT_TYPE || typeof timestamp !== 'number' || !Number.isFinite(timestamp)) {
-      throw new AppError('E_INVALID_PAYLOAD', 'Every event needs an rrweb type and a numeric timestamp.');
+    // Readers rely on these two (a Date must hold the timestamp); the rest of an event is read defensively.
+    if (!isRecordedEvent(event)) {
+      throw new AppError('E_INVALID_PAYLOAD', `Every event needs an rrweb type and a timestamp from 0 to ${MAX_EVENT_TIMESTAMP_MS} ms.`);
     }
-    firstTs = Math.min(firstTs, timestamp);
-    lastTs = Math.max(lastTs, timestamp);
-    if (type === FULL_SNAPSHOT) hasFullSnapshot = true;
+    firstTs = Math.min(firstTs, event.timestamp);
+    lastTs = Math.max(lastTs, event.timestamp);
+    if (event.type === FULL_SNAPSHOT) hasFullSnapshot = true;
   }
-  return { firstTs, lastTs, eventCount: events.length, bytes: data.length, hasFullSnapshot };
+  // Whole milliseconds: the header is stored as dot-separated numbers (chunk-heads.ts).
+  return { firstTs: Math.floor(firstTs), lastTs: Math.floor(lastTs), eventCount: events.length, bytes: data.length, hasFullSnapshot };
 }
