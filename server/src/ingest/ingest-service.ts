@@ -37,7 +37,7 @@ export function createIngestService(repos: Repositories, options: { secret: stri
         throw new AppError('E_SESSION_ENDED');
       }
       const blob = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-      const header = await decodeBatch(blob);
+      const header = await decodeBatch(blob, session.id);
       const at = now();
       const stored = await repos.recordings.insertChunk({
         ...header,
