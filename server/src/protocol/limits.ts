@@ -118,5 +118,5 @@ export const LIVE_FANOUT_BYTES_PER_SECOND = 2_000_000;
 export const LIVE_RESYNC_INTERVAL_MS = 5_000;
 /** Batches decoded at once by one server process (each inflates to up to MAX_BATCH_DECOMPRESSED_BYTES)… */
 export const MAX_CONCURRENT_DECODES = 4;
-/** …and batches of one session waiting for or in decoding; past it E_RATE_LIMITED (the widget sends 4 at a time). */
-export const MAX_DECODES_PER_SESSION = 8;
+/** …and batches of one session waiting for or in decoding; past it E_RATE_LIMITED (the widget sends 4 at a time, a page going away its unacknowledged tail). */
+export const MAX_DECODES_PER_SESSION = 16;
