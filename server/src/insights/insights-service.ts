@@ -98,7 +98,7 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
   /** The analysis through the queue; a failure within limits answers with a code and a note for people. */
   async function analyzeQueued(lane: 'urgent' | 'background', session: SessionRecord): Promise<Analysis> {
     try {
-      return await queue.run(lane, () => analyze(session));
+      return await queue.run(lane, session.id, () => analyze(session));
     } catch (error) {
       if (error instanceof InsightsQueueFull) throw new AppError('E_UNAVAILABLE', BUSY_NOTE);
       if (error instanceof AnalysisFailed) throw new AppError(error.transient ? 'E_UNAVAILABLE' : 'E_ANALYSIS_FAILED', error.note);
