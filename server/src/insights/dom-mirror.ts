@@ -1,13 +1,10 @@
-import { MAX_DOM_DEPTH, MAX_DOM_NODES, MAX_LABEL_NODES_VISITED } from '../protocol/limits.js';
+import { MAX_DOM_DEPTH, MAX_DOM_NODES, MAX_DOM_VALUE_CHARS, MAX_LABEL_NODES_VISITED } from '../protocol/limits.js';
 import { isRecord, listOf, nodeIdOf, NodeType } from './rrweb-shapes.js';
 
 /** Longest element label kept; a click on a whole card would otherwise quote the card. */
 const MAX_LABEL_CHARS = 60;
-/** Text kept per node and read per label: enough for a label, never a page's worth. */
+/** Text read per label: enough for a label, never a page's worth. */
 const MAX_TEXT_CHARS = MAX_LABEL_CHARS * 2;
-/** Attribute values and tag names are kept this long at most. */
-const MAX_ATTRIBUTE_CHARS = 200;
-const MAX_TAG_CHARS = 64;
 /** How far up from the clicked node an interactive ancestor (a button around an icon) is looked for. */
 const MAX_INTERACTIVE_DEPTH = 6;
 /** How far up from a field a wrapping `<label>` is looked for. */
@@ -241,7 +238,7 @@ export class DomMirror {
     const node: MirrorNode = {
       id,
       type,
-      tag: typeof serialized.tagName === 'string' ? serialized.tagName.slice(0, MAX_TAG_CHARS).toLowerCase() : '',
+      tag: typeof serialized.tagName === 'string' ? serialized.tagName.slice(0, MAX_DOM_VALUE_CHARS).toLowerCase() : '',
       attributes: Object.create(null) as Record<string, string>,
       text: type === NodeType.Text && typeof serialized.textContent === 'string' ? clipText(serialized.textContent) : '',
       parentId: parent?.id ?? null,
@@ -254,7 +251,7 @@ export class DomMirror {
       for (const name of KEPT_ATTRIBUTES) {
         if (!Object.hasOwn(serialized.attributes, name)) continue;
         const value = serialized.attributes[name];
-        if (typeof value === 'string') node.attributes[name] = value.slice(0, MAX_ATTRIBUTE_CHARS);
+        if (typeof value === 'string') node.attributes[name] = value.slice(0, MAX_DOM_VALUE_CHARS);
         else if (value === true) node.attributes[name] = '';
       }
     }
@@ -267,7 +264,7 @@ export class DomMirror {
       if (!Object.hasOwn(attributes, name)) continue;
       const value = attributes[name];
       if (value === null) delete node.attributes[name];
-      else if (typeof value === 'string') node.attributes[name] = value.slice(0, MAX_ATTRIBUTE_CHARS);
+      else if (typeof value === 'string') node.attributes[name] = value.slice(0, MAX_DOM_VALUE_CHARS);
     }
     this.indexLabel(node, true);
   }
@@ -318,5 +315,5 @@ function isSubmitControl(node: MirrorNode, inForm: boolean): boolean {
 }
 
 const clip = (text: string): string => (text.length > MAX_LABEL_CHARS ? `${text.slice(0, MAX_LABEL_CHARS - 1)}…` : text);
-const clipText = (text: string): string => text.slice(0, MAX_TEXT_CHARS);
+const clipText = (text: string): string => text.slice(0, MAX_DOM_VALUE_CHARS);
 const squash = (text: string): string => text.replace(/\s+/g, ' ').trim();

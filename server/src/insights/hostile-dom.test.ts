@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { NOTES } from '../chat/chat-service.js';
 import { MAX_DOM_DEPTH, MAX_INSIGHT_FACTS_PER_KIND } from '../protocol/limits.js';
 import type { RecordedEvent } from '../protocol/recording-events.js';
 import { click, deepTreeSnapshot, documentNode, element, focus, fullSnapshot, input, meta, mutation, parentCycleRecording, shopPage, T0, text } from './fixtures/hostile-events.js';
+import { analyzeRecording } from './analyze-recording.js';
 import { extractFacts } from './session-facts.js';
 import { detectSignals } from './signals.js';
 import { buildTimeline } from './timeline.js';
@@ -98,5 +101,12 @@ describe('the insights read a hostile recorded DOM in bounded time', () => {
     expect(ms).toBeLessThan(5_000);
     expect(facts.pages).toHaveLength(FORMS + 1);
     expect(signals.filter((signal) => signal.type === 'form_abandonment')).toHaveLength(10);
+  });
+
+  it('reads the replay-safety recording (scripts, handlers, javascript: URLs) as text, like any other', () => {
+    const events = JSON.parse(readFileSync(new URL('../../../e2e/fixtures/hostile-recording.json', import.meta.url), 'utf8')) as RecordedEvent[];
+    const analysis = analyzeRecording({ chunks: [gzipSync(JSON.stringify(events))], cutReason: null, messages: [], askedForHumanNote: NOTES.askedForHuman, session: { startedAt: 0, endedAt: null, endReason: null } });
+    expect(analysis.timeline[0]).toMatchObject({ kind: 'page', text: expect.stringMatching(/^Viewed \/ /) });
+    expect(analysis.note).toBeNull();
   });
 });

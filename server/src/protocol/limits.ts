@@ -83,6 +83,8 @@ export const MAX_NODE_ID = 2_147_483_647;
 export const MAX_DOM_DEPTH = 1_000;
 /** Nodes the insights' copy of one page holds; later additions are left out. */
 export const MAX_DOM_NODES = 250_000;
+/** Characters of a recorded tag name, attribute value or text the insights' page copy keeps per node. */
+export const MAX_DOM_VALUE_CHARS = 200;
 /** Nodes visited to read one element's label text. */
 export const MAX_LABEL_NODES_VISITED = 200;
 /** Coordinates, scroll offsets and viewport sizes beyond this many px are read as unknown (0). */
