@@ -174,7 +174,8 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
         const app = await repos.apps.findById(session.appId);
         if (app) await compute('background', app, session, false);
       })()
-        .catch((error: Error) => logger.error({ err: error, sessionId: session.id }, 'session insights failed'))
+        // A recording past its limits is stored as failed with its note: expected of a hostile page, not an error here.
+        .catch((error: Error) => (error instanceof AppError ? logger.warn : logger.error).call(logger, { err: error, sessionId: session.id }, 'session insights failed'))
         .finally(() => background.delete(run));
       background.add(run);
     },
