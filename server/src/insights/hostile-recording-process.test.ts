@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customEvent, PART_TAG } from '../protocol/recording-events.js';
 import { SITE, waitFor } from '../testing/chat-test-kit.js';
-import { probeHealth } from '../testing/health-probe.js';
+import { describeHealth, probeHealth } from '../testing/health-probe.js';
 import { HttpClient } from '../testing/http-client.js';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { command, connectVisitor, handshake } from '../testing/visitor-client.js';
@@ -12,7 +12,8 @@ import { deepSnapshotBatchJson, parentCycleRecording, T0 } from './fixtures/host
  * Class 1 of issue 14 end to end, against the real server process (so a server that hangs fails the
  * test instead of freezing it): a recording with a parent cycle, a 50,000-deep tree and forged split
  * events is stored, the session ends, and its insights are computed while /healthz keeps answering;
- * after a restart, an agent opening the session gets its timeline just as fast.
+ * after a restart, an agent opening the session gets its timeline just as fast. /healthz times are
+ * judged beyond what an idle process took at the same moment (see health-probe.ts).
  */
 const HEALTHZ_BOUND_MS = 200;
 let server: ServerProcess;
@@ -54,16 +55,16 @@ describe('a recording with a parent cycle, absurd depth and forged parts', () =>
     ];
     for (const [i, data] of batches.entries()) expect(await command(visitor, 'recording:batch', { sessionId, seq: i + 1, data })).toMatchObject({ data: { stored: true } });
 
-    const probe = probeHealth(server.url);
+    const probe = await probeHealth(server.url);
     await command(visitor, 'session:end');
     const insights = await waitFor(async () => {
       const response = await insightsOf();
       return response.status === 200 && response.json.data.status === 'ready' && response.json.data;
     }, 'insights to be ready', 30_000).finally(() => visitor.close());
     const health = await probe.stop();
-    console.info(`parent-cycle recording: /healthz answered ${health.count} times, slowest ${health.maxMs.toFixed(0)} ms`);
+    console.info(`parent-cycle recording: ${describeHealth(health)}`);
     expect(health.failures).toBe(0);
-    expect(health.maxMs).toBeLessThan(HEALTHZ_BOUND_MS);
+    expect(health.maxExcessMs).toBeLessThan(HEALTHZ_BOUND_MS);
     // The honest part of the page is read as ever: the labelled field of the checkout form.
     expect(insights.timeline.map((entry: { text: string }) => entry.text)).toContain('Typed in “Email” (value not shown)');
     expect(insights.signals.map((signal: { type: string }) => signal.type)).not.toContain('form_abandonment');
@@ -75,12 +76,13 @@ describe('a recording with a parent cycle, absurd depth and forged parts', () =>
     server = await startServerProcess({}, dataDir, { port });
     owner = new HttpClient(server.url);
     await owner.signIn();
-    const probe = probeHealth(server.url);
+    const probe = await probeHealth(server.url);
     const response = await insightsOf();
     const health = await probe.stop();
     expect(response.status).toBe(200);
     expect(response.json.data.timeline.some((entry: { text: string }) => entry.text === 'Clicked “Send”')).toBe(true);
+    console.info(`after a restart: ${describeHealth(health)}`);
     expect(health.failures).toBe(0);
-    expect(health.maxMs).toBeLessThan(HEALTHZ_BOUND_MS);
+    expect(health.maxExcessMs).toBeLessThan(HEALTHZ_BOUND_MS);
   });
 });

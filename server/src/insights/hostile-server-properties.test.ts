@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isErrorCode } from '../protocol/error-codes.js';
 import { isRecordedEvent } from '../protocol/recording-events.js';
 import { ack, consoleSocket, SITE, waitFor, type ConsoleTestSocket } from '../testing/chat-test-kit.js';
-import { probeHealth } from '../testing/health-probe.js';
+import { describeHealth, probeHealth } from '../testing/health-probe.js';
 import { HttpClient } from '../testing/http-client.js';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import type { TestServer } from '../testing/test-server.js';
@@ -79,8 +79,8 @@ async function newVisitorSession(): Promise<{ visitor: VisitorTestSocket; sessio
 const insightsOf = (sessionId: string) => owner.request('GET', `/api/apps/${app.id}/sessions/${sessionId}/insights`);
 
 describe('hostile recordings against the running server (fast-check)', () => {
-  it(`stores, completes, analyses, lists and fans out ${CASES} hostile recordings while /healthz answers within ${HEALTHZ_BOUND_MS} ms, then serves an honest visitor`, async () => {
-    const probe = probeHealth(server.url, { intervalMs: 25 });
+  it(`stores, completes, analyses, lists and fans out ${CASES} hostile recordings while /healthz answers within ${HEALTHZ_BOUND_MS} ms (beyond an idle process's time), then serves an honest visitor`, async () => {
+    const probe = await probeHealth(server.url, { intervalMs: 25 });
     const sessions: string[] = [];
     let liveBatches = 0;
     let storedBatches = 0;
@@ -137,12 +137,9 @@ describe('hostile recordings against the running server (fast-check)', () => {
     expect(insights.signals.map((signal: { type: string }) => signal.type)).toEqual(['js_error', 'form_abandonment']);
 
     const health = await probe.stop();
-    console.info(
-      `hostile server properties: ${sessions.length} cases (${storedBatches} hostile batches stored, ${liveBatches} fanned out live); ` +
-        `/healthz answered ${health.count} times, slowest ${health.maxMs.toFixed(0)} ms, ${health.failures} unanswered`,
-    );
+    console.info(`hostile server properties: ${sessions.length} cases (${storedBatches} hostile batches stored, ${liveBatches} fanned out live); ${describeHealth(health)}`);
     expect(agent.connected).toBe(true);
     expect(health.failures).toBe(0);
-    expect(health.maxMs).toBeLessThan(HEALTHZ_BOUND_MS);
+    expect(health.maxExcessMs).toBeLessThan(HEALTHZ_BOUND_MS);
   }, 120_000);
 });
