@@ -122,6 +122,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
     store: insightsStore(db.models),
     apps,
     summarizer: createAiSummarizer(config),
+    workers,
     logger,
     now,
     onReady: (session) => consoleNsp.to(appRoom(session.appId)).emit('session:changed', { session: publicSession(session) }),

@@ -107,7 +107,7 @@ export function createIngestService(repos: Repositories, options: IngestOptions)
       const blob = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       const over = await quota.exceeded(session, blob.length);
       if (over) await stopRecording(session, seq as number, blob, over, via);
-      const stored = await keep(session, seq as number, blob, await decodeBatch(blob), via);
+      const stored = await keep(session, seq as number, blob, await decodeBatch(blob, session.id), via);
       return { seq: seq as number, stored, ackedThrough: await repos.recordings.contiguousSeq(session.id) };
     },
   };

@@ -25,18 +25,21 @@ export interface StoredInsights {
   computedAt: Date | null;
   signals: SessionSignal[];
   summary: StoredSummary | null;
+  /** Why the analysis failed, or where the recording was cut; null (or absent) otherwise. */
+  note?: string | null;
 }
 
 export interface InsightsStore {
   get(sessionId: string): Promise<StoredInsights | null>;
   /** Marks the computation under way, keeping what was stored before. */
   markPending(sessionId: string): Promise<void>;
-  markFailed(sessionId: string): Promise<void>;
+  /** Marks the computation failed, with a note for people saying why. */
+  markFailed(sessionId: string, note: string): Promise<void>;
   /** Stores the insights; the session and its prompts join the lists of the signal filter. */
   save(session: IndexedSession, insights: StoredInsights, signalTypes: SignalType[], prompts: Entry[]): Promise<void>;
 }
 
-const EMPTY: StoredInsights = { status: 'none', computedAt: null, signals: [], summary: null };
+const EMPTY: StoredInsights = { status: 'none', computedAt: null, signals: [], summary: null, note: null };
 
 export function insightsStore({ Session, ActivityIndex }: Pick<Models, 'Session' | 'ActivityIndex'>): InsightsStore {
   const index = activityIndexFor(ActivityIndex);
@@ -49,13 +52,14 @@ export function insightsStore({ Session, ActivityIndex }: Pick<Models, 'Session'
       computedAt: stored.computedAt ?? null,
       signals: (stored.signals ?? []).map(({ type, ts, offsetMs, label }) => ({ type, ts, offsetMs, label })),
       summary: stored.summary?.text ? stored.summary : null,
+      note: typeof stored.note === 'string' ? stored.note : null,
     };
   }
   // The whole `insights` object is written each time: `$set` of a dotted path fails on MongoDB while it is null.
-  const setStatus = (sessionId: string, status: InsightsStatus) =>
+  const setStatus = (sessionId: string, status: InsightsStatus, note?: string) =>
     serializeSessionWrite(sessionId, async () => {
       const current = (await read(sessionId)) ?? EMPTY;
-      await Session.updateOne({ _id: sessionId }, { $set: { insights: { ...current, status } } });
+      await Session.updateOne({ _id: sessionId }, { $set: { insights: { ...current, status, note: note ?? current.note ?? null } } });
     });
 
   return {
@@ -65,8 +69,8 @@ export function insightsStore({ Session, ActivityIndex }: Pick<Models, 'Session'
     async markPending(sessionId) {
       if (isValidObjectId(sessionId)) await setStatus(sessionId, 'pending');
     },
-    async markFailed(sessionId) {
-      if (isValidObjectId(sessionId)) await setStatus(sessionId, 'failed');
+    async markFailed(sessionId, note) {
+      if (isValidObjectId(sessionId)) await setStatus(sessionId, 'failed', note);
     },
     async save(session, insights, signalTypes, prompts) {
       if (!isValidObjectId(session.id)) return;

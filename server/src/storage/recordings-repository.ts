@@ -2,7 +2,8 @@ import { isValidObjectId, Types, type Model } from 'mongoose';
 import { byIds, deleteMatching } from './by-ids.js';
 import { chunkKey, type ChunkDoc } from './chunk-model.js';
 import type { MessagePagesDoc } from './message-pages.js';
-import { decodeHeads, encodeHead, headsKey, headsPage, HEADS_PER_PAGE, type ChunkHeadsDoc } from './chunk-heads.js';
+import { encodeHead, headsKey, headsPage, type ChunkHeadsDoc } from './chunk-heads.js';
+import { chunkReads } from './chunk-listing.js';
 import type { MessageDoc } from './message-model.js';
 import type { ChunkHeader, RecordingsRepository } from './repositories.js';
 import type { SessionDoc } from './session-model.js';
@@ -39,15 +40,7 @@ export function recordingsRepository(
       ),
     );
 
-  /** Headers of chunks `from..to` read one chunk document at a time: sessions stored before chunk_heads. */
-  async function probeHeads(sessionId: string, from: number, to: number): Promise<ChunkHeader[]> {
-    const headers: ChunkHeader[] = [];
-    for (let seq = from; seq <= to; seq++) {
-      const doc = await Chunk.findById(chunkKey(sessionId, seq), { data: 0 }).lean<ChunkDoc>();
-      if (doc) headers.push({ seq, firstTs: doc.firstTs, lastTs: doc.lastTs, eventCount: doc.eventCount, bytes: doc.bytes, hasFullSnapshot: doc.hasFullSnapshot });
-    }
-    return headers;
-  }
+  const reads = chunkReads(Chunk, Session, ChunkHeads);
 
   const repository: RecordingsRepository = {
     async insertChunk(chunk) {
@@ -114,35 +107,13 @@ export function recordingsRepository(
       return session?.maxSeq ?? 0;
     },
     async listChunks(sessionId, afterSeq, limit) {
-      if (!valid(sessionId)) return [];
-      const session = await Session.findById(sessionId, { maxSeq: 1, chunkCount: 1 }).lean<{ maxSeq?: number; chunkCount?: number }>();
-      const maxSeq = session?.maxSeq ?? 0;
-      if (maxSeq <= afterSeq) return [];
-      const pages: number[] = [];
-      for (let page = headsPage(afterSeq + 1); page <= headsPage(maxSeq); page++) pages.push(page);
-      const read = await Promise.all(
-        pages.map(async (page) => {
-          const doc = await ChunkHeads.findById(headsKey(sessionId, page)).lean<ChunkHeadsDoc>();
-          if (doc) return decodeHeads(doc.h);
-          return probeHeads(sessionId, page * HEADS_PER_PAGE + 1, Math.min(maxSeq, (page + 1) * HEADS_PER_PAGE));
-        }),
-      );
-      let heads = read.flat();
-      // A session recorded across the upgrade has header pages for its later chunks only.
-      if (afterSeq === 0 && heads.length < (session?.chunkCount ?? 0)) heads = await probeHeads(sessionId, 1, maxSeq);
-      // Gaps (a seq never stored) are simply absent; a seq is listed once even if a header was added twice.
-      const bySeq = new Map<number, ChunkHeader>();
-      for (const head of heads) if (!bySeq.has(head.seq)) bySeq.set(head.seq, head);
-      return [...bySeq.values()]
-        .filter((head) => head.seq > afterSeq && head.seq <= maxSeq)
-        .sort((a, b) => a.seq - b.seq)
-        .slice(0, limit);
+      return valid(sessionId) ? reads.listChunks(sessionId, afterSeq, limit) : [];
     },
     async chunkData(sessionId, seq) {
-      if (!valid(sessionId)) return null;
-      const doc = await Chunk.findById(chunkKey(sessionId, seq), { data: 1 }).lean<{ data: Buffer | { buffer: Buffer } }>();
-      if (!doc) return null;
-      return Buffer.isBuffer(doc.data) ? doc.data : Buffer.from((doc.data as { buffer: Uint8Array }).buffer);
+      return valid(sessionId) ? reads.chunkData(sessionId, seq) : null;
+    },
+    async chunksData(sessionId, seqs) {
+      return valid(sessionId) ? reads.chunksData(sessionId, seqs) : new Map();
     },
     async markDisconnected(sessionId, at) {
       if (!valid(sessionId)) return;

@@ -4,10 +4,17 @@
  * its implementation in its own folder; `tasks-entry.ts` is what the worker runs.
  */
 import { hashPasswordNow, verifyPasswordNow } from '../auth/password-hashing.js';
+import { analyzeRecording, type AnalysisInput } from '../insights/analyze-recording.js';
+import { runAtBackgroundPriority } from './background-priority.js';
 
 export const TASKS = {
   'password:hash': (input: { password: string }) => hashPasswordNow(input.password),
   'password:verify': (input: { password: string; hash: string }) => verifyPasswordNow(input.password, input.hash),
+  /** A session's insights from its stored chunks (transferred, not copied); see insights/analyze-recording.ts. */
+  'insights:analyze': (input: AnalysisInput) => {
+    runAtBackgroundPriority();
+    return analyzeRecording(input);
+  },
 } as const;
 
 export type TaskName = keyof typeof TASKS;
