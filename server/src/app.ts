@@ -137,7 +137,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   app.use('/api', api);
 
   const visitorLimits = createVisitorLimits(rateLimits);
-  const ingest = createIngestService(db.repos, { secret: cookieSecret, limits: visitorLimits, now, onStored: (session, seq, data) => liveWatch?.batchStored(session, seq, data) });
+  const ingest = createIngestService(db.repos, { secret: cookieSecret, limits: visitorLimits, workers, now, onStored: (session, seq, data) => liveWatch?.batchStored(session, seq, data) });
   app.use(ingestRoutes({ repos: db.repos, ingest, secret: cookieSecret }));
   app.use(staticRoutes(db.repos));
   app.use(notFoundHandler);

@@ -6,7 +6,7 @@ import { createLogger } from './logger.js';
 import { GoMissingError } from './storage/embedded/ferretdb-binary.js';
 import { openDatabase, type Database } from './storage/database.js';
 import { pooledPasswordHasher } from './auth/passwords.js';
-import { createWorkerPool } from './workers/worker-pool.js';
+import { createWorkers } from './workers/worker-pool.js';
 
 /** The only file that listens. Starts the database (embedded unless MONGODB_URI), the app, and owns shutdown. */
 
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   let db: Database | undefined;
   let closeApp: (() => Promise<void>) | undefined;
-  const workers = createWorkerPool();
+  const workers = createWorkers();
   let stopping = false;
 
   const shutdown = async (reason: string, exitCode: number) => {

@@ -187,7 +187,15 @@ export const MAX_MANIFEST_PAGES = 500;
 export const LIVE_FANOUT_BYTES_PER_SECOND = 2_000_000;
 /** After a dropped batch the widget is asked for a fresh snapshot (the watchers resync), at most this often. */
 export const LIVE_RESYNC_INTERVAL_MS = 5_000;
-/** Batches decoded at once by one server process (each inflates to up to MAX_BATCH_DECOMPRESSED_BYTES)… */
+/**
+ * A batch that inflates to at most this is decoded at once on the event loop (under a millisecond);
+ * a larger one goes to a worker thread, so a stream of compression bombs never stalls an honest
+ * visitor's small batches or the event loop.
+ */
+export const INLINE_DECODE_MAX_BYTES = 256_000;
+/** Small batches inflated at once (each holds at most INLINE_DECODE_MAX_BYTES). */
+export const MAX_CONCURRENT_INLINE_DECODES = 32;
+/** Large batches decoded at once by one server process (each inflates to up to MAX_BATCH_DECOMPRESSED_BYTES)… */
 export const MAX_CONCURRENT_DECODES = 4;
 /** …and batches of one session waiting for or in decoding; past it E_RATE_LIMITED (the widget sends 4 at a time, a page going away its unacknowledged tail). */
 export const MAX_DECODES_PER_SESSION = 16;
