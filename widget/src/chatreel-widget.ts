@@ -56,6 +56,7 @@ export class ChatreelWidget extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    showInTopLayer(this);
     // The site identified the visitor on an earlier page of this tab: keep them identified here.
     this.connection.identity ??= readIdentity();
     // A conversation under way on the previous page continues here without a click.
@@ -66,20 +67,33 @@ export class ChatreelWidget extends LitElement {
   }
 
   static override styles = [watchNoticeStyles, css`
+    /*
+     * The host element is the only part of the widget the page's CSS reaches, and it reaches it with
+     * author rules (\`body > * { position: relative }\`, \`* { font-family: …; color: … !important }\`).
+     * Every property is reset here, so nothing the page sets is inherited inside, and the box styles the
+     * widget needs are \`!important\`: between two important declarations, the shadow root's wins.
+     */
     :host {
-      all: initial;
-      position: fixed;
-      bottom: 20px;
-      right: 20px;
-      z-index: 2147483000;
-      font: 15px/1.4 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
-      color: #111827;
+      all: initial !important;
+      display: block !important;
+      position: fixed !important;
+      inset: auto 20px 20px auto !important;
+      width: auto !important;
+      height: auto !important;
+      margin: 0 !important;
+      padding: 0 !important;
+      border: 0 !important;
+      background: none !important;
+      overflow: visible !important;
+      z-index: 2147483000 !important;
+      font: 15px/1.4 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif !important;
+      color: #111827 !important;
+      text-align: left !important;
       /* Never block the page: only the launcher and the open panel take pointer events. */
-      pointer-events: none;
+      pointer-events: none !important;
     }
     :host([data-position='left']) {
-      right: auto;
-      left: 20px;
+      inset: auto auto 20px 20px !important;
     }
     button.launcher {
       pointer-events: auto;
@@ -250,6 +264,22 @@ export class ChatreelWidget extends LitElement {
     this.dispatchEvent(new CustomEvent('chatreel:reset', { bubbles: true, composed: true }));
     if (this.connection.socket) await this.connection.reconnect();
     this.chatLoaded = wasLoaded;
+  }
+}
+
+/**
+ * Puts the widget in the browser's top layer (a manual popover): above everything on the page whatever
+ * its z-indexes, and placed against the viewport even when the page gives \`body\` (or every element) a
+ * \`transform\` or \`filter\`, which would otherwise make a fixed element scroll away with the page.
+ * Browsers without popovers keep the fixed position and the z-index.
+ */
+function showInTopLayer(element: HTMLElement): void {
+  if (typeof element.showPopover !== 'function') return;
+  element.popover = 'manual';
+  try {
+    element.showPopover();
+  } catch {
+    /* already shown, or not in a document: the fixed position still applies */
   }
 }
 
