@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
 import { createAppsService } from './apps/apps-service.js';
 import { appsRoutes } from './apps/apps-routes.js';
+import { widgetAppearanceRoutes } from './apps/widget-appearance-routes.js';
 import { authRoutes, requireUser } from './auth/auth-routes.js';
 import { createAuthService } from './auth/auth-service.js';
 import { createLoginLimits } from './auth/login-limits.js';
@@ -136,6 +137,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
 
   const ingest = createIngestService(db.repos, { secret: cookieSecret, now, onStored: (session, seq, data) => liveWatch?.batchStored(session, seq, data) });
   app.use(ingestRoutes({ repos: db.repos, ingest, secret: cookieSecret }));
+  app.use(widgetAppearanceRoutes(db.repos));
   app.use(staticRoutes(db.repos));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

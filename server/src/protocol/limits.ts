@@ -71,3 +71,11 @@ export const BUSY_RETRY_AFTER_MS = 5_000;
 export const MEMBERSHIP_SYNC_MAX_ROUNDS = 3;
 /** Origins listed in CONSOLE_ORIGINS. */
 export const MAX_CONSOLE_ORIGINS = 20;
+
+// Widget appearance and caching (issue 18)
+/** Browsers and proxies reuse an application's launcher appearance this long; a change in the console shows within it. */
+export const WIDGET_APPEARANCE_MAX_AGE_S = 60;
+/** …and may show the previous one this long past that while they fetch the new one in the background. */
+export const WIDGET_APPEARANCE_STALE_S = 24 * 60 * 60;
+/** The widget's entry script is re-checked this often: a new version reaches pages within it. */
+export const WIDGET_ENTRY_MAX_AGE_S = 60;
