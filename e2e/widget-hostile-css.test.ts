@@ -1,9 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../server/src/testing/test-server.js';
-import { launchChromium } from './support/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { FIXTURE_PAGE_CHROMIUM_ARGS, serveFixturePage } from './support/fixture-pages.js';
-import { newPage } from './support/fixtures.js';
+import { newPage, serverAndBrowser } from './support/fixtures.js';
 import { pixelDifference } from './support/pixel-diff.js';
 import { demoApp } from './support/replay.js';
 
@@ -15,15 +13,7 @@ const LAUNCHER_PX = 56;
 const MAX_PANEL_DIFFERENCE_RATIO = 0.01;
 const SCREENSHOTS = '/tmp/chatreel-hostile-css';
 
-let server: TestServer;
-let browser: Browser;
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchChromium(FIXTURE_PAGE_CHROMIUM_ARGS)]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const setup = serverAndBrowser(FIXTURE_PAGE_CHROMIUM_ARGS);
 
 const launcherOf = (page: Page) => page.locator('chatreel-widget').locator('button.launcher');
 
@@ -54,14 +44,14 @@ async function openWidget(page: Page, url: string) {
 
 describe('the widget on a page with aggressive global CSS', () => {
   it('keeps its corner, its stacking and its own look against the page’s rules (screenshots in /tmp)', async () => {
-    const app = await demoApp(server);
-    const plain = await newPage(browser, VIEWPORT);
-    const plainPanel = await openWidget(plain, `${server.url}/demo/`);
+    const app = await demoApp(setup.server);
+    const plain = await newPage(setup.browser, VIEWPORT);
+    const plainPanel = await openWidget(plain, `${setup.server.url}/demo/`);
     const plainShot = await plain.screenshot({ clip: (await plainPanel.boundingBox())! });
     const plainStyles = await textStyles(plain);
 
-    const page = await newPage(browser, VIEWPORT);
-    const url = await serveFixturePage(page, server.url, 'hostile-css.html', app.publicKey);
+    const page = await newPage(setup.browser, VIEWPORT);
+    const url = await serveFixturePage(page, setup.server.url, 'hostile-css.html', app.publicKey);
     await page.goto(url);
     await page.mouse.wheel(0, 1200); // scrolled: a fixed element must not move with the page
     await expect.poll(() => page.evaluate(() => scrollY)).toBeGreaterThan(500);
@@ -100,11 +90,11 @@ describe('the widget on a page with aggressive global CSS', () => {
     expect(panelBox.x + panelBox.width).toBeCloseTo(box.x + box.width, 0);
     expect(await textStyles(page)).toEqual(plainStyles);
     expect(plainStyles.greeting).toMatch(/^system-ui/);
-    const difference = await pixelDifference(browser, plainShot, await page.screenshot({ clip: panelBox }));
+    const difference = await pixelDifference(setup.browser, plainShot, await page.screenshot({ clip: panelBox }));
     expect(difference.ratio).toBeLessThan(MAX_PANEL_DIFFERENCE_RATIO);
 
     // The application's other corner holds as well.
-    await server.db.repos.apps.update(app.id, { settings: { 'settings.position': 'left' } });
+    await setup.server.db.repos.apps.update(app.id, { settings: { 'settings.position': 'left' } });
     await page.reload();
     await page.mouse.wheel(0, 1200);
     await launcher.click();
@@ -116,7 +106,7 @@ describe('the widget on a page with aggressive global CSS', () => {
     expect(leftPanel.x).toBeCloseTo(EDGE_PX, 0);
     expect(leftPanel.y + leftPanel.height).toBeLessThanOrEqual(left.y);
     await page.screenshot({ path: `${SCREENSHOTS}-left-open.png` });
-    await server.db.repos.apps.update(app.id, { settings: { 'settings.position': 'right' } });
+    await setup.server.db.repos.apps.update(app.id, { settings: { 'settings.position': 'right' } });
     await page.context().close();
     await plain.context().close();
   });

@@ -101,8 +101,10 @@ export class ChatreelWidget extends LitElement {
 
   private renderPanel() {
     const { status, error } = this.connection;
-    const text =
-      status === 'refused'
+    // Once the chat is loaded its own notice says it (once); this one covers the chat not loaded yet.
+    const text = this.chatLoaded
+      ? ''
+      : status === 'refused'
         ? error?.message ?? 'This chat is not available on this site.'
         : status === 'offline'
           ? 'Cannot reach the chat server. Retrying…'

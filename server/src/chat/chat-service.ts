@@ -103,6 +103,7 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
     const controller = new AbortController();
     const replyId = `r_${randomBytes(9).toString('base64url')}`;
     streams.set(sessionId, { controller, replyId });
+    publish.streamStart(conversation, replyId);
     try {
       const history = buildHistory(await repos.messages.listRecent(sessionId, HISTORY_MESSAGES), AI_HISTORY_TOKEN_BUDGET);
       const reply = await ai.reply({
