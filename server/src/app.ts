@@ -38,7 +38,9 @@ import { sweepLifecycle } from './sessions/lifecycle-sweep.js';
 import type { EndReason } from './sessions/sessions-service.js';
 import type { SessionRecord } from './storage/repositories.js';
 import type { Database } from './storage/database.js';
+import { checkAiModel } from './ai/ai-model.js';
 import { createAiResponder } from './ai/ai-responder.js';
+import { aiRoutes } from './ai/ai-routes.js';
 import { createChatPublisher } from './chat/chat-publisher.js';
 import { createChatService } from './chat/chat-service.js';
 import { registerConsoleChatHandlers } from './chat/console-chat-handlers.js';
@@ -116,12 +118,16 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   api.use('/auth', authRoutes(auth, { limits: createLoginLimits(rateLimits), onSignedOut: (tokenHash) => access.ended('signed-out', { tokenHash }) }));
   const replay = createReplayService(db.repos, apps);
   api.use('/apps', requireUser(auth), replayRoutes(replay));
+  // The configured model, checked once: a deprecated or retired one is reported here, and in the console.
+  const aiModel = checkAiModel(config, logger, now?.());
+  api.use('/ai', requireUser(auth), aiRoutes(aiModel));
   // Insights (issue #7): computed in the background when a session completes, or on request.
   const insights = createInsightsService({
     repos: db.repos,
     store: insightsStore(db.models),
     apps,
-    summarizer: createAiSummarizer(config),
+    // A model that no longer answers writes no summaries either: the deterministic one is used.
+    summarizer: aiModel?.usable ? createAiSummarizer(config) : null,
     logger,
     now,
     onReady: (session) => consoleNsp.to(appRoom(session.appId)).emit('session:changed', { session: publicSession(session) }),
@@ -155,7 +161,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   visitorNsp.on('connection', (socket) => registerIngestHandlers(socket, { nsp: visitorNsp, repos: db.repos, ingest, logger, now }));
   // The server decides a session is over; the visitor's open tabs hear it too.
   const announceEnded = (session: SessionRecord, reason: EndReason) => visitorNsp.to(sessionRoom(session.id)).emit('session:ended', { sessionId: session.id, reason });
-  const chat = createChatService({ repos: db.repos, ai: createAiResponder(config), publish: withPromptAnnouncements(createChatPublisher(visitorNsp, consoleNsp), consoleNsp), logger, now });
+  const chat = createChatService({ repos: db.repos, ai: createAiResponder(config, aiModel), publish: withPromptAnnouncements(createChatPublisher(visitorNsp, consoleNsp), consoleNsp), logger, now });
   useIdentityCheck(visitorNsp, logger);
   visitorNsp.on('connection', (socket) => registerVisitorChatHandlers(socket, commandHandler(socket, logger), chat));
   consoleNsp.on('connection', (socket) => registerConsoleChatHandlers(socket, { chat, access, logger }));
