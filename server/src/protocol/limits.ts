@@ -199,3 +199,11 @@ export const MAX_CONCURRENT_INLINE_DECODES = 32;
 export const MAX_CONCURRENT_DECODES = 4;
 /** …and batches of one session waiting for or in decoding; past it E_RATE_LIMITED (the widget sends 4 at a time, a page going away its unacknowledged tail). */
 export const MAX_DECODES_PER_SESSION = 16;
+
+// Widget appearance and caching (issue 18)
+/** Browsers and proxies reuse an application's launcher appearance this long; a change in the console shows within it. */
+export const WIDGET_APPEARANCE_MAX_AGE_S = 60;
+/** …and may show the previous one this long past that while they fetch the new one in the background. */
+export const WIDGET_APPEARANCE_STALE_S = 24 * 60 * 60;
+/** The widget's entry script is re-checked this often: a new version reaches pages within it. */
+export const WIDGET_ENTRY_MAX_AGE_S = 60;
