@@ -77,7 +77,7 @@ export function chunkReads(Chunk: Model<ChunkDoc>, Session: Model<SessionDoc>, C
   };
 }
 
-function blobOf(data: Buffer | { buffer: Uint8Array }): Buffer {
+export function blobOf(data: Buffer | { buffer: Uint8Array }): Buffer {
   return Buffer.isBuffer(data) ? data : Buffer.from((data as { buffer: Uint8Array }).buffer);
 }
 

@@ -7,6 +7,8 @@ import { mongooseRepositories } from './mongoose-repositories.js';
 import { activityIndexFor } from './activity-index.js';
 import { ensureActivityIndex } from './activity-index-rebuild.js';
 import type { Repositories } from './repositories.js';
+import type { FontFilesRepository } from './font-files-repository.js';
+import { mongooseFontFiles } from './mongoose-font-files.js';
 
 export interface DatabaseHealth {
   connected: boolean;
@@ -18,6 +20,8 @@ export interface DatabaseHealth {
 export interface Database {
   repos: Repositories;
   models: Models;
+  /** The replay's font files (issue 19). */
+  fonts: FontFilesRepository;
   health(): Promise<DatabaseHealth>;
   /** Closes the connection, then stops the embedded database if we started one. */
   close(): Promise<void>;
@@ -79,6 +83,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   let version: string | null = null;
   return {
     repos: mongooseRepositories(models),
+    fonts: mongooseFontFiles(connection),
     models,
     embedded,
     async health() {
