@@ -1,3 +1,4 @@
+import { MAX_REPLAY_FONT_EVENTS, MAX_REPLAY_PAGE_STARTS } from '../../../server/src/protocol/limits.js';
 import { readSharedFonts, type SharedFontFace } from '../../../server/src/protocol/replay-fonts.js';
 
 /**
@@ -20,14 +21,17 @@ export class ReplayFonts {
   constructor(private readonly fileUrl: (sha256: string) => string) {}
 
   pageStarted(ts: number): void {
-    this.pageStarts.push(ts);
-    this.pageStarts.sort((a, b) => a - b);
+    if (this.pageStarts.length >= MAX_REPLAY_PAGE_STARTS) return;
+    // Kept in order as they come (events arrive nearly sorted): where it goes, from the end.
+    let at = this.pageStarts.length;
+    while (at > 0 && this.pageStarts[at - 1] > ts) at--;
+    this.pageStarts.splice(at, 0, ts);
   }
 
   /** A `chatreel/fonts` payload recorded at `ts`; its faces that are not exactly what the widget writes are dropped. */
   fontsRecorded(ts: number, payload: unknown): void {
     const faces = readSharedFonts(payload);
-    if (faces.length > 0) this.recorded.push({ ts, faces });
+    if (faces.length > 0 && this.recorded.length < MAX_REPLAY_FONT_EVENTS) this.recorded.push({ ts, faces });
   }
 
   /** The @font-face rules for the page view shown at `ts` (a snapshot's time), each face once. */

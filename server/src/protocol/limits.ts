@@ -233,3 +233,6 @@ export const MAX_FONT_SCAN_ELEMENTS = 20_000;
 export const MAX_SETTLED_ANIMATIONS = 5_000;
 /** Shadow roots the replay looks into after a seek, to finish their animations too. */
 export const MAX_SETTLED_SHADOW_ROOTS = 2_000;
+/** `chatreel/fonts` events and page starts one replay keeps (each event names at most MAX_FONTS_PER_PAGE faces). */
+export const MAX_REPLAY_FONT_EVENTS = 1_000;
+export const MAX_REPLAY_PAGE_STARTS = 10_000;

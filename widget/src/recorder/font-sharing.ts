@@ -17,6 +17,7 @@ export class FontSharing {
   /** Addresses already read on this page. */
   private readonly read = new Set<string>();
   private running: Promise<void> = Promise.resolve();
+  private queued = false;
   private stopped = false;
 
   constructor(
@@ -27,9 +28,16 @@ export class FontSharing {
     document.fonts.addEventListener('loadingdone', this.onLoadingDone);
   }
 
-  /** Looks for faces loaded since the last look; one look at a time. */
+  /** Looks for faces loaded since the last look; one look at a time, and at most one waiting for it. */
   share(): Promise<void> {
-    this.running = this.running.then(() => this.shareNew()).catch(() => undefined);
+    if (this.queued) return this.running;
+    this.queued = true;
+    this.running = this.running
+      .then(() => {
+        this.queued = false;
+        return this.shareNew();
+      })
+      .catch(() => undefined);
     return this.running;
   }
 
