@@ -99,6 +99,11 @@ export const VISITOR_CONNECTIONS_PER_ADDRESS = 300;
 export const SESSION_STARTS_PER_VISITOR = 60;
 export const SESSION_STARTS_PER_ADDRESS = 600;
 /**
+ * `session:start` on one connection: the widget sends one per connection (a page view), and another
+ * only after its session ended. Repeats are refused before any database work.
+ */
+export const SESSION_STARTS_PER_CONNECTION = 5;
+/**
  * Recording batches of one session. The widget sends one every 2 s (30), one every 100 ms while an
  * agent watches (600), and after an outage up to MAX_UNACKED_BATCHES at once; two tabs double that.
  */
