@@ -14,12 +14,20 @@ import {
  * - `chatreel/stopped`: recording stopped on this page (e.g. a mutation storm past the hard cap).
  * - `chatreel/error`: a JavaScript error on the visitor's page.
  * - `chatreel/part`: one piece of an event too large for one batch; `joinEventParts` restores it.
+ * - `chatreel/console`, `chatreel/network`: a console message, a fetch or XHR of the page (issue 21;
+ *   payloads in devtools-entries.ts, which every reader goes through).
+ * - `chatreel/struggle`: the widget saw the visitor struggle, live (payload in struggle.ts).
+ * - `chatreel/help-offer`: the help prompt shown after a struggle, and what the visitor did with it.
  */
 export const RRWEB_CUSTOM_EVENT = 5;
 export const GAP_TAG = 'chatreel/gap';
 export const STOPPED_TAG = 'chatreel/stopped';
 export const ERROR_TAG = 'chatreel/error';
 export const PART_TAG = 'chatreel/part';
+export const CONSOLE_TAG = 'chatreel/console';
+export const NETWORK_TAG = 'chatreel/network';
+export const STRUGGLE_TAG = 'chatreel/struggle';
+export const HELP_OFFER_TAG = 'chatreel/help-offer';
 /** rrweb's EventType values run 0 (DomContentLoaded) … 6 (Plugin). */
 export const MAX_RRWEB_EVENT_TYPE = 6;
 
