@@ -1,11 +1,12 @@
 import { record } from '@rrweb/record';
-import type { WidgetRecordingSettings } from '../../../server/src/protocol/events.js';
+import type { WidgetRecordingSettings, WidgetSettings } from '../../../server/src/protocol/events.js';
 import { customEvent, ERROR_TAG, STOPPED_TAG, type RecordedEvent } from '../../../server/src/protocol/recording-events.js';
 import type { VisitorSocket } from '../connection-controller.js';
 import { retryAfterMs } from '../retry-hint.js';
 import { gzip } from './compress.js';
 import { IGNORE_CLASS, stripIgnoredFields } from './ignored-fields.js';
 import { BatchDeferred, BatchRefused, FLUSH_INTERVAL_MS, Outbox, type OutboxTransport } from './outbox.js';
+import { startPageExtras, type HelpHost, type PageExtras } from './page-extras.js';
 import { StormGuard } from './storm-guard.js';
 
 const ACK_TIMEOUT_MS = 10_000;
@@ -47,6 +48,9 @@ export async function startRecording(options: {
   sessionId: string;
   server: string;
   settings: WidgetRecordingSettings | undefined;
+  /** Struggle and the offer of help (issue 21): the application's rule, and the widget that shows the offer. */
+  help?: WidgetSettings['help'];
+  widget?: HelpHost;
 }): Promise<Recording> {
   const { socket, sessionId, server } = options;
   const settings = options.settings ?? DEFAULT_SETTINGS;
@@ -80,6 +84,7 @@ export async function startRecording(options: {
   });
 
   let active = true;
+  let extras: PageExtras | undefined;
   const guard = new StormGuard();
   const stopRrweb = record({
     emit(rrwebEvent) {
@@ -87,6 +92,7 @@ export async function startRecording(options: {
       // Before anything is kept: the state of rr-ignore fields never leaves this function.
       const event = stripIgnoredFields(rrwebEvent as RecordedEvent, record.mirror);
       if (event) outbox.push(event);
+      if (event) extras?.observe(event);
       if (guard.exceeded(rrwebEvent)) halt('mutation-storm');
     },
     // Privacy, decided here in the browser: passwords always masked, other inputs unless the owner opted out.
@@ -104,6 +110,18 @@ export async function startRecording(options: {
     slimDOMOptions: 'all',
     // An rrweb internal error must never break the visitor's page.
     errorHandler: () => true,
+  });
+
+  // Console, network and struggle spotted live (issue 21): separate from rrweb, stopped with it.
+  extras = startPageExtras({
+    socket,
+    server,
+    recording: settings,
+    help: options.help,
+    widget: options.widget,
+    mirror: record.mirror,
+    addEvent: (tag, payload) => record.addCustomEvent(tag, payload),
+    privateAreas: selectorList(['.rr-block', '.rr-mask', `.${IGNORE_CLASS}`, ...settings.blockSelectors, ...settings.maskSelectors]),
   });
 
   let errors = 0;
@@ -144,6 +162,7 @@ export async function startRecording(options: {
     active = false;
     // Not from inside rrweb's own emit call (a storm stops it from there); nothing is kept meanwhile.
     queueMicrotask(() => stopRrweb?.());
+    extras?.stop();
     removeEventListener('error', onError);
     removeEventListener('unhandledrejection', onRejection);
     document.removeEventListener('visibilitychange', onHidden);
