@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { joinEventParts, type RecordedEvent } from '../../server/src/protocol/recording-events.js';
 import { HttpClient } from '../../server/src/testing/http-client.js';
-import { waitUntil } from '../../server/src/testing/server-process.js';
+import { startServerProcess, waitUntil, type ServerProcess } from '../../server/src/testing/server-process.js';
 import { loadConfig } from '../../server/src/config.js';
 import { openDatabase } from '../../server/src/storage/database.js';
 import { newPage } from './fixtures.js';
@@ -46,6 +46,21 @@ export async function demoVisitor(browser: Browser, baseUrl: string) {
   await page.goto(`${baseUrl}/demo/`);
   const sessionId = await startChat(page);
   return { owner, appId, page, sessionId };
+}
+
+/**
+ * A server in a process of its own (its database can be read whole once it stopped, see dumpDatabase)
+ * and its owner signed in: runs `run` with the demo application's id, then disposes of the server.
+ */
+export async function withServerProcess(run: (server: ServerProcess, owner: HttpClient, appId: string) => Promise<void>) {
+  const server = await startServerProcess();
+  try {
+    const owner = new HttpClient(server.url);
+    await owner.signIn();
+    await run(server, owner, await demoAppId(owner));
+  } finally {
+    await server.dispose();
+  }
 }
 
 /** The demo application's id, read as its owner. */
