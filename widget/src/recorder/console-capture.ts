@@ -7,6 +7,8 @@ export interface ConsoleCaptureOptions {
   record(payload: ConsolePayload): void;
   /** Masks what must not leave the browser (values of masked form fields) in a message. */
   mask(text: string): string;
+  /** Logged elements in these areas are not named (see console-text.ts). */
+  privateAreas: string | undefined;
   /** Told once when the page logged more than MAX_CONSOLE_ENTRIES_PER_PAGE messages (the rest are not recorded). */
   onLimit(): void;
 }
@@ -36,7 +38,7 @@ export function captureConsole(options: ConsoleCaptureOptions): () => void {
       try {
         recorded += 1;
         if (recorded <= MAX_CONSOLE_ENTRIES_PER_PAGE) {
-          const { text, stack } = consoleText(args);
+          const { text, stack } = consoleText(args, options.privateAreas);
           const payload: ConsolePayload = { level, text: options.mask(text) };
           if (stack) payload.stack = options.mask(stack);
           options.record(payload);

@@ -18,6 +18,8 @@ import {
 class Budget {
   text = '';
   full = false;
+  /** Elements here (rr-block, rr-mask, rr-ignore, the owner's selectors) are not even named. */
+  constructor(readonly privateAreas?: string) {}
   add(part: string): void {
     if (this.full) return;
     const room = MAX_CONSOLE_MESSAGE_CHARS - this.text.length;
@@ -30,8 +32,10 @@ class Budget {
   }
 }
 
-/** `<button#save.primary>`: what a logged element is, never what it holds. */
-export function describeNode(node: Node): string {
+/** `<button#save.primary>`: what a logged element is, never what it holds; nothing of a private area. */
+export function describeNode(node: Node, privateAreas?: string): string {
+  const inside = node.nodeType === Node.ELEMENT_NODE ? (node as Element) : node.parentElement;
+  if (privateAreas && inside?.closest(privateAreas)) return '<masked element>';
   if (node.nodeType === Node.ELEMENT_NODE) {
     const element = node as Element;
     const id = element.id ? `#${element.id}` : '';
@@ -61,7 +65,7 @@ function write(value: unknown, out: Budget, depth: number, ancestors: Set<object
   if (typeof value === 'function') return out.add(`ƒ ${value.name || 'anonymous'}()`);
   if (typeof value !== 'object' || value === null) return out.add(String(value));
   if (value instanceof Error) return out.add(errorText(value));
-  if (isNode(value)) return out.add(describeNode(value));
+  if (isNode(value)) return out.add(describeNode(value, out.privateAreas));
   if (typeof Window !== 'undefined' && value instanceof Window) return out.add('[Window]');
   if (value instanceof Date) return out.add(Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString());
   if (value instanceof RegExp) return out.add(String(value));
@@ -120,7 +124,7 @@ function writeObject(object: object, out: Budget, depth: number, ancestors: Set<
  * Applies the console's format directives in a first string argument (`%s %d %i %f %o %O %c`), as
  * the browser prints them: `%c` consumes its style argument and prints nothing.
  */
-function applyFormat(args: unknown[]): unknown[] {
+function applyFormat(args: unknown[], privateAreas: string | undefined): unknown[] {
   const [first, ...rest] = args;
   if (typeof first !== 'string' || !first.includes('%')) return args;
   let used = 0;
@@ -132,7 +136,7 @@ function applyFormat(args: unknown[]): unknown[] {
     if (directive === '%d' || directive === '%i') return String(Number.parseInt(String(value), 10));
     if (directive === '%f') return String(Number.parseFloat(String(value)));
     if (directive === '%s' && typeof value === 'string') return value;
-    const out = new Budget();
+    const out = new Budget(privateAreas);
     write(value, out, 0, new Set(), false);
     return out.text;
   });
@@ -140,9 +144,9 @@ function applyFormat(args: unknown[]): unknown[] {
 }
 
 /** The line to record for one console call, and the stack of its first Error argument. */
-export function consoleText(args: unknown[]): { text: string; stack?: string } {
-  const formatted = applyFormat(args.slice(0, MAX_CONSOLE_ARGS + 1));
-  const out = new Budget();
+export function consoleText(args: unknown[], privateAreas?: string): { text: string; stack?: string } {
+  const formatted = applyFormat(args.slice(0, MAX_CONSOLE_ARGS + 1), privateAreas);
+  const out = new Budget(privateAreas);
   const shown = Math.min(formatted.length, MAX_CONSOLE_ARGS);
   let stack: string | undefined;
   for (let i = 0; i < shown && !out.full; i++) {

@@ -28,6 +28,7 @@ export function startDevtoolsCapture(options: {
           if (payload.level === 'error') onFailure(Date.now(), `logged “${payload.text.slice(0, 80)}”`);
         },
         mask: fieldValueMasker({ maskAllInputs: recording.maskAllInputs, privateAreas: options.privateAreas }),
+        privateAreas: options.privateAreas,
         onLimit: () => addEvent(CONSOLE_TAG, { level: 'warn', text: `Chatreel: console capture stopped after ${MAX_CONSOLE_ENTRIES_PER_PAGE} messages on this page.` }),
       }),
     );
