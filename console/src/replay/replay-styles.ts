@@ -20,9 +20,9 @@ export const replayStyles = css`
   aside .conversation { flex: 1 1 0; min-height: 0; overflow-y: auto; padding: 0 16px 12px; }
   /* Conversation, Console, Network (issue 21): the lower part of the column, one at a time. */
   .side-tabs { display: flex; gap: 2px; padding: 0 12px; border-top: 1px solid #1f2937; border-bottom: 1px solid #1f2937; flex: none; }
-  .side-tabs button { font: inherit; font-size: 13px; color: #9ca3af; background: none; border: 0; border-bottom: 2px solid transparent; padding: 8px 8px 6px; cursor: pointer; }
+  .side-tabs button { font: inherit; font-size: 13px; white-space: nowrap; color: #9ca3af; background: none; border: 0; border-bottom: 2px solid transparent; padding: 8px 6px 6px; cursor: pointer; }
   .side-tabs button[aria-selected='true'] { color: #fff; border-bottom-color: #818cf8; }
-  .side-tabs .count { font-size: 11px; background: #374151; color: #e5e7eb; border-radius: 999px; padding: 0 6px; margin-left: 2px; }
+  .side-tabs .count { font-size: 11px; background: #374151; color: #e5e7eb; border-radius: 999px; padding: 0 5px; }
   .side-tabs .count.failed { background: #b91c1c; }
   devtools-panel { flex: 1 1 0; }
   aside h2 { font-size: 12px; text-transform: uppercase; letter-spacing: 0.06em; color: #9ca3af; margin: 16px 0 8px; }
