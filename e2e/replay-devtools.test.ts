@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { HttpClient } from '../server/src/testing/http-client.js';
 import { newPage, serverAndBrowser } from './support/fixtures.js';
-import { playhead } from './support/insights.js';
-import { startChat, waitForSettledSeqs, waitForStoredText } from './support/recording.js';
+import { playhead, readyInsights } from './support/insights.js';
+import { recorderRunning, startChat, waitForSettledSeqs, waitForStoredText } from './support/recording.js';
 import { demoApp, openReplay, replayFrame } from './support/replay.js';
 
 const setup = serverAndBrowser();
@@ -20,6 +20,7 @@ describe('the replay’s devtools (issue 21)', () => {
     await visitor.goto(`${setup.server.url}/demo/`);
     const sessionId = await startChat(visitor);
     await visitor.getByRole('button', { name: 'Close chat' }).click();
+    await recorderRunning(visitor);
     await visitor.getByRole('button', { name: 'Add to basket' }).first().click();
     await visitor.getByText('Snake plant — added').waitFor();
     await visitor.waitForTimeout(1500); // the failed request comes later in the replay than the basket
@@ -86,5 +87,14 @@ describe('the replay’s devtools (issue 21)', () => {
     expect(Math.abs(at.startTs + at.offsetMs - stockTs)).toBeLessThan(250);
     expect(await requests.nth(1).getAttribute('aria-current')).toBeNull();
     await agent.context().close();
+
+    // The insights take the click that got a 503 for an error click.
+    const insights = await readyInsights(owner, app.id, sessionId);
+    expect(insights.signals.filter((signal) => signal.type === 'error_click').map((signal) => signal.label)).toEqual([
+      'Click on “Check delivery dates” made a request that failed: POST /demo/api/delivery → 503',
+    ]);
+    expect(insights.timeline.map((entry) => entry.text)).toEqual(
+      expect.arrayContaining(['Request failed: POST /demo/api/delivery → 503', 'Console error: Delivery check failed: 503 Service Unavailable']),
+    );
   });
 });

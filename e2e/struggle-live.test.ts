@@ -2,7 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { HttpClient } from '../server/src/testing/http-client.js';
 import { newPage, serverAndBrowser, signInThroughConsole } from './support/fixtures.js';
-import { startChat, waitForStoredText } from './support/recording.js';
+import { recordedSeq, recorderRunning, startChat, waitForStoredText } from './support/recording.js';
 import { demoApp } from './support/replay.js';
 
 /** The issue's figure: struggle to prompt on the visitor's screen. */
@@ -36,13 +36,9 @@ async function visitorWithSession(): Promise<{ visitor: Page; sessionId: string 
   await visitor.goto(`${setup.server.url}/demo/`);
   const sessionId = await startChat(visitor);
   await visitor.getByRole('button', { name: 'Close chat' }).click();
-  // The recorder runs on this page (its first batch has gone out): struggle is watched from here.
-  await expect.poll(() => recordedSeq(visitor), { timeout: 15_000 }).toBeGreaterThan(0);
+  await recorderRunning(visitor);
   return { visitor, sessionId };
 }
-
-/** The next batch number the widget's recorder will use on this browser (0 before its first batch). */
-const recordedSeq = (visitor: Page) => visitor.evaluate(() => Number((localStorage.getItem('chatreel:recording-seq') ?? '').split(':')[1] ?? 0) || 0);
 
 async function rageClick(visitor: Page, name: string) {
   const button = visitor.getByRole('button', { name });
@@ -74,13 +70,17 @@ describe('struggle spotted live, and help offered (issue 21)', () => {
     const { visitor, sessionId } = await visitorWithSession();
     await rageClick(visitor, 'Apply coupon');
     const clickedAt = Date.now();
-    await prompt(visitor).getByText(PROMPT_TEXT).waitFor({ timeout: PROMPT_WITHIN_MS });
+    // The offer on the visitor's screen and the badge on the agent's, both within the figure.
+    const row = struggling.locator(`li[data-session-id="${sessionId}"]`);
+    await Promise.all([
+      prompt(visitor).getByText(PROMPT_TEXT).waitFor({ timeout: PROMPT_WITHIN_MS }),
+      row.getByText('Struggling now').waitFor({ timeout: PROMPT_WITHIN_MS }),
+    ]);
     expect(Date.now() - clickedAt).toBeLessThan(PROMPT_WITHIN_MS);
 
-    // The agent's Activity says so, with the live view one click away.
-    const row = struggling.locator(`li[data-session-id="${sessionId}"]`);
-    await row.getByText('Struggling now').waitFor({ timeout: 5000 });
+    // The agent's Activity says what happened, with the live view one click away; the feed's row too.
     expect(await row.textContent()).toMatch(/Rage click: \d rapid clicks on “Apply coupon”/);
+    await agent.locator(`activity-feed li[data-id="${sessionId}"] .badge.struggling`).waitFor({ timeout: 5000 });
     expect(await row.getByRole('link', { name: 'Watch live and help' }).getAttribute('href')).toBe(`#/replay/${app.id}/${sessionId}`);
 
     // Accepting opens the chat; the outcome reaches the agents and the recording.
@@ -116,8 +116,7 @@ describe('struggle spotted live, and help offered (issue 21)', () => {
     // More struggle in the same session, on a new page too: reported, never offered again.
     const seqBefore = await recordedSeq(visitor);
     await visitor.reload();
-    // The recorder runs on the new page once it sent a batch of its own.
-    await expect.poll(() => recordedSeq(visitor), { timeout: 15_000 }).toBeGreaterThan(seqBefore);
+    await recorderRunning(visitor, seqBefore);
     await rageClick(visitor, 'Apply coupon');
     await expect.poll(async () => (await struggleOf(owner, app.id, sessionId))?.type, { timeout: 10_000 }).toBe('rage_click');
     await visitor.waitForTimeout(PROMPT_WITHIN_MS);
@@ -147,6 +146,14 @@ describe('struggle spotted live, and help offered (issue 21)', () => {
     const view = agent.locator('replay-view');
     await view.getByRole('status').filter({ hasText: 'LIVE' }).waitFor({ timeout: 15_000 });
     expect(await launcherExpanded(visitor)).toBe('false');
+
+    // The page's console and requests reach the live view too.
+    await visitor.getByRole('button', { name: 'Check delivery dates' }).click();
+    await view.getByRole('tab', { name: /^Network/ }).click();
+    await view.locator('devtools-panel li[data-failed="true"] .url', { hasText: '/demo/api/delivery' }).waitFor({ timeout: 10_000 });
+    await view.getByRole('tab', { name: /^Console/ }).click();
+    await view.locator('devtools-panel li[data-level="error"] .text', { hasText: 'Delivery check failed: 503' }).waitFor({ timeout: 10_000 });
+    await view.getByRole('tab', { name: 'Conversation' }).click();
 
     await view.getByLabel('Start a conversation with the visitor').fill('Hi! I see the coupon button is not working. Can I help?');
     await view.getByRole('button', { name: 'Start the conversation' }).click();

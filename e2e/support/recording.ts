@@ -27,6 +27,15 @@ export async function resumeOrStart(page: Page): Promise<string> {
   return id;
 }
 
+/** The next batch number the widget's recorder will use in this browser (0 before its first batch). */
+export const recordedSeq = (page: Page): Promise<number> =>
+  page.evaluate(() => Number((localStorage.getItem('chatreel:recording-seq') ?? '').split(':')[1] ?? 0) || 0);
+
+/** Waits until the recorder on this page sent a batch of its own (it records, and watches for struggle, from here). */
+export async function recorderRunning(page: Page, afterSeq = 0): Promise<void> {
+  await waitUntil(async () => (await recordedSeq(page)) > afterSeq, 15_000, 'the recorder running on the page');
+}
+
 /** Waits for the widget's own session on this page (a new page resumes the session by itself). */
 export async function widgetSession(page: Page): Promise<string> {
   const handle = await page.waitForFunction(

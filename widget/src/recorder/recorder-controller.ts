@@ -46,6 +46,10 @@ export class RecorderController implements ReactiveController {
     const socket = this.connection.socket;
     if (!socket) return;
     try {
+      // The console and network capture (when the application records them) loads beside the recorder,
+      // not after it: what the page logs while the recorder starts is then not missed.
+      const recording = this.connection.settings?.recording;
+      if (recording?.captureConsole || recording?.captureNetwork) import('./devtools-capture.js').catch(() => undefined);
       const { startRecording } = await import('./recording.js');
       this.recording = await startRecording({
         socket,
