@@ -6,13 +6,16 @@ import { gunzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { launchBenchChromium } from './fixtures/bench-browser.js';
+import { CONSOLE_TAG, NETWORK_TAG } from '../server/src/protocol/recording-events.js';
+import { HttpClient } from '../server/src/testing/http-client.js';
 import { startServerProcess } from '../server/src/testing/server-process.js';
 import { atMost, type Benchmark, type Figure } from './figure.js';
 import { heavyPageHtml } from './fixtures/heavy-page.js';
 import { mean, percentile, sum } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-type Mode = 'none' | 'bare-rrweb' | 'chatreel';
+/** `chatreel-devtools`: the widget with the application's console and network capture on (issue 21). */
+type Mode = 'none' | 'bare-rrweb' | 'chatreel' | 'chatreel-devtools';
 
 async function bareRrwebBundle(): Promise<string> {
   const outfile = path.join(mkdtempSync(path.join(os.tmpdir(), 'chatreel-bench-')), 'bare.js');
@@ -28,48 +31,60 @@ async function measure(page: Page, mode: Mode) {
   const before = await taskSeconds();
   await page.evaluate(() => (window as unknown as { __run(): Promise<void> }).__run());
   const after = await taskSeconds();
-  const { bursts, longTasks } = await page.evaluate(() => ({
+  const { bursts, longTasks, traffic } = await page.evaluate(() => ({
     bursts: (window as unknown as { __burstCosts: number[] }).__burstCosts,
     longTasks: (window as unknown as { __longTasks: number[] }).__longTasks,
+    traffic: (window as unknown as { __trafficCosts: number[] }).__trafficCosts,
   }));
-  return { mode, mainThreadMs: (after - before) * 1000, bursts, tbtMs: sum(longTasks.map((d) => Math.max(0, d - 50))), longTasks: longTasks.length };
+  return { mode, mainThreadMs: (after - before) * 1000, bursts, traffic, tbtMs: sum(longTasks.map((d) => Math.max(0, d - 50))), longTasks: longTasks.length };
 }
 
 /** Main-thread cost of recording a heavy-mutation page: nothing, bare @rrweb/record, and the Chatreel widget. */
 export const recordingOverhead: Benchmark = {
   name: 'recording-overhead',
-  description: '500 rows inserted every 200 ms on a 1,000-node page, in Chromium: no recorder vs bare rrweb vs Chatreel',
+  description:
+    '500 rows inserted, one console message logged and one request made every 200 ms on a 1,000-node page, in Chromium: no recorder vs bare rrweb vs Chatreel, with console and network capture off and on',
   async run({ quick }) {
     const bursts = quick ? 25 : 100; // 5 s or 20 s
     const server = await startServerProcess({ LOG_LEVEL: 'error' });
     const browser = await launchBenchChromium();
     const bare = await bareRrwebBundle();
     const demoKey = (await (await fetch(`${server.url}/demo/`)).text()).match(/data-key="(pk_[\w-]+)"/)![1];
+    const owner = new HttpClient(server.url);
+    await owner.signIn();
+    const demoAppId = ((await owner.request('GET', '/api/apps')).json.data.apps as Array<{ id: string; demo: boolean }>).find((app) => app.demo)!.id;
     const results = [];
-    let streamedNote = '';
+    const streamedNotes: Partial<Record<Mode, string>> = {};
     try {
-      for (const mode of ['none', 'bare-rrweb', 'chatreel'] as Mode[]) {
+      for (const mode of ['none', 'bare-rrweb', 'chatreel', 'chatreel-devtools'] as Mode[]) {
+        const widget = mode === 'chatreel' || mode === 'chatreel-devtools';
+        if (widget) {
+          const capture = mode === 'chatreel-devtools';
+          await owner.request('PATCH', `/api/apps/${demoAppId}`, { settings: { recording: { captureConsole: capture, captureNetwork: capture } } });
+        }
         const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
         const page = await context.newPage();
         const head =
           mode === 'bare-rrweb'
             ? `<script>${bare}</script>`
-            : mode === 'chatreel'
+            : widget
               ? `<script type="module" src="/widget.js" data-key="${demoKey}"></script>`
               : '';
         // Served at the Chatreel server's origin, where the demo application is allowed.
         await page.route(`${server.url}/demo/bench-heavy.html`, (route) =>
-          route.fulfill({ contentType: 'text/html', body: heavyPageHtml({ head, bursts }) }),
+          route.fulfill({ contentType: 'text/html', body: heavyPageHtml({ head, bursts, traffic: { requestUrl: `${server.url}/demo/api/stock` } }) }),
         );
-        const streamed = mode === 'chatreel' ? tapBatches(page) : undefined;
+        const streamed = widget ? tapBatches(page) : undefined;
         await page.goto(`${server.url}/demo/bench-heavy.html`);
-        if (mode === 'chatreel') await startChatreelRecording(page);
+        if (widget) await startChatreelRecording(page);
         const result = await measure(page, mode);
         if (streamed) {
           // The figures mean something only if the widget really recorded and streamed the bursts.
           await page.waitForTimeout(2500); // one flush interval
-          if (streamed.rowEvents === 0) throw new Error(`the Chatreel mode streamed no recorded rows (${streamed.batches} batches)`);
-          streamedNote = `streamed ${streamed.batches} batches, ${(streamed.bytes / 1024).toFixed(0)} KB gzip, ${streamed.events} events (${streamed.rowEvents} with rows)`;
+          if (streamed.rowEvents === 0) throw new Error(`the ${mode} mode streamed no recorded rows (${streamed.batches} batches)`);
+          const captured = streamed.consoleEvents + streamed.networkEvents;
+          if ((mode === 'chatreel-devtools') !== captured > 0) throw new Error(`the ${mode} mode streamed ${captured} console and network events`);
+          streamedNotes[mode] = `streamed ${streamed.batches} batches, ${(streamed.bytes / 1024).toFixed(0)} KB gzip, ${streamed.events} events (${streamed.rowEvents} with rows, ${streamed.consoleEvents} console, ${streamed.networkEvents} network)`;
         }
         results.push(result);
         await context.close();
@@ -79,11 +94,11 @@ export const recordingOverhead: Benchmark = {
       await server.dispose();
     }
 
-    const [none, bare_, ours] = results;
+    const [none, bare_, ours, devtools] = results;
     const baseline = percentile(none.bursts, 50);
     const figures: Figure[] = [];
     for (const r of results) {
-      const streamedBy = r.mode === 'chatreel' ? `; ${streamedNote}` : '';
+      const streamedBy = streamedNotes[r.mode] ? `; ${streamedNotes[r.mode]}` : '';
       figures.push({ benchmark: 'recording-overhead', figure: `${r.mode}: main-thread time`, value: r.mainThreadMs, unit: 'ms', budget: null, note: `${r.bursts.length} bursts, ${r.longTasks} long tasks, TBT ${r.tbtMs.toFixed(0)} ms${streamedBy}` });
       figures.push({ benchmark: 'recording-overhead', figure: `${r.mode}: burst cost p50 / p95`, value: percentile(r.bursts, 95), unit: 'ms (p95)', budget: null, note: `p50 ${percentile(r.bursts, 50).toFixed(2)} ms, mean ${mean(r.bursts).toFixed(2)} ms` });
     }
@@ -91,6 +106,11 @@ export const recordingOverhead: Benchmark = {
     const oursAdded = ours.mainThreadMs - none.mainThreadMs;
     figures.push({ benchmark: 'recording-overhead', figure: 'chatreel added ÷ bare rrweb added (main thread)', value: oursAdded / bareAdded, unit: '×', budget: atMost(1.1, '×'), note: `added ${oursAdded.toFixed(0)} ms vs ${bareAdded.toFixed(0)} ms` });
     figures.push({ benchmark: 'recording-overhead', figure: 'chatreel per-frame recording cost p95', value: percentile(ours.bursts.map((b) => b - baseline), 95), unit: 'ms', budget: atMost(2, 'ms'), note: `burst time minus the no-recorder median (${baseline.toFixed(2)} ms)` });
+    const devtoolsAdded = devtools.mainThreadMs - none.mainThreadMs;
+    figures.push({ benchmark: 'recording-overhead', figure: 'chatreel with console and network capture added ÷ without (main thread)', value: devtoolsAdded / oursAdded, unit: '×', budget: null, note: `added ${devtoolsAdded.toFixed(0)} ms vs ${oursAdded.toFixed(0)} ms` });
+    // The calls themselves (console.log, fetch) as the page makes them: what the wrappers add, less noisy than the totals.
+    figures.push({ benchmark: 'recording-overhead', figure: 'console.log + fetch call, capture on vs off (p50)', value: percentile(devtools.traffic, 50), unit: 'ms', budget: null, note: `off ${percentile(ours.traffic, 50).toFixed(3)} ms; p95 ${percentile(devtools.traffic, 95).toFixed(3)} ms on, ${percentile(ours.traffic, 95).toFixed(3)} ms off` });
+    figures.push({ benchmark: 'recording-overhead', figure: 'chatreel with console and network capture per-frame recording cost p95', value: percentile(devtools.bursts.map((b) => b - baseline), 95), unit: 'ms', budget: atMost(2, 'ms'), note: `burst time minus the no-recorder median (${baseline.toFixed(2)} ms)` });
     figures.push({ benchmark: 'recording-overhead', figure: 'bare rrweb per-frame recording cost p95', value: percentile(bare_.bursts.map((b) => b - baseline), 95), unit: 'ms', budget: null });
     return figures;
   },
@@ -98,7 +118,7 @@ export const recordingOverhead: Benchmark = {
 
 /** Counts the recorded batches the page sends over its websocket (binary frames are gzip JSON arrays). */
 function tapBatches(page: Page) {
-  const tally = { batches: 0, bytes: 0, events: 0, rowEvents: 0 };
+  const tally = { batches: 0, bytes: 0, events: 0, rowEvents: 0, consoleEvents: 0, networkEvents: 0 };
   page.on('websocket', (ws) =>
     ws.on('framesent', ({ payload }) => {
       if (typeof payload === 'string') return;
@@ -108,6 +128,9 @@ function tapBatches(page: Page) {
         tally.bytes += payload.length;
         tally.events += events.length;
         tally.rowEvents += events.filter((event) => JSON.stringify(event).includes('Row ')).length;
+        const tags = events.map((event) => (event as { data?: { tag?: unknown } }).data?.tag);
+        tally.consoleEvents += tags.filter((tag) => tag === CONSOLE_TAG).length;
+        tally.networkEvents += tags.filter((tag) => tag === NETWORK_TAG).length;
       } catch {
         // Not a batch.
       }

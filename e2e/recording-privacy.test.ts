@@ -1,11 +1,10 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STOPPED_TAG, type RecordedEvent } from '../server/src/protocol/recording-events.js';
-import { HttpClient } from '../server/src/testing/http-client.js';
-import { startServerProcess, waitUntil, type ServerProcess } from '../server/src/testing/server-process.js';
+import { waitUntil } from '../server/src/testing/server-process.js';
 import { launchChromium } from './support/browser.js';
 import { newPage } from './support/fixtures.js';
-import { demoAppId, dumpDatabase, sessionEvents, startChat, storedSeqs, waitForSettledSeqs, walkNodes, widgetSession } from './support/recording.js';
+import { dumpDatabase, sessionEvents, startChat, storedSeqs, waitForSettledSeqs, walkNodes, widgetSession, withServerProcess } from './support/recording.js';
 
 const FULL_SNAPSHOT = 2;
 const INCREMENTAL = 3;
@@ -17,23 +16,13 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-async function withServer(run: (server: ServerProcess, owner: HttpClient, appId: string) => Promise<void>) {
-  const server = await startServerProcess();
-  try {
-    const owner = new HttpClient(server.url);
-    await owner.signIn();
-    await run(server, owner, await demoAppId(owner));
-  } finally {
-    await server.dispose();
-  }
-}
 
 const inputsOf = (events: RecordedEvent[], id: number) =>
   events.filter((e) => e.type === INCREMENTAL && (e.data as any).source === INPUT_SOURCE && (e.data as any).id === id).map((e) => (e.data as any).text);
 
 describe('recording settings per application (Chromium)', () => {
   it("applies the owner's extra block/mask selectors and unmasked inputs, yet never records a password", async () => {
-    await withServer(async (server, owner, appId) => {
+    await withServerProcess(async (server, owner, appId) => {
       const patched = await owner.request('PATCH', `/api/apps/${appId}`, {
         settings: { recording: { maskAllInputs: false, blockSelectors: ['#basket', 'not a [valid selector'], maskSelectors: ['main h1'] } },
       });
@@ -67,7 +56,7 @@ describe('recording settings per application (Chromium)', () => {
   });
 
   it('stops recording a page whose mutation storm passes the cap, with a marker, and the page stays usable', async () => {
-    await withServer(async (server, owner, appId) => {
+    await withServerProcess(async (server, owner, appId) => {
       const page = await newPage(browser);
       await page.goto(`${server.url}/demo/`);
       const sessionId = await startChat(page);

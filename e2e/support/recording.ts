@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { joinEventParts, type RecordedEvent } from '../../server/src/protocol/recording-events.js';
 import { HttpClient } from '../../server/src/testing/http-client.js';
-import { waitUntil } from '../../server/src/testing/server-process.js';
+import { startServerProcess, waitUntil, type ServerProcess } from '../../server/src/testing/server-process.js';
 import { loadConfig } from '../../server/src/config.js';
 import { openDatabase } from '../../server/src/storage/database.js';
 import { newPage } from './fixtures.js';
@@ -27,6 +27,15 @@ export async function resumeOrStart(page: Page): Promise<string> {
   return id;
 }
 
+/** The next batch number the widget's recorder will use in this browser (0 before its first batch). */
+export const recordedSeq = (page: Page): Promise<number> =>
+  page.evaluate(() => Number((localStorage.getItem('chatreel:recording-seq') ?? '').split(':')[1] ?? 0) || 0);
+
+/** Waits until the recorder on this page sent a batch of its own (it records, and watches for struggle, from here). */
+export async function recorderRunning(page: Page, afterSeq = 0): Promise<void> {
+  await waitUntil(async () => (await recordedSeq(page)) > afterSeq, 15_000, 'the recorder running on the page');
+}
+
 /** Waits for the widget's own session on this page (a new page resumes the session by itself). */
 export async function widgetSession(page: Page): Promise<string> {
   const handle = await page.waitForFunction(
@@ -46,6 +55,21 @@ export async function demoVisitor(browser: Browser, baseUrl: string) {
   await page.goto(`${baseUrl}/demo/`);
   const sessionId = await startChat(page);
   return { owner, appId, page, sessionId };
+}
+
+/**
+ * A server in a process of its own (its database can be read whole once it stopped, see dumpDatabase)
+ * and its owner signed in: runs `run` with the demo application's id, then disposes of the server.
+ */
+export async function withServerProcess(run: (server: ServerProcess, owner: HttpClient, appId: string) => Promise<void>) {
+  const server = await startServerProcess();
+  try {
+    const owner = new HttpClient(server.url);
+    await owner.signIn();
+    await run(server, owner, await demoAppId(owner));
+  } finally {
+    await server.dispose();
+  }
 }
 
 /** The demo application's id, read as its owner. */

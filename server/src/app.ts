@@ -19,6 +19,7 @@ import { appRoom } from './realtime/console-rooms.js';
 import type { WorkerPool } from './workers/worker-pool.js';
 import type { Config } from './config.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { demoApiRoutes } from './http/demo-api-routes.js';
 import { staticRoutes } from './http/static-routes.js';
 import { CONSOLE_NAMESPACE, VISITOR_NAMESPACE } from './protocol/events.js';
 import { MAX_JSON_BODY_BYTES, MAX_SOCKET_MESSAGE_BYTES, SESSION_SWEEP_INTERVAL_MS } from './protocol/limits.js';
@@ -62,6 +63,8 @@ import { insightsStore } from './storage/insights-store.js';
 import { createFontService } from './fonts/font-service.js';
 import { registerFontHandlers } from './fonts/font-handlers.js';
 import { fontRoutes } from './fonts/font-routes.js';
+import { registerStruggleHandlers } from './struggle/struggle-handlers.js';
+import { createStruggleService } from './struggle/struggle-service.js';
 
 export interface AppDependencies {
   config: Config;
@@ -153,6 +156,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   const ingest = createIngestService(db.repos, { secret: cookieSecret, limits: visitorLimits, workers, now, onStored: (session, seq, data) => liveWatch?.batchStored(session, seq, data) });
   app.use(ingestRoutes({ repos: db.repos, ingest, secret: cookieSecret }));
   app.use(widgetAppearanceRoutes(db.repos));
+  app.use(demoApiRoutes());
   app.use(staticRoutes(db.repos));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
@@ -179,6 +183,13 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   const chat = createChatService({ repos: db.repos, ai: createAiResponder(config, aiModel), publish: withPromptAnnouncements(createChatPublisher(visitorNsp, consoleNsp), consoleNsp), logger, now });
   useIdentityCheck(visitorNsp, logger);
   visitorNsp.on('connection', (socket) => registerVisitorChatHandlers(socket, commandHandler(socket, logger), chat));
+  const struggles = createStruggleService({
+    repos: db.repos,
+    rateLimits,
+    now,
+    announce: (session) => consoleNsp.to(appRoom(session.appId)).emit('session:struggle', { session }),
+  });
+  visitorNsp.on('connection', (socket) => registerStruggleHandlers(socket, commandHandler(socket, logger), struggles));
   consoleNsp.on('connection', (socket) => registerConsoleChatHandlers(socket, { chat, access, logger }));
   const liveWatch = setupLiveWatch({ consoleNsp, visitorNsp, repos: db.repos, replay, access, logger });
 

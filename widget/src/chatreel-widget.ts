@@ -55,6 +55,13 @@ export class ChatreelWidget extends LitElement {
     this.open = false;
     this.chatLoaded = false;
     new RecorderController(this, this.connection); // records while a chat session is under way (issue 4)
+    // An agent started the conversation (issue 21): the chat opens to show their message.
+    const invited = new WeakSet<object>();
+    this.connection.onReady((socket) => {
+      if (invited.has(socket)) return;
+      invited.add(socket);
+      socket.on('chat:invite', ({ sessionId }) => sessionId === this.connection.session?.id && this.openChat());
+    });
   }
 
   override connectedCallback(): void {

@@ -3,6 +3,7 @@ import type { FeedItem, PromptRow, SessionRow } from '../../../server/src/protoc
 import { countLabel, durationLabel, exactTime, landingLabel, relativeTime, replayHref, visitorLabel } from './format.js';
 import { activityStyles } from './shared-styles.js';
 import { rowInsights, rowInsightsStyles } from '../insights/summary-line.js';
+import { isStrugglingNow } from '../../../server/src/protocol/struggle.js';
 
 const ANSWER_LABEL: Record<PromptRow['answeredBy'], string> = { ai: 'Answered by AI', agent: 'Answered by an agent', waiting: 'Waiting for an answer' };
 
@@ -55,6 +56,7 @@ export class ActivityFeed extends LitElement {
       .side { display: flex; flex-direction: column; align-items: flex-end; gap: 6px; }
       time { font-size: 13px; color: var(--muted); white-space: nowrap; }
       .end { padding: 16px; text-align: center; color: var(--muted); font-size: 13px; }
+      .badge.struggling { color: #fff; background: #ea580c; }
       button.more { font: inherit; border: 1px solid var(--line); background: #fff; border-radius: 8px; padding: 6px 14px; cursor: pointer; color: #374151; }
     `,
   ];
@@ -147,6 +149,7 @@ export class ActivityFeed extends LitElement {
       <div class="side">
         ${this.when(item.startedAt)}
         <span class="badge ${item.status}" data-status=${item.status}>${item.status === 'active' ? 'Active' : 'Completed'}</span>
+        ${isStrugglingNow(item, this.now) ? html`<span class="badge struggling" title=${item.struggle!.label}>Struggling now</span>` : nothing}
       </div>
     </li>`;
   }

@@ -50,7 +50,11 @@ export class ActivityLiveController implements ReactiveController {
     socket.on('session:changed', onSession);
     socket.on('chat:conversation', onConversation);
     socket.on('console:ready', onReady);
+    // A visitor struggles (issue 21): the feed's row shows it with the refetch.
+    const onStruggle = ({ session }: { session: { appId: string } }) => forThisApp(session.appId) && this.schedule('event');
+    socket.on('session:struggle', onStruggle);
     this.unsubscribe.push(
+      () => socket.off('session:struggle', onStruggle),
       () => socket.off('prompt:created', onPromptCreated),
       () => socket.off('session:changed', onSession),
       () => socket.off('chat:conversation', onConversation),

@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatMessage } from '../../../server/src/protocol/chat-events.js';
 import type { ReplayManifest, ReplaySessionFacts } from '../../../server/src/protocol/replay-events.js';
+import { DevtoolsLog } from './devtools-log.js';
 import { EventStream } from './event-stream.js';
 import { fetchChunk, fetchManifest, inflateEvents, streamChunks } from './replay-api.js';
 import type { ReplayPlayer } from './replay-player.js';
@@ -29,6 +30,8 @@ export class ReplayController implements ReactiveController {
   /** Absolute time (ms) at the playhead. */
   playheadTs = 0;
   player: ReplayPlayer | undefined;
+  /** The session's console messages and network requests (issue 21), as its events come in. */
+  readonly devtools = new DevtoolsLog();
 
   private appId = '';
   /** A moment to show once the chunks up to it are in (a link to a moment, `#/replay/<app>/<session>/<ts>`). */
@@ -93,8 +96,9 @@ export class ReplayController implements ReactiveController {
     await this.socket?.takeOver();
   }
 
-  async reply(text: string) {
-    const result = await this.socket?.reply(text);
+  /** Sends the agent's message; `start`: the first of the conversation, which also opens the visitor's chat. */
+  async reply(text: string, start = false) {
+    const result = await (start ? this.socket?.start(text) : this.socket?.reply(text));
     if (result) this.addMessage(result.message);
   }
 
@@ -103,6 +107,7 @@ export class ReplayController implements ReactiveController {
     if (plan.length === 0) return this.set({ mode: 'empty' });
     this.set({ chunksTotal: plan.length });
     let pending: RecordedEvent[] = [];
+    let pendingMarkers: RecordedEvent[] = [];
     const stream = new EventStream();
     // Creating the player is async (its code loads on first use): chunks queue behind it.
     let chain = Promise.resolve();
@@ -112,15 +117,17 @@ export class ReplayController implements ReactiveController {
       (chunkEvents, _seq, index) => {
         chain = chain.then(async () => {
           this.loadedThroughTs = index === plan.length - 1 ? Infinity : Math.max(this.loadedThroughTs, plan[index].lastTs);
-          const events = stream.push(chunkEvents);
+          const { events, markers } = this.devtools.take(stream.push(chunkEvents));
           if (this.player) {
             this.player.addEvents(events);
-            this.player.addMarkers(pageMarkers(events));
+            this.player.addMarkers([...pageMarkers(events), ...markers]);
           } else {
             pending.push(...events);
+            pendingMarkers.push(...markers);
             if (pending.some((event) => event.type === EVENT_FULL_SNAPSHOT)) {
-              await this.createPlayer(pending, false);
+              await this.createPlayer(pending, false, pendingMarkers);
               pending = [];
+              pendingMarkers = [];
             }
           }
           this.set({ chunksLoaded: index + 1 });
@@ -162,7 +169,10 @@ export class ReplayController implements ReactiveController {
     await this.replay(appId, manifest, signal);
   }
 
-  private async applyLive(events: RecordedEvent[]) {
+  private async applyLive(received: RecordedEvent[]) {
+    const before = this.devtools.version;
+    const { events } = this.devtools.take(received);
+    if (this.devtools.version !== before) this.host.requestUpdate();
     if (this.player) return this.player.addEvents(events);
     this.buffered.push(...events);
     const snapshotAt = this.buffered.findLastIndex((event) => event.type === EVENT_FULL_SNAPSHOT);
@@ -174,7 +184,7 @@ export class ReplayController implements ReactiveController {
     await this.createPlayer(start, true);
   }
 
-  private async createPlayer(events: RecordedEvent[], live: boolean) {
+  private async createPlayer(events: RecordedEvent[], live: boolean, markers: RecordedEvent[] = []) {
     const stage = this.stage(live);
     if (!stage || this.player) return;
     const { ReplayPlayer } = await import('./replay-player.js');
@@ -199,7 +209,7 @@ export class ReplayController implements ReactiveController {
     }
     const player = new ReplayPlayer(stage.element, sorted, { appId: this.appId, width: stage.width, height: stage.height, live });
     this.player = player;
-    player.addMarkers([...pageMarkers(sorted), ...messageMarkers(this.messages)]);
+    player.addMarkers([...pageMarkers(sorted), ...messageMarkers(this.messages), ...markers]);
     player.onTime((offset) => this.set({ playheadTs: player.meta().startTime + offset }));
     this.set({ playheadTs: player.meta().startTime, mode: 'replay' });
   }
@@ -219,6 +229,7 @@ export class ReplayController implements ReactiveController {
     this.liveSeq = 0;
     this.loadedThroughTs = -Infinity;
     this.buffered = [];
+    this.devtools.clear();
     this.liveChain = Promise.resolve();
   }
 

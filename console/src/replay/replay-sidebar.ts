@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ChatMessage } from '../../../server/src/protocol/chat-events.js';
 import type { ReplaySessionFacts } from '../../../server/src/protocol/replay-events.js';
+import type { DevtoolsLog } from './devtools-log.js';
 import { formatDuration } from './timeline-markers.js';
 
 /** Everything here is rendered through Lit text bindings: recorded strings are never markup. */
@@ -48,4 +49,21 @@ export function transcript(messages: ChatMessage[], current: number, seek: ((mes
         </li>`,
     )}
   </ol>`;
+}
+
+export type SideTab = 'conversation' | 'console' | 'network';
+
+/**
+ * The tabs of the side column's lower part (issue 21): the conversation, and the page's console and
+ * network beside it, with how many rows each has (errors and failed requests counted apart).
+ */
+export function sideTabs(selected: SideTab, devtools: DevtoolsLog, select: (tab: SideTab) => void): TemplateResult {
+  const { errors, failedRequests: failed } = devtools;
+  const tab = (id: SideTab, name: string, count?: number, alarming = 0) =>
+    html`<button type="button" role="tab" id="side-tab-${id}" aria-selected=${String(selected === id)} @click=${() => select(id)}>
+      ${name}${count === undefined ? nothing : html` <span class="count">${count}</span>`}${alarming ? html` <span class="count failed" title="Errors or failures">${alarming}</span>` : nothing}
+    </button>`;
+  return html`<div class="side-tabs" role="tablist" aria-label="Conversation and devtools">
+    ${tab('conversation', 'Conversation')} ${tab('console', 'Console', devtools.console.length, errors)} ${tab('network', 'Network', devtools.network.length, failed)}
+  </div>`;
 }

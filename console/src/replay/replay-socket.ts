@@ -72,6 +72,11 @@ export class ReplaySocket {
     return this.command('chat:reply', { sessionId: this.sessionId, text, clientId: crypto.randomUUID() });
   }
 
+  /** Starts the conversation: the message goes, and the visitor's widget opens its chat (issue 21). */
+  start(text: string): Promise<{ message: ChatMessage }> {
+    return this.command('chat:start', { sessionId: this.sessionId, text, clientId: crypto.randomUUID() });
+  }
+
   async stopWatching(): Promise<void> {
     if (!this.watching) return;
     this.watching = false;

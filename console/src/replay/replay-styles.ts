@@ -17,7 +17,14 @@ export const replayStyles = css`
   /* Two parts, each scrolling on its own: the details (at most half the height) and the conversation below. */
   aside { width: 340px; flex: none; display: flex; flex-direction: column; min-height: 0; background: #111827; border-left: 1px solid #1f2937; }
   aside .details { flex: 0 1 auto; max-height: 50%; min-height: 0; overflow-y: auto; padding: 12px 16px; }
-  aside .conversation { flex: 1 1 0; min-height: 0; overflow-y: auto; padding: 0 16px 12px; border-top: 1px solid #1f2937; }
+  aside .conversation { flex: 1 1 0; min-height: 0; overflow-y: auto; padding: 0 16px 12px; }
+  /* Conversation, Console, Network (issue 21): the lower part of the column, one at a time. */
+  .side-tabs { display: flex; gap: 2px; padding: 0 12px; border-top: 1px solid #1f2937; border-bottom: 1px solid #1f2937; flex: none; }
+  .side-tabs button { font: inherit; font-size: 13px; white-space: nowrap; color: #9ca3af; background: none; border: 0; border-bottom: 2px solid transparent; padding: 8px 6px 6px; cursor: pointer; }
+  .side-tabs button[aria-selected='true'] { color: #fff; border-bottom-color: #818cf8; }
+  .side-tabs .count { font-size: 11px; background: #374151; color: #e5e7eb; border-radius: 999px; padding: 0 5px; }
+  .side-tabs .count.failed { background: #b91c1c; }
+  devtools-panel { flex: 1 1 0; }
   aside h2 { font-size: 12px; text-transform: uppercase; letter-spacing: 0.06em; color: #9ca3af; margin: 16px 0 8px; }
   insights-panel { margin-bottom: 16px; padding-bottom: 12px; border-bottom: 1px solid #1f2937; }
   .facts { display: grid; grid-template-columns: 96px 1fr; gap: 4px 8px; margin: 0; }

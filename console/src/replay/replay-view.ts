@@ -2,11 +2,12 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { ChatMessage } from '../../../server/src/protocol/chat-events.js';
 import { request } from '../api-client.js';
 import { InsightsController } from './insights-controller.js';
+import './devtools-panel.js';
 import './insights-panel.js';
 import { ReplayController } from './replay-controller.js';
 import type { ReplayPlayer } from './replay-player.js';
 import { CONTROLLER_HEIGHT_PX, STAGE_PADDING_PX } from './replay-player-size.js';
-import { sessionFacts, transcript } from './replay-sidebar.js';
+import { sessionFacts, sideTabs, transcript, type SideTab } from './replay-sidebar.js';
 import { replayStyles } from './replay-styles.js';
 import { currentMessageIndex, signalMarkers } from './timeline-markers.js';
 
@@ -27,6 +28,7 @@ export class ReplayView extends LitElement {
     viewerRole: { attribute: false },
     replyError: { state: true },
     eraseError: { state: true },
+    sideTab: { state: true },
   };
   static override styles = replayStyles;
   declare appId: string;
@@ -37,6 +39,8 @@ export class ReplayView extends LitElement {
   /** The viewer's role: owners may erase the visitor. */
   declare viewerRole: 'owner' | 'agent' | undefined;
   declare eraseError: string;
+  /** What the lower part of the side column shows: the conversation, or the page's console or network (issue 21). */
+  declare sideTab: SideTab;
 
   private readonly replay = new ReplayController(this, (live) => this.stageSize(live));
   private readonly insights = new InsightsController(this);
@@ -54,6 +58,7 @@ export class ReplayView extends LitElement {
     this.at = '';
     this.replyError = '';
     this.eraseError = '';
+    this.sideTab = 'conversation';
   }
 
   override connectedCallback() {
@@ -161,10 +166,23 @@ export class ReplayView extends LitElement {
               : nothing}
           </div>
           <!-- Its own scrolling part of the column, so it is on screen however long the details are. -->
-          <section class="conversation" aria-labelledby="conversation-title">
-            <h2 id="conversation-title">Conversation</h2>
-            ${transcript(messages, current, seek)} ${live ? this.renderTakeover() : nothing}
-          </section>
+          ${sideTabs(this.sideTab, this.replay.devtools, (tab) => (this.sideTab = tab))}
+          ${this.sideTab === 'conversation'
+            ? html`<section class="conversation" role="tabpanel" aria-labelledby="conversation-title">
+                <h2 id="conversation-title">Conversation</h2>
+                ${transcript(messages, current, seek)} ${live ? this.renderTakeover() : nothing}
+              </section>`
+            : html`<devtools-panel
+                role="tabpanel"
+                aria-labelledby="side-tab-${this.sideTab}"
+                .tab=${this.sideTab}
+                .log=${this.replay.devtools}
+                .version=${this.replay.devtools.version}
+                .startTs=${this.replay.player?.meta().startTime}
+                .playheadTs=${playheadTs}
+                ?live=${live}
+                @devtools-seek=${(event: CustomEvent<{ ts: number }>) => this.seekToTs(event.detail.ts)}
+              ></devtools-panel>`}
         </aside>
       </div>`;
   }
@@ -181,22 +199,24 @@ export class ReplayView extends LitElement {
   }
 
   private renderTakeover() {
-    return html`<form class="takeover" @submit=${(event: SubmitEvent) => this.sendReply(event)}>
+    // No conversation yet: the agent starts it, and the visitor's chat opens with their message (issue 21).
+    const starting = this.replay.messages.length === 0;
+    return html`<form class="takeover" @submit=${(event: SubmitEvent) => this.sendReply(event, starting)}>
       <button type="button" @click=${() => this.replay.takeOver().catch((e: Error) => (this.replyError = e.message))}>Take over the chat</button>
-      <label for="reply">Reply to the visitor</label>
+      <label for="reply">${starting ? 'Start a conversation with the visitor' : 'Reply to the visitor'}</label>
       <textarea id="reply" name="reply" maxlength="2000"></textarea>
-      <button type="submit">Send</button>
+      <button type="submit">${starting ? 'Start the conversation' : 'Send'}</button>
       ${this.replyError ? html`<p role="alert">${this.replyError}</p>` : nothing}
     </form>`;
   }
 
-  private async sendReply(event: SubmitEvent) {
+  private async sendReply(event: SubmitEvent, starting: boolean) {
     event.preventDefault();
     const field = (event.target as HTMLFormElement).elements.namedItem('reply') as HTMLTextAreaElement;
     const text = field.value.trim();
     if (!text) return;
     try {
-      await this.replay.reply(text);
+      await this.replay.reply(text, starting);
       field.value = '';
       this.replyError = '';
     } catch (error) {

@@ -21,6 +21,25 @@ const MARKER_TEXT_CHARS = 80;
 
 export const MARKER_COLOURS = { page: '#0ea5e9', message: '#f59e0b' } as const;
 
+/** Markers of the devtools and of live struggle (issue 21; devtools-log.ts makes them), with their colours. */
+export const DEVTOOLS_MARKER_PREFIXES = {
+  failedRequest: 'Request failed: ',
+  consoleError: 'Console error: ',
+  struggle: 'Struggle: ',
+  help: 'Help offer: ',
+} as const;
+const DEVTOOLS_MARKER_COLOURS: Record<keyof typeof DEVTOOLS_MARKER_PREFIXES, string> = {
+  failedRequest: '#b91c1c',
+  consoleError: '#e11d48',
+  struggle: '#ea580c',
+  help: '#4338ca',
+};
+
+function devtoolsColour(tag: string): string | undefined {
+  const kind = (Object.keys(DEVTOOLS_MARKER_PREFIXES) as Array<keyof typeof DEVTOOLS_MARKER_PREFIXES>).find((key) => tag.startsWith(DEVTOOLS_MARKER_PREFIXES[key]));
+  return kind && DEVTOOLS_MARKER_COLOURS[kind];
+}
+
 /**
  * Chunks to fetch for playing from `atTs` (the start when absent): from the last chunk holding a full
  * snapshot at or before that moment, so the first frame needs no earlier history, then the rest.
@@ -66,7 +85,7 @@ export function markerColours(markers: RecordedEvent[]): Record<string, string> 
   const colours: Record<string, string> = {};
   for (const marker of markers) {
     const tag = (marker.data as { tag: string }).tag;
-    colours[tag] = tag.startsWith(PAGE_TAG_PREFIX) ? MARKER_COLOURS.page : (signalColour(tag) ?? MARKER_COLOURS.message);
+    colours[tag] = tag.startsWith(PAGE_TAG_PREFIX) ? MARKER_COLOURS.page : (signalColour(tag) ?? devtoolsColour(tag) ?? MARKER_COLOURS.message);
   }
   return colours;
 }

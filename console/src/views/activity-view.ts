@@ -12,6 +12,7 @@ import '../activity/app-picker.js';
 import '../activity/filter-tabs.js';
 import '../activity/session-counters.js';
 import '../insights/signal-filter.js';
+import '../live/struggling-now.js';
 
 const FEED_FILTERS: Array<{ value: FeedFilter; label: string }> = [
   { value: 'all', label: 'All' },
@@ -113,6 +114,7 @@ export class ActivityView extends LitElement {
         <app-picker @app-change=${(e: CustomEvent<{ app: PublicApp }>) => this.selectApp(e.detail.app)}></app-picker>
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
+      <struggling-now app-id=${this.app?.id ?? ''}></struggling-now>
       <session-counters .counters=${this.counters}></session-counters>
       <section class="card">
         <activity-chart .chart=${this.chart} range=${this.range} @range-change=${this.onRange}></activity-chart>

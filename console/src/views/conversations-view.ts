@@ -3,6 +3,9 @@ import type { ChatMessage, ConversationSummary } from '../../../server/src/proto
 import type { PublicApp, PublicUser } from '../../../server/src/protocol/events.js';
 import '../activity/app-picker.js';
 import './visitor-label.js';
+import '../live/struggling-now.js';
+import { isStrugglingNow } from '../../../server/src/protocol/struggle.js';
+import type { StrugglingSession } from '../../../server/src/protocol/struggle.js';
 import { consoleSocket, type ConsoleSocket } from '../live/console-socket.js';
 
 const STATE_LABELS: Record<ConversationSummary['state'], string> = { ai: 'AI answering', waiting: 'Waiting for a person', human: 'With a person' };
@@ -57,6 +60,7 @@ export class ConversationsView extends LitElement {
     .badge { display: inline-block; font-size: 12px; padding: 1px 8px; border-radius: 999px; background: #e5e7eb; }
     .badge[data-state='waiting'] { background: #fef3c7; color: #92400e; }
     .badge[data-state='human'] { background: #d1fae5; color: #065f46; }
+    .badge.struggling { background: #ea580c; color: #fff; }
     .preview { display: block; color: #4b5563; font-size: 13px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
     section.transcript { border: 1px solid #e5e7eb; border-radius: 12px; background: #fff; display: flex; flex-direction: column; min-height: 420px; }
     .head { display: flex; align-items: center; gap: 12px; padding: 10px 14px; border-bottom: 1px solid #e5e7eb; }
@@ -81,6 +85,7 @@ export class ConversationsView extends LitElement {
     socket.on('chat:message', this.onMessage);
     socket.on('chat:delta', this.onDelta);
     socket.on('chat:stream-end', this.onStreamEnd);
+    socket.on('session:struggle', this.onStruggle);
   }
 
   override disconnectedCallback(): void {
@@ -92,6 +97,7 @@ export class ConversationsView extends LitElement {
     socket.off('chat:message', this.onMessage);
     socket.off('chat:delta', this.onDelta);
     socket.off('chat:stream-end', this.onStreamEnd);
+    socket.off('session:struggle', this.onStruggle);
     if (this.openId) socket.emit('chat:close', { sessionId: this.openId }, () => {});
   }
 
@@ -110,6 +116,12 @@ export class ConversationsView extends LitElement {
   private onConversation = ({ conversation }: { conversation: ConversationSummary }) => {
     if (conversation.appId !== this.app?.id) return;
     this.conversations = [conversation, ...this.conversations.filter((c) => c.sessionId !== conversation.sessionId)];
+  };
+
+  /** A listed conversation's visitor struggles (issue 21): its badge shows at once. */
+  private onStruggle = ({ session }: { session: StrugglingSession }) => {
+    if (!this.conversations.some((c) => c.sessionId === session.id)) return;
+    this.conversations = this.conversations.map((c) => (c.sessionId === session.id ? { ...c, struggle: session.struggle } : c));
   };
 
   private onMessage = ({ message, replyId }: { message: ChatMessage; replyId?: string }) => {
@@ -185,6 +197,7 @@ export class ConversationsView extends LitElement {
         <app-picker @app-change=${(e: CustomEvent<{ app: PublicApp }>) => this.pickApp(e.detail.app)}></app-picker>
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      <struggling-now app-id=${this.app?.id ?? ''}></struggling-now>
       <div class="layout">
         <nav aria-label="Conversations">
           ${sorted.length === 0
@@ -195,6 +208,7 @@ export class ConversationsView extends LitElement {
                     <button type="button" aria-current=${String(c.sessionId === this.openId)} @click=${() => this.openConversation(c.sessionId)}>
                       <visitor-label .name=${c.visitorName} visitor-id=${c.visitorId} ?verified=${c.identityVerified === true}></visitor-label>
                       <span class="badge" data-state=${c.state}>${STATE_LABELS[c.state]}</span>
+                      ${isStrugglingNow({ status: 'active', struggle: c.struggle }, Date.now()) ? html`<span class="badge struggling">Struggling now</span>` : nothing}
                       <span class="preview">${c.lastMessageText}</span>
                     </button>
                   </li>`,

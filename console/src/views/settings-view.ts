@@ -127,6 +127,10 @@ export class SettingsView extends LitElement {
         <textarea id="blockSelectors" name="blockSelectors" placeholder=".card-number">${s.recording.blockSelectors.join('\n')}</textarea>
         <label for="maskSelectors">Extra selectors to mask (one per line)</label>
         <textarea id="maskSelectors" name="maskSelectors" placeholder=".address">${s.recording.maskSelectors.join('\n')}</textarea>
+        <label class="inline"><input type="checkbox" name="captureConsole" ?checked=${s.recording.captureConsole} /> Record the page's console messages</label>
+        <label class="inline"><input type="checkbox" name="captureNetwork" ?checked=${s.recording.captureNetwork} /> Record the page's network requests</label>
+        <label class="inline"><input type="checkbox" name="keepQueryValues" ?checked=${s.recording.keepQueryValues} /> Keep query values in recorded request URLs</label>
+        <p class="hint">Shown in the replay's devtools. Requests keep their method, URL, status, duration and size, never headers or bodies; query values are masked unless kept. Console messages are cut short, and masked field values are starred in them.</p>
         <label class="inline"><input type="checkbox" name="notifyWhenWatched" ?checked=${s.privacy.notifyWhenWatched} /> Tell visitors when an agent watches live</label>
         <label for="retentionDays">Keep sessions for (days)</label>
         <input id="retentionDays" name="retentionDays" type="number" min="1" max="3650" .value=${String(s.retentionDays)} />
@@ -135,6 +139,14 @@ export class SettingsView extends LitElement {
         <p class="hint" data-testid="storage-usage">
           ${this.storage ? `${gigabytes(this.storage.usedBytes)} GB stored of ${s.storageQuotaGb} GB. ` : ''}Past the quota, new recordings stop; chats go on.
         </p>
+      </fieldset>
+
+      <fieldset ?disabled=${readOnly}>
+        <legend>Help when visitors struggle</legend>
+        <label class="inline"><input type="checkbox" name="offerOnStruggle" ?checked=${s.help.offerOnStruggle} /> Offer help when a visitor struggles</label>
+        <label for="promptText">What the offer says</label>
+        <input id="promptText" name="promptText" maxlength="200" .value=${s.help.promptText} />
+        <p class="hint">While a chat session is under way, a rage click, an error click, a dead click or a stalled form shows this once in the session, above the chat button; accepting opens the chat. Agents see "Struggling now" either way.</p>
       </fieldset>
 
       <fieldset ?disabled=${readOnly}>
@@ -217,7 +229,11 @@ export class SettingsView extends LitElement {
           maskAllInputs: form.has('maskAllInputs'),
           blockSelectors: lines(text('blockSelectors')),
           maskSelectors: lines(text('maskSelectors')),
+          captureConsole: form.has('captureConsole'),
+          captureNetwork: form.has('captureNetwork'),
+          keepQueryValues: form.has('keepQueryValues'),
         },
+        help: { offerOnStruggle: form.has('offerOnStruggle'), ...(text('promptText').trim() ? { promptText: text('promptText') } : {}) },
         privacy: { notifyWhenWatched: form.has('notifyWhenWatched') },
         retentionDays: Number(text('retentionDays')),
         storageQuotaGb: Number(text('storageQuotaGb')),

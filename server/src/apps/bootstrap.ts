@@ -21,6 +21,9 @@ export async function bootstrapInstallation(
   let demo = await repos.apps.findDemo();
   if (!demo && options.demoApp) {
     demo = await repos.apps.create({ name: 'Demo site', publicKey: newPublicKey(), allowedOrigins: [], demo: true });
+    // The demo shows the replay's devtools: its own pages' console and requests are recorded (issue 21).
+    demo =
+      (await repos.apps.update(demo.id, { settings: { 'settings.recording.captureConsole': true, 'settings.recording.captureNetwork': true } })) ?? demo;
     logger.info({ appId: demo.id }, 'created the demo application');
   }
 

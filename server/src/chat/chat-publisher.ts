@@ -20,6 +20,8 @@ export interface ChatPublisher {
   delta(conversation: ConversationRef, replyId: string, text: string): void;
   streamEnd(conversation: ConversationRef, replyId: string): void;
   state(conversation: ConversationRecord, status: ChatStatus): void;
+  /** An agent started the conversation: the visitor's widget opens its chat (issue 21). */
+  invite(sessionId: string): void;
   /** How many visitor connections are in the session's room (0: the visitor has left). */
   visitorsPresent(sessionId: string): Promise<number>;
 }
@@ -52,6 +54,9 @@ export function createChatPublisher(
     state(conversation, status) {
       visitors.to(sessionRoom(conversation.sessionId)).emit('chat:state', status);
       announce(conversation);
+    },
+    invite(sessionId) {
+      visitors.to(sessionRoom(sessionId)).emit('chat:invite', { sessionId });
     },
     async visitorsPresent(sessionId) {
       return (await visitors.in(sessionRoom(sessionId)).fetchSockets()).length;

@@ -238,6 +238,18 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
       return stored;
     },
 
+    /**
+     * The agent starts the conversation (issue 21): the message goes as a reply, and the visitor's
+     * widget is told to open its chat. Only while the session is live: nobody would see it otherwise.
+     */
+    async agentStart(user: UserRecord, sessionId: string, input: ChatSendInput): Promise<MessageRecord> {
+      const conversation = await service.conversationFor(user, sessionId);
+      if (conversation.status !== 'active') throw new AppError('E_SESSION_ENDED', 'This session has ended: the visitor is no longer there.');
+      const message = await service.agentReply(user, sessionId, input);
+      publish.invite(sessionId);
+      return message;
+    },
+
     /** Stops every stream (server shutdown). */
     close(): void {
       for (const sessionId of [...streams.keys()]) abortStream(sessionId);

@@ -26,5 +26,6 @@ export function conversationSummary(conversation: ConversationRecord): Conversat
     visitorName: conversation.visitorName,
     visitorEmail: conversation.visitorEmail,
     identityVerified: conversation.identityVerified,
+    struggle: conversation.struggle,
   };
 }

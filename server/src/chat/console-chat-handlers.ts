@@ -2,7 +2,13 @@ import type { Logger } from 'pino';
 import { AppError } from '../http/app-error.js';
 import { validate } from '../http/validate.js';
 import type { ConsoleChatClientToServer } from '../protocol/chat-events.js';
-import { consoleChatListSchema, consoleChatOpenSchema, consoleChatReplySchema, consoleChatTakeoverSchema } from '../protocol/chat-schemas.js';
+import {
+  consoleChatListSchema,
+  consoleChatOpenSchema,
+  consoleChatReplySchema,
+  consoleChatStartSchema,
+  consoleChatTakeoverSchema,
+} from '../protocol/chat-schemas.js';
 import type { Ack } from '../protocol/events.js';
 import type { ConsoleAccess } from '../realtime/console-access.js';
 import type { ConsoleSocket } from '../realtime/console-namespace.js';
@@ -61,5 +67,10 @@ export function registerConsoleChatHandlers(socket: ConsoleSocket, deps: { chat:
   handle('chat:reply', async (payload) => {
     const { sessionId, text, clientId } = validate(consoleChatReplySchema, payload);
     return { message: wireMessage(await chat.agentReply(await user(), sessionId, { text, clientId })) };
+  });
+
+  handle('chat:start', async (payload) => {
+    const { sessionId, text, clientId } = validate(consoleChatStartSchema, payload);
+    return { message: wireMessage(await chat.agentStart(await user(), sessionId, { text, clientId })) };
   });
 }

@@ -1,5 +1,6 @@
 import { MAX_INSIGHT_EVENTS, MAX_INSIGHT_FACTS_PER_KIND, MAX_PAGE_PX, MAX_URL_CHARS } from '../protocol/limits.js';
 import { ERROR_TAG, isRecordedEvent } from '../protocol/recording-events.js';
+import { isFailedRequest, readDevtoolsEvent, requestStartTs, type NetworkEntry } from '../protocol/devtools-entries.js';
 import { DomMirror } from './dom-mirror.js';
 import { EventType, IncrementalSource, isRecord, listOf, MouseInteraction, nodeIdOf } from './rrweb-shapes.js';
 
@@ -53,6 +54,10 @@ export interface SessionFacts {
   focuses: FieldFact[];
   inputs: FieldFact[];
   errors: Array<{ ts: number; message: string }>;
+  /** Messages the page logged with console.error (issue 21). */
+  consoleErrors: Array<{ ts: number; message: string }>;
+  /** Requests that failed (5xx, network error): `ts` when they ended, `startTs` when they were made. */
+  failedRequests: Array<{ ts: number; startTs: number; label: string }>;
   /** Deepest document scroll per page (px from the top), with the viewport height. */
   scrolls: Array<{ pageIndex: number; maxY: number; viewportHeight: number; ts: number }>;
   /** Set when the recording was read only in part. */
@@ -61,7 +66,7 @@ export interface SessionFacts {
 
 const MAX_ERROR_MESSAGE_CHARS = 200;
 /** The fact lists bounded by MAX_INSIGHT_FACTS_PER_KIND (times of mutations are bounded by the event count). */
-const COUNTED_KINDS = ['pages', 'clicks', 'focuses', 'inputs', 'errors', 'scrolls'] as const;
+const COUNTED_KINDS = ['pages', 'clicks', 'focuses', 'inputs', 'errors', 'consoleErrors', 'failedRequests', 'scrolls'] as const;
 
 /** Reads a recording's events one by one into facts, within MAX_INSIGHT_EVENTS and MAX_INSIGHT_FACTS_PER_KIND. */
 export class FactsReader {
@@ -75,6 +80,8 @@ export class FactsReader {
     focuses: [],
     inputs: [],
     errors: [],
+    consoleErrors: [],
+    failedRequests: [],
     scrolls: [],
     cut: null,
   };
@@ -121,6 +128,7 @@ export class FactsReader {
       this.facts.otherReactions.push(ts);
     } else if (event.type === EventType.Custom) {
       if (data.tag === ERROR_TAG) this.facts.errors.push({ ts, message: errorMessage(data.payload) });
+      else this.readDevtools(event);
     } else if (event.type === EventType.IncrementalSnapshot) this.readIncremental(ts, data);
     return true;
   }
@@ -129,7 +137,7 @@ export class FactsReader {
   finish(): SessionFacts {
     const facts = this.facts;
     const byTs = (a: { ts: number }, b: { ts: number }) => a.ts - b.ts;
-    for (const list of [facts.pages, facts.clicks, facts.focuses, facts.inputs, facts.errors, facts.scrolls]) list.sort(byTs);
+    for (const list of [facts.pages, facts.clicks, facts.focuses, facts.inputs, facts.errors, facts.consoleErrors, facts.failedRequests, facts.scrolls]) list.sort(byTs);
     facts.mutations.sort((a, b) => a - b);
     facts.otherReactions.sort((a, b) => a - b);
     return facts;
@@ -142,6 +150,16 @@ export class FactsReader {
     // A Meta with the same address is a re-snapshot of the same page (e.g. a watcher joined), not a visit.
     if (this.facts.pages.at(-1)?.href !== href) this.facts.pages.push({ ts, href });
     this.facts.otherReactions.push(ts);
+  }
+
+  /** A console error or a failed request (issue 21); other console messages and requests tell the insights nothing. */
+  private readDevtools(event: unknown) {
+    const read = readDevtoolsEvent(event);
+    if (read?.kind === 'console' && read.entry.level === 'error') {
+      this.facts.consoleErrors.push({ ts: read.entry.ts, message: read.entry.text.slice(0, MAX_ERROR_MESSAGE_CHARS) });
+    } else if (read?.kind === 'network' && isFailedRequest(read.entry)) {
+      this.facts.failedRequests.push({ ts: read.entry.ts, startTs: requestStartTs(read.entry), label: requestLabel(read.entry) });
+    }
   }
 
   private readIncremental(ts: number, data: Record<string, unknown>) {
@@ -226,6 +244,18 @@ function errorMessage(payload: unknown): string {
   const message = isRecord(payload) ? payload.message : undefined;
   const text = typeof message === 'string' || typeof message === 'number' || typeof message === 'boolean' ? String(message) : 'Unknown error';
   return text.slice(0, MAX_ERROR_MESSAGE_CHARS);
+}
+
+/** `POST /api/coupon → 503` (the path only: the query may hold what the visitor typed, even masked it says little). */
+function requestLabel(entry: NetworkEntry): string {
+  let path = entry.url;
+  try {
+    path = new URL(entry.url).pathname;
+  } catch {
+    // Not an absolute URL: shown as recorded (already clipped to its limit).
+  }
+  const outcome = entry.status > 0 ? String(entry.status) : `${entry.error ?? 'network'} error`;
+  return `${entry.method} ${path.slice(0, MAX_ERROR_MESSAGE_CHARS)} → ${outcome}`;
 }
 
 /** A size or an offset in px: a finite number 0..MAX_PAGE_PX, or null. */

@@ -3,22 +3,15 @@ import type { MessageRecord } from '../storage/chat-records.js';
 import type { ClickFact, SessionFacts } from './session-facts.js';
 import { formatOffset } from './offsets.js';
 import { countBefore, timeOf } from './sorted-times.js';
+import { DEAD_CLICK_WINDOW_MS, ERROR_CLICK_WINDOW_MS, RAGE_MIN_CLICKS, RAGE_RADIUS_PX, RAGE_WINDOW_MS } from '../protocol/struggle.js';
 
 /**
  * Frustration signals. Each detector is a pure function of the facts read from the recording (and the
  * transcript) and returns signals with the moment they happened.
  */
 
-/** Rage click: at least this many clicks … */
-export const RAGE_MIN_CLICKS = 3;
-/** … all within this long of the first … */
-export const RAGE_WINDOW_MS = 1_000;
-/** … and within this distance of it. */
-export const RAGE_RADIUS_PX = 30;
-/** Dead click: an interactive element clicked and no DOM change, input, scroll, navigation or error for this long. */
-export const DEAD_CLICK_WINDOW_MS = 2_500;
-/** Error click: a JavaScript error within this long after a click is taken as caused by it. */
-export const ERROR_CLICK_WINDOW_MS = 1_000;
+// The thresholds the widget also uses to spot struggle live (issue 21): defined once, in the protocol.
+export { DEAD_CLICK_WINDOW_MS, ERROR_CLICK_WINDOW_MS, RAGE_MIN_CLICKS, RAGE_RADIUS_PX, RAGE_WINDOW_MS } from '../protocol/struggle.js';
 /** Hesitation: a form field focused and nothing typed into it for at least this long. */
 export const HESITATION_MS = 8_000;
 /** One session stores at most this many signals (the rest would tell nothing new). */
@@ -51,7 +44,13 @@ export function detectRageClicks(facts: SessionFacts): Draft[] {
 export function detectDeadClicks(facts: SessionFacts): Draft[] {
   const found: Draft[] = [];
   // An error right after the click is an answer of its own: that is an error click, not a dead one.
-  const reactions = [...facts.mutations, ...facts.otherReactions, ...facts.errors.map((error) => error.ts)].sort((a, b) => a - b);
+  const reactions = [
+    ...facts.mutations,
+    ...facts.otherReactions,
+    ...facts.errors.map((error) => error.ts),
+    ...facts.consoleErrors.map((error) => error.ts),
+    ...facts.failedRequests.map((request) => request.startTs),
+  ].sort((a, b) => a - b);
   let last: { targetId: number; ts: number; draft: Draft; count: number } | null = null;
   for (const click of facts.clicks) {
     // Clicking into a text field only focuses it: nothing visible is expected to happen.
@@ -73,17 +72,29 @@ export function detectDeadClicks(facts: SessionFacts): Draft[] {
   return found;
 }
 
+/**
+ * What went wrong after a click, in time order: JavaScript errors, console errors and failed requests
+ * (issue 21) — a request by when it was made, since its answer may come seconds later.
+ */
+function failuresOf(facts: SessionFacts): Array<{ ts: number; outcome: string }> {
+  return [
+    ...facts.errors.map((error) => ({ ts: error.ts, outcome: `raised “${error.message}”` })),
+    ...facts.consoleErrors.map((error) => ({ ts: error.ts, outcome: `logged the error “${error.message}”` })),
+    ...facts.failedRequests.map((request) => ({ ts: request.startTs, outcome: `made a request that failed: ${request.label}` })),
+  ].sort((a, b) => a.ts - b.ts);
+}
+
 export function detectErrorClicks(facts: SessionFacts): Draft[] {
   const found: Draft[] = [];
   const blamed = new Set<ClickFact>();
   let clickIndex = 0;
-  for (const error of facts.errors) {
-    // The error is blamed on the latest click before it, if that was recent enough (and not blamed yet).
-    while (clickIndex < facts.clicks.length && facts.clicks[clickIndex].ts <= error.ts) clickIndex += 1;
+  for (const failure of failuresOf(facts)) {
+    // The failure is blamed on the latest click before it, if that was recent enough (and not blamed yet).
+    while (clickIndex < facts.clicks.length && facts.clicks[clickIndex].ts <= failure.ts) clickIndex += 1;
     const click = facts.clicks[clickIndex - 1];
-    if (!click || blamed.has(click) || error.ts - click.ts > ERROR_CLICK_WINDOW_MS) continue;
+    if (!click || blamed.has(click) || failure.ts - click.ts > ERROR_CLICK_WINDOW_MS) continue;
     blamed.add(click);
-    found.push({ type: 'error_click', ts: click.ts, label: `Click on “${click.label}” raised “${error.message}”` });
+    found.push({ type: 'error_click', ts: click.ts, label: `Click on “${click.label}” ${failure.outcome}` });
   }
   return found;
 }

@@ -20,7 +20,8 @@ const ROLE_NAMES: Record<MessageRecord['role'], string> = { visitor: 'Visitor', 
 
 /**
  * The derived text timeline of a session: pages with time spent, clicks named by what was clicked,
- * typing (which field only — never the value), scroll depth, JavaScript errors and chat messages.
+ * typing (which field only — never the value), scroll depth, JavaScript errors, console errors and
+ * failed requests (issue 21) and chat messages.
  */
 export function buildTimeline(facts: SessionFacts, messages: InsightMessage[], endedAt: number | null = null): TimelineEntry[] {
   const start = facts.startTs ?? messages[0]?.createdAt.getTime() ?? 0;
@@ -45,6 +46,8 @@ export function buildTimeline(facts: SessionFacts, messages: InsightMessage[], e
     entries.push({ ts: scroll.ts, kind: 'scroll', text: `Scrolled down to ${Math.round(scroll.maxY)} px${screens}` });
   }
   for (const error of facts.errors) entries.push({ ts: error.ts, kind: 'error', text: `JavaScript error: ${error.message}` });
+  for (const error of facts.consoleErrors) entries.push({ ts: error.ts, kind: 'console', text: `Console error: ${error.message}` });
+  for (const request of facts.failedRequests) entries.push({ ts: request.ts, kind: 'network', text: `Request failed: ${request.label}` });
   for (const message of messages) {
     entries.push({ ts: message.createdAt.getTime(), kind: 'message', text: `${ROLE_NAMES[message.role]}: ${clip(message.text, MAX_MESSAGE_CHARS)}` });
   }
@@ -67,7 +70,7 @@ export function cutNote(cut: RecordingCut | null, start: number | null): string 
 
 export const timelineLine = (entry: TimelineEntry): string => `[${formatOffset(entry.offsetMs)}] ${entry.text}`;
 
-const KEEP_FIRST: Record<string, number> = { message: 3, error: 3, page: 2, scroll: 1, input: 1, click: 0 };
+const KEEP_FIRST: Record<string, number> = { message: 3, error: 3, network: 3, console: 2, page: 2, scroll: 1, input: 1, click: 0 };
 
 /**
  * The timeline as text within `maxChars`: repeated lines folded, then the least telling entries

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS } from './limits.js';
 import { SIGNAL_TYPES, type SignalType } from './insights.js';
+import type { LiveStruggle } from './struggle.js';
 
 /**
  * The console's Sessions page and Activity tab: query schemas and the shapes the REST API answers.
@@ -112,6 +113,8 @@ export interface SessionRow {
   signals: SignalType[];
   /** Insights (issue #7): the stored summary, null until made. */
   summary: { text: string; source: 'ai' | 'deterministic' } | null;
+  /** The latest live struggle (issue 21), null when none was reported. */
+  struggle?: LiveStruggle | null;
 }
 
 /** A visitor's message, as the Activity feed lists it. */

@@ -13,7 +13,15 @@ export interface AppSettings {
     maskSelectors: string[];
     idleTimeoutMinutes: number;
     maxDurationMinutes: number;
+    /** Devtools (issue 21): the page's console messages are recorded. */
+    captureConsole: boolean;
+    /** The page's fetch and XHR requests are recorded (method, URL, status, duration, size; never headers or bodies). */
+    captureNetwork: boolean;
+    /** Recorded request URLs keep their query values; off, each value is masked (`?q=*`). */
+    keepQueryValues: boolean;
   };
+  /** Struggle spotted live (issue 21): offer help once per session when the visitor struggles. */
+  help: { offerOnStruggle: boolean; promptText: string };
   privacy: { notifyWhenWatched: boolean };
   retentionDays: number;
   /** Recordings this application may store, in GB (10^9 bytes); past it, recording stops (E_QUOTA_EXCEEDED). */

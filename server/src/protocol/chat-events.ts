@@ -1,5 +1,6 @@
 import type { Ack } from './events.js';
 import type { VisitorIdentity } from './chat-schemas.js';
+import type { LiveStruggle } from './struggle.js';
 
 /** Chat messages and events on the wire (widget ↔ server ↔ console). */
 
@@ -45,6 +46,8 @@ export interface VisitorChatServerToClient {
   /** A streamed reply ended without a message (aborted, failed). */
   'chat:stream-end': (payload: { sessionId: string; replyId: string }) => void;
   'chat:state': (payload: ChatStatus) => void;
+  /** An agent started the conversation (`chat:start`): the widget opens its chat. */
+  'chat:invite': (payload: { sessionId: string }) => void;
 }
 
 export interface VisitorChatClientToServer {
@@ -66,6 +69,8 @@ export interface ConversationSummary {
   visitorName: string;
   visitorEmail: string;
   identityVerified: boolean;
+  /** The session's latest live struggle (issue 21), null when none was reported. */
+  struggle?: LiveStruggle | null;
 }
 
 export interface ConsoleChatServerToClient {
@@ -84,6 +89,11 @@ export interface ConsoleChatClientToServer {
   'chat:close': (payload: { sessionId: string }, ack: Ack<{ ok: true }>) => void;
   'chat:takeover': (payload: { sessionId: string }, ack: Ack<{ conversation: ConversationSummary }>) => void;
   'chat:reply': (payload: { sessionId: string; text: string; clientId: string }, ack: Ack<{ message: ChatMessage }>) => void;
+  /**
+   * The agent starts the conversation with a visitor on a live session: the message is sent as a reply
+   * (taking the chat over) and the visitor's widget opens its chat (issue 21).
+   */
+  'chat:start': (payload: { sessionId: string; text: string; clientId: string }, ack: Ack<{ message: ChatMessage }>) => void;
 }
 
 export type { VisitorIdentity };

@@ -16,6 +16,7 @@ export const consoleChatListSchema = z.object({ appId: objectId });
 export const consoleChatOpenSchema = z.object({ sessionId: objectId });
 export const consoleChatTakeoverSchema = consoleChatOpenSchema;
 export const consoleChatReplySchema = z.object({ sessionId: objectId, text: messageText, clientId });
+export const consoleChatStartSchema = consoleChatReplySchema;
 
 /** `identify` from the host page, carried in the widget's handshake. */
 export const visitorIdentitySchema = z.object({

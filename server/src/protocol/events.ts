@@ -4,6 +4,7 @@ import type { SessionStartInput } from './schemas.js';
 import type { ConsoleChatClientToServer, ConsoleChatServerToClient, VisitorChatClientToServer, VisitorChatServerToClient } from './chat-events.js';
 import type { AppSettings } from './app-settings.js';
 import type { ReplayConsoleClientToServer, ReplayConsoleServerToClient, ReplayVisitorServerToClient } from './replay-events.js';
+import type { HelpOfferAnswer, StruggleReport, StrugglingSession } from './struggle.js';
 
 /**
  * Every Socket.IO message between widget, server and console, defined once. Event names are
@@ -30,6 +31,8 @@ export interface WidgetSettings {
   chat: { startOn: 'open' | 'first-message' };
   /** Masking and blocking rules for the recorder (absent: the safest defaults). */
   recording?: WidgetRecordingSettings;
+  /** Whether the widget reports struggle to offer help (issue 21); absent: it does not. */
+  help?: { offerOnStruggle: boolean };
 }
 
 /** A session as the widget sees it. */
@@ -44,6 +47,10 @@ export interface WidgetRecordingSettings {
   maskAllInputs: boolean;
   blockSelectors: string[];
   maskSelectors: string[];
+  /** Devtools capture (issue 21); absent: off. */
+  captureConsole?: boolean;
+  captureNetwork?: boolean;
+  keepQueryValues?: boolean;
 }
 
 /** `recording:batch`'s answer: the batch is stored (or was before), and 1..ackedThrough all are. */
@@ -72,6 +79,13 @@ export interface VisitorClientToServer extends VisitorChatClientToServer {
   'fonts:missing': (payload: { sessionId: string; hashes: string[] }, ack: Ack<{ missing: string[] }>) => void;
   /** One font file the page uses, for the replay to load from Chatreel's origin; `stored` false: it was there already. */
   'fonts:store': (payload: { sessionId: string; sha256: string; data: ArrayBuffer | Uint8Array }, ack: Ack<{ stored: boolean }>) => void;
+  /**
+   * The visitor struggles (issue 21). Answers the help prompt's text when the application offers help
+   * and this is the session's one offer (the server grants it once); null otherwise.
+   */
+  'struggle:report': (payload: StruggleReport & { canOfferHelp: boolean }, ack: Ack<{ offerHelp: { text: string } | null }>) => void;
+  /** What the visitor did with the help prompt. */
+  'struggle:help': (payload: { outcome: HelpOfferAnswer }, ack: Ack<{ ok: true }>) => void;
 }
 
 export interface PublicUser {
@@ -126,6 +140,8 @@ export interface ConsoleServerToClient extends ConsoleChatServerToClient, Replay
   'console:access-ended': (payload: { reason: AccessEndedReason }) => void;
   /** A session of one of the user's applications was created or changed status. */
   'session:changed': (payload: { session: PublicSession }) => void;
+  /** A live session of one of the user's applications struggles, or answered the help prompt (issue 21). */
+  'session:struggle': (payload: { session: StrugglingSession }) => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- other domains add their events the same way

@@ -241,3 +241,40 @@ export const MAX_SETTLED_SHADOW_ROOTS = 2_000;
 /** `chatreel/fonts` events and page starts one replay keeps (each event names at most MAX_FONTS_PER_PAGE faces). */
 export const MAX_REPLAY_FONT_EVENTS = 1_000;
 export const MAX_REPLAY_PAGE_STARTS = 10_000;
+// Devtools and struggle (issue 21). Console messages and network requests ride in the recording as
+// custom events; every reader (insights, the replay's devtools panel) checks them against these.
+/** Console messages recorded on one page; past it one last entry says capture stopped. */
+export const MAX_CONSOLE_ENTRIES_PER_PAGE = 1_000;
+/** Characters of one recorded console message (its arguments, stringified and joined). */
+export const MAX_CONSOLE_MESSAGE_CHARS = 2_000;
+/** Arguments of one console call stringified; the rest are counted, not read. */
+export const MAX_CONSOLE_ARGS = 10;
+/** Nesting an object argument is stringified to; deeper values show as `{…}` or `[…]`. */
+export const MAX_CONSOLE_ARG_DEPTH = 3;
+/** Keys of one object (items of one array) stringified; the rest show as `…`. */
+export const MAX_CONSOLE_ARG_KEYS = 20;
+/** Characters of the stack kept with a console message that carries an Error. */
+export const MAX_CONSOLE_STACK_CHARS = 1_000;
+/** Form fields whose values are looked for (and masked) in a console message. */
+export const MAX_MASKED_FIELDS_CHECKED = 200;
+/** Values shorter than this are not looked for in console messages (they would star ordinary text). */
+export const MIN_MASKED_VALUE_CHARS = 3;
+/** Network requests recorded on one page; past it one console entry says capture stopped. */
+export const MAX_NETWORK_ENTRIES_PER_PAGE = 1_000;
+/** Characters of a recorded request URL (query values already masked). */
+export const MAX_NETWORK_URL_CHARS = MAX_URL_CHARS;
+export const MAX_NETWORK_METHOD_CHARS = 16;
+/** A recorded request duration past this is read as unknown. */
+export const MAX_NETWORK_DURATION_MS = 24 * 60 * 60_000;
+/** A recorded response size past this is read as unknown. */
+export const MAX_NETWORK_SIZE_BYTES = 100_000_000_000;
+/** Rows the replay's devtools panel keeps per tab (the first ones of a long session); the rest are counted. */
+export const MAX_DEVTOOLS_ROWS = 5_000;
+/** Characters of a struggle's label (what was clicked, which form). */
+export const MAX_STRUGGLE_LABEL_CHARS = 120;
+/** Live struggle reports (`struggle:report`, `struggle:offer`) one session may send per minute. */
+export const STRUGGLE_REPORTS_PER_SESSION_PER_MINUTE = 12;
+/** A live session shows "struggling now" for this long after its latest report. */
+export const STRUGGLE_FRESH_MS = 5 * 60_000;
+/** The help prompt's text, set by the owner. */
+export const MAX_HELP_PROMPT_CHARS = 200;

@@ -20,6 +20,10 @@ import {
  *   whether the browser shows it as `:focus-visible`; on every change and after each full snapshot.
  * - `chatreel/options`: the options chosen in a `<select multiple>` (rrweb records its first one only),
  *   when inputs are recorded unmasked.
+ * - `chatreel/console`, `chatreel/network`: a console message, a fetch or XHR of the page (issue 21;
+ *   payloads in devtools-entries.ts, which every reader goes through).
+ * - `chatreel/struggle`: the widget saw the visitor struggle, live (payload in struggle.ts).
+ * - `chatreel/help-offer`: the help prompt shown after a struggle, and what the visitor did with it.
  */
 export const RRWEB_CUSTOM_EVENT = 5;
 export const GAP_TAG = 'chatreel/gap';
@@ -29,6 +33,10 @@ export const PART_TAG = 'chatreel/part';
 export const FONTS_TAG = 'chatreel/fonts';
 export const FOCUS_TAG = 'chatreel/focus';
 export const OPTIONS_TAG = 'chatreel/options';
+export const CONSOLE_TAG = 'chatreel/console';
+export const NETWORK_TAG = 'chatreel/network';
+export const STRUGGLE_TAG = 'chatreel/struggle';
+export const HELP_OFFER_TAG = 'chatreel/help-offer';
 /** rrweb's EventType values run 0 (DomContentLoaded) … 6 (Plugin). */
 export const MAX_RRWEB_EVENT_TYPE = 6;
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   MAX_ALLOWED_ORIGINS,
+  MAX_HELP_PROMPT_CHARS,
+  MAX_STRUGGLE_LABEL_CHARS,
   MAX_APP_NAME_CHARS,
   MAX_APP_STORAGE_QUOTA_GB,
   MAX_EMAIL_CHARS,
@@ -12,6 +14,7 @@ import {
   MAX_VISITOR_ID_CHARS,
 } from './limits.js';
 import { visitorIdentitySchema } from './chat-schemas.js';
+import { HELP_OFFER_OUTCOMES, LIVE_STRUGGLE_TYPES } from './struggle.js';
 
 /** Validation schemas for every payload a client sends. The server parses with these at the boundary. */
 
@@ -75,7 +78,14 @@ export const appSettingsPatchSchema = z
         maskSelectors: z.array(selectorSchema).max(50),
         idleTimeoutMinutes: z.number().int().min(1).max(24 * 60),
         maxDurationMinutes: z.number().int().min(1).max(7 * 24 * 60),
+        captureConsole: z.boolean(),
+        captureNetwork: z.boolean(),
+        keepQueryValues: z.boolean(),
       })
+      .partial()
+      .strict(),
+    help: z
+      .object({ offerOnStruggle: z.boolean(), promptText: z.string().trim().min(1).max(MAX_HELP_PROMPT_CHARS) })
       .partial()
       .strict(),
     privacy: z.object({ notifyWhenWatched: z.boolean() }).partial().strict(),
@@ -135,3 +145,19 @@ export const ingestQuerySchema = z.object({
   token: z.string().min(1).max(128),
   encoding: z.enum(['gzip', 'json']).default('gzip'),
 });
+
+/** `struggle:report`: the widget saw the visitor struggle; `canOfferHelp` when its chat is closed (an offer would make sense). */
+export const struggleReportSchema = z
+  .object({
+    type: z.enum(LIVE_STRUGGLE_TYPES),
+    label: z.string().trim().max(MAX_STRUGGLE_LABEL_CHARS),
+    canOfferHelp: z.boolean(),
+  })
+  .strict();
+
+/** `struggle:help`: what the visitor did with the help prompt. */
+export const helpOfferAnswerSchema = z
+  .object({ outcome: z.enum(HELP_OFFER_OUTCOMES).exclude(['offered']) })
+  .strict();
+
+export type StruggleReportInput = z.infer<typeof struggleReportSchema>;

@@ -32,7 +32,12 @@ export function widgetSettings(app: AppRecord): WidgetSettings {
       maskAllInputs: app.settings.recording.maskAllInputs,
       blockSelectors: app.settings.recording.blockSelectors,
       maskSelectors: app.settings.recording.maskSelectors,
+      captureConsole: app.settings.recording.captureConsole,
+      captureNetwork: app.settings.recording.captureNetwork,
+      keepQueryValues: app.settings.recording.keepQueryValues,
     },
+    // Only whether: the prompt's text comes with the one offer the server grants (struggle-service.ts).
+    help: { offerOnStruggle: app.settings.help.offerOnStruggle },
   };
 }
 

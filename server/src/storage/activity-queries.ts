@@ -9,6 +9,7 @@ import { indexKeys, listNames, type Entry } from './activity-index-model.js';
 import { collectRows, listReader, mergeNewestFirst, type Positioned } from './activity-lists.js';
 import { byIds } from './by-ids.js';
 import { matchesSearch, queryTrigrams } from './search-terms.js';
+import { toLiveStruggle } from './struggles-repository.js';
 
 /**
  * Read queries of the console's Sessions page and Activity tab, at 100k sessions and 1M messages on the
@@ -43,6 +44,7 @@ export function toSessionRow(doc: Partial<SessionDoc> & { _id: Types.ObjectId })
     summary: doc.insights?.summary?.text
       ? { text: doc.insights.summary.text, source: doc.insights.summary.source === 'ai' ? 'ai' : 'deterministic' }
       : null,
+    struggle: toLiveStruggle(doc),
   };
 }
 

@@ -14,7 +14,12 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
     maskSelectors: [],
     idleTimeoutMinutes: 30,
     maxDurationMinutes: 240,
+    // Off until the owner turns them on: a site's console can print what its visitors typed.
+    captureConsole: false,
+    captureNetwork: false,
+    keepQueryValues: false,
   },
+  help: { offerOnStruggle: false, promptText: 'Having trouble? We can help.' },
   privacy: { notifyWhenWatched: true },
   retentionDays: 30,
   storageQuotaGb: 20,
@@ -39,6 +44,7 @@ export function withDefaultSettings(stored: Loose<AppSettings>): AppSettings {
       maskSelectors: [...(s.recording?.maskSelectors ?? [])],
     },
     privacy: { ...d.privacy, ...stripNulls(s.privacy) },
+    help: { ...d.help, ...stripNulls(s.help) },
     retentionDays: s.retentionDays ?? d.retentionDays,
     storageQuotaGb: s.storageQuotaGb ?? d.storageQuotaGb,
   };

@@ -1,3 +1,5 @@
+import type { LiveStruggle } from '../protocol/struggle.js';
+
 /** Records and repository interfaces of the chat (messages, conversations, AI usage). */
 
 export type MessageRole = 'visitor' | 'ai' | 'agent' | 'system';
@@ -54,6 +56,8 @@ export interface ConversationRecord {
   visitorName: string;
   visitorEmail: string;
   identityVerified: boolean;
+  /** The session's latest live struggle (issue 21). */
+  struggle: LiveStruggle | null;
 }
 
 export interface ConversationsRepository {

@@ -15,6 +15,7 @@ import { decodeEntries, indexKeys } from './activity-index-model.js';
 import { byIds } from './by-ids.js';
 import type { MessagePages } from './message-pages.js';
 import { visitorKey, type VisitorDoc } from './visitor-model.js';
+import { toLiveStruggle } from './struggles-repository.js';
 
 const PREVIEW_CHARS = 200;
 const DUPLICATE_KEY = 11000;
@@ -53,6 +54,7 @@ function toConversation(doc: SessionDoc): ConversationRecord {
     visitorName: doc.visitorName ?? '',
     visitorEmail: doc.visitorEmail ?? '',
     identityVerified: Boolean(doc.identityVerified),
+    struggle: toLiveStruggle(doc),
   };
 }
 

@@ -40,6 +40,13 @@ const appSchema = new Schema(
         maskSelectors: { type: [String], default: [] },
         idleTimeoutMinutes: { type: Number, default: DEFAULT_APP_SETTINGS.recording.idleTimeoutMinutes },
         maxDurationMinutes: { type: Number, default: DEFAULT_APP_SETTINGS.recording.maxDurationMinutes },
+        captureConsole: { type: Boolean, default: DEFAULT_APP_SETTINGS.recording.captureConsole },
+        captureNetwork: { type: Boolean, default: DEFAULT_APP_SETTINGS.recording.captureNetwork },
+        keepQueryValues: { type: Boolean, default: DEFAULT_APP_SETTINGS.recording.keepQueryValues },
+      },
+      help: {
+        offerOnStruggle: { type: Boolean, default: DEFAULT_APP_SETTINGS.help.offerOnStruggle },
+        promptText: { type: String, default: DEFAULT_APP_SETTINGS.help.promptText },
       },
       privacy: { notifyWhenWatched: { type: Boolean, default: true } },
       retentionDays: { type: Number, default: DEFAULT_APP_SETTINGS.retentionDays },

@@ -4,6 +4,7 @@ import type { AppDoc, Models, UserDoc } from './models.js';
 import type { AppRecord, Repositories, UserRecord } from './repositories.js';
 import { sessionsRepository } from './sessions-repository.js';
 import { recordingsRepository } from './recordings-repository.js';
+import { strugglesRepository } from './struggles-repository.js';
 import { aiUsageRepository, conversationsRepository, messagesRepository } from './messages-repository.js';
 import { activityIndexFor } from './activity-index.js';
 import { messagePages } from './message-pages.js';
@@ -112,5 +113,6 @@ export function mongooseRepositories({ App, User, Login, Instance, Session, Mess
     conversations: conversationsRepository(Session, index),
     aiUsage: aiUsageRepository(AiUsage),
     recordings: recordingsRepository(Chunk, Session, Message, ActiveSession, ChunkHeads, index, MessagePages),
+    struggles: strugglesRepository(Session),
   };
 }

@@ -102,6 +102,7 @@ export interface SessionsRepository {
 }
 
 import type { AiUsageRepository, ConversationsRepository, MessagesRepository } from './chat-records.js';
+import type { StrugglesRepository } from './struggles-repository.js';
 export type * from './chat-records.js';
 
 /** The readable header of a stored recording chunk (the blob itself is fetched separately). */
@@ -183,4 +184,6 @@ export interface Repositories {
   conversations: ConversationsRepository;
   aiUsage: AiUsageRepository;
   recordings: RecordingsRepository;
+  /** Live struggle and the help offer (issue 21), on the session documents. */
+  struggles: StrugglesRepository;
 }

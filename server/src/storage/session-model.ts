@@ -43,6 +43,16 @@ const sessionSchema = new Schema(
     visitorName: { type: String, default: '' },
     visitorEmail: { type: String, default: '' },
     identityVerified: { type: Boolean, default: false },
+    /**
+     * Live struggle (issue 21): the latest the widget reported, how many so far, and the session's one
+     * help offer (`offered`, then the visitor's answer). Flat fields, so each write is one atomic update.
+     */
+    struggleType: { type: String, default: null },
+    struggleLabel: { type: String, default: '' },
+    struggleAt: { type: Date, default: null },
+    struggleCount: { type: Number, default: 0 },
+    helpOffer: { type: String, default: null },
+    helpOfferAt: { type: Date, default: null },
     /** Insights (issue #7): distinct signal types found, for filtering the Sessions list by signal. */
     signalTypes: { type: [String], default: [] },
     /** Insights (issue #7): signals and summary, see storage/insights-store.ts and protocol/insights.ts. */

@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { VisitorSession } from '../../../server/src/protocol/events.js';
 import type { ConnectionController } from '../connection-controller.js';
+import type { HelpHost } from './page-extras.js';
 import type { Recording } from './recording.js';
 
 /**
@@ -13,7 +14,7 @@ export class RecorderController implements ReactiveController {
   private starting: Promise<void> | undefined;
 
   constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement & { server: string },
+    private readonly host: ReactiveControllerHost & HelpHost & { server: string },
     private readonly connection: ConnectionController,
   ) {
     host.addController(this);
@@ -45,12 +46,18 @@ export class RecorderController implements ReactiveController {
     const socket = this.connection.socket;
     if (!socket) return;
     try {
+      // The console and network capture (when the application records them) loads beside the recorder,
+      // not after it: what the page logs while the recorder starts is then not missed.
+      const recording = this.connection.settings?.recording;
+      if (recording?.captureConsole || recording?.captureNetwork) import('./devtools-capture.js').catch(() => undefined);
       const { startRecording } = await import('./recording.js');
       this.recording = await startRecording({
         socket,
         sessionId,
         server: this.host.server || location.origin,
         settings: this.connection.settings?.recording,
+        help: this.connection.settings?.help,
+        widget: this.host,
       });
     } catch {
       // Recording is best effort: the chat goes on without it (old browser, chunk not reachable).

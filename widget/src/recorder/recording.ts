@@ -1,5 +1,5 @@
 import { record } from '@rrweb/record';
-import type { WidgetRecordingSettings } from '../../../server/src/protocol/events.js';
+import type { WidgetRecordingSettings, WidgetSettings } from '../../../server/src/protocol/events.js';
 import { customEvent, ERROR_TAG, FOCUS_TAG, FONTS_TAG, OPTIONS_TAG, STOPPED_TAG, type RecordedEvent } from '../../../server/src/protocol/recording-events.js';
 import type { VisitorSocket } from '../connection-controller.js';
 import { retryAfterMs } from '../retry-hint.js';
@@ -10,6 +10,7 @@ import { IGNORE_CLASS, stripIgnoredFields } from './ignored-fields.js';
 import { maskedInputValue } from './masked-values.js';
 import { SelectedOptions } from './selected-options.js';
 import { BatchDeferred, BatchRefused, FLUSH_INTERVAL_MS, Outbox, type OutboxTransport } from './outbox.js';
+import { startPageExtras, type HelpHost, type PageExtras } from './page-extras.js';
 import { StormGuard } from './storm-guard.js';
 
 const ACK_TIMEOUT_MS = 10_000;
@@ -54,6 +55,9 @@ export async function startRecording(options: {
   sessionId: string;
   server: string;
   settings: WidgetRecordingSettings | undefined;
+  /** Struggle and the offer of help (issue 21): the application's rule, and the widget that shows the offer. */
+  help?: WidgetSettings['help'];
+  widget?: HelpHost;
 }): Promise<Recording> {
   const { socket, sessionId, server } = options;
   const settings = options.settings ?? DEFAULT_SETTINGS;
@@ -87,6 +91,7 @@ export async function startRecording(options: {
   });
 
   let active = true;
+  let extras: PageExtras | undefined;
   const guard = new StormGuard();
   // Replay fidelity (issue 19): where the focus is, and the page's own font files.
   const focus = new FocusTracker(record.mirror, (state) => active && record.addCustomEvent(FOCUS_TAG, state));
@@ -99,6 +104,7 @@ export async function startRecording(options: {
       // Before anything is kept: the state of rr-ignore fields never leaves this function.
       const event = stripIgnoredFields(rrwebEvent as RecordedEvent, record.mirror);
       if (event) outbox.push(event);
+      if (event) extras?.observe(event);
       if (guard.exceeded(rrwebEvent)) halt('mutation-storm');
       // A replay (or a live watcher) starting from this snapshot learns the focus and the fonts again.
       if (rrwebEvent.type === FULL_SNAPSHOT) queueMicrotask(() => active && (focus.snapshotTaken(), fonts.snapshotTaken()));
@@ -122,6 +128,18 @@ export async function startRecording(options: {
     errorHandler: () => true,
   });
   void fonts.share();
+
+  // Console, network and struggle spotted live (issue 21): separate from rrweb, stopped with it.
+  extras = startPageExtras({
+    socket,
+    server,
+    recording: settings,
+    help: options.help,
+    widget: options.widget,
+    mirror: record.mirror,
+    addEvent: (tag, payload) => record.addCustomEvent(tag, payload),
+    privateAreas: selectorList(['.rr-block', '.rr-mask', `.${IGNORE_CLASS}`, ...settings.blockSelectors, ...settings.maskSelectors]),
+  });
 
   let errors = 0;
   const onError = (event: ErrorEvent) =>
@@ -164,6 +182,7 @@ export async function startRecording(options: {
     focus.stop();
     fonts.stop();
     chosenOptions?.stop();
+    extras?.stop();
     removeEventListener('error', onError);
     removeEventListener('unhandledrejection', onRejection);
     document.removeEventListener('visibilitychange', onHidden);

@@ -1,0 +1,70 @@
+import { isValidObjectId, type Model } from 'mongoose';
+import { HELP_OFFER_OUTCOMES, LIVE_STRUGGLE_TYPES, type HelpOfferAnswer, type HelpOfferOutcome, type LiveStruggle, type StruggleReport, type StrugglingSession } from '../protocol/struggle.js';
+import type { SessionDoc } from './session-model.js';
+import { serializeSessionWrite } from './session-writes.js';
+
+/** Live struggle of sessions (issue 21), kept on the session document: no collection of its own. */
+export interface StrugglesRepository {
+  /** Records a report on an active session (the latest one, counted); null when the session is not active. */
+  report(sessionId: string, report: StruggleReport, at: Date): Promise<StrugglingSession | null>;
+  /** Grants the session's one help offer; null when it was granted before or the session is not active. */
+  claimHelpOffer(sessionId: string, at: Date): Promise<StrugglingSession | null>;
+  /** What the visitor did with the offer: once, and only after it was granted; null otherwise. */
+  answerHelpOffer(sessionId: string, outcome: HelpOfferAnswer, at: Date): Promise<StrugglingSession | null>;
+}
+
+type StruggleFields = Pick<SessionDoc, 'struggleType' | 'struggleLabel' | 'struggleAt' | 'struggleCount' | 'helpOffer' | 'helpOfferAt'>;
+
+/** The live struggle a session document holds, or null (none reported, or fields of an unknown shape). */
+export function toLiveStruggle(doc: Partial<StruggleFields>): LiveStruggle | null {
+  const type = LIVE_STRUGGLE_TYPES.find((known) => known === doc.struggleType);
+  if (!type || !(doc.struggleAt instanceof Date)) return null;
+  const outcome = HELP_OFFER_OUTCOMES.find((known) => known === doc.helpOffer);
+  return {
+    type,
+    label: doc.struggleLabel ?? '',
+    at: doc.struggleAt.toISOString(),
+    count: doc.struggleCount ?? 1,
+    helpOffer: outcome && doc.helpOfferAt instanceof Date ? { outcome, at: doc.helpOfferAt.toISOString() } : null,
+  };
+}
+
+function toStrugglingSession(doc: SessionDoc): StrugglingSession | null {
+  const struggle = toLiveStruggle(doc);
+  if (!struggle) return null;
+  return {
+    id: doc._id.toString(),
+    appId: String(doc.appId),
+    visitorId: doc.visitorId,
+    visitorName: doc.visitorName ?? '',
+    landingUrl: doc.landingUrl ?? '',
+    status: doc.status,
+    struggle,
+  };
+}
+
+/**
+ * Each write is one conditional update of flat fields (atomic on MongoDB, whichever node makes it),
+ * serialized per session within this process for FerretDB (see session-writes.ts).
+ */
+export function strugglesRepository(Session: Model<SessionDoc>): StrugglesRepository {
+  const update = async (sessionId: string, filter: Record<string, unknown>, change: Record<string, unknown>) => {
+    if (!isValidObjectId(sessionId)) return null;
+    const doc = await serializeSessionWrite(sessionId, () =>
+      Session.findOneAndUpdate({ _id: sessionId, ...filter }, change, { returnDocument: 'after' }).lean<SessionDoc>(),
+    );
+    return doc ? toStrugglingSession(doc) : null;
+  };
+  return {
+    report: (sessionId, report, at) =>
+      update(
+        sessionId,
+        { status: 'active' },
+        { $set: { struggleType: report.type, struggleLabel: report.label, struggleAt: at }, $inc: { struggleCount: 1 } },
+      ),
+    claimHelpOffer: (sessionId, at) =>
+      update(sessionId, { status: 'active', helpOffer: null }, { $set: { helpOffer: 'offered' satisfies HelpOfferOutcome, helpOfferAt: at } }),
+    answerHelpOffer: (sessionId, outcome, at) =>
+      update(sessionId, { helpOffer: 'offered' satisfies HelpOfferOutcome }, { $set: { helpOffer: outcome, helpOfferAt: at } }),
+  };
+}
