@@ -34,7 +34,9 @@ describe('what the browser fetches again', () => {
     await startChat(page);
     await page.locator('chatreel-widget').getByRole('textbox', { name: 'Message' }).waitFor();
     const widgetFiles = (paths: string[]) => paths.filter((path) => path === '/widget.js' || path.startsWith('/widget-chunks/'));
-    await expect.poll(() => widgetFiles(fetched.paths()).filter((path) => path.includes('recording')).length, { timeout: 15_000 }).toBe(1);
+    // The recorder's own chunk (`recording-<hash>.js`; `recording-events-<hash>.js` is a small shared one).
+    const recorderChunk = /^\/widget-chunks\/recording-[\w-]{8}\.js$/;
+    await expect.poll(() => widgetFiles(fetched.paths()).filter((path) => recorderChunk.test(path)).length, { timeout: 15_000 }).toBe(1);
     const firstView = widgetFiles(fetched.paths());
     expect(firstView.length).toBeGreaterThanOrEqual(6);
 
