@@ -4,10 +4,8 @@ import path from 'node:path';
 import { Types } from 'mongoose';
 import { createActivityService, type ActivityService } from '../server/src/activity/activity-service.js';
 import { loadConfig } from '../server/src/config.js';
-import { cursorSchema, encodeCursor, type Cursor } from '../server/src/protocol/activity.js';
-import { decodeEntries, indexKeys } from '../server/src/storage/activity-index-model.js';
-import { activityQueries } from '../server/src/storage/activity-queries.js';
-import { openDatabase, type Database } from '../server/src/storage/database.js';
+import { openDatabase } from '../server/src/storage/open-database.js';
+import type { Storage } from '../server/src/storage/ports.js';
 import { seedActivity } from '../server/src/testing/seed-activity.js';
 import { atMost, type Benchmark, type Figure } from './figure.js';
 import { percentile } from './stats.js';
@@ -39,14 +37,14 @@ export const consoleQueries: Benchmark = {
       const now = new Date();
       // Active share as the lifecycle keeps it (idle sessions complete after 30 min): a few hundred.
       // 2% of sessions show a rage click: the signal filter's list is one page in fifty of all sessions.
-      const seeded = await seedActivity(db.models, { appId, sessions, messagesPerSession: 10, now, spanMs: 60 * DAY_MS, seed: 5, activeShare: 300 / sessions, signalShare: 0.02 });
-      await seedActivity(db.models, { appId: otherApp, sessions: sessions / 10, messagesPerSession: 2, now, spanMs: 60 * DAY_MS, seed: 6, indexFromRaw: false });
+      const seeded = await seedActivity(db, { appId, sessions, messagesPerSession: 10, now, spanMs: 60 * DAY_MS, seed: 5, activeShare: 300 / sessions, signalShare: 0.02 });
+      await seedActivity(db, { appId: otherApp, sessions: sessions / 10, messagesPerSession: 2, now, spanMs: 60 * DAY_MS, seed: 6, exact: false });
       const seedSeconds = (Date.now() - seedStarted) / 1000;
       process.stdout.write(`  seeded ${seeded.sessionCount} sessions, ${seeded.messageCount} messages (+ another app) in ${seedSeconds.toFixed(0)} s\n`);
 
-      const service = createActivityService(activityQueries(db.models));
-      const deep = await deepCursors(db, service, appId);
-      const visitorId = (await db.models.Session.collection.findOne({ appId: new Types.ObjectId(appId) }, { projection: { visitorId: 1 } }))?.visitorId as string;
+      const service = createActivityService(db.activity);
+      const deep = await deepCursors(db, service, appId, now);
+      const visitorId = seeded.sample.visitorId;
       const figures: Figure[] = [
         { benchmark: BENCH, figure: 'seed (sessions + messages + index)', value: seedSeconds, unit: 's', budget: null, note: `${seeded.sessionCount} sessions, ${seeded.messageCount} messages${quick ? ' (quick scale)' : ''}` },
       ];
@@ -58,13 +56,13 @@ export const consoleQueries: Benchmark = {
         );
         process.stdout.write(`  ${figure}: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms\n`);
       };
-      const sessionsPage = (status: 'all' | 'active' | 'completed', extra: Partial<{ cursor: Cursor; q: string }> = {}) => (s: ActivityService) =>
+      const sessionsPage = (status: 'all' | 'active' | 'completed', extra: Partial<{ cursor: string; q: string }> = {}) => (s: ActivityService) =>
         s.sessions(appId, { status, q: '', limit: PAGE_SIZE, ...extra });
 
       await measure('sessions first page, all', sessionsPage('all'));
       await measure('sessions first page, active', sessionsPage('active'));
       await measure('sessions first page, completed', sessionsPage('completed'));
-      await measure('sessions page deep in the cursor (middle of the list)', sessionsPage('all', { cursor: deep.sessions }), 20, `cursor ${encodeCursor(deep.sessions).slice(0, 12)}…`);
+      await measure('sessions page deep in the cursor (middle of the list)', sessionsPage('all', { cursor: deep.sessions }), 20, `cursor ${deep.sessions.slice(0, 12)}…`);
       await measure('counters', (s) => s.counters(appId));
       for (const range of ['24h', '7d', '30d'] as const) await measure(`chart ${range}`, (s) => s.chart(appId, range));
       for (const filter of ['all', 'prompts', 'sessions'] as const) await measure(`activity feed first page, ${filter}`, (s) => s.feed(appId, { filter, limit: PAGE_SIZE }));
@@ -80,13 +78,8 @@ export const consoleQueries: Benchmark = {
 
       // The agents' Conversations list, and one session's messages (replay transcript, chat resync).
       await measure('conversations list (every active chat)', () => db.repos.conversations.listActive(appId, 100), 10, `the 100 latest of ${seeded.activeCount} active chats, each read by _id`);
-      const chatty = (await db.models.Session.collection.findOne({ appId: new Types.ObjectId(appId), messageSeq: { $gt: 8 } }))!._id.toString();
+      const chatty = seeded.sample.chattySessionId!;
       await measure("one session's messages (transcript)", () => db.repos.messages.listAfter(chatty, 0, 200));
-
-      // Before: what the raw queries cost at this scale (one count of the app's sessions, as the old counters did).
-      const rawStarted = performance.now();
-      await db.models.Session.countDocuments({ appId: new Types.ObjectId(appId), status: 'active' });
-      figures.push({ benchmark: BENCH, figure: 'before: one raw countDocuments on sessions (full scan)', value: performance.now() - rawStarted, unit: 'ms', budget: null, note: 'the old counters ran 4 of these, the old lists sorted the scan' });
       return figures;
     } finally {
       await db.close();
@@ -108,19 +101,15 @@ async function timeRuns(run: () => Promise<unknown>, runs: number): Promise<numb
 
 /**
  * Cursors in the middle of the sessions list and of the feed, as the server gives them out: a page is
- * read from an entry of the lists' middle page (a cursor without page hints, the slow path), and the
- * cursor that page returns, which names the pages it continues from, is the one measured.
+ * read from a position in the middle of the seeded span (a cursor the storage encodes without resume
+ * tokens: the slow path), and the cursor that page returns, which names where each source resumes, is
+ * the one measured.
  */
-async function deepCursors(db: Database, service: ActivityService, appId: string): Promise<{ sessions: Cursor; prompts: Cursor }> {
-  const middle = async (list: 'sessions' | 'prompts') => {
-    const head = await db.models.ActivityIndex.collection.findOne({ _id: indexKeys.head(appId, list) } as never);
-    const page = await db.models.ActivityIndex.collection.findOne({ _id: indexKeys.page(appId, list, Math.floor((head?.pages ?? 1) / 2)) } as never);
-    const entry = decodeEntries(page?.items as string)[0];
-    return { t: entry.t, id: entry.id };
-  };
-  const given = (page: { nextCursor: string | null }) => cursorSchema.parse(page.nextCursor);
+async function deepCursors(db: Storage, service: ActivityService, appId: string, now: Date): Promise<{ sessions: string; prompts: string }> {
+  const middle = db.activity.encodeCursor({ t: now.getTime() - 30 * DAY_MS, id: 'f'.repeat(24), resume: {} });
+  const given = (page: { nextCursor: string | null }) => page.nextCursor!;
   return {
-    sessions: given(await service.sessions(appId, { status: 'all', q: '', limit: PAGE_SIZE, cursor: await middle('sessions') })),
-    prompts: given(await service.feed(appId, { filter: 'all', limit: PAGE_SIZE, cursor: await middle('prompts') })),
+    sessions: given(await service.sessions(appId, { status: 'all', q: '', limit: PAGE_SIZE, cursor: middle })),
+    prompts: given(await service.feed(appId, { filter: 'all', limit: PAGE_SIZE, cursor: middle })),
   };
 }

@@ -15,7 +15,7 @@ import {
   MAX_CHAT_MESSAGE_CHARS,
 } from '../protocol/limits.js';
 import { dayKey } from '../sessions/time-buckets.js';
-import type { AppRecord, ConversationRecord, MessageRecord, Repositories, UserRecord } from '../storage/repositories.js';
+import type { AppRecord, ConversationRecord, MessageRecord, Repositories, UserRecord } from '../storage/ports.js';
 import type { ChatPublisher } from './chat-publisher.js';
 import { wireMessage } from './chat-wire.js';
 import { aiMayAnswer, transitionFor, type HandoffEvent } from './handoff.js';

@@ -2,7 +2,7 @@ import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { AppError } from '../http/app-error.js';
 import { MAX_BATCH_BYTES, MAX_BATCH_DECOMPRESSED_BYTES, MAX_BATCH_EVENTS } from '../protocol/limits.js';
-import type { ChunkHeader } from '../storage/repositories.js';
+import type { ChunkHeader } from '../storage/ports.js';
 
 const gunzipAsync = promisify(gunzip);
 

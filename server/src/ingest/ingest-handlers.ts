@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { AppError } from '../http/app-error.js';
 import { commandHandler, sessionRoom, type VisitorNamespace, type VisitorSocket } from '../realtime/visitor-namespace.js';
-import type { Repositories, SessionRecord } from '../storage/repositories.js';
+import type { Repositories, SessionRecord } from '../storage/ports.js';
 import type { IngestService } from './ingest-service.js';
 
 export interface IngestHandlerDeps {

@@ -3,7 +3,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { isOriginAllowed } from '../apps/apps-service.js';
 import { AppError } from '../http/app-error.js';
 import { INGEST_HTTP_PER_SESSION_PER_MINUTE, MAX_BATCH_BYTES } from '../protocol/limits.js';
-import type { Repositories } from '../storage/repositories.js';
+import type { Repositories } from '../storage/ports.js';
 import type { IngestService } from './ingest-service.js';
 import { isIngestTokenValid } from './ingest-token.js';
 import { gzipSync } from 'node:zlib';

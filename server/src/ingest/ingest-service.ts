@@ -1,6 +1,6 @@
 import { AppError } from '../http/app-error.js';
 import { LATE_BATCH_GRACE_MS, MAX_BATCH_SEQ } from '../protocol/limits.js';
-import type { Repositories, SessionRecord } from '../storage/repositories.js';
+import type { Repositories, SessionRecord } from '../storage/ports.js';
 import { decodeBatch } from './batch-decoder.js';
 import { ingestToken } from './ingest-token.js';
 

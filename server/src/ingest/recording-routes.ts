@@ -4,7 +4,7 @@ import { currentUser } from '../auth/auth-routes.js';
 import { AppError } from '../http/app-error.js';
 import { visitorIdSchema } from '../protocol/schemas.js';
 import type { EndReason, SessionsService } from '../sessions/sessions-service.js';
-import type { Repositories, SessionRecord } from '../storage/repositories.js';
+import type { Repositories, SessionRecord } from '../storage/ports.js';
 import { eraseVisitor } from './retention.js';
 
 /** Sessions ended (announced) per erasure request before deletion; deletion itself has no limit. */

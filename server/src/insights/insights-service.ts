@@ -4,8 +4,7 @@ import { NOTES } from '../chat/chat-service.js';
 import { AppError } from '../http/app-error.js';
 import type { SessionInsights, SessionSignal, TimelineEntry } from '../protocol/insights.js';
 import { dayKey } from '../sessions/time-buckets.js';
-import type { InsightsStore, StoredInsights, StoredSummary } from '../storage/insights-store.js';
-import type { AppRecord, MessageRecord, Repositories, SessionRecord, UserRecord } from '../storage/repositories.js';
+import type { AppRecord, InsightsStore, MessageRecord, Repositories, SessionRecord, StoredInsights, StoredSummary, UserRecord } from '../storage/ports.js';
 import { loadRecordedEvents } from './recorded-events.js';
 import { extractFacts } from './session-facts.js';
 import { detectSignals, distinctTypes } from './signals.js';
@@ -48,8 +47,6 @@ export interface InsightsService {
 interface Analysis {
   signals: SessionSignal[];
   timeline: TimelineEntry[];
-  /** The visitor's messages as list entries: they join the signal filter's prompt lists. */
-  prompts: Array<{ t: number; id: string }>;
   summaryInput: SummaryInput;
 }
 
@@ -87,7 +84,6 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
     return {
       signals,
       timeline,
-      prompts: messages.filter((m) => m.role === 'visitor').map((m) => ({ t: m.createdAt.getTime(), id: m.id })),
       summaryInput: {
         timeline,
         timelineText: compressTimeline(timeline.filter((entry) => entry.kind !== 'message'), MAX_PROMPT_TIMELINE_CHARS),
@@ -130,7 +126,7 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
       const previous = await store.get(session.id);
       const summary = previous?.summary && !regenerateSummary ? previous.summary : await summarize(app, analysis.summaryInput);
       const stored: StoredInsights = { status: 'ready', computedAt: now(), signals: analysis.signals, summary };
-      await store.save(session, stored, distinctTypes(analysis.signals), analysis.prompts);
+      await store.save(session, stored, distinctTypes(analysis.signals));
       deps.onReady?.((await repos.sessions.findById(session.id)) ?? session);
       return { stored, timeline: analysis.timeline };
     } catch (error) {

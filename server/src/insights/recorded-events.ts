@@ -2,7 +2,7 @@ import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { MAX_BATCH_DECOMPRESSED_BYTES } from '../protocol/limits.js';
 import { joinEventParts, type RecordedEvent } from '../protocol/recording-events.js';
-import type { Repositories } from '../storage/repositories.js';
+import type { Repositories } from '../storage/ports.js';
 
 const gunzipAsync = promisify(gunzip);
 

@@ -2,7 +2,7 @@ import { AppError } from '../http/app-error.js';
 import type { AppsService } from '../apps/apps-service.js';
 import type { ChatMessage } from '../protocol/chat-events.js';
 import type { ReplayManifest, ReplaySessionFacts } from '../protocol/replay-events.js';
-import type { MessageRecord, Repositories, SessionRecord, UserRecord } from '../storage/repositories.js';
+import type { MessageRecord, Repositories, SessionRecord, UserRecord } from '../storage/ports.js';
 
 /** Chunk headers read per query while building a manifest. */
 const CHUNK_PAGE_SIZE = 1000;

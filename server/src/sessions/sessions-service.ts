@@ -1,6 +1,6 @@
 import type { PublicSession, VisitorSession } from '../protocol/events.js';
 import type { SessionStartInput } from '../protocol/schemas.js';
-import type { AppRecord, Repositories, SessionRecord } from '../storage/repositories.js';
+import type { AppRecord, Repositories, SessionRecord } from '../storage/ports.js';
 
 export type EndReason = 'visitor-ended' | 'idle-timeout' | 'max-duration' | 'erased' | 'visitor-gone';
 

@@ -4,7 +4,8 @@ import { activityIndexFor, LIST_PAGE_SIZE } from './activity-index.js';
 import { compareEntries, encodeEntries, indexKeys, listNames, type ActivityIndexDoc, type Entry, type ListName } from './activity-index-model.js';
 import { deleteMatching } from './by-ids.js';
 import type { Models } from './models.js';
-import { sessionTrigrams, type SearchFields } from './search-terms.js';
+import type { SearchFields } from '../activity/session-search.js';
+import { sessionTrigrams } from './search-terms.js';
 
 const INSERT_BATCH = 1000;
 /** Bumped when the shape of the index documents changes: a server finding an older marker rebuilds. */

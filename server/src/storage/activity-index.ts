@@ -2,7 +2,8 @@ import type { Model } from 'mongoose';
 import { dayKey, hourKey } from '../sessions/time-buckets.js';
 import { decodeEntries, encodeEntries, indexKeys, insertSorted, listNames, type ActivityIndexDoc, type Entry } from './activity-index-model.js';
 import { listWriter } from './activity-list-writer.js';
-import { sessionTrigrams, type SearchFields } from './search-terms.js';
+import type { SearchFields } from '../activity/session-search.js';
+import { sessionTrigrams } from './search-terms.js';
 import { serializeSessionWrite } from './session-writes.js';
 
 export { LIST_PAGE_SIZE } from './activity-list-writer.js';

@@ -1,5 +1,4 @@
 import type { Model } from 'mongoose';
-import type { PageHints } from '../protocol/activity.js';
 import { compareEntries, decodeEntries, indexKeys, type ActivityIndexDoc, type Entry, type ListName } from './activity-index-model.js';
 import { batchedReads } from './batched-reads.js';
 
@@ -10,20 +9,16 @@ import { batchedReads } from './batched-reads.js';
  * A round trip to the embedded database costs a few milliseconds whatever it reads, so a request
  * reads everything it can name at once: the documents asked for in one turn of the event loop go out
  * as one `{_id: {$in}}` (batched-reads.ts). A first page reads the list's head together with the
- * pages this process last saw at its end; a cursor names the page it continues from (`PageHints`),
- * checked against that page and the next before it is trusted, so it reads no head at all.
+ * pages this process last saw at its end; a cursor names the page it continues from (its resume
+ * token), checked against that page and the next before it is trusted, so it reads no head at all.
  */
 
-/** Most entries one request checks when a filter skips rows (each costs an `_id` read). */
-export const MAX_SCANNED_ENTRIES = 200;
-/** A filter whose first rows mostly failed still reads at most 4× what it misses per batch. */
-const MIN_EXPECTED_HIT_RATE = 0.25;
 /** Lists whose page count this process remembers (a guess of where the newest pages are, never trusted). */
 const REMEMBERED_LISTS = 5_000;
 
-/** An entry as a walk yields it, with the page of each list a cursor at this entry continues from. */
+/** An entry as a walk yields it, with the page a cursor at this entry continues from. */
 export interface Positioned extends Entry {
-  at: PageHints;
+  page: number | null;
 }
 
 export function listReader(Index: Model<ActivityIndexDoc>) {
@@ -67,8 +62,7 @@ export function listReader(Index: Model<ActivityIndexDoc>) {
     for (; n >= 0; n--) {
       const items = await page(n);
       cache.delete(n);
-      const at = { [list]: n };
-      for (let i = items.length - 1; i >= 0; i--) if (!before || compareEntries(items[i], before) < 0) yield { ...items[i], at };
+      for (let i = items.length - 1; i >= 0; i--) if (!before || compareEntries(items[i], before) < 0) yield { ...items[i], page: n };
     }
   }
 
@@ -78,7 +72,7 @@ export function listReader(Index: Model<ActivityIndexDoc>) {
   /** The active set newest first, strictly older than `before`; `items` when already read. */
   async function* active(appId: string, before?: Entry, items?: Entry[]): AsyncGenerator<Positioned> {
     const entries = items ?? (await activeEntries(appId));
-    for (let i = entries.length - 1; i >= 0; i--) if (!before || compareEntries(entries[i], before) < 0) yield { ...entries[i], at: {} };
+    for (let i = entries.length - 1; i >= 0; i--) if (!before || compareEntries(entries[i], before) < 0) yield { ...entries[i], page: null };
   }
 
   const activeIds = async (appId: string) => (await activeEntries(appId)).map((entry) => entry.id);
@@ -108,74 +102,4 @@ async function lastPageStartingBy(page: (n: number) => Promise<Entry[]>, pages: 
     else hi = mid - 1;
   }
   return lo;
-}
-
-interface Source<K extends string> {
-  kind: K;
-  list: ListName;
-  stream: AsyncGenerator<Positioned>;
-}
-
-/**
- * Two newest-first streams merged into one, each entry tagged with its stream. An entry's position
- * names both lists: its own page, and the page of the other list's next entry (page 0 once that list
- * has nothing older).
- */
-export async function* mergeNewestFirst<A extends string, B extends string>(
-  a: Source<A> | null,
-  b: Source<B> | null,
-): AsyncGenerator<Positioned & { kind: A | B }> {
-  // Both streams start at once: their first reads go out together.
-  let [nextA, nextB] = await Promise.all([a ? a.stream.next() : null, b ? b.stream.next() : null]);
-  const where = (source: Source<string> | null, next: IteratorResult<Positioned> | null): PageHints =>
-    !source ? {} : next && !next.done ? next.value.at : { [source.list]: 0 };
-  for (;;) {
-    const headA = nextA && !nextA.done ? nextA.value : null;
-    const headB = nextB && !nextB.done ? nextB.value : null;
-    if (!headA && !headB) return;
-    if (headA && (!headB || compareEntries(headA, headB) >= 0)) {
-      yield { ...headA, kind: a!.kind, at: { ...where(b, nextB), ...headA.at } };
-      nextA = await a!.stream.next();
-    } else {
-      yield { ...headB!, kind: b!.kind, at: { ...where(a, nextA), ...headB!.at } };
-      nextB = await b!.stream.next();
-    }
-  }
-}
-
-/**
- * Rows for the first `limit` entries that `fetch` accepts (null = deleted or filtered out), fetched a
- * batch at a time in parallel. `next` is where the following page starts: the last row given, or the
- * last entry looked at when the scan budget ran out first, or null at the end of the list.
- */
-export async function collectRows<E extends Positioned, R>(
-  stream: AsyncGenerator<E>,
-  options: { limit: number; filtered: boolean; fetch: (entries: E[]) => Promise<Array<R | null>> },
-): Promise<{ rows: R[]; next: (Entry & { pages?: PageHints }) | null }> {
-  const rows: R[] = [];
-  let scanned = 0;
-  let last: E | null = null;
-  const cursorAt = (entry: E) => ({ t: entry.t, id: entry.id, ...(Object.keys(entry.at).length ? { pages: entry.at } : {}) });
-  for (;;) {
-    const need = options.limit - rows.length;
-    // Filters read lists holding mostly matches: ask for what is missing, more as rows turn out not to match.
-    const hitRate = scanned ? Math.max(rows.length / scanned, MIN_EXPECTED_HIT_RATE) : 1;
-    const size = options.filtered ? Math.min(100, Math.ceil(need / hitRate), MAX_SCANNED_ENTRIES - scanned) : need;
-    const batch: E[] = [];
-    while (batch.length < size) {
-      const item = await stream.next();
-      if (item.done) break;
-      batch.push(item.value);
-    }
-    const found = batch.length ? await options.fetch(batch) : [];
-    for (let i = 0; i < batch.length; i++) {
-      scanned += 1;
-      last = batch[i];
-      const row = found[i];
-      if (row !== null && row !== undefined) rows.push(row);
-      if (rows.length === options.limit) return { rows, next: cursorAt(last) };
-    }
-    if (batch.length < size) return { rows, next: null };
-    if (scanned >= MAX_SCANNED_ENTRIES && last) return { rows, next: cursorAt(last) };
-  }
 }

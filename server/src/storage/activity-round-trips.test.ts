@@ -1,10 +1,10 @@
 import mongoose, { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivityService, type ActivityService } from '../activity/activity-service.js';
-import { cursorSchema, type FeedItem, type Page } from '../protocol/activity.js';
+import type { FeedItem, Page } from '../protocol/activity.js';
 import { seedActivity } from '../testing/seed-activity.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
-import { activityQueries } from './activity-queries.js';
+import { listCursors } from './list-cursors.js';
 
 /**
  * A round trip to the embedded database costs a few milliseconds whatever it reads, so the budget of
@@ -19,8 +19,8 @@ let calls: string[] = [];
 beforeAll(async () => {
   server = await startTestServer();
   // 700 sessions and ~2,000 prompts: several pages of every list.
-  await seedActivity(server.db.models, { appId, sessions: 700, messagesPerSession: 6, now: new Date(), spanMs: 7 * 86_400_000, seed: 11, activeShare: 0.05 });
-  service = createActivityService(activityQueries(server.db.models));
+  await seedActivity(server.db, { appId, sessions: 700, messagesPerSession: 6, now: new Date(), spanMs: 7 * 86_400_000, seed: 11, activeShare: 0.05 });
+  service = createActivityService(server.db.activity);
   mongoose.set('debug', (collection: string, method: string) => calls.push(`${collection}.${method}`));
 });
 
@@ -38,7 +38,8 @@ async function queriesOf<T>(run: () => Promise<T>): Promise<{ result: T; queries
   return { result, queries };
 }
 
-const cursorOf = (page: Page<unknown>) => cursorSchema.parse(page.nextCursor);
+const cursorOf = (page: Page<unknown>) => page.nextCursor!;
+const resumed = (page: Page<unknown>) => Object.keys(listCursors.decode(page.nextCursor!)!.resume).sort();
 
 describe('round trips of a list page', () => {
   it('a page of the feed reads its list documents in one query and its rows in one per collection, first page and by cursor', async () => {
@@ -53,7 +54,7 @@ describe('round trips of a list page', () => {
     const seen = new Set(page.items.map((item) => `${item.kind}:${item.id}`));
     for (let n = 0; n < 6; n++) {
       const next = await queriesOf(() => service.feed(appId, { filter: 'all', limit: 25, cursor: cursorOf(page) }));
-      expect(Object.keys(cursorOf(next.result).pages ?? {}).sort()).toEqual(['prompts', 'sessions']);
+      expect(resumed(next.result)).toEqual(['prompts', 'sessions']);
       expect(next.queries).toEqual({ 'activity_index.find': 1, 'sessions.find': 1, 'messages.find': 1 });
       for (const item of next.result.items) {
         expect(seen.has(`${item.kind}:${item.id}`)).toBe(false);
@@ -67,7 +68,7 @@ describe('round trips of a list page', () => {
     const first = await service.sessions(appId, { status: 'all', q: '', limit: 25 });
     const second = await queriesOf(() => service.sessions(appId, { status: 'all', q: '', limit: 25, cursor: cursorOf(first) }));
     expect(second.queries).toEqual({ 'activity_index.find': 1, 'sessions.find': 1 });
-    const { pages: _hints, ...bare } = cursorOf(first);
+    const bare = listCursors.encode({ ...listCursors.decode(cursorOf(first))!, resume: {} });
     const slow = await queriesOf(() => service.sessions(appId, { status: 'all', q: '', limit: 25, cursor: bare }));
     expect(slow.result.items.map((row) => row.id)).toEqual(second.result.items.map((row) => row.id));
     // Without its page the cursor's position is searched for: the head, then pages one at a time.

@@ -10,9 +10,10 @@ interface Waiting {
  * `read(id)` of documents keyed by string `_id`, where the reads asked for in one turn of the event
  * loop go out together as one `{_id: {$in}}` query. Each query to the embedded database costs a few
  * milliseconds of overhead whatever it reads, so a list head and its pages, or the heads of every
- * trigram of a search, cost one round trip instead of one each.
+ * trigram of a search, cost one round trip instead of one each. `asId`: the stored `_id` of a key
+ * (an ObjectId for rows).
  */
-export function batchedReads<T>(collection: Collection) {
+export function batchedReads<T>(collection: Collection, asId: (id: string) => unknown = (id) => id) {
   let waiting: Map<string, Waiting[]> | null = null;
 
   async function flush(batch: Map<string, Waiting[]>): Promise<void> {
@@ -20,7 +21,7 @@ export function batchedReads<T>(collection: Collection) {
     for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
       const chunk = ids.slice(i, i + IDS_PER_QUERY);
       try {
-        const filter = chunk.length === 1 ? { _id: chunk[0] } : { _id: { $in: chunk } };
+        const filter = chunk.length === 1 ? { _id: asId(chunk[0]) } : { _id: { $in: chunk.map(asId) } };
         const found = new Map((await collection.find(filter as never).toArray()).map((doc) => [String(doc._id), doc]));
         for (const id of chunk) for (const { resolve } of batch.get(id)!) resolve((found.get(id) as never) ?? null);
       } catch (error) {

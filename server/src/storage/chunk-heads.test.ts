@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { HEADS_PER_PAGE, headsKey } from './chunk-heads.js';
 import type { NewChunk } from './repositories.js';
+import { internalsOf } from './internals.js';
+import type { EmbeddedInternals } from './open-database.js';
+
+const models = () => internalsOf<EmbeddedInternals>(server.db).models;
 
 let server: TestServer;
 let appId: string;
@@ -36,7 +40,7 @@ const expected = (seqs: number[]) =>
 
 /** How many chunk documents were read by `_id` since the call (the slow path the header pages avoid). */
 function spyOnChunkReads(): () => number {
-  const spy = vi.spyOn(server.db.models.Chunk, 'findById');
+  const spy = vi.spyOn(models().Chunk, 'findById');
   return () => {
     const n = spy.mock.calls.length;
     spy.mockRestore();
@@ -59,7 +63,7 @@ describe('the replay chunk list (chunk_heads)', () => {
     expect(all).toEqual(expected(seqs));
     expect(probes()).toBe(0);
     // Read by pages of header documents, not chunk by chunk.
-    expect(await server.db.models.ChunkHeads.exists({ _id: headsKey(sessionId, 2) })).toBeTruthy();
+    expect(await models().ChunkHeads.exists({ _id: headsKey(sessionId, 2) })).toBeTruthy();
     // Paging by `afterSeq` and `limit`.
     expect(await server.db.repos.recordings.listChunks(sessionId, HEADS_PER_PAGE - 2, 4)).toEqual(expected([HEADS_PER_PAGE - 1, HEADS_PER_PAGE, HEADS_PER_PAGE + 2, HEADS_PER_PAGE + 3]));
   });
@@ -67,7 +71,7 @@ describe('the replay chunk list (chunk_heads)', () => {
   it('still lists a session stored before header pages existed, and erasing a session takes its headers too', async () => {
     const sessionId = await newSession();
     for (const seq of [1, 2, 4]) await store(sessionId, seq);
-    await server.db.models.ChunkHeads.deleteMany({ sessionId });
+    await models().ChunkHeads.deleteMany({ sessionId });
     const probes = spyOnChunkReads();
     expect(await server.db.repos.recordings.listChunks(sessionId, 0, 100)).toEqual(expected([1, 2, 4]));
     expect(probes()).toBe(4);
@@ -78,7 +82,7 @@ describe('the replay chunk list (chunk_heads)', () => {
     const kept = await newSession();
     await store(kept, 1);
     await server.db.repos.recordings.deleteSessions([sessionId]);
-    expect(await server.db.models.ChunkHeads.countDocuments({ sessionId })).toBe(0);
+    expect(await models().ChunkHeads.countDocuments({ sessionId })).toBe(0);
     expect(await server.db.repos.recordings.listChunks(kept, 0, 100)).toEqual(expected([1]));
   });
 });

@@ -1,9 +1,12 @@
 import { isValidObjectId } from 'mongoose';
-import type { InsightsStatus, SessionSignal, SignalType } from '../protocol/insights.js';
-import type { Entry } from './activity-index-model.js';
-import { activityIndexFor, type IndexedSession } from './activity-index.js';
+import type { InsightsStatus } from '../protocol/insights.js';
+import { activityIndexFor } from './activity-index.js';
 import type { Models } from './models.js';
+import type { InsightsStore, MessagesRepository, StoredInsights } from './ports.js';
 import { serializeSessionWrite } from './session-writes.js';
+
+/** Messages of a session read for the signal filter's prompt lists. */
+const MAX_LISTED_PROMPTS = 2_000;
 
 /**
  * Insights stored with their session (issue #7): `insights` and the `signalTypes` the Sessions list
@@ -11,34 +14,9 @@ import { serializeSessionWrite } from './session-writes.js';
  * goes through serializeSessionWrite like all other writers of a session document.
  */
 
-export interface StoredSummary {
-  text: string;
-  source: 'ai' | 'deterministic';
-  generatedAt: Date;
-  model: string | null;
-  inputTokens: number;
-  outputTokens: number;
-}
-
-export interface StoredInsights {
-  status: InsightsStatus;
-  computedAt: Date | null;
-  signals: SessionSignal[];
-  summary: StoredSummary | null;
-}
-
-export interface InsightsStore {
-  get(sessionId: string): Promise<StoredInsights | null>;
-  /** Marks the computation under way, keeping what was stored before. */
-  markPending(sessionId: string): Promise<void>;
-  markFailed(sessionId: string): Promise<void>;
-  /** Stores the insights; the session and its prompts join the lists of the signal filter. */
-  save(session: IndexedSession, insights: StoredInsights, signalTypes: SignalType[], prompts: Entry[]): Promise<void>;
-}
-
 const EMPTY: StoredInsights = { status: 'none', computedAt: null, signals: [], summary: null };
 
-export function insightsStore({ Session, ActivityIndex }: Pick<Models, 'Session' | 'ActivityIndex'>): InsightsStore {
+export function insightsStore({ Session, ActivityIndex }: Pick<Models, 'Session' | 'ActivityIndex'>, messages: MessagesRepository): InsightsStore {
   const index = activityIndexFor(ActivityIndex);
   async function read(sessionId: string): Promise<StoredInsights | null> {
     const doc = await Session.findById(sessionId, { insights: 1 }).lean<{ insights?: Partial<StoredInsights> | null }>();
@@ -68,10 +46,12 @@ export function insightsStore({ Session, ActivityIndex }: Pick<Models, 'Session'
     async markFailed(sessionId) {
       if (isValidObjectId(sessionId)) await setStatus(sessionId, 'failed');
     },
-    async save(session, insights, signalTypes, prompts) {
+    async save(session, insights, signalTypes) {
       if (!isValidObjectId(session.id)) return;
       await serializeSessionWrite(session.id, () => Session.updateOne({ _id: session.id }, { $set: { insights, signalTypes } }));
-      index.signalsFound(session, signalTypes, prompts);
+      if (!signalTypes.length) return;
+      const prompts = (await messages.listAfter(session.id, 0, MAX_LISTED_PROMPTS)).filter((message) => message.role === 'visitor');
+      index.signalsFound(session, signalTypes, prompts.map((message) => ({ t: message.createdAt.getTime(), id: message.id })));
     },
   };
 }

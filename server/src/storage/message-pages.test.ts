@@ -4,6 +4,10 @@ import { startAnthropicDouble, type AnthropicDouble } from '../testing/anthropic
 import { chatVisitor, createChatApp, messagesOf, waitFor } from '../testing/chat-test-kit.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { command } from '../testing/visitor-client.js';
+import { internalsOf } from './internals.js';
+import type { EmbeddedInternals } from './open-database.js';
+
+const models = () => internalsOf<EmbeddedInternals>(server.db).models;
 
 /**
  * The chat's reads of one session's messages go through message_pages and `_id` reads: on FerretDB
@@ -65,8 +69,8 @@ describe('a session\'s messages, by page and `_id`', () => {
     const visitor = await chatVisitor(server, app.publicKey);
     await server.db.repos.messages.append({ appId: app.id, sessionId: visitor.sessionId, visitorId: visitor.visitorId, role: 'agent', text: 'one', createdAt: new Date() });
     await server.db.repos.messages.append({ appId: app.id, sessionId: visitor.sessionId, visitorId: visitor.visitorId, role: 'agent', text: 'two', createdAt: new Date() });
-    await server.db.models.Session.updateOne({ _id: visitor.sessionId }, { $unset: { messagePages: 1 } });
-    await server.db.models.MessagePages.deleteMany({ sessionId: visitor.sessionId });
+    await models().Session.updateOne({ _id: visitor.sessionId }, { $unset: { messagePages: 1 } });
+    await models().MessagePages.deleteMany({ sessionId: visitor.sessionId });
     filtered = [];
     expect((await server.db.repos.messages.listAfter(visitor.sessionId, 0, 10)).map((m) => m.text)).toEqual(['one', 'two']);
     expect((await server.db.repos.messages.listRecent(visitor.sessionId, 1)).map((m) => m.text)).toEqual(['two']);

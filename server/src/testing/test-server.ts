@@ -6,7 +6,8 @@ import { createApplication, type Application } from '../app.js';
 import { bootstrapInstallation } from '../apps/bootstrap.js';
 import { loadConfig, type Config } from '../config.js';
 import { createLogger } from '../logger.js';
-import { openDatabase, type Database } from '../storage/database.js';
+import { openDatabase } from '../storage/open-database.js';
+import type { Storage } from '../storage/ports.js';
 import { pooledPasswordHasher } from '../auth/passwords.js';
 import { createWorkerPool, type WorkerPoolOptions } from '../workers/worker-pool.js';
 
@@ -15,7 +16,7 @@ export const TEST_OWNER = { email: 'owner@test.local', password: 'correct-horse-
 export interface TestServer {
   url: string;
   config: Config;
-  db: Database;
+  db: Storage;
   app: Application;
   dataDir: string;
   close(): Promise<void>;

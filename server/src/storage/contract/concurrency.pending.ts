@@ -7,7 +7,9 @@ import { command, connectVisitor, handshake, type VisitorTestSocket } from '../.
 import { decodeEntries, type ActivityIndexDoc } from '../activity-index-model.js';
 import { rebuildActivityIndex } from '../activity-index-rebuild.js';
 import { decodeHeads } from '../chunk-heads.js';
-import type { Database } from '../database.js';
+import { internalsOf } from '../internals.js';
+import type { EmbeddedInternals } from '../open-database.js';
+import type { Storage } from '../ports.js';
 import { CONTRACT_ENGINES, openContractDatabase, type RunningEngine } from './contract-engines.js';
 
 /**
@@ -45,8 +47,8 @@ async function visit(server: ServerProcess, key: string, n: number, sockets: Vis
 }
 
 /** The application's activity-index documents as the console reads them: counters, buckets, and each list's entries in order. */
-async function readModel(db: Database, appId: string) {
-  const docs = await db.models.ActivityIndex.collection.find({ appId } as never).toArray() as unknown as ActivityIndexDoc[];
+async function readModel(db: Storage, appId: string) {
+  const docs = await internalsOf<EmbeddedInternals>(db).models.ActivityIndex.collection.find({ appId } as never).toArray() as unknown as ActivityIndexDoc[];
   const byId = new Map(docs.map((doc) => [doc._id, doc]));
   const model: Record<string, unknown> = {};
   for (const doc of docs) {
@@ -66,8 +68,8 @@ async function readModel(db: Database, appId: string) {
 }
 
 /** Each session document, visitor document and chunk-header page against the raw chunks and messages. */
-async function recountDocuments(db: Database, sessionIds: string[]) {
-  const { Session, Chunk, Message, ChunkHeads, Visitor, ActiveSession } = db.models;
+async function recountDocuments(db: Storage, sessionIds: string[]) {
+  const { Session, Chunk, Message, ChunkHeads, Visitor, ActiveSession } = internalsOf<EmbeddedInternals>(db).models;
   const stored = [];
   const recounted = [];
   for (const id of sessionIds) {
@@ -143,7 +145,7 @@ describe.each(CONTRACT_ENGINES)('two server processes sharing one database on $n
     try {
       expect(new Set(sessionIds).size).toBe(SESSIONS);
       const live = await readModel(db, app.id);
-      await rebuildActivityIndex(db.models, app.id);
+      await rebuildActivityIndex(internalsOf<EmbeddedInternals>(db).models, app.id);
       const { stored, recounted } = await recountDocuments(db, sessionIds);
       const documents = (docs: typeof stored) => Object.fromEntries(docs.flatMap(({ id, ...fields }) => Object.entries(fields).map(([field, value]) => [`session ${id} ${field}`, value])));
       expect([...differences(live, await readModel(db, app.id)), ...differences(documents(stored), documents(recounted))]).toEqual([]);

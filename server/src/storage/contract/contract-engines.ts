@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../config.js';
 import { startMongoSemantics } from '../../testing/mongo-semantics.js';
-import { openDatabase, type Database } from '../database.js';
+import { openDatabase, type Storage } from '../open-database.js';
 import { ensureFerretdbBinary } from '../embedded/ferretdb-binary.js';
 import { startEmbeddedDatabase } from '../embedded/ferretdb-process.js';
 
@@ -46,7 +46,7 @@ export const CONTRACT_ENGINES: ContractEngine[] = [
 let databases = 0;
 
 /** A database on a running engine (a fresh one unless named), opened the way the server opens one (models, indexes, activity index). */
-export function openContractDatabase(engine: RunningEngine, dbName = `contract_${process.pid}_${++databases}`): Promise<Database> {
+export function openContractDatabase(engine: RunningEngine, dbName = `contract_${process.pid}_${++databases}`): Promise<Storage> {
   return openDatabase({
     mongodbUri: engine.uri,
     dbName,

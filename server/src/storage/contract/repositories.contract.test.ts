@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../database.js';
+import type { Storage } from '../ports.js';
 import type { NewChunk, Repositories } from '../repositories.js';
 import { CONTRACT_ENGINES, openContractDatabase, type RunningEngine } from './contract-engines.js';
 
@@ -13,7 +13,7 @@ const MESSAGES = 20;
 
 describe.each(CONTRACT_ENGINES)('storage contract on $name', (contractEngine) => {
   let engine: RunningEngine;
-  let db: Database;
+  let db: Storage;
   let repos: Repositories;
   let appId: string;
   let visitors = 0;

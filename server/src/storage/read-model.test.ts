@@ -2,18 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityCounters, ChartBuckets, FeedItem, SessionRow } from '../protocol/activity.js';
 import { dayKey, hourKey } from '../sessions/time-buckets.js';
 import type { SignalType } from '../protocol/insights.js';
-import { activityIndexFor } from '../storage/activity-index.js';
-import { listNames } from '../storage/activity-index-model.js';
-import { ensureActivityIndex, rebuildActivityIndex, writeActivityIndex } from '../storage/activity-index-rebuild.js';
-import { listReader } from '../storage/activity-lists.js';
-import { insightsStore } from '../storage/insights-store.js';
+import { activityIndexFor } from './activity-index.js';
+import { listNames } from './activity-index-model.js';
+import { ensureActivityIndex, rebuildActivityIndex, writeActivityIndex } from './activity-index-rebuild.js';
+import { listReader } from './activity-lists.js';
+import { internalsOf } from './internals.js';
+import type { EmbeddedInternals } from './open-database.js';
 import { HttpClient } from '../testing/http-client.js';
 import { seedActivity } from '../testing/seed-activity.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { command, connectVisitor, handshake } from '../testing/visitor-client.js';
 
 /**
- * The console's materialized counters, buckets and list pages (storage/activity-index*.ts): kept in
+ * The console's materialized counters, buckets and list pages (activity-index*.ts): kept in
  * step by the live write paths, equal to a brute-force rebuild from raw data, and consistent after
  * retention and erasure. activity-routes.test.ts checks the answers against brute-force counts of seeds.
  */
@@ -23,6 +24,7 @@ let server: TestServer;
 let owner: HttpClient;
 let app: { id: string; key: string };
 const sockets: Array<{ close(): void }> = [];
+const models = () => internalsOf<EmbeddedInternals>(server.db).models;
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -56,7 +58,7 @@ const bucketOf = (c: ChartBuckets, key: string) => ({ sessions: c.sessions[c.key
 
 /** Everything the console can ask for, to compare the live index with a rebuilt one. */
 async function snapshot() {
-  await activityIndexFor(server.db.models.ActivityIndex).flush(); // search and signal lists are written a moment later
+  await activityIndexFor(models().ActivityIndex).flush(); // search and signal lists are written a moment later
   const list = async (path: string) => {
     const ids: string[] = [];
     let cursor: string | null = null;
@@ -125,7 +127,7 @@ describe('live updates of counters, buckets and lists', () => {
   });
 
   it('after all of that the live index answers exactly what a brute-force rebuild from raw data answers', async () => {
-    await seedActivity(server.db.models, { appId: app.id, sessions: 30, messagesPerSession: 2, now: new Date(Date.now() - 1000), spanMs: 40 * DAY_MS, seed: 3 });
+    await seedActivity(server.db, { appId: app.id, sessions: 30, messagesPerSession: 2, now: new Date(Date.now() - 1000), spanMs: 40 * DAY_MS, seed: 3 });
     const { socket, sessionId } = await visitor();
     await command(socket, 'chat:send', { text: 'one more', clientId: 'index-test-0002' });
     await visitor();
@@ -134,37 +136,37 @@ describe('live updates of counters, buckets and lists', () => {
     expect(live.signals[1]).toContain(`session:${sessionId}:active`);
     // The agents' Conversations list: active sessions with messages, the latest message first.
     expect(live.conversations[0]).toMatch(new RegExp(`^${sessionId}:`));
-    await activityIndexFor(server.db.models.ActivityIndex).flush();
-    await rebuildActivityIndex(server.db.models, app.id);
+    await activityIndexFor(models().ActivityIndex).flush();
+    await rebuildActivityIndex(models(), app.id);
     expect(await snapshot()).toEqual(live);
-    expect(live.counters.total).toBe(await server.db.models.Session.countDocuments({ appId: app.id }));
+    expect(live.counters.total).toBe(await models().Session.countDocuments({ appId: app.id }));
   });
 });
 
 describe('building the index', () => {
   it('builds every application once when the marker is missing (a database from before the index)', async () => {
     const before = await snapshot();
-    await activityIndexFor(server.db.models.ActivityIndex).flush();
-    await server.db.models.ActivityIndex.collection.deleteMany({});
+    await activityIndexFor(models().ActivityIndex).flush();
+    await models().ActivityIndex.collection.deleteMany({});
     expect(await counters()).toEqual({ total: 0, active: 0, completed: 0, events: 0 });
-    await ensureActivityIndex(server.db.models);
+    await ensureActivityIndex(models());
     expect(await snapshot()).toEqual(before);
   });
 
   it('rebuilds an application whose index has more documents than one SQL statement can delete', async () => {
     const appId = '0123456789abcdef0123eeee';
-    const Index = server.db.models.ActivityIndex.collection;
+    const Index = models().ActivityIndex.collection;
     // Past SQLite's 32,766 variables: FerretDB deletes what one filter matched in a single statement.
     const stale = Array.from({ length: 33_000 }, (_, i) => ({ _id: `${appId}:tri:${i.toString(16)}:0`, appId, items: '' }));
     for (let i = 0; i < stale.length; i += 5_000) await Index.insertMany(stale.slice(i, i + 5_000) as never[]);
-    await writeActivityIndex(server.db.models.ActivityIndex, appId, { sessions: [{ t: Date.parse('2026-11-02T10:00:00Z'), id: 'aaaaaaaaaaaaaaaaaaaaaaab', status: 'completed', eventCount: 3 }], prompts: [] });
+    await writeActivityIndex(models().ActivityIndex, appId, { sessions: [{ t: Date.parse('2026-11-02T10:00:00Z'), id: 'aaaaaaaaaaaaaaaaaaaaaaab', status: 'completed', eventCount: 3 }], prompts: [] });
     expect(await Index.countDocuments({ appId, _id: { $in: stale.slice(0, 500).map((doc) => doc._id) } } as never)).toBe(0);
     expect(await Index.countDocuments({ appId })).toBeLessThan(20);
     expect((await Index.findOne({ _id: `${appId}:counters` } as never))?.total).toBe(1);
   });
 
   it('keeps list pages in (time, id) order when entries arrive out of order, across many pages', async () => {
-    const index = activityIndexFor(server.db.models.ActivityIndex);
+    const index = activityIndexFor(models().ActivityIndex);
     const appId = '0123456789abcdef0123abcd';
     const base = Date.parse('2026-11-01T00:00:00Z');
     // 230 entries (3 pages) written in a shuffled order, several sharing a time.
@@ -173,7 +175,7 @@ describe('building the index', () => {
     const sessionId = 'aaaaaaaaaaaaaaaaaaaaaaaa';
     for (const entry of shuffled) await index.promptAdded({ appId, id: entry.id, sessionId, createdAt: new Date(entry.t) });
     const newestFirst = [...entries].reverse().map((entry) => ({ ...entry, ref: sessionId }));
-    const reader = listReader(server.db.models.ActivityIndex);
+    const reader = listReader(models().ActivityIndex);
     const read = async (before?: { t: number; id: string }, hint?: number) => {
       const seen = [];
       for await (const entry of reader.entries(appId, 'prompts', before, { hint })) seen.push(entry);
@@ -186,12 +188,12 @@ describe('building the index', () => {
     for (const at of ats) expect(await from(newestFirst[at])).toEqual(newestFirst.slice(at + 1));
     // Each entry names its page: a cursor there reads from it without the head (gone here), and a
     // wrong page is caught and falls back to the head (gone: nothing read).
-    const Index = server.db.models.ActivityIndex.collection;
+    const Index = models().ActivityIndex.collection;
     const head = await Index.findOne({ _id: `${appId}:prompts:head` } as never);
     expect(head?.pages).toBeGreaterThan(1);
     await Index.deleteOne({ _id: `${appId}:prompts:head` } as never);
-    for (const at of ats) expect(await from(newestFirst[at], positioned[at].at.prompts)).toEqual(newestFirst.slice(at + 1));
-    expect(await from(newestFirst[150], positioned[150].at.prompts + 1)).toEqual([]);
+    for (const at of ats) expect(await from(newestFirst[at], positioned[at].page!)).toEqual(newestFirst.slice(at + 1));
+    expect(await from(newestFirst[150], positioned[150].page! + 1)).toEqual([]);
     expect(await from(newestFirst[150], 7)).toEqual([]);
     await Index.insertOne(head as never);
     for (const hint of [0, 2, 7, 1_000]) expect(await from(newestFirst[150], hint)).toEqual(newestFirst.slice(151));
@@ -208,9 +210,9 @@ describe('retention and erasure keep the index consistent', () => {
     expect(erased.status, erased.text).toBe(200);
     const after = await snapshot();
     expect(after.sessions[0].some((entry) => entry.includes(sessionId))).toBe(false);
-    expect(after.feed[1].length).toBe(await server.db.models.Message.countDocuments({ appId: app.id, role: 'visitor' }));
-    await activityIndexFor(server.db.models.ActivityIndex).flush();
-    await rebuildActivityIndex(server.db.models, app.id);
+    expect(after.feed[1].length).toBe(await models().Message.countDocuments({ appId: app.id, role: 'visitor' }));
+    await activityIndexFor(models().ActivityIndex).flush();
+    await rebuildActivityIndex(models(), app.id);
     expect(await snapshot()).toEqual(after);
   }, 90_000);
 });
@@ -218,9 +220,8 @@ describe('retention and erasure keep the index consistent', () => {
 /** Stores insights through the insights job's own store: the session and its prompts join the signal lists. */
 async function markSignals(sessionId: string, signals: SignalType[]) {
   const session = (await server.db.repos.sessions.findById(sessionId))!;
-  const prompts = (await server.db.models.Message.find({ sessionId, role: 'visitor' }).lean()).map((m) => ({ t: m.createdAt.getTime(), id: String(m._id) }));
   const insights = { status: 'ready' as const, computedAt: new Date(), signals: [], summary: null };
-  await insightsStore(server.db.models).save(session, insights, signals, prompts);
+  await server.db.insights.save(session, insights, signals);
 }
 
 /** Every page of a list; the ids of its sessions and prompts, and how many pages it took. */
@@ -241,22 +242,22 @@ const newestFirst = (a: { t: number; id: string }, b: { t: number; id: string })
 
 describe('signal filter', () => {
   it('reads the lists the insights job writes: the marked sessions and their prompts, page by page, and none that lost the signal', async () => {
-    const seeded = await seedActivity(server.db.models, { appId: app.id, sessions: 450, messagesPerSession: 1, now: new Date(Date.now() - 1000), spanMs: 40 * DAY_MS, seed: 11 });
+    const seeded = await seedActivity(server.db, { appId: app.id, sessions: 450, messagesPerSession: 1, now: new Date(Date.now() - 1000), spanMs: 40 * DAY_MS, seed: 11 });
     const marked = seeded.sessions.filter((_, i) => i % 18 === 5);
-    for (const session of marked) await markSignals(session._id.toString(), ['rage_click', 'js_error']);
-    await activityIndexFor(server.db.models.ActivityIndex).flush();
-    const sessionEntries = marked.map((s) => ({ t: s.startedAt.getTime(), id: s._id.toString(), key: `session:${s._id}` }));
-    const markedIds = new Set(marked.map((s) => s._id.toString()));
+    for (const session of marked) await markSignals(session.id, ['rage_click', 'js_error']);
+    await activityIndexFor(models().ActivityIndex).flush();
+    const sessionEntries = marked.map((s) => ({ t: s.startedAt.getTime(), id: s.id, key: `session:${s.id}` }));
+    const markedIds = new Set(marked.map((s) => s.id));
     const promptEntries = seeded.messages
-      .filter((m) => m.role === 'visitor' && markedIds.has(m.sessionId.toString()))
-      .map((m) => ({ t: m.createdAt.getTime(), id: m._id.toString(), key: `prompt:${m._id}` }));
+      .filter((m) => m.role === 'visitor' && markedIds.has(m.sessionId))
+      .map((m) => ({ t: m.createdAt.getTime(), id: m.id, key: `prompt:${m.id}` }));
     const expected = sessionEntries.sort(newestFirst).map((e) => e.key);
 
     const listed = await pageThrough('sessions?signal=rage_click&limit=10');
     expect(listed.ids).toEqual(expected);
     // The signal's own list: full pages, where a walk over all 450 sessions came back short.
     expect(listed.pages).toBe(Math.ceil(marked.length / 10) + (marked.length % 10 === 0 ? 1 : 0));
-    const completed = marked.filter((s) => s.status === 'completed').map((s) => `session:${s._id}`);
+    const completed = marked.filter((s) => s.status === 'completed').map((s) => `session:${s.id}`);
     expect((await pageThrough('sessions?signal=js_error&status=completed&limit=10')).ids).toEqual(expected.filter((key) => completed.includes(key)));
     expect((await pageThrough('activity?filter=sessions&signal=rage_click&limit=10')).ids).toEqual(expected);
     expect(promptEntries.length).toBeGreaterThan(0);
@@ -264,9 +265,9 @@ describe('signal filter', () => {
     expect((await pageThrough('activity?filter=all&signal=rage_click&limit=10')).ids).toEqual([...sessionEntries, ...promptEntries].sort(newestFirst).map((e) => e.key));
 
     // Recomputed without the signal: still in the list, no longer shown.
-    await markSignals(marked[0]._id.toString(), ['js_error']);
-    expect((await pageThrough('sessions?signal=rage_click&limit=10')).ids).not.toContain(`session:${marked[0]._id}`);
-    expect((await pageThrough('sessions?signal=js_error&limit=10')).ids).toContain(`session:${marked[0]._id}`);
+    await markSignals(marked[0].id, ['js_error']);
+    expect((await pageThrough('sessions?signal=rage_click&limit=10')).ids).not.toContain(`session:${marked[0].id}`);
+    expect((await pageThrough('sessions?signal=js_error&limit=10')).ids).toContain(`session:${marked[0].id}`);
 
     expect((await get<{ items: unknown[]; nextCursor: string | null }>('sessions?signal=dead_click'))).toEqual({ items: [], nextCursor: null });
     const bad = await owner.request('GET', `/api/apps/${app.id}/sessions?signal=not_a_signal`);
@@ -278,22 +279,22 @@ describe('signal filter', () => {
 describe('search', () => {
   it('finds a new session by its landing page and, once the visitor identifies, by name and email', async () => {
     const { sessionId } = await visitor('https://shop.example.com/Search-Me/unique-path?utm_source=x');
-    await activityIndexFor(server.db.models.ActivityIndex).flush();
+    await activityIndexFor(models().ActivityIndex).flush();
     const found = async (q: string) => (await pageThrough(`sessions?q=${encodeURIComponent(q)}`)).ids;
     expect(await found('search-me/UNIQUE')).toEqual([`session:${sessionId}`]);
     // The domain and path are searched, as the row shows them; not the query string.
     expect(await found('utm_source')).toEqual([]);
     expect(await found('zoë')).toEqual([]);
     await server.db.repos.conversations.setIdentity(sessionId, { name: 'Zoë Searchwell', email: 'zoe.sw@example.net', verified: false });
-    await activityIndexFor(server.db.models.ActivityIndex).flush();
+    await activityIndexFor(models().ActivityIndex).flush();
     expect(await found('zoë SEARCH')).toEqual([`session:${sessionId}`]);
     expect(await found('zoe.sw@')).toEqual([`session:${sessionId}`]);
   });
 
   it('reads the rarest trigram\'s list: a rare visitor is found on one page, a query with an unknown trigram reads nothing', async () => {
-    const seeded = await seedActivity(server.db.models, { appId: app.id, sessions: 450, messagesPerSession: 0, now: new Date(Date.now() - 1000), spanMs: 40 * DAY_MS, seed: 12 });
+    const seeded = await seedActivity(server.db, { appId: app.id, sessions: 450, messagesPerSession: 0, now: new Date(Date.now() - 1000), spanMs: 40 * DAY_MS, seed: 12 });
     const visitorId = seeded.sessions[400].visitorId;
-    const all = await server.db.models.Session.find({ appId: app.id }, { visitorId: 1, visitorName: 1, visitorEmail: 1, landingUrl: 1, startedAt: 1 }).lean();
+    const all = await models().Session.find({ appId: app.id }, { visitorId: 1, visitorName: 1, visitorEmail: 1, landingUrl: 1, startedAt: 1 }).lean();
     const expected = all
       .filter((s) => [s.visitorId, s.visitorName, s.visitorEmail].some((field) => (field ?? '').toLowerCase().includes(visitorId)))
       .map((s) => ({ t: s.startedAt.getTime(), id: String(s._id) }))
@@ -312,7 +313,7 @@ describe('search', () => {
 
 describe('list writer', () => {
   it('batched, shuffled entries land in (time, id) order across pages, each once', async () => {
-    const index = activityIndexFor(server.db.models.ActivityIndex);
+    const index = activityIndexFor(models().ActivityIndex);
     const appId = '0123456789abcdef0123dcba';
     const base = Date.parse('2026-10-01T00:00:00Z');
     const sessions = Array.from({ length: 260 }, (_, i) => ({ appId, startedAt: new Date(base + Math.floor(i / 2) * 1000), id: (0xdef000 + i).toString(16).padStart(24, '0') }));
@@ -324,7 +325,7 @@ describe('list writer', () => {
     index.sessionSearchable(shuffled[3], { visitorId: 'same-visitor' }); // listed already: not twice
     await index.flush();
     const seen = [];
-    for await (const { t, id } of listReader(server.db.models.ActivityIndex).entries(appId, listNames.trigram('sam'))) seen.push({ t, id });
+    for await (const { t, id } of listReader(models().ActivityIndex).entries(appId, listNames.trigram('sam'))) seen.push({ t, id });
     expect(seen).toEqual(sessions.map((s) => ({ t: s.startedAt.getTime(), id: s.id })).sort(newestFirst));
   });
 });

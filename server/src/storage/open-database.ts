@@ -6,23 +6,18 @@ import { bindModels, type Models } from './models.js';
 import { mongooseRepositories } from './mongoose-repositories.js';
 import { activityIndexFor } from './activity-index.js';
 import { ensureActivityIndex } from './activity-index-rebuild.js';
-import type { Repositories } from './repositories.js';
+import { embeddedActivityStore } from './activity-store.js';
+import { embeddedBulkLoader } from './bulk-loader.js';
+import { insightsStore } from './insights-store.js';
+import { registerInternals } from './internals.js';
+import type { DatabaseHealth, Storage } from './ports.js';
+import { teamQueries } from './team-queries.js';
 
-export interface DatabaseHealth {
-  connected: boolean;
-  engine: 'MongoDB' | 'FerretDB' | 'unknown';
-  version: string | null;
-  embedded: boolean;
-}
+export type { Storage };
 
-export interface Database {
-  repos: Repositories;
+/** What tests inside storage/ may reach behind the port (internals.ts). */
+export interface EmbeddedInternals {
   models: Models;
-  health(): Promise<DatabaseHealth>;
-  /** Closes the connection, then stops the embedded database if we started one. */
-  close(): Promise<void>;
-  /** The embedded child, when there is one (tests look at its pid). */
-  embedded: EmbeddedDatabase | undefined;
 }
 
 export interface OpenDatabaseOptions {
@@ -37,7 +32,7 @@ export interface OpenDatabaseOptions {
 
 const SERVER_SELECTION_TIMEOUT_MS = 10_000;
 
-export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Storage> {
   const log = options.log ?? (() => {});
   let embedded: EmbeddedDatabase | undefined;
   let uri = options.mongodbUri;
@@ -77,10 +72,19 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 
   let engine: DatabaseHealth['engine'] = 'unknown';
   let version: string | null = null;
-  return {
-    repos: mongooseRepositories(models),
-    models,
-    embedded,
+  const repos = mongooseRepositories(models);
+  const storage: Storage = {
+    repos,
+    activity: embeddedActivityStore(models),
+    insights: insightsStore(models, repos.messages),
+    team: teamQueries(models),
+    bulk: embeddedBulkLoader(models),
+    async *documents() {
+      const db = connection.db!;
+      for (const { name } of await db.listCollections().toArray()) {
+        for await (const document of db.collection(name).find({})) yield { collection: name, document };
+      }
+    },
     async health() {
       try {
         const info = await connection.db!.admin().command({ buildInfo: 1 });
@@ -98,4 +102,6 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       await embedded?.stop();
     },
   };
+  registerInternals<EmbeddedInternals>(storage, { models });
+  return storage;
 }
