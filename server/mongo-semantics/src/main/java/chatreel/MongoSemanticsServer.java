@@ -7,12 +7,16 @@ import java.util.List;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
+import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
+import de.bwaldvogel.mongo.bson.Document;
 
 /**
  * Chatreel's stand-in for MongoDB in tests: mongo-java-server with its in-memory backend (each
  * collection's reads and writes are synchronized, so single-document updates are atomic, as on
- * MongoDB) on a loopback port.
+ * MongoDB; findAndModify answers with its own post-image, see ExactPostImageBackend) on a loopback port.
  *
  * Usage: java -jar mongo-semantics.jar [port]   (0 or nothing: a free port)
  *
@@ -39,12 +43,36 @@ public final class MongoSemanticsServer {
         }
     };
 
+    /**
+     * mongo-java-server's findAndModify applies the update under the collection's lock but answers
+     * with the stored document itself, encoded after the lock is released: concurrent `$inc` draws saw
+     * each other's later values (200 concurrent draws returned 192 distinct numbers, though the counter
+     * ended at 200). MongoDB answers with the document as this update left it; so does this backend,
+     * by copying it while the lock is still held.
+     */
+    private static final class ExactPostImageBackend extends MemoryBackend {
+        @Override
+        public MemoryDatabase openOrCreateDatabase(String databaseName) {
+            return new MemoryDatabase(databaseName, getCursorRegistry()) {
+                @Override
+                protected MemoryCollection openOrCreateCollection(String collectionName, CollectionOptions options) {
+                    return new MemoryCollection(this, collectionName, options, cursorRegistry) {
+                        @Override
+                        public synchronized Document findAndModify(Document query) {
+                            return super.findAndModify(query).cloneDeeply();
+                        }
+                    };
+                }
+            };
+        }
+    }
+
     private MongoSemanticsServer() {
     }
 
     public static void main(String[] args) throws IOException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
-        MongoServer server = new MongoServer(new MemoryBackend().version(MONGODB_5_0));
+        MongoServer server = new MongoServer(new ExactPostImageBackend().version(MONGODB_5_0));
         server.bind("127.0.0.1", port);
         Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow));
 
