@@ -14,7 +14,7 @@ import {
   CHAT_SYNC_PAGE_SIZE,
   MAX_CHAT_MESSAGE_CHARS,
 } from '../protocol/limits.js';
-import { dayKey } from '../sessions/time-buckets.js';
+import { dayKey } from '../protocol/utc-buckets.js';
 import type { AppRecord, ConversationRecord, MessageRecord, Repositories, UserRecord } from '../storage/ports.js';
 import type { ChatPublisher } from './chat-publisher.js';
 import { wireMessage } from './chat-wire.js';

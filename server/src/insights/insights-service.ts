@@ -3,7 +3,7 @@ import type { AppsService } from '../apps/apps-service.js';
 import { NOTES } from '../chat/chat-service.js';
 import { AppError } from '../http/app-error.js';
 import type { SessionInsights, SessionSignal, TimelineEntry } from '../protocol/insights.js';
-import { dayKey } from '../sessions/time-buckets.js';
+import { dayKey } from '../protocol/utc-buckets.js';
 import type { AppRecord, InsightsStore, MessageRecord, Repositories, SessionRecord, StoredInsights, StoredSummary, UserRecord } from '../storage/ports.js';
 import { loadRecordedEvents } from './recorded-events.js';
 import { extractFacts } from './session-facts.js';

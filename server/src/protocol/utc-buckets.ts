@@ -1,4 +1,7 @@
-/** UTC bucket keys written on insert so charts group on plain fields (FerretDB has no date operators). */
+/**
+ * UTC bucket keys: the chart's hours and days (ChartBuckets.keys) and the AI's daily token cap.
+ * Computed from dates where they are needed; no stored document carries them.
+ */
 export function hourKey(at: Date): string {
   return at.toISOString().slice(0, 13); // 2026-11-22T21
 }

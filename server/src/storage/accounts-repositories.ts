@@ -1,12 +1,10 @@
 import { isValidObjectId } from 'mongoose';
 import { withDefaultSettings } from './app-settings.js';
+import type { AiUsageDoc } from './message-model.js';
 import type { AppDoc, Models, UserDoc } from './models.js';
-import type { AppRecord, Repositories, UserRecord } from './repositories.js';
-import { sessionsRepository } from './sessions-repository.js';
-import { recordingsRepository } from './recordings-repository.js';
-import { aiUsageRepository, conversationsRepository, messagesRepository } from './messages-repository.js';
-import { activityIndexFor } from './activity-index.js';
-import { messagePages } from './message-pages.js';
+import type { AppRecord, Repositories, UserRecord } from './ports.js';
+
+/** Applications, console accounts, sign-ins, the installation and AI usage: the same on every implementation. */
 
 function toApp(doc: AppDoc & { createdAt?: Date }): AppRecord {
   return {
@@ -30,8 +28,7 @@ function toUser(doc: UserDoc): UserRecord {
   };
 }
 
-export function mongooseRepositories({ App, User, Login, Instance, Session, Message, AiUsage, Chunk, ChunkHeads, MessagePages, Visitor, ActiveSession, ActivityIndex }: Models): Repositories {
-  const index = activityIndexFor(ActivityIndex);
+export function accountsRepositories({ App, User, Login, Instance, AiUsage }: Models): Pick<Repositories, 'apps' | 'users' | 'logins' | 'instance' | 'aiUsage'> {
   return {
     apps: {
       async create(input) {
@@ -107,10 +104,16 @@ export function mongooseRepositories({ App, User, Login, Instance, Session, Mess
         return doc!.cookieSecret;
       },
     },
-    sessions: sessionsRepository(Session, Visitor, ActiveSession, index),
-    messages: messagesRepository(Message, Session, index, { pages: messagePages(MessagePages), Visitor }),
-    conversations: conversationsRepository(Session, index),
-    aiUsage: aiUsageRepository(AiUsage),
-    recordings: recordingsRepository(Chunk, Session, Message, ActiveSession, ChunkHeads, index, MessagePages),
+    aiUsage: {
+      async tokensOn(appId, day) {
+        if (!isValidObjectId(appId)) return 0;
+        const doc = await AiUsage.findOne({ appId, dayKey: day }).lean<AiUsageDoc>();
+        return doc?.tokens ?? 0;
+      },
+      async add(appId, day, tokens) {
+        if (!isValidObjectId(appId) || tokens <= 0) return;
+        await AiUsage.updateOne({ appId, dayKey: day }, { $inc: { tokens } }, { upsert: true });
+      },
+    },
   };
 }

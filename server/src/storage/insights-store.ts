@@ -1,23 +1,16 @@
 import { isValidObjectId } from 'mongoose';
 import type { InsightsStatus } from '../protocol/insights.js';
-import { activityIndexFor } from './activity-index.js';
 import type { Models } from './models.js';
-import type { InsightsStore, MessagesRepository, StoredInsights } from './ports.js';
-import { serializeSessionWrite } from './session-writes.js';
-
-/** Messages of a session read for the signal filter's prompt lists. */
-const MAX_LISTED_PROMPTS = 2_000;
+import type { InsightsStore, StoredInsights } from './ports.js';
+import type { WriteHooks } from './write-hooks.js';
 
 /**
  * Insights stored with their session (issue #7): `insights` and the `signalTypes` the Sessions list
- * filters on. Read and written by `_id` only (the one filter FerretDB 1.x pushes down), and every write
- * goes through serializeSessionWrite like all other writers of a session document.
+ * filters on, each write one atomic update of the session document.
  */
-
 const EMPTY: StoredInsights = { status: 'none', computedAt: null, signals: [], summary: null };
 
-export function insightsStore({ Session, ActivityIndex }: Pick<Models, 'Session' | 'ActivityIndex'>, messages: MessagesRepository): InsightsStore {
-  const index = activityIndexFor(ActivityIndex);
+export function insightsStore({ Session }: Pick<Models, 'Session'>, hooks: WriteHooks): InsightsStore {
   async function read(sessionId: string): Promise<StoredInsights | null> {
     const doc = await Session.findById(sessionId, { insights: 1 }).lean<{ insights?: Partial<StoredInsights> | null }>();
     if (!doc) return null;
@@ -29,12 +22,15 @@ export function insightsStore({ Session, ActivityIndex }: Pick<Models, 'Session'
       summary: stored.summary?.text ? stored.summary : null,
     };
   }
-  // The whole `insights` object is written each time: `$set` of a dotted path fails on MongoDB while it is null.
-  const setStatus = (sessionId: string, status: InsightsStatus) =>
-    serializeSessionWrite(sessionId, async () => {
-      const current = (await read(sessionId)) ?? EMPTY;
-      await Session.updateOne({ _id: sessionId }, { $set: { insights: { ...current, status } } });
-    });
+  /**
+   * The status alone, keeping what was stored: a dotted `$set` where insights exist, the whole empty
+   * object where they do not (a dotted path fails on MongoDB while its parent is null). Each is
+   * conditional, so a concurrent save is never overwritten.
+   */
+  async function setStatus(sessionId: string, status: InsightsStatus) {
+    const set = await Session.updateOne({ _id: sessionId, insights: { $type: 'object' } }, { $set: { 'insights.status': status } });
+    if (set.matchedCount === 0) await Session.updateOne({ _id: sessionId, insights: null }, { $set: { insights: { ...EMPTY, status } } });
+  }
 
   return {
     async get(sessionId) {
@@ -48,10 +44,8 @@ export function insightsStore({ Session, ActivityIndex }: Pick<Models, 'Session'
     },
     async save(session, insights, signalTypes) {
       if (!isValidObjectId(session.id)) return;
-      await serializeSessionWrite(session.id, () => Session.updateOne({ _id: session.id }, { $set: { insights, signalTypes } }));
-      if (!signalTypes.length) return;
-      const prompts = (await messages.listAfter(session.id, 0, MAX_LISTED_PROMPTS)).filter((message) => message.role === 'visitor');
-      index.signalsFound(session, signalTypes, prompts.map((message) => ({ t: message.createdAt.getTime(), id: message.id })));
+      await Session.updateOne({ _id: session.id }, { $set: { insights, signalTypes } });
+      await hooks.signalsSaved(session, signalTypes);
     },
   };
 }

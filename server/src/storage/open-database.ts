@@ -2,23 +2,12 @@ import { mkdirSync } from 'node:fs';
 import mongoose, { type Connection } from 'mongoose';
 import { ensureFerretdbBinary } from './embedded/ferretdb-binary.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/ferretdb-process.js';
+import { embeddedStorage, registerEmbeddedInternals } from './embedded/embedded-storage.js';
 import { bindModels, type Models } from './models.js';
-import { mongooseRepositories } from './mongoose-repositories.js';
-import { activityIndexFor } from './activity-index.js';
-import { ensureActivityIndex } from './activity-index-rebuild.js';
-import { embeddedActivityStore } from './activity-store.js';
-import { embeddedBulkLoader } from './bulk-loader.js';
-import { insightsStore } from './insights-store.js';
-import { registerInternals } from './internals.js';
 import type { DatabaseHealth, Storage } from './ports.js';
-import { teamQueries } from './team-queries.js';
+import { SHARED_INDEXES } from './shared-indexes.js';
 
 export type { Storage };
-
-/** What tests inside storage/ may reach behind the port (internals.ts). */
-export interface EmbeddedInternals {
-  models: Models;
-}
 
 export interface OpenDatabaseOptions {
   mongodbUri: string | undefined;
@@ -32,6 +21,11 @@ export interface OpenDatabaseOptions {
 
 const SERVER_SELECTION_TIMEOUT_MS = 10_000;
 
+/**
+ * Opens the database and the one implementation of the port it gets, chosen here once: the embedded
+ * read model on FerretDB (the embedded child, or a FerretDB behind MONGODB_URI), MongoDB-native on
+ * MongoDB. Nothing else in the server knows which.
+ */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Storage> {
   const log = options.log ?? (() => {});
   let embedded: EmbeddedDatabase | undefined;
@@ -45,12 +39,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Storag
   }
 
   let connection: Connection;
+  let ferretdb: boolean;
   try {
+    ferretdb = Boolean(embedded) || (await isFerretdb(uri));
     connection = mongoose.createConnection(uri, {
       dbName: embedded ? (options.dbName ?? 'chatreel') : options.dbName,
       serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
-      // FerretDB 1.x has no sessions or transactions; never ask for retryable writes through them.
-      retryWrites: false,
+      // FerretDB 1.x has no sessions or transactions: retryable writes only on MongoDB.
+      retryWrites: !ferretdb,
       autoIndex: false,
     });
     await connection.asPromise();
@@ -60,25 +56,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Storag
   }
 
   const models = bindModels(connection);
-  // Index creation can fail on an engine that lacks an index kind; say so, keep running.
-  await Promise.all(
-    Object.values(models).map((model) =>
-      model.createIndexes().catch((error: Error) => log(`index creation failed for ${model.modelName}: ${error.message}`)),
-    ),
-  );
-
-  // The console's counters, chart and lists read materialized documents (activity-index-model.ts).
-  await ensureActivityIndex(models, log);
+  await createIndexes(connection, models, log);
+  const { parts, internals } = await embeddedStorage(connection, models, log);
 
   let engine: DatabaseHealth['engine'] = 'unknown';
   let version: string | null = null;
-  const repos = mongooseRepositories(models);
   const storage: Storage = {
-    repos,
-    activity: embeddedActivityStore(models),
-    insights: insightsStore(models, repos.messages),
-    team: teamQueries(models),
-    bulk: embeddedBulkLoader(models),
+    ...parts,
     async *documents() {
       const db = connection.db!;
       for (const { name } of await db.listCollections().toArray()) {
@@ -97,11 +81,32 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Storag
       }
     },
     async close() {
-      await activityIndexFor(models.ActivityIndex).flush().catch(() => {});
+      await parts.close().catch(() => {});
       await connection.close().catch(() => {});
       await embedded?.stop();
     },
   };
-  registerInternals<EmbeddedInternals>(storage, { models });
+  registerEmbeddedInternals(storage, internals);
   return storage;
+}
+
+/** Whether the server behind the URI is FerretDB (it names its own version in buildInfo). */
+async function isFerretdb(uri: string): Promise<boolean> {
+  const probe = mongoose.createConnection(uri, { serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS, retryWrites: false, autoIndex: false });
+  try {
+    await probe.asPromise();
+    const info = await probe.db!.admin().command({ buildInfo: 1 });
+    return typeof info.ferretdbVersion === 'string';
+  } finally {
+    await probe.close().catch(() => {});
+  }
+}
+
+/** The accounts' own indexes and the unique ones every implementation relies on. Creation can fail on an engine that lacks an index kind: said, not fatal. */
+async function createIndexes(connection: Connection, models: Models, log: (line: string) => void) {
+  const failed = (what: string) => (error: Error) => log(`index creation failed for ${what}: ${error.message}`);
+  await Promise.all([
+    ...[models.App, models.User, models.Login].map((model) => model.createIndexes().catch(failed(model.modelName))),
+    ...SHARED_INDEXES.map(({ collection, key, options }) => connection.db!.collection(collection).createIndex(key, options).catch(failed(collection))),
+  ]);
 }

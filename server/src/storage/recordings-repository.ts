@@ -1,52 +1,27 @@
-import { isValidObjectId, Types, type Model } from 'mongoose';
-import { byIds, deleteMatching } from './by-ids.js';
-import { chunkKey, type ChunkDoc } from './chunk-model.js';
-import type { MessagePagesDoc } from './message-pages.js';
-import { decodeHeads, encodeHead, headsKey, headsPage, HEADS_PER_PAGE, type ChunkHeadsDoc } from './chunk-heads.js';
+import { isValidObjectId, Types } from 'mongoose';
+import { hourKey } from '../protocol/utc-buckets.js';
+import type { ActivityCountersStore } from './activity-counters.js';
+import { deleteMatching } from './by-ids.js';
+import { chunkKey } from './chunk-model.js';
 import type { MessageDoc } from './message-model.js';
-import type { ChunkHeader, RecordingsRepository } from './repositories.js';
+import type { Models } from './models.js';
+import type { RecordingsRepository } from './ports.js';
 import type { SessionDoc } from './session-model.js';
-import { serializeSessionWrite } from './session-writes.js';
-import { toSession } from './sessions-repository.js';
-import type { ActiveSessionDoc } from './visitor-model.js';
-import type { ActivityIndex, DeletedSession } from './activity-index.js';
+import type { WriteHooks } from './write-hooks.js';
 
 const DUPLICATE_KEY = 11000;
+
 /**
- * Chunks of recordings, the session counters they feed, and deleting sessions with all they own.
- * The per-batch path reads and writes by `_id` only: FerretDB 1.x on SQLite scans the whole collection
- * for any other filter, which made every batch slower as recordings accumulated.
+ * Chunks of recordings, the session counters they feed, and deleting sessions with all they own:
+ * the same documents and atomic writes on every implementation. Listing chunks, and finding the
+ * sessions a job works on, is each implementation's own.
  */
-export function recordingsRepository(
-  Chunk: Model<ChunkDoc>,
-  Session: Model<SessionDoc>,
-  Message: Model<MessageDoc>,
-  ActiveSession: Model<ActiveSessionDoc>,
-  ChunkHeads: Model<ChunkHeadsDoc>,
-  /** Console counters (events) and chart buckets, kept in step with each batch and each deletion. */
-  index?: ActivityIndex,
-  MessagePages?: Model<MessagePagesDoc>,
-): RecordingsRepository {
+export function recordingWrites(
+  { Chunk, Session, Message }: Pick<Models, 'Chunk' | 'Session' | 'Message'>,
+  counters: ActivityCountersStore,
+  hooks: WriteHooks,
+): Omit<RecordingsRepository, 'listChunks' | 'appIdsWithSessions' | 'listActiveDue'> {
   const valid = (id: string) => isValidObjectId(id);
-  const addHead = (chunk: ChunkHeader & { sessionId: string }) =>
-    serializeSessionWrite(chunk.sessionId, () =>
-      ChunkHeads.updateOne(
-        { _id: headsKey(chunk.sessionId, headsPage(chunk.seq)) },
-        { $setOnInsert: { sessionId: chunk.sessionId }, $addToSet: { h: encodeHead(chunk) } },
-        { upsert: true },
-      ),
-    );
-
-  /** Headers of chunks `from..to` read one chunk document at a time: sessions stored before chunk_heads. */
-  async function probeHeads(sessionId: string, from: number, to: number): Promise<ChunkHeader[]> {
-    const headers: ChunkHeader[] = [];
-    for (let seq = from; seq <= to; seq++) {
-      const doc = await Chunk.findById(chunkKey(sessionId, seq), { data: 0 }).lean<ChunkDoc>();
-      if (doc) headers.push({ seq, firstTs: doc.firstTs, lastTs: doc.lastTs, eventCount: doc.eventCount, bytes: doc.bytes, hasFullSnapshot: doc.hasFullSnapshot });
-    }
-    return headers;
-  }
-
   return {
     async insertChunk(chunk) {
       if (!valid(chunk.sessionId)) return false;
@@ -54,26 +29,20 @@ export function recordingsRepository(
         await Chunk.create({ _id: chunkKey(chunk.sessionId, chunk.seq), ...chunk });
       } catch (error) {
         if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
-        // The first attempt may have stored the chunk and died before its header. The header is the
-        // stored chunk's: a copy sent again (socket, then the pagehide POST) may differ in bytes.
-        const stored = await Chunk.findById(chunkKey(chunk.sessionId, chunk.seq), { data: 0 }).lean<ChunkDoc>();
-        if (stored) await addHead({ ...stored, seq: chunk.seq, sessionId: chunk.sessionId });
+        await hooks.chunkSentAgain(chunk.sessionId, chunk.seq);
         return false;
       }
-      await addHead(chunk);
+      await hooks.chunkStored(chunk.sessionId, chunk);
       return true;
     },
     async addToSession(sessionId, { seq, events, bytes, at }) {
       if (!valid(sessionId)) return;
-      // findOneAndUpdate (not updateOne) for the appId of the events counter; FerretDB reads the
-      // document for either, and refuses a projection here.
-      const doc = await serializeSessionWrite(sessionId, () =>
-        Session.findOneAndUpdate(
-          { _id: sessionId },
-          { $inc: { eventCount: events, bytes, chunkCount: 1 }, $max: { maxSeq: seq, lastActivityAt: at }, $set: { disconnectedAt: null } },
-        ).lean<{ appId: Types.ObjectId }>(),
-      );
-      if (doc) index?.eventsAdded(String(doc.appId), events);
+      // findOneAndUpdate (not updateOne) for the appId of the events counter.
+      const doc = await Session.findOneAndUpdate(
+        { _id: sessionId },
+        { $inc: { eventCount: events, bytes, chunkCount: 1 }, $max: { maxSeq: seq, lastActivityAt: at }, $set: { disconnectedAt: null } },
+      ).lean<{ appId: Types.ObjectId }>();
+      if (doc) await counters.eventsAdded(String(doc.appId), events);
     },
     async contiguousSeq(sessionId) {
       if (!valid(sessionId)) return 0;
@@ -81,38 +50,13 @@ export function recordingsRepository(
       const start = session?.contiguousSeq ?? 0;
       let mark = start;
       while (await Chunk.exists({ _id: chunkKey(sessionId, mark + 1) })) mark += 1;
-      if (mark > start) await serializeSessionWrite(sessionId, () => Session.updateOne({ _id: sessionId }, { $max: { contiguousSeq: mark } }));
+      if (mark > start) await Session.updateOne({ _id: sessionId }, { $max: { contiguousSeq: mark } });
       return mark;
     },
     async maxSeq(sessionId) {
       if (!valid(sessionId)) return 0;
       const session = await Session.findById(sessionId, { maxSeq: 1 }).lean<{ maxSeq?: number }>();
       return session?.maxSeq ?? 0;
-    },
-    async listChunks(sessionId, afterSeq, limit) {
-      if (!valid(sessionId)) return [];
-      const session = await Session.findById(sessionId, { maxSeq: 1, chunkCount: 1 }).lean<{ maxSeq?: number; chunkCount?: number }>();
-      const maxSeq = session?.maxSeq ?? 0;
-      if (maxSeq <= afterSeq) return [];
-      const pages: number[] = [];
-      for (let page = headsPage(afterSeq + 1); page <= headsPage(maxSeq); page++) pages.push(page);
-      const read = await Promise.all(
-        pages.map(async (page) => {
-          const doc = await ChunkHeads.findById(headsKey(sessionId, page)).lean<ChunkHeadsDoc>();
-          if (doc) return decodeHeads(doc.h);
-          return probeHeads(sessionId, page * HEADS_PER_PAGE + 1, Math.min(maxSeq, (page + 1) * HEADS_PER_PAGE));
-        }),
-      );
-      let heads = read.flat();
-      // A session recorded across the upgrade has header pages for its later chunks only.
-      if (afterSeq === 0 && heads.length < (session?.chunkCount ?? 0)) heads = await probeHeads(sessionId, 1, maxSeq);
-      // Gaps (a seq never stored) are simply absent; a seq is listed once even if a header was added twice.
-      const bySeq = new Map<number, ChunkHeader>();
-      for (const head of heads) if (!bySeq.has(head.seq)) bySeq.set(head.seq, head);
-      return [...bySeq.values()]
-        .filter((head) => head.seq > afterSeq && head.seq <= maxSeq)
-        .sort((a, b) => a.seq - b.seq)
-        .slice(0, limit);
     },
     async chunkData(sessionId, seq) {
       if (!valid(sessionId)) return null;
@@ -122,33 +66,7 @@ export function recordingsRepository(
     },
     async markDisconnected(sessionId, at) {
       if (!valid(sessionId)) return;
-      await serializeSessionWrite(sessionId, () => Session.updateOne({ _id: sessionId }, { $set: { disconnectedAt: at } }));
-    },
-    async appIdsWithSessions(status) {
-      if (status === 'active') {
-        const active = await ActiveSession.find({}, { appId: 1 }).lean<Array<{ appId: string }>>();
-        return [...new Set(active.map((row) => row.appId))];
-      }
-      const rows = await Session.aggregate<{ _id: Types.ObjectId }>([
-        { $match: status ? { status } : {} },
-        { $group: { _id: '$appId', count: { $sum: 1 } } },
-      ]);
-      return rows.map((row) => String(row._id));
-    },
-    async listActiveDue(appId, { lastActivityBefore, startedBefore, disconnectedBefore }, limit) {
-      if (!valid(appId)) return [];
-      const due = [];
-      // Through the small active set, then by `_id`: never a scan of all sessions.
-      for (const { _id } of await ActiveSession.find({}, { _id: 1, appId: 1 }).lean<Array<{ _id: string; appId: string }>>()) {
-        const doc = await Session.findById(_id).lean<SessionDoc & { disconnectedAt?: Date | null }>();
-        if (!doc || doc.status !== 'active' || String(doc.appId) !== appId) continue;
-        const disconnectedAt = doc.disconnectedAt ?? null;
-        if (doc.lastActivityAt < lastActivityBefore || doc.startedAt < startedBefore || (disconnectedAt && disconnectedAt < disconnectedBefore)) {
-          due.push({ ...toSession(doc), disconnectedAt });
-          if (due.length >= limit) break;
-        }
-      }
-      return due;
+      await Session.updateOne({ _id: sessionId, status: 'active' }, { $set: { disconnectedAt: at } });
     },
     async listSessionIds(filter, limit) {
       if (!valid(filter.appId)) return [];
@@ -161,32 +79,35 @@ export function recordingsRepository(
     async deleteSessions(ids) {
       const objectIds = ids.filter(valid).map((id) => new Types.ObjectId(id));
       if (objectIds.length === 0) return { sessions: 0, chunks: 0, messages: 0 };
-      // What the console's counters and chart counted for these sessions, read before they go.
-      const gone = index ? await countedFor(Session, Message, objectIds) : null;
       // Children first: an interrupted run leaves a session that the next run deletes, never orphans.
       // A batch of long sessions can own more chunks than one FerretDB delete can take (deleteMatching).
       const children = { sessionId: { $in: objectIds } };
       const chunks = await deleteMatching(Chunk.collection, children);
-      await deleteMatching(ChunkHeads.collection, children);
-      if (MessagePages) await deleteMatching(MessagePages.collection, children);
-      const messages = await deleteMatching(Message.collection, children);
-      const sessions = (await Session.deleteMany({ _id: { $in: objectIds } })).deletedCount;
-      if (gone) await index?.sessionsDeleted(gone.sessions, gone.prompts);
-      return { sessions, chunks, messages };
+      await hooks.deleteChildren(objectIds.map(String));
+      // Prompts go by the hour they count in: each deleter takes out of the chart what its own delete removed.
+      const prompts = await Message.find({ ...children, role: 'visitor' }, { appId: 1, createdAt: 1 }).lean<MessageDoc[]>();
+      const byHour = new Map<string, MessageDoc[]>();
+      for (const prompt of prompts) {
+        const key = `${prompt.appId}:${hourKey(prompt.createdAt)}`;
+        byHour.set(key, [...(byHour.get(key) ?? []), prompt]);
+      }
+      let messages = 0;
+      for (const group of byHour.values()) {
+        const { deletedCount } = await Message.deleteMany({ _id: { $in: group.map((prompt) => prompt._id) } });
+        messages += deletedCount;
+        await counters.promptsDeleted(String(group[0].appId), group[0].createdAt, deletedCount);
+      }
+      messages += await deleteMatching(Message.collection, children);
+      // One at a time, so each session is counted out by the one caller that deleted it.
+      const deleted: SessionDoc[] = [];
+      for (const _id of objectIds) {
+        const doc = await Session.findOneAndDelete({ _id }).lean<SessionDoc>();
+        if (!doc) continue;
+        deleted.push(doc);
+        await counters.sessionDeleted({ appId: String(doc.appId), status: doc.status, eventCount: doc.eventCount ?? 0, startedAt: doc.startedAt });
+      }
+      await hooks.sessionsDeleted(deleted);
+      return { sessions: deleted.length, chunks, messages };
     },
   };
-}
-
-/** The sessions (read by `_id`) and visitor messages about to be deleted, as the activity index counted them. */
-async function countedFor(Session: Model<SessionDoc>, Message: Model<MessageDoc>, ids: Types.ObjectId[]) {
-  const docs = await byIds<SessionDoc>(Session, ids.map(String));
-  const sessions: DeletedSession[] = [...docs.values()].map((doc) => ({
-    appId: String(doc.appId),
-    id: doc._id.toString(),
-    status: doc.status,
-    eventCount: doc.eventCount ?? 0,
-    startedAt: doc.startedAt,
-  }));
-  const prompts = await Message.find({ sessionId: { $in: ids }, role: 'visitor' }, { appId: 1, createdAt: 1 }).lean<MessageDoc[]>();
-  return { sessions, prompts: prompts.map((m) => ({ appId: String(m.appId), createdAt: m.createdAt })) };
 }

@@ -1,9 +1,9 @@
 import mongoose, { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivityService, type ActivityService } from '../activity/activity-service.js';
-import type { FeedItem, Page } from '../protocol/activity.js';
-import { seedActivity } from '../testing/seed-activity.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { createActivityService, type ActivityService } from '../../activity/activity-service.js';
+import type { FeedItem, Page } from '../../protocol/activity.js';
+import { seedActivity } from '../../testing/seed-activity.js';
+import { startTestServer, type TestServer } from '../../testing/test-server.js';
 import { listCursors } from './list-cursors.js';
 
 /**

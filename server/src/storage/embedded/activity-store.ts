@@ -1,54 +1,34 @@
+import type { Collection } from 'mongodb';
 import { Types, isValidObjectId } from 'mongoose';
-import type { PromptRow, SessionRow } from '../protocol/activity.js';
-import { SIGNAL_TYPES, type SignalType } from '../protocol/insights.js';
-import { matchesSearch } from '../activity/session-search.js';
-import type { MessageDoc } from './message-model.js';
-import type { Models } from './models.js';
-import type { SessionDoc } from './session-model.js';
-import { activityIndexFor, LIST_PAGE_SIZE } from './activity-index.js';
-import { indexKeys, listNames } from './activity-index-model.js';
-import { listReader, type Positioned } from './activity-lists.js';
+import type { PromptRow, SessionRow } from '../../protocol/activity.js';
+import type { SignalType } from '../../protocol/insights.js';
+import { matchesSearch } from '../../activity/session-search.js';
+import type { ActivityCountersStore } from '../activity-counters.js';
+import { byIds } from '../by-ids.js';
+import type { MessageDoc } from '../message-model.js';
+import type { Models } from '../models.js';
+import type { ActivityStore, ListKey, ListPosition, NewestFirst, SessionFilter } from '../ports.js';
+import { toPromptRow, toSessionRow } from '../records.js';
+import { queryTrigrams } from '../search-terms.js';
+import type { SessionDoc } from '../session-model.js';
 import { batchedReads } from './batched-reads.js';
-import { byIds } from './by-ids.js';
 import { listCursors } from './list-cursors.js';
-import type { ActivityStore, ListKey, ListPosition, NewestFirst, SessionFilter } from './ports.js';
-import { queryTrigrams } from './search-terms.js';
+import { listReader, type Positioned } from './list-reader.js';
+import { LIST_PAGE_SIZE } from './paged-list.js';
+import { listNames, readModelKeys } from './read-model-keys.js';
 
 /**
  * The activity sources of the embedded read model, at 100k sessions and 1M messages on the embedded
- * FerretDB (which pushes down `{_id}` and, patched, `{_id: {$in}}` filters only — see activity-index-model.ts):
+ * FerretDB (which pushes down `{_id}` and, patched, `{_id: {$in}}` filters only — see read-model-keys.ts):
  * - counters: one document; chart: at most two documents (hours of a day, days of a month);
  * - keys: newest-first pages of (time, id) entries; rows: read in one `{_id: {$in}}` query per page.
  *   A filter reads the smallest list that holds every match — the active set, a signal's list, the
  *   list of the query's rarest trigram — and each row is checked. A filter whose list is empty
  *   answers at once, with no rows. Only a search shorter than three characters has no list of its
  *   own: it walks all sessions.
- * A resume token names the list walked and the page of the key (activity-lists.ts): a page of the
+ * A resume token names the list walked and the page of the key (list-reader.ts): a page of the
  * feed is then two round trips, one for list documents (heads, pages) and one for rows.
  */
-
-export function toSessionRow(doc: Partial<SessionDoc> & { _id: Types.ObjectId }): SessionRow {
-  return {
-    id: doc._id.toString(),
-    visitorId: doc.visitorId ?? '',
-    visitorName: doc.visitorName ?? '',
-    status: doc.status ?? 'active',
-    startedAt: (doc.startedAt ?? new Date(0)).toISOString(),
-    endedAt: doc.endedAt ? doc.endedAt.toISOString() : null,
-    lastActivityAt: (doc.lastActivityAt ?? doc.startedAt ?? new Date(0)).toISOString(),
-    landingUrl: doc.landingUrl ?? '',
-    pageCount: doc.pageCount ?? 0,
-    eventCount: doc.eventCount ?? 0,
-    messageCount: doc.messageSeq ?? 0,
-    hasReplay: (doc.chunkCount ?? 0) > 0,
-    signals: (doc.signalTypes ?? []).filter(isSignalType),
-    summary: doc.insights?.summary?.text
-      ? { text: doc.insights.summary.text, source: doc.insights.summary.source === 'ai' ? 'ai' : 'deterministic' }
-      : null,
-  };
-}
-
-const isSignalType = (value: string): value is SignalType => (SIGNAL_TYPES as readonly string[]).includes(value);
 
 type SessionMatch = (doc: SessionDoc) => boolean;
 
@@ -82,9 +62,8 @@ function keysOf(stream: AsyncGenerator<Positioned>, list: string, onEntry: (entr
   };
 }
 
-export function embeddedActivityStore({ Session, Message, ActivityIndex }: Pick<Models, 'Session' | 'Message' | 'ActivityIndex'>): ActivityStore {
-  const index = activityIndexFor(ActivityIndex);
-  const lists = listReader(ActivityIndex);
+export function embeddedActivityStore({ Session, Message }: Pick<Models, 'Session' | 'Message'>, readModel: Collection, counters: ActivityCountersStore): ActivityStore {
+  const lists = listReader(readModel);
   const valid = (appId: string) => isValidObjectId(appId) && String(new Types.ObjectId(appId)) === appId;
 
   /**
@@ -117,7 +96,7 @@ export function embeddedActivityStore({ Session, Message, ActivityIndex }: Pick<
     const smallest = sizes.reduce((best, pages, i) => (pages < sizes[best] ? i : best), 0);
     // The active set is one document: it wins unless a filter's list is smaller than its page count.
     if (active && (!required.length || Math.ceil(active.length / LIST_PAGE_SIZE) <= sizes[smallest])) {
-      return { list: indexKeys.active(appId), stream: lists.active(appId, from, active) };
+      return { list: readModelKeys.active(appId), stream: lists.active(appId, from, active) };
     }
     if (required.length) return { list: required[smallest], stream: walk(appId, required[smallest], from, 'sessions', sizes[smallest]) };
     const all = walk(appId, listNames.sessions, from, 'sessions');
@@ -160,29 +139,8 @@ export function embeddedActivityStore({ Session, Message, ActivityIndex }: Pick<
       };
     },
 
-    async counters(appId) {
-      if (!valid(appId)) return { total: 0, active: 0, completed: 0, events: 0 };
-      const doc = await index.read(indexKeys.counters(appId));
-      const value = (field: string) => Math.max(0, Number(doc?.[field]) || 0);
-      return { total: value('total'), active: value('active'), completed: value('completed'), events: value('events') };
-    },
-
-    async bucketCounts(appId, unit, keys) {
-      const sessions = new Map<string, number>();
-      const prompts = new Map<string, number>();
-      if (!valid(appId)) return { sessions, prompts };
-      // Hours live in one document per day, days in one per month: a chart reads one or two documents.
-      const docKey = (key: string) => (unit === 'hour' ? indexKeys.hours(appId, key.slice(0, 10)) : indexKeys.days(appId, key.slice(0, 7)));
-      const field = (key: string) => (unit === 'hour' ? key.slice(11, 13) : key.slice(8, 10));
-      const ids = [...new Set(keys.map(docKey))];
-      const docs = new Map(await Promise.all(ids.map(async (id) => [id, await index.read(id)] as const)));
-      for (const key of keys) {
-        const doc = docs.get(docKey(key));
-        sessions.set(key, Math.max(0, Number(doc?.[`s${field(key)}`]) || 0));
-        prompts.set(key, Math.max(0, Number(doc?.[`p${field(key)}`]) || 0));
-      }
-      return { sessions, prompts };
-    },
+    counters: (appId) => (valid(appId) ? counters.counters(appId) : Promise.resolve({ total: 0, active: 0, completed: 0, events: 0 })),
+    bucketCounts: (appId, unit, keys) => (valid(appId) ? counters.bucketCounts(appId, unit, keys) : Promise.resolve({ sessions: new Map(), prompts: new Map() })),
 
     encodeCursor: listCursors.encode,
     decodeCursor: listCursors.decode,
@@ -193,14 +151,5 @@ function promptRow(appId: string, doc: MessageDoc | undefined, sessions: Map<str
   if (!doc || String(doc.appId) !== appId) return null;
   const session = sessions.get(String(doc.sessionId));
   if (signal && !(session?.signalTypes ?? []).includes(signal)) return null;
-  return {
-    id: doc._id.toString(),
-    sessionId: String(doc.sessionId),
-    visitorId: doc.visitorId,
-    text: doc.text,
-    createdAt: doc.createdAt.toISOString(),
-    answeredBy: doc.answeredBy === 'ai' || doc.answeredBy === 'agent' ? doc.answeredBy : 'waiting',
-    session: session ? { landingUrl: session.landingUrl ?? '', status: session.status, hasReplay: (session.chunkCount ?? 0) > 0 } : null,
-  };
+  return toPromptRow(doc, session);
 }
-

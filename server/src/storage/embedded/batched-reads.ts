@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { IDS_PER_QUERY } from './by-ids.js';
+import { IDS_PER_QUERY } from '../by-ids.js';
 
 interface Waiting {
   resolve: (doc: Record<string, unknown> | null) => void;

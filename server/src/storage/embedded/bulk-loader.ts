@@ -1,17 +1,18 @@
 import { Types } from 'mongoose';
-import { dayKey, hourKey } from '../sessions/time-buckets.js';
-import { rebuildActivityIndex, writeActivityIndex, type IndexSource } from './activity-index-rebuild.js';
+import type { Models } from '../models.js';
+import { loadedMessageDoc, loadedSessionDoc } from '../loaded-documents.js';
+import type { BulkLoader } from '../ports.js';
+import type { EmbeddedModels } from './embedded-models.js';
 import { MESSAGES_PER_PAGE, type MessagePagesDoc } from './message-pages.js';
-import type { Models } from './models.js';
-import type { BulkLoader, LoadedSession, MessageRecord } from './ports.js';
+import { rebuildReadModel, writeReadModel, type ReadModelSource } from './rebuild.js';
 
 /**
  * Bulk loading into the embedded read model's collections: the documents the write paths store, with
- * their message pages, inserted a batch at a time without per-document validation; the activity
- * index is then written once from the loaded entries, or rebuilt from the raw collections (`exact`).
+ * their message pages, inserted a batch at a time without per-document validation; the read model is
+ * then written once from the loaded entries, or rebuilt from the raw collections (`exact`).
  */
-export function embeddedBulkLoader(models: Pick<Models, 'Session' | 'Message' | 'ActivityIndex' | 'MessagePages'>): BulkLoader {
-  const sources = new Map<string, IndexSource>();
+export function embeddedBulkLoader(models: Pick<Models, 'Session' | 'Message'> & Pick<EmbeddedModels, 'MessagePages' | 'ReadModel'>, beforeWrite: (appId: string) => Promise<void>): BulkLoader {
+  const sources = new Map<string, ReadModelSource>();
   const sourceOf = (appId: string) => {
     let source = sources.get(appId);
     if (!source) sources.set(appId, (source = { sessions: [], prompts: [] }));
@@ -39,43 +40,17 @@ export function embeddedBulkLoader(models: Pick<Models, 'Session' | 'Message' | 
           chatState: session.chatState,
         });
       }
-      if (sessions.length) await models.Session.collection.insertMany(sessions.map(sessionDoc));
-      if (messages.length) await models.Message.collection.insertMany(messages.map(messageDoc));
+      if (sessions.length) await models.Session.collection.insertMany(sessions.map(loadedSessionDoc));
+      if (messages.length) await models.Message.collection.insertMany(messages.map(loadedMessageDoc));
       if (pages.size) await models.MessagePages.collection.insertMany([...pages.values()] as never[]);
     },
     async finish(appId, { exact }) {
       const source = sources.get(appId) ?? { sessions: [], prompts: [] };
       sources.delete(appId);
-      if (exact) await rebuildActivityIndex(models, appId);
-      else await writeActivityIndex(models.ActivityIndex, appId, source);
+      // Deferred list entries still in memory would land on top of the rebuilt lists: written first.
+      await beforeWrite(appId);
+      if (exact) await rebuildReadModel(models, models.ReadModel.collection, appId);
+      else await writeReadModel(models.ReadModel.collection, appId, source);
     },
-  };
-}
-
-const oid = (id: string) => new Types.ObjectId(id);
-
-function sessionDoc({ id, appId, messageCount, ...fields }: LoadedSession) {
-  return {
-    ...fields,
-    _id: oid(id),
-    appId: oid(appId),
-    hourKey: hourKey(fields.startedAt),
-    dayKey: dayKey(fields.startedAt),
-    messageSeq: messageCount,
-    messagePages: true,
-    visitorName: fields.visitorName ?? '',
-    visitorEmail: fields.visitorEmail ?? '',
-  };
-}
-
-function messageDoc({ id, appId, sessionId, agentId, ...fields }: MessageRecord) {
-  return {
-    ...fields,
-    _id: oid(id),
-    appId: oid(appId),
-    sessionId: oid(sessionId),
-    hourKey: hourKey(fields.createdAt),
-    dayKey: dayKey(fields.createdAt),
-    agentId: agentId ? oid(agentId) : null,
   };
 }

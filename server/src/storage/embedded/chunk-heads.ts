@@ -1,13 +1,13 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import type { ChunkHeader } from './repositories.js';
+import type { ChunkHeader } from '../ports.js';
 
 /**
  * The replay's chunk list without reading the chunks: each session's chunk headers, `HEADS_PER_PAGE`
  * to a document addressed by `_id` (`<sessionId>:h<page>`, page = ⌊(seq − 1) / HEADS_PER_PAGE⌋). A
  * 30-minute recording has ~900 chunks; reading each chunk document to learn its header cost ~3 ms on
  * FerretDB (it decodes the whole document, blob included), so the list took seconds. Now ~8 reads.
- * A header is one short string (FerretDB decodes strings far faster than small subdocuments). Appended
- * under the session's write queue, so no append is lost.
+ * A header is one short string (FerretDB decodes strings far faster than small subdocuments), added
+ * by an atomic `$addToSet`: writers of one session never lose each other's headers.
  */
 export const HEADS_PER_PAGE = 128;
 
@@ -26,7 +26,6 @@ const chunkHeadsSchema = new Schema<ChunkHeadsDoc>(
   },
   { versionKey: false },
 );
-chunkHeadsSchema.index({ sessionId: 1 });
 
 export const bindChunkHeadsModel = (connection: Connection): Model<ChunkHeadsDoc> =>
   connection.model<ChunkHeadsDoc>('ChunkHeads', chunkHeadsSchema, 'chunk_heads');
@@ -44,3 +43,7 @@ export function decodeHeads(parts: string[]): ChunkHeader[] {
     return { seq, firstTs, lastTs, eventCount, bytes, hasFullSnapshot: snapshot === 1 };
   });
 }
+
+/** Adds a chunk's header to its page (a header added twice is there once). */
+export const addHead = (ChunkHeads: Model<ChunkHeadsDoc>, sessionId: string, head: ChunkHeader) =>
+  ChunkHeads.updateOne({ _id: headsKey(sessionId, headsPage(head.seq)) }, { $setOnInsert: { sessionId }, $addToSet: { h: encodeHead(head) } }, { upsert: true });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ListPosition } from './ports.js';
+import type { ListPosition } from '../ports.js';
 
 /**
  * Cursors of the list-walking implementations: base64url JSON of the last key and, per source, a

@@ -1,10 +1,9 @@
-import type { Model } from 'mongoose';
-import { compareEntries, decodeEntries, indexKeys, type ActivityIndexDoc, type Entry, type ListName } from './activity-index-model.js';
+import type { Collection } from 'mongodb';
 import { batchedReads } from './batched-reads.js';
+import { compareEntries, decodeEntries, readModelKeys, setMembers, type Entry, type ListName, type ReadModelDoc } from './read-model-keys.js';
 
 /**
- * Reading the lists of activity-index-model.ts newest first, from any cursor position, and turning
- * entries into rows under a bound on the work one request may do.
+ * Reading the lists and sets of read-model-keys.ts newest first, from any cursor position.
  *
  * A round trip to the embedded database costs a few milliseconds whatever it reads, so a request
  * reads everything it can name at once: the documents asked for in one turn of the event loop go out
@@ -21,13 +20,13 @@ export interface Positioned extends Entry {
   page: number | null;
 }
 
-export function listReader(Index: Model<ActivityIndexDoc>) {
-  const read = batchedReads<ActivityIndexDoc>(Index.collection);
+export function listReader(collection: Collection) {
+  const read = batchedReads<ReadModelDoc>(collection);
   const remembered = new Map<string, number>();
 
   /** Pages of a list (0: the list is empty or was never written), remembered as the next guess. */
   async function pageCount(appId: string, list: ListName): Promise<number> {
-    const pages = Number((await read(indexKeys.head(appId, list)))?.pages) || 0;
+    const pages = Number((await read(readModelKeys.head(appId, list)))?.pages) || 0;
     const key = `${appId}:${list}`;
     remembered.delete(key);
     remembered.set(key, pages);
@@ -43,7 +42,7 @@ export function listReader(Index: Model<ActivityIndexDoc>) {
     const cache = new Map<number, Promise<Entry[]>>();
     const page = (n: number) => {
       let found = cache.get(n);
-      if (!found) cache.set(n, (found = read(indexKeys.page(appId, list, n)).then((doc) => decodeEntries(doc?.items))));
+      if (!found) cache.set(n, (found = read(readModelKeys.page(appId, list, n)).then((doc) => decodeEntries(doc?.items))));
       return found;
     };
     let n: number;
@@ -67,7 +66,7 @@ export function listReader(Index: Model<ActivityIndexDoc>) {
   }
 
   /** Every active session of the application (one document), oldest first. */
-  const activeEntries = async (appId: string) => decodeEntries((await read(indexKeys.active(appId)))?.items);
+  const activeEntries = async (appId: string) => setMembers(await read(readModelKeys.active(appId)), 'm');
 
   /** The active set newest first, strictly older than `before`; `items` when already read. */
   async function* active(appId: string, before?: Entry, items?: Entry[]): AsyncGenerator<Positioned> {

@@ -1,5 +1,4 @@
-import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { serializeSessionWrite } from './session-writes.js';
+import { Schema, Types, type Connection, type Model } from 'mongoose';
 
 /**
  * Which message holds each seq of a session, without a query on `messages`: MESSAGES_PER_PAGE seqs to
@@ -8,8 +7,8 @@ import { serializeSessionWrite } from './session-writes.js';
  *
  * Why: FerretDB 1.x pushes down `{_id}` filters only, so `find({ sessionId, seq })` read every
  * message stored — on every AI answer, chat sync, replay transcript and insights job. With these
- * pages a session's messages are a page read or two, then one `_id` read per message.
- * Sessions created before the pages existed have `messagePages` unset and keep the query.
+ * pages a session's messages are a page read or two, then their messages in one `{_id: {$in}}` read.
+ * Each message's field is set by one atomic `$set`: writers never lose each other's.
  */
 export const MESSAGES_PER_PAGE = 128;
 
@@ -23,7 +22,6 @@ const messagePagesSchema = new Schema<MessagePagesDoc>(
   { _id: { type: String, required: true }, sessionId: { type: Schema.Types.ObjectId, required: true } },
   { versionKey: false, strict: false },
 );
-messagePagesSchema.index({ sessionId: 1 });
 
 export const bindMessagePagesModel = (connection: Connection): Model<MessagePagesDoc> =>
   connection.model<MessagePagesDoc>('MessagePages', messagePagesSchema, 'message_pages');
@@ -32,7 +30,7 @@ const pageOf = (seq: number) => Math.floor(seq / MESSAGES_PER_PAGE);
 const pageKey = (sessionId: string, page: number) => `${sessionId}:m${page}`;
 
 export interface MessagePages {
-  /** Records a stored message under its seq (one writer per page document in this process). */
+  /** Records a stored message under its seq. */
   record(sessionId: string, seq: number, messageId: string): Promise<void>;
   /** Message ids of seqs `from..to` (inclusive), ascending by seq; a seq never stored is absent. */
   idsBetween(sessionId: string, from: number, to: number): Promise<Array<{ seq: number; id: string }>>;
@@ -41,11 +39,9 @@ export interface MessagePages {
 export function messagePages(Pages: Model<MessagePagesDoc>): MessagePages {
   const collection = Pages.collection;
   return {
-    record(sessionId, seq, messageId) {
+    async record(sessionId, seq, messageId) {
       const id = pageKey(sessionId, pageOf(seq));
-      return serializeSessionWrite(id, async () => {
-        await collection.updateOne({ _id: id } as never, { $set: { [`s${seq}`]: messageId }, $setOnInsert: { sessionId: new Pages.base.Types.ObjectId(sessionId) } }, { upsert: true });
-      });
+      await collection.updateOne({ _id: id } as never, { $set: { [`s${seq}`]: messageId }, $setOnInsert: { sessionId: new Types.ObjectId(sessionId) } }, { upsert: true });
     },
     async idsBetween(sessionId, from, to) {
       if (to < from) return [];

@@ -1,6 +1,6 @@
 import type { Collection } from 'mongodb';
-import { compareEntries, decodeEntries, encodeEntries, indexKeys, insertSorted, type ActivityIndexDoc, type Entry, type ListName } from './activity-index-model.js';
-import { serializeSessionWrite } from './session-writes.js';
+import { batchedReads } from './batched-reads.js';
+import { compareEntries, decodeEntries, encodeEntries, insertSorted, readModelKeys, type Entry, type ListName, type ReadModelDoc } from './read-model-keys.js';
 
 /** Entries per list page: one page read gives this many candidate rows. */
 export const LIST_PAGE_SIZE = 100;
@@ -9,8 +9,12 @@ const DEFERRED_FLUSH_DELAY_MS = 250;
 /** Lists written at once by the deferred flush: a new session joins ~50 trigram lists, ingest comes first. */
 const DEFERRED_CONCURRENCY = 4;
 const RETRY_DELAY_MS = 1000;
+/** Compare-and-set attempts of one append before it gives up (each lost race means another writer progressed). */
+const MAX_CAS_ATTEMPTS = 25;
+const BACKOFF_BASE_MS = 2;
+const DUPLICATE_KEY = 11000;
 
-export interface ListWriter {
+export interface PagedLists {
   /** Adds entries to a list now (the lists a row appears in at once: all sessions, all prompts). */
   append(appId: string, list: ListName, entries: Entry[]): Promise<void>;
   /** Adds entries a moment later, batched per list (search and signal lists). */
@@ -20,52 +24,119 @@ export interface ListWriter {
   forgetPending(appId: string): void;
 }
 
+const encodeKey = (entry: Entry) => `${entry.t.toString(36)}-${entry.id}`;
+const decodeKey = (key: string): Entry => decodeEntries(key)[0];
+
 /**
- * Writes the paged lists of activity-index-model.ts. Each list has one writer at a time in this
- * process (serializeSessionWrite keyed by the list): FerretDB 1.x updates without transactions.
+ * The paged lists of read-model-keys.ts, written by any number of writers at once without a lock.
+ *
+ * Pages hold consecutive ranges of the list: every entry of page n sorts before every entry of page
+ * n+1. A page grows by compare-and-set on its version `v` (the update matches `{_id, v}` and bumps
+ * `v`; a writer that lost the race reads again and retries). When the newest page is full and an
+ * entry sorts after all of it, that page is first sealed at the entry (`sealed`, by the same
+ * compare-and-set: no writer can add a later entry to it any more), then the next page is inserted
+ * holding the entry (an insert that fails with E11000 when another writer made it first), then the
+ * head's page count is raised with `$max`. A reader walking down from the head never meets a missing
+ * page; a writer that finds a page sealed goes on to the next one, creating it or raising the head if
+ * the writer before it stopped half-way. An entry older than the newest page goes to the page whose
+ * range holds it, which may grow past LIST_PAGE_SIZE (late entries: an identified visitor, signals
+ * found at a session's end).
  */
-export function listWriter(collection: Collection, onError: (error: unknown) => void = () => {}): ListWriter {
-  const findDoc = (id: string) => collection.findOne({ _id: id } as never) as Promise<ActivityIndexDoc | null>;
-  const setDoc = (id: string, appId: string, fields: Record<string, unknown>) =>
-    collection.updateOne({ _id: id } as never, { $set: { appId, ...fields } }, { upsert: true });
-  const readPage = async (appId: string, list: ListName, n: number) => decodeEntries((await findDoc(indexKeys.page(appId, list, n)))?.items);
+export function pagedLists(collection: Collection, onError: (error: unknown) => void = () => {}): PagedLists {
+  const read = batchedReads<ReadModelDoc>(collection);
+  /** Where each list's newest page was last seen: read with the head, so an append is usually one round trip of reads. */
+  const newestSeen = new Map<string, number>();
+
+  const casPage = async (id: string, v: number, fields: Record<string, unknown>) =>
+    (await collection.updateOne({ _id: id, v } as never, { $set: fields, $inc: { v: 1 } })).matchedCount === 1;
+  async function insertPage(appId: string, list: ListName, n: number, entries: Entry[]): Promise<boolean> {
+    try {
+      await collection.insertOne({ _id: readModelKeys.page(appId, list, n), appId, items: encodeEntries(entries), v: 0 } as never);
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      throw error;
+    }
+  }
+  const raiseHead = (appId: string, list: ListName, pages: number) =>
+    collection.updateOne({ _id: readModelKeys.head(appId, list) } as never, { $max: { pages }, $set: { appId } }, { upsert: true });
 
   /**
-   * Newer entries merge into the newest page, spilling into new pages of LIST_PAGE_SIZE; an entry
-   * older than the newest page goes where it sorts (a late one: an identified visitor, a session's
-   * signals found at its end). New pages exist before the head counts them: a reader never meets a
-   * missing page. An entry already listed is not added twice.
+   * The page whose range holds `entry`: from the newest page the head names (read together with the
+   * page this process saw last), up past sealed pages, down past pages that start after it.
    */
-  function append(appId: string, list: ListName, entries: Entry[]): Promise<void> {
-    const sorted = [...entries].sort(compareEntries);
-    return serializeSessionWrite(`${appId}:${list}`, async () => {
-      const pages = (await findDoc(indexKeys.head(appId, list)))?.pages ?? 0;
-      const newestPage = Math.max(pages - 1, 0);
-      const last = pages > 0 ? await readPage(appId, list, newestPage) : [];
-      let merged = last;
-      for (const entry of sorted) {
-        if (newestPage === 0 || !last.length || compareEntries(entry, last[0]) >= 0) merged = insertSorted(merged, entry);
-        else await insertOlder(appId, list, newestPage, entry);
-      }
-      if (merged === last) return;
-      const keep = Math.max(LIST_PAGE_SIZE, pages > 0 ? last.length : 0);
-      const spilled: Entry[][] = [];
-      for (let i = keep; i < merged.length; i += LIST_PAGE_SIZE) spilled.push(merged.slice(i, i + LIST_PAGE_SIZE));
-      // Newest page first, then its spill: a reader may briefly miss a spilled entry, never see it twice.
-      await setDoc(indexKeys.page(appId, list, newestPage), appId, { items: encodeEntries(merged.slice(0, keep)) });
-      for (let i = 0; i < spilled.length; i++) await setDoc(indexKeys.page(appId, list, newestPage + 1 + i), appId, { items: encodeEntries(spilled[i]) });
-      const total = newestPage + 1 + spilled.length;
-      if (total !== pages) await setDoc(indexKeys.head(appId, list), appId, { pages: total });
-    });
+  async function locate(appId: string, list: ListName, entry: Entry): Promise<{ n: number; page: ReadModelDoc | null; pages: number }> {
+    const key = `${appId}:${list}`;
+    const guess = newestSeen.get(key);
+    const [head, guessed] = await Promise.all([read(readModelKeys.head(appId, list)), guess === undefined ? null : read(readModelKeys.page(appId, list, guess))]);
+    const pages = Number(head?.pages) || 0;
+    if (pages === 0) return { n: 0, page: null, pages };
+    let n = pages - 1;
+    let page = n === guess ? guessed : await read(readModelKeys.page(appId, list, n));
+    while (page?.sealed && compareEntries(entry, decodeKey(page.sealed)) >= 0) {
+      page = await read(readModelKeys.page(appId, list, ++n));
+      if (page) await raiseHead(appId, list, n + 1); // the writer that made it stopped before the head
+    }
+    newestSeen.set(key, n);
+    if (!page) return { n, page, pages };
+    // Not before the page's first entry: not before its range either (the seal below it is that entry or older).
+    const first = page.items ? decodeKey(page.items.split(',', 1)[0]) : null;
+    if (first && compareEntries(entry, first) >= 0) return { n, page, pages };
+    while (n > 0) {
+      const below = await read(readModelKeys.page(appId, list, n - 1));
+      if (!below?.sealed || compareEntries(entry, decodeKey(below.sealed)) >= 0) break;
+      n -= 1;
+      page = below;
+    }
+    return { n, page, pages };
   }
 
-  /** Into the page below `newest` (≥ 1) whose first entry is not after it, page 0 at worst. */
-  async function insertOlder(appId: string, list: ListName, newest: number, entry: Entry): Promise<void> {
-    let n = newest - 1;
-    let items = await readPage(appId, list, n);
-    while (n > 0 && items.length > 0 && compareEntries(entry, items[0]) < 0) items = await readPage(appId, list, --n);
-    const updated = insertSorted(items, entry);
-    if (updated !== items) await setDoc(indexKeys.page(appId, list, n), appId, { items: encodeEntries(updated) });
+  /** Adds what belongs to one page (the first entry's), by one write; the entries left for the next round. */
+  async function appendRound(appId: string, list: ListName, sorted: Entry[]): Promise<{ done: boolean; left: Entry[] }> {
+    const { n, page } = await locate(appId, list, sorted[0]);
+    if (!page) {
+      // The list's first page, or the next one after a seal whose writer stopped: made here. When
+      // another writer made it first (or made it and stopped before the head), the head is raised.
+      const made = await insertPage(appId, list, n, sorted);
+      await raiseHead(appId, list, n + 1);
+      return made ? { done: true, left: [] } : { done: false, left: sorted };
+    }
+    const bound = page.sealed ? decodeKey(page.sealed) : null;
+    let items = decodeEntries(page.items);
+    const full = () => !bound && items.length >= LIST_PAGE_SIZE;
+    const taken: Entry[] = [];
+    const left: Entry[] = [];
+    for (const entry of sorted) {
+      const fits = (!bound || compareEntries(entry, bound) < 0) && !(full() && compareEntries(entry, items[items.length - 1]) > 0);
+      if (fits && left.length === 0) {
+        items = insertSorted(items, entry);
+        taken.push(entry);
+      } else left.push(entry);
+    }
+    if (taken.length === 0) {
+      // The newest page is full and the entry sorts after it: seal it there, then start the next page.
+      if (!(await casPage(page._id, Number(page.v) || 0, { sealed: encodeKey(sorted[0]) }))) return { done: false, left: sorted };
+      // Another writer past the seal may have made the next page first: the entry then goes there.
+      if (!(await insertPage(appId, list, n + 1, [sorted[0]]))) return { done: false, left: sorted };
+      await raiseHead(appId, list, n + 2);
+      return { done: true, left: sorted.slice(1) };
+    }
+    const changed = encodeEntries(items) !== page.items;
+    if (changed && !(await casPage(page._id, Number(page.v) || 0, { items: encodeEntries(items) }))) return { done: false, left: sorted };
+    return { done: true, left };
+  }
+
+  async function append(appId: string, list: ListName, entries: Entry[]): Promise<void> {
+    // Sorted, each entry once (a batch may name one twice; a page never holds it twice).
+    let left = [...entries].sort(compareEntries).filter((entry, i, all) => i === 0 || compareEntries(all[i - 1], entry) !== 0);
+    for (let attempt = 1; left.length; ) {
+      const round = await appendRound(appId, list, left);
+      left = round.left;
+      if (round.done) continue;
+      if (++attempt > MAX_CAS_ATTEMPTS) throw new Error(`list ${appId}:${list}: ${MAX_CAS_ATTEMPTS} writes lost their race in a row`);
+      // Another writer changed the page first: back off a little (jittered), read again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * BACKOFF_BASE_MS * attempt));
+    }
   }
 
   const pending = new Map<string, { appId: string; list: ListName; entries: Entry[] }>();
@@ -74,6 +145,13 @@ export function listWriter(collection: Collection, onError: (error: unknown) => 
 
   function schedule(delayMs: number) {
     if (!timer) timer = setTimeout(() => void drain(), delayMs).unref();
+  }
+
+  function put(appId: string, list: ListName, entries: Entry[]) {
+    const key = `${appId}:${list}`;
+    const waiting = pending.get(key) ?? { appId, list, entries: [] };
+    waiting.entries.push(...entries);
+    pending.set(key, waiting);
   }
 
   function drain(): Promise<void> {
@@ -98,13 +176,6 @@ export function listWriter(collection: Collection, onError: (error: unknown) => 
       await Promise.all(Array.from({ length: DEFERRED_CONCURRENCY }, worker));
     });
     return running;
-  }
-
-  function put(appId: string, list: ListName, entries: Entry[]) {
-    const key = `${appId}:${list}`;
-    const waiting = pending.get(key) ?? { appId, list, entries: [] };
-    waiting.entries.push(...entries);
-    pending.set(key, waiting);
   }
 
   return {

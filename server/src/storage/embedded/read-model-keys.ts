@@ -1,47 +1,47 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
 /**
- * Materialized read models of the console's Sessions page and Activity tab, all addressed by `_id`.
+ * The embedded read model: the documents the console's Sessions page and Activity tab read on the
+ * embedded FerretDB, all addressed by `_id` in the `activity_index` collection.
  *
- * Why: FerretDB 1.x on SQLite pushes down only `{ _id: value }` filters; any other filter, sort or count
- * reads the whole collection in Go (~0.1 ms per stored document, 6–9 s per list at 10k sessions). So the
- * console never queries `sessions`/`messages` by appId: it reads these small documents by `_id`, and
- * fetches each row it shows by `_id`. The same documents work unchanged on MongoDB.
+ * Why: FerretDB 1.x on SQLite answers only `{_id}` (and, patched, `{_id: {$in}}`) from an index; any
+ * other filter, sort or count reads the whole collection in Go (~0.05 ms per stored document per
+ * query: seconds per list at 100k sessions). So the console never queries `sessions`/`messages` by
+ * appId here: it reads these small documents by `_id`, then each row it shows by `_id`.
  *
- *   `<appId>:counters`            total, active, completed, events
- *   `<appId>:hours:<YYYY-MM-DD>`  per-hour counts of one UTC day: s<hh> sessions started, p<hh> prompts
- *   `<appId>:days:<YYYY-MM>`      per-day counts of one UTC month: s<dd>, p<dd>
- *   `<appId>:<list>:head`         `pages`: how many pages the list has (list names: `listNames`)
- *   `<appId>:<list>:<n>`          `items`: one page of the list, oldest first (see encodeEntries)
- *   `<appId>:active`              `items`: every active session of the application
- *   `<appId>:chats`               `items`: active sessions with messages, by time of their last message,
- *                                 each naming its chat state (`ref`: ai, waiting, human)
- *   `built`                       marker: every application's documents were built from raw data
+ *   `<appId>:counters`, `:hours:…`, `:days:…`  counters and chart buckets (../activity-counters.ts)
+ *   `<appId>:<list>:head`         `pages`: how many pages the list has (only grows, by `$max`)
+ *   `<appId>:<list>:<n>`          one page of the list, oldest first: `items` (see encodeEntries),
+ *                                 `v` its version, `sealed` the entry every later page starts at
+ *   `<appId>:active`              every active session: a field `m<sessionId>` = its start (ms)
+ *   `<appId>:chats`               active sessions with messages: `t<sessionId>` = last message (ms),
+ *                                 `c<sessionId>` = its chat state (ai, waiting, human)
+ *   `built`                       marker: the read model's layout version (migration.ts)
  *
  * Lists: all sessions and all prompts (written with the row), and — written a moment later, see
- * activity-list-writer.ts — the sessions holding each search trigram (search-terms.ts), and the
- * sessions and prompts of sessions showing each signal (written by the insights job). A filtered
- * list reads the smallest list that holds every match, then checks each row: lists only ever gain
- * entries, so a row that no longer matches (signals recomputed, session deleted) is skipped.
+ * paged-list.ts — the sessions holding each search trigram (../search-terms.ts), and the sessions and
+ * prompts of sessions showing each signal. A filtered list reads the smallest list that holds every
+ * match, then checks each row: lists only ever gain entries, so a row that no longer matches (signals
+ * recomputed, session deleted) is skipped.
  *
- * Counts change by `$inc` (coalesced in memory, see activity-index.ts); lists are append-mostly pages.
+ * Every write is one atomic operator update (sets, counters) or a compare-and-set on a page's version
+ * (lists): any number of writers, never read-merge-write. The engine itself is one process (a child of
+ * the server that started it).
  */
 
-export interface ActivityIndexDoc {
+export interface ReadModelDoc {
   _id: string;
   appId?: string;
   pages?: number;
   items?: string;
-  [count: string]: unknown;
+  v?: number;
+  sealed?: string;
+  [field: string]: unknown;
 }
 
-const activityIndexSchema = new Schema<ActivityIndexDoc>(
-  { _id: { type: String, required: true }, appId: { type: String } },
-  { versionKey: false, strict: false },
-);
+const readModelSchema = new Schema<ReadModelDoc>({ _id: { type: String, required: true }, appId: { type: String } }, { versionKey: false, strict: false });
 
-export const bindActivityIndexModel = (connection: Connection): Model<ActivityIndexDoc> =>
-  connection.model<ActivityIndexDoc>('ActivityIndex', activityIndexSchema, 'activity_index');
+export const bindReadModel = (connection: Connection): Model<ReadModelDoc> => connection.model<ReadModelDoc>('ReadModel', readModelSchema, 'activity_index');
 
 export type ListName = string;
 
@@ -54,10 +54,7 @@ export const listNames = {
   trigram: (trigram: string) => `tri:${Buffer.from(trigram).toString('hex')}`,
 } as const;
 
-export const indexKeys = {
-  counters: (appId: string) => `${appId}:counters`,
-  hours: (appId: string, dayKey: string) => `${appId}:hours:${dayKey}`,
-  days: (appId: string, monthKey: string) => `${appId}:days:${monthKey}`,
+export const readModelKeys = {
   head: (appId: string, list: ListName) => `${appId}:${list}:head`,
   page: (appId: string, list: ListName, n: number) => `${appId}:${list}:${n}`,
   active: (appId: string) => `${appId}:active`,
@@ -68,7 +65,7 @@ export const indexKeys = {
 /**
  * A list entry: the row's time (ms) and id. Lists are ordered by (t, id), the console's order. A
  * prompt's entry also names its session (`ref`), so a page of the feed reads prompts and their
- * sessions at once instead of one after the other; a chat's entry names its handoff state.
+ * sessions at once instead of one after the other.
  */
 export interface Entry {
   t: number;
@@ -105,4 +102,13 @@ export function insertSorted(entries: Entry[], entry: Entry): Entry[] {
   }
   if (lo < entries.length && compareEntries(entries[lo], entry) === 0) return entries;
   return [...entries.slice(0, lo), entry, ...entries.slice(lo)];
+}
+
+/** The members of a set document (`<prefix><sessionId>` fields), oldest first. */
+export function setMembers(doc: ReadModelDoc | null, prefix: string): Entry[] {
+  const entries: Entry[] = [];
+  for (const [field, value] of Object.entries(doc ?? {})) {
+    if (field.startsWith(prefix) && field.length === prefix.length + 24 && typeof value === 'number') entries.push({ t: value, id: field.slice(prefix.length) });
+  }
+  return entries.sort(compareEntries);
 }

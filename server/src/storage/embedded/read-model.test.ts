@@ -1,22 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActivityCounters, ChartBuckets, FeedItem, SessionRow } from '../protocol/activity.js';
-import { dayKey, hourKey } from '../sessions/time-buckets.js';
-import type { SignalType } from '../protocol/insights.js';
-import { activityIndexFor } from './activity-index.js';
-import { listNames } from './activity-index-model.js';
-import { ensureActivityIndex, rebuildActivityIndex, writeActivityIndex } from './activity-index-rebuild.js';
-import { listReader } from './activity-lists.js';
-import { internalsOf } from './internals.js';
-import type { EmbeddedInternals } from './open-database.js';
-import { HttpClient } from '../testing/http-client.js';
-import { seedActivity } from '../testing/seed-activity.js';
-import { startTestServer, type TestServer } from '../testing/test-server.js';
-import { command, connectVisitor, handshake } from '../testing/visitor-client.js';
+import type { ActivityCounters, ChartBuckets, FeedItem, SessionRow } from '../../protocol/activity.js';
+import { dayKey, hourKey } from '../../protocol/utc-buckets.js';
+import type { SignalType } from '../../protocol/insights.js';
+import { internalsOf } from '../internals.js';
+import type { EmbeddedInternals } from './embedded-storage.js';
+import { listReader } from './list-reader.js';
+import { ensureReadModel } from './migration.js';
+import { pagedLists } from './paged-list.js';
+import { listNames } from './read-model-keys.js';
+import { rebuildReadModel, writeReadModel } from './rebuild.js';
+import { HttpClient } from '../../testing/http-client.js';
+import { seedActivity } from '../../testing/seed-activity.js';
+import { startTestServer, type TestServer } from '../../testing/test-server.js';
+import { command, connectVisitor, handshake } from '../../testing/visitor-client.js';
 
 /**
- * The console's materialized counters, buckets and list pages (activity-index*.ts): kept in
- * step by the live write paths, equal to a brute-force rebuild from raw data, and consistent after
- * retention and erasure. activity-routes.test.ts checks the answers against brute-force counts of seeds.
+ * The embedded read model (read-model-keys.ts): counters, buckets, sets and list pages kept in step by
+ * the live write paths, equal to a brute-force rebuild from raw data, and consistent after retention
+ * and erasure. activity-routes.test.ts checks the answers against brute-force counts of seeds.
  */
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -24,7 +25,11 @@ let server: TestServer;
 let owner: HttpClient;
 let app: { id: string; key: string };
 const sockets: Array<{ close(): void }> = [];
-const models = () => internalsOf<EmbeddedInternals>(server.db).models;
+const internals = () => internalsOf<EmbeddedInternals>(server.db);
+const models = () => internals().models;
+const collection = () => models().ReadModel.collection;
+const flush = () => internals().readModel.flush();
+const rebuild = (appId: string) => rebuildReadModel(models(), collection(), appId);
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -58,7 +63,7 @@ const bucketOf = (c: ChartBuckets, key: string) => ({ sessions: c.sessions[c.key
 
 /** Everything the console can ask for, to compare the live index with a rebuilt one. */
 async function snapshot() {
-  await activityIndexFor(models().ActivityIndex).flush(); // search and signal lists are written a moment later
+  await flush(); // search and signal lists are written a moment later
   const list = async (path: string) => {
     const ids: string[] = [];
     let cursor: string | null = null;
@@ -136,8 +141,8 @@ describe('live updates of counters, buckets and lists', () => {
     expect(live.signals[1]).toContain(`session:${sessionId}:active`);
     // The agents' Conversations list: active sessions with messages, the latest message first.
     expect(live.conversations[0]).toMatch(new RegExp(`^${sessionId}:`));
-    await activityIndexFor(models().ActivityIndex).flush();
-    await rebuildActivityIndex(models(), app.id);
+    await flush();
+    await rebuild(app.id);
     expect(await snapshot()).toEqual(live);
     expect(live.counters.total).toBe(await models().Session.countDocuments({ appId: app.id }));
   });
@@ -146,36 +151,36 @@ describe('live updates of counters, buckets and lists', () => {
 describe('building the index', () => {
   it('builds every application once when the marker is missing (a database from before the index)', async () => {
     const before = await snapshot();
-    await activityIndexFor(models().ActivityIndex).flush();
-    await models().ActivityIndex.collection.deleteMany({});
+    await flush();
+    await collection().deleteMany({});
     expect(await counters()).toEqual({ total: 0, active: 0, completed: 0, events: 0 });
-    await ensureActivityIndex(models());
+    await ensureReadModel(models());
     expect(await snapshot()).toEqual(before);
   });
 
   it('rebuilds an application whose index has more documents than one SQL statement can delete', async () => {
     const appId = '0123456789abcdef0123eeee';
-    const Index = models().ActivityIndex.collection;
+    const Index = collection();
     // Past SQLite's 32,766 variables: FerretDB deletes what one filter matched in a single statement.
     const stale = Array.from({ length: 33_000 }, (_, i) => ({ _id: `${appId}:tri:${i.toString(16)}:0`, appId, items: '' }));
     for (let i = 0; i < stale.length; i += 5_000) await Index.insertMany(stale.slice(i, i + 5_000) as never[]);
-    await writeActivityIndex(models().ActivityIndex, appId, { sessions: [{ t: Date.parse('2026-11-02T10:00:00Z'), id: 'aaaaaaaaaaaaaaaaaaaaaaab', status: 'completed', eventCount: 3 }], prompts: [] });
+    await writeReadModel(collection(), appId, { sessions: [{ t: Date.parse('2026-11-02T10:00:00Z'), id: 'aaaaaaaaaaaaaaaaaaaaaaab', status: 'completed', eventCount: 3 }], prompts: [] });
     expect(await Index.countDocuments({ appId, _id: { $in: stale.slice(0, 500).map((doc) => doc._id) } } as never)).toBe(0);
     expect(await Index.countDocuments({ appId })).toBeLessThan(20);
     expect((await Index.findOne({ _id: `${appId}:counters` } as never))?.total).toBe(1);
   });
 
   it('keeps list pages in (time, id) order when entries arrive out of order, across many pages', async () => {
-    const index = activityIndexFor(models().ActivityIndex);
+    const lists = pagedLists(collection());
     const appId = '0123456789abcdef0123abcd';
     const base = Date.parse('2026-11-01T00:00:00Z');
     // 230 entries (3 pages) written in a shuffled order, several sharing a time.
     const entries = Array.from({ length: 230 }, (_, i) => ({ t: base + Math.floor(i / 3) * 1000, id: (0xabc000 + i).toString(16).padStart(24, '0') }));
     const shuffled = [...entries].sort((a, b) => ((a.t * 7919 + Number.parseInt(a.id, 16)) % 97) - ((b.t * 7919 + Number.parseInt(b.id, 16)) % 97));
     const sessionId = 'aaaaaaaaaaaaaaaaaaaaaaaa';
-    for (const entry of shuffled) await index.promptAdded({ appId, id: entry.id, sessionId, createdAt: new Date(entry.t) });
+    for (const entry of shuffled) await lists.append(appId, listNames.prompts, [{ ...entry, ref: sessionId }]);
     const newestFirst = [...entries].reverse().map((entry) => ({ ...entry, ref: sessionId }));
-    const reader = listReader(models().ActivityIndex);
+    const reader = listReader(collection());
     const read = async (before?: { t: number; id: string }, hint?: number) => {
       const seen = [];
       for await (const entry of reader.entries(appId, 'prompts', before, { hint })) seen.push(entry);
@@ -188,7 +193,7 @@ describe('building the index', () => {
     for (const at of ats) expect(await from(newestFirst[at])).toEqual(newestFirst.slice(at + 1));
     // Each entry names its page: a cursor there reads from it without the head (gone here), and a
     // wrong page is caught and falls back to the head (gone: nothing read).
-    const Index = models().ActivityIndex.collection;
+    const Index = collection();
     const head = await Index.findOne({ _id: `${appId}:prompts:head` } as never);
     expect(head?.pages).toBeGreaterThan(1);
     await Index.deleteOne({ _id: `${appId}:prompts:head` } as never);
@@ -211,8 +216,8 @@ describe('retention and erasure keep the index consistent', () => {
     const after = await snapshot();
     expect(after.sessions[0].some((entry) => entry.includes(sessionId))).toBe(false);
     expect(after.feed[1].length).toBe(await models().Message.countDocuments({ appId: app.id, role: 'visitor' }));
-    await activityIndexFor(models().ActivityIndex).flush();
-    await rebuildActivityIndex(models(), app.id);
+    await flush();
+    await rebuild(app.id);
     expect(await snapshot()).toEqual(after);
   }, 90_000);
 });
@@ -245,7 +250,7 @@ describe('signal filter', () => {
     const seeded = await seedActivity(server.db, { appId: app.id, sessions: 450, messagesPerSession: 1, now: new Date(Date.now() - 1000), spanMs: 40 * DAY_MS, seed: 11 });
     const marked = seeded.sessions.filter((_, i) => i % 18 === 5);
     for (const session of marked) await markSignals(session.id, ['rage_click', 'js_error']);
-    await activityIndexFor(models().ActivityIndex).flush();
+    await flush();
     const sessionEntries = marked.map((s) => ({ t: s.startedAt.getTime(), id: s.id, key: `session:${s.id}` }));
     const markedIds = new Set(marked.map((s) => s.id));
     const promptEntries = seeded.messages
@@ -279,14 +284,14 @@ describe('signal filter', () => {
 describe('search', () => {
   it('finds a new session by its landing page and, once the visitor identifies, by name and email', async () => {
     const { sessionId } = await visitor('https://shop.example.com/Search-Me/unique-path?utm_source=x');
-    await activityIndexFor(models().ActivityIndex).flush();
+    await flush();
     const found = async (q: string) => (await pageThrough(`sessions?q=${encodeURIComponent(q)}`)).ids;
     expect(await found('search-me/UNIQUE')).toEqual([`session:${sessionId}`]);
     // The domain and path are searched, as the row shows them; not the query string.
     expect(await found('utm_source')).toEqual([]);
     expect(await found('zoë')).toEqual([]);
     await server.db.repos.conversations.setIdentity(sessionId, { name: 'Zoë Searchwell', email: 'zoe.sw@example.net', verified: false });
-    await activityIndexFor(models().ActivityIndex).flush();
+    await flush();
     expect(await found('zoë SEARCH')).toEqual([`session:${sessionId}`]);
     expect(await found('zoe.sw@')).toEqual([`session:${sessionId}`]);
   });
@@ -313,19 +318,19 @@ describe('search', () => {
 
 describe('list writer', () => {
   it('batched, shuffled entries land in (time, id) order across pages, each once', async () => {
-    const index = activityIndexFor(models().ActivityIndex);
+    const lists = pagedLists(collection());
     const appId = '0123456789abcdef0123dcba';
     const base = Date.parse('2026-10-01T00:00:00Z');
     const sessions = Array.from({ length: 260 }, (_, i) => ({ appId, startedAt: new Date(base + Math.floor(i / 2) * 1000), id: (0xdef000 + i).toString(16).padStart(24, '0') }));
     const shuffled = [...sessions].sort((a, b) => ((Number.parseInt(a.id, 16) * 7919) % 89) - ((Number.parseInt(b.id, 16) * 7919) % 89));
     for (let i = 0; i < shuffled.length; i++) {
-      index.sessionSearchable(shuffled[i], { visitorId: 'same-visitor' });
-      if (i % 37 === 36) await index.flush(); // several batches, the later ones partly older than the newest page
+      lists.defer(appId, listNames.trigram('sam'), [{ t: shuffled[i].startedAt.getTime(), id: shuffled[i].id }]);
+      if (i % 37 === 36) await lists.flush(); // several batches, the later ones partly older than the newest page
     }
-    index.sessionSearchable(shuffled[3], { visitorId: 'same-visitor' }); // listed already: not twice
-    await index.flush();
+    lists.defer(appId, listNames.trigram('sam'), [{ t: shuffled[3].startedAt.getTime(), id: shuffled[3].id }]); // listed already: not twice
+    await lists.flush();
     const seen = [];
-    for await (const { t, id } of listReader(models().ActivityIndex).entries(appId, listNames.trigram('sam'))) seen.push({ t, id });
+    for await (const { t, id } of listReader(collection()).entries(appId, listNames.trigram('sam'))) seen.push({ t, id });
     expect(seen).toEqual(sessions.map((s) => ({ t: s.startedAt.getTime(), id: s.id })).sort(newestFirst));
   });
 });
