@@ -15,11 +15,20 @@ let errors = 0;
 let errorCodes: Record<string, number> = {};
 const sockets: Socket[] = [];
 
+/** A documentation-range address (198.18.0.0/15, for benchmarks) per worker and visitor. */
+function benchAddress(index: number): string {
+  let hash = 0;
+  for (const char of prefix) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return `198.${18 + (hash & 1)}.${(hash >>> 1) & 255}.${index & 255}`;
+}
+
 async function visitor(index: number): Promise<void> {
   const socket = io(`${url}/visitor`, {
-    auth: { key, visitorId: `bench-${prefix}-${index}-${Date.now().toString(36)}` },
+    auth: { key },
     transports: ['websocket'],
-    extraHeaders: { origin: url },
+    // Each visitor comes from its own address through the (loopback) proxy, as real visitors do: the
+    // server's per-address limits would otherwise count the whole load as one client.
+    extraHeaders: { origin: url, 'x-forwarded-for': benchAddress(index) },
     reconnection: false,
   });
   sockets.push(socket);

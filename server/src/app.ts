@@ -23,6 +23,7 @@ import { CONSOLE_NAMESPACE, VISITOR_NAMESPACE } from './protocol/events.js';
 import { MAX_JSON_BODY_BYTES, MAX_SOCKET_MESSAGE_BYTES, SESSION_SWEEP_INTERVAL_MS } from './protocol/limits.js';
 import { setupConsoleNamespace, type ConsoleNamespace } from './realtime/console-namespace.js';
 import { commandHandler, sessionRoom, setupVisitorNamespace, type VisitorNamespace } from './realtime/visitor-namespace.js';
+import { createVisitorLimits } from './realtime/visitor-limits.js';
 import { setupLiveWatch, type LiveWatch } from './replay/live-watch.js';
 import { replayRoutes } from './replay/replay-routes.js';
 import { createReplayService } from './replay/replay-service.js';
@@ -131,7 +132,8 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   api.use(notFoundHandler);
   app.use('/api', api);
 
-  const ingest = createIngestService(db.repos, { secret: cookieSecret, now, onStored: (session, seq, data) => liveWatch?.batchStored(session, seq, data) });
+  const visitorLimits = createVisitorLimits(rateLimits);
+  const ingest = createIngestService(db.repos, { secret: cookieSecret, limits: visitorLimits, now, onStored: (session, seq, data) => liveWatch?.batchStored(session, seq, data) });
   app.use(ingestRoutes({ repos: db.repos, ingest, secret: cookieSecret }));
   app.use(staticRoutes(db.repos));
   app.use(notFoundHandler);
@@ -144,7 +146,12 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
       if (session.status === 'completed') insights.sessionCompleted(session);
     },
   });
-  setupVisitorNamespace(io.of(VISITOR_NAMESPACE) as VisitorNamespace, { repos: db.repos, sessions, logger });
+  // Counters a crash of the previous process left short, put right from the stored chunk headers.
+  const repairing = sessions.repairActiveCounters().then(
+    (count) => count > 0 && logger.info({ sessions: count }, 'recounted the recordings of active sessions'),
+    (error: Error) => logger.error({ err: error }, 'could not recount active sessions'),
+  );
+  setupVisitorNamespace(io.of(VISITOR_NAMESPACE) as VisitorNamespace, { repos: db.repos, sessions, limits: visitorLimits, logger, secret: cookieSecret });
   setupConsoleNamespace(consoleNsp, { auth, access, origins: consoleOrigins, cookieSecret, logger });
   const visitorNsp = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
   visitorNsp.on('connection', (socket) => registerIngestHandlers(socket, { nsp: visitorNsp, repos: db.repos, ingest, logger, now }));
@@ -176,8 +183,8 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
         clearInterval(sweeper);
         chat.close();
         clearInterval(retention);
-        // Insights under way finish first: they write to the database the caller closes next.
-        void insights.idle().then(() => io.close(() => resolve()));
+        // Insights and the start-up recount finish first: they write to the database the caller closes next.
+        void Promise.all([insights.idle(), repairing]).then(() => io.close(() => resolve()));
       }),
   };
 }

@@ -8,11 +8,16 @@ import type {
   WidgetSettings,
 } from '../../server/src/protocol/events.js';
 import type { VisitorIdentity } from '../../server/src/protocol/chat-schemas.js';
+import { retryAfterMs } from './retry-hint.js';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'offline' | 'refused';
 export type VisitorSocket = Socket<VisitorServerToClient, VisitorClientToServer>;
 
 const VISITOR_ID_STORAGE_KEY = 'chatreel:visitor-id';
+/** The secret the server gave with the id: without it, the id is a stranger's and resumes nothing. */
+const VISITOR_TOKEN_STORAGE_KEY = 'chatreel:visitor-token';
+/** A rate-limited handshake is tried again no sooner than this, whatever the server's hint. */
+const RATE_LIMITED_MIN_RETRY_MS = 1_000;
 /** Set while a session is under way, so the next page connects at once and resumes it. */
 const ACTIVE_SESSION_STORAGE_KEY = 'chatreel:active-session';
 
@@ -30,6 +35,7 @@ export class ConnectionController implements ReactiveController {
   settings: WidgetSettings | undefined;
   socket: VisitorSocket | undefined;
   visitorId: string | undefined;
+  visitorToken: string | undefined;
   session: VisitorSession | null = null;
   private readonly sessionListeners = new Set<SessionListener>();
   private readonly readyListeners = new Set<(socket: VisitorSocket) => void>();
@@ -94,19 +100,26 @@ export class ConnectionController implements ReactiveController {
     const socket: VisitorSocket = io(`${this.host.server}/visitor`, {
       // A function, so every reconnection sends the visitor id the server gave on the first connection
       // (an object would be sent as it was at the start: without it, and the visitor's session lost).
-      auth: (send) =>
+      auth: (send) => {
+        const stored = readStorage(VISITOR_ID_STORAGE_KEY);
         send({
           key: this.host.key,
-          visitorId: readStorage(VISITOR_ID_STORAGE_KEY) ?? this.visitorId,
+          visitorId: stored ?? this.visitorId,
+          visitorToken: stored ? readStorage(VISITOR_TOKEN_STORAGE_KEY) : this.visitorToken,
           ...(this.identity ? { identity: this.identity } : {}),
-        }),
+        });
+      },
       transports: ['websocket', 'polling'],
     });
     this.socket = socket;
-    socket.on('widget:ready', ({ visitorId, settings, session }) => {
+    socket.on('widget:ready', ({ visitorId, visitorToken, settings, session }) => {
       this.visitorId = visitorId;
+      this.visitorToken = visitorToken;
       // A verified user's id (it has a '.') comes from `identify` on each page, never from storage.
-      if (!visitorId.includes('.')) writeStorage(VISITOR_ID_STORAGE_KEY, visitorId);
+      if (!visitorId.includes('.')) {
+        writeStorage(VISITOR_ID_STORAGE_KEY, visitorId);
+        writeStorage(VISITOR_TOKEN_STORAGE_KEY, visitorToken);
+      }
       this.settings = settings;
       this.error = undefined;
       this.setStatus('online');
@@ -123,6 +136,14 @@ export class ConnectionController implements ReactiveController {
     });
     socket.on('disconnect', () => this.setStatus('offline'));
     socket.on('connect_error', (error: Error & { data?: HandshakeErrorData }) => {
+      // Too many connections from this address: not a refusal, a pause (socket.io-client does not
+      // retry after a middleware's error by itself).
+      if (error.data?.code === 'E_RATE_LIMITED') {
+        this.setStatus('offline');
+        const delay = Math.max(retryAfterMs(error.data.details), RATE_LIMITED_MIN_RETRY_MS) * (1 + Math.random() / 2);
+        setTimeout(() => this.socket === socket && !socket.connected && socket.connect(), delay);
+        return;
+      }
       // A refusal by the server is final; a network failure is retried by socket.io-client.
       if (error.data?.code) {
         this.error = error.data;
@@ -166,8 +187,10 @@ export class ConnectionController implements ReactiveController {
   /** Forgets the visitor on this browser (the host page's user logged out): a new anonymous visitor. */
   forgetVisitor(): void {
     removeStorage(VISITOR_ID_STORAGE_KEY);
+    removeStorage(VISITOR_TOKEN_STORAGE_KEY);
     removeStorage(ACTIVE_SESSION_STORAGE_KEY);
     this.visitorId = undefined;
+    this.visitorToken = undefined;
   }
 
   /** Ends the session (the visitor closed the conversation). */

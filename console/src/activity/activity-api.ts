@@ -9,7 +9,7 @@ import type {
   SessionStatusFilter,
   TeamMember,
 } from '../../../server/src/protocol/activity.js';
-import type { PublicApp } from '../../../server/src/protocol/events.js';
+import type { AppStorage, PublicApp } from '../../../server/src/protocol/events.js';
 import type { SignalType } from '../../../server/src/protocol/insights.js';
 import { request } from '../api-client.js';
 
@@ -31,6 +31,7 @@ export const activityApi = {
     request<Page<FeedItem>>('GET', `${app(appId)}/activity${query(params)}`),
   chart: (appId: string, range: ChartRange) => request<{ chart: ChartBuckets }>('GET', `${app(appId)}/activity/chart${query({ range })}`),
   updateApp: (appId: string, patch: Record<string, unknown>) => request<{ app: PublicApp }>('PATCH', app(appId), patch),
+  storage: (appId: string) => request<{ storage: AppStorage }>('GET', `${app(appId)}/storage`),
   team: () => request<{ members: TeamMember[] }>('GET', '/team'),
   invite: (email: string, appIds: string[], password?: string) =>
     request<{ member: TeamMember; password: string }>('POST', '/team', { email, appIds, ...(password ? { password } : {}) }),

@@ -1,4 +1,5 @@
 import Player from 'rrweb-player';
+import { guardResourceLoads } from './resource-guard.js';
 import { EVENT_FULL_SNAPSHOT, markerAt, markerColours, type RecordedEvent } from './timeline-markers.js';
 
 type PlayerEvent = Parameters<Player['addEvent']>[0];
@@ -36,7 +37,7 @@ export class ReplayPlayer {
     this.player = new Player({
       target,
       props: {
-        events: events as PlayerEvent[],
+        events: events.map(guardResourceLoads) as PlayerEvent[],
         width: options.width,
         height: options.height,
         // Never: rrweb's player ignores `startLive` once it plays, and live starts only with it.
@@ -78,7 +79,7 @@ export class ReplayPlayer {
 
   /** Appends events (a chunk, a live batch); the player keeps them in time order. */
   addEvents(events: RecordedEvent[]) {
-    for (const event of events) this.player.addEvent(event as PlayerEvent);
+    for (const event of events) this.player.addEvent(guardResourceLoads(event) as PlayerEvent);
   }
 
   /** Adds timeline markers (custom events) and redraws them, colours by kind. */

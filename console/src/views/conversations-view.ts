@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import type { ChatMessage, ConversationSummary } from '../../../server/src/protocol/chat-events.js';
 import type { PublicApp, PublicUser } from '../../../server/src/protocol/events.js';
 import '../activity/app-picker.js';
+import './visitor-label.js';
 import { consoleSocket, type ConsoleSocket } from '../live/console-socket.js';
 
 const STATE_LABELS: Record<ConversationSummary['state'], string> = { ai: 'AI answering', waiting: 'Waiting for a person', human: 'With a person' };
@@ -192,7 +193,7 @@ export class ConversationsView extends LitElement {
                 ${sorted.map(
                   (c) => html`<li>
                     <button type="button" aria-current=${String(c.sessionId === this.openId)} @click=${() => this.openConversation(c.sessionId)}>
-                      <strong>${c.visitorName || `Visitor ${c.visitorId.slice(0, 8)}`}</strong>
+                      <visitor-label .name=${c.visitorName} visitor-id=${c.visitorId} ?verified=${c.identityVerified === true}></visitor-label>
                       <span class="badge" data-state=${c.state}>${STATE_LABELS[c.state]}</span>
                       <span class="preview">${c.lastMessageText}</span>
                     </button>
@@ -207,7 +208,9 @@ export class ConversationsView extends LitElement {
   private renderTranscript(conversation: ConversationSummary) {
     return html`<section class="transcript" aria-label="Transcript">
       <div class="head">
-        <h2>${conversation.visitorName || `Visitor ${conversation.visitorId.slice(0, 8)}`}${conversation.identityVerified ? ' (verified)' : ''}</h2>
+        <h2>
+          <visitor-label .name=${conversation.visitorName} visitor-id=${conversation.visitorId} ?verified=${conversation.identityVerified === true}></visitor-label>
+        </h2>
         <span class="badge" data-state=${conversation.state}>${STATE_LABELS[conversation.state]}</span>
         ${conversation.state !== 'human' ? html`<button type="button" class="primary" @click=${this.takeOver}>Take over</button>` : nothing}
       </div>

@@ -1,5 +1,5 @@
 import { css, html, LitElement } from 'lit';
-import type { PublicApp, PublicUser } from '../../../server/src/protocol/events.js';
+import type { AppStorage, PublicApp, PublicUser } from '../../../server/src/protocol/events.js';
 import { ApiError } from '../api-client.js';
 import { activityApi } from '../activity/activity-api.js';
 import '../activity/app-picker.js';
@@ -10,6 +10,8 @@ const lines = (text: string) =>
     .map((line) => line.trim())
     .filter(Boolean);
 
+const gigabytes = (bytes: number) => (bytes / 1_000_000_000).toFixed(2);
+
 /** A random identity-verification secret, made in the browser (never sent anywhere but the server). */
 function newSecret(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
@@ -18,9 +20,11 @@ function newSecret(): string {
 
 /** An application's settings (owners edit; agents read). Saved settings apply to the next widget connection. */
 export class SettingsView extends LitElement {
-  static override properties = { user: { attribute: false }, app: { state: true }, status: { state: true }, error: { state: true } };
+  static override properties = { user: { attribute: false }, app: { state: true }, storage: { state: true }, status: { state: true }, error: { state: true } };
   declare user: PublicUser | undefined;
   declare app: PublicApp | undefined;
+  /** The application's stored recording bytes against its quota; shown beside the quota setting. */
+  declare storage: AppStorage | undefined;
   declare status: string;
   declare error: string;
 
@@ -103,6 +107,11 @@ export class SettingsView extends LitElement {
         <label class="inline"><input type="checkbox" name="notifyWhenWatched" ?checked=${s.privacy.notifyWhenWatched} /> Tell visitors when an agent watches live</label>
         <label for="retentionDays">Keep sessions for (days)</label>
         <input id="retentionDays" name="retentionDays" type="number" min="1" max="3650" .value=${String(s.retentionDays)} />
+        <label for="storageQuotaGb">Recording storage quota (GB)</label>
+        <input id="storageQuotaGb" name="storageQuotaGb" type="number" min="1" max="100000" .value=${String(s.storageQuotaGb)} />
+        <p class="hint" data-testid="storage-usage">
+          ${this.storage ? `${gigabytes(this.storage.usedBytes)} GB stored of ${s.storageQuotaGb} GB. ` : ''}Past the quota, new recordings stop; chats go on.
+        </p>
       </fieldset>
 
       <fieldset ?disabled=${readOnly}>
@@ -134,6 +143,20 @@ export class SettingsView extends LitElement {
             ${this.error ? html`<span class="error" role="alert">${this.error}</span>` : ''}
           </div>`}
     </form>`;
+  }
+
+  override willUpdate(changed: Map<string, unknown>) {
+    if (changed.has('app') && this.app && this.app.id !== (changed.get('app') as PublicApp | undefined)?.id) void this.loadStorage(this.app.id);
+  }
+
+  private async loadStorage(appId: string) {
+    this.storage = undefined;
+    try {
+      const { storage } = await activityApi.storage(appId);
+      if (this.app?.id === appId) this.storage = storage;
+    } catch {
+      // The figure is a courtesy; the settings work without it.
+    }
   }
 
   private generateSecret() {
@@ -171,6 +194,7 @@ export class SettingsView extends LitElement {
         },
         privacy: { notifyWhenWatched: form.has('notifyWhenWatched') },
         retentionDays: Number(text('retentionDays')),
+        storageQuotaGb: Number(text('storageQuotaGb')),
         ai: { enabled: form.has('aiEnabled'), systemPrompt: text('systemPrompt'), knowledge: text('knowledge'), dailyTokenCap: Number(text('dailyTokenCap')) },
         identity: { secret: secret || null, enforce: form.has('identityEnforce') },
       },

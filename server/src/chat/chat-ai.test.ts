@@ -97,7 +97,7 @@ describe('AI answers, streamed from the Messages API', () => {
     await waitFor(() => double.requests[before].aborted, 'the cut-short request', VISITOR_LEFT_GRACE_MS + 5_000);
 
     // The next page resumes the session and resyncs: the unanswered question is answered now.
-    const next = await chatVisitor(server, app.publicKey, { visitorId: first.visitorId });
+    const next = await chatVisitor(server, app.publicKey, { visitorId: first.visitorId, visitorToken: first.visitorToken });
     expect(next.sessionId).toBe(first.sessionId);
     const sync = await command<any>(next.socket, 'chat:sync', { afterSeq: 0 });
     expect(sync.data.messages.map((m: { role: string }) => m.role)).toEqual(['visitor']);
@@ -114,7 +114,7 @@ describe('AI answers, streamed from the Messages API', () => {
     await waitFor(() => messagesOf(first.events).some((message) => message.text === 'A1'), 'A1');
     first.socket.close();
 
-    const second = await chatVisitor(server, app.publicKey, { visitorId: first.visitorId });
+    const second = await chatVisitor(server, app.publicKey, { visitorId: first.visitorId, visitorToken: first.visitorToken });
     expect(second.sessionId).toBe(first.sessionId);
     const clientId = 'retry-client-id-1';
     const sent = await second.send('q2', clientId);

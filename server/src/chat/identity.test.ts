@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatVisitor, createChatApp } from '../testing/chat-test-kit.js';
+import { returningVisitorAuth } from '../testing/returning-visitor.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { command, connectVisitor, handshake } from '../testing/visitor-client.js';
 import { identityHash } from './identity.js';
@@ -79,7 +80,9 @@ describe('identity verification (HMAC-SHA256 of the user id)', () => {
   });
 
   it('without enforce, an unverified identify stays an anonymous visitor', async () => {
-    const socket = connectAs({ userId: 'alice-42', userHash: 'not-a-valid-hash' }, 'anon-browser-three');
+    const returning = await returningVisitorAuth(server, app.publicKey, 'anon-browser-three');
+    const identity = { userId: 'alice-42', userHash: 'not-a-valid-hash' };
+    const socket = connectVisitor(server.url, { ...returning, identity } as never, 'https://chat.example');
     const outcome = await handshake(socket);
     expect(outcome.ok && outcome.ready.visitorId).toBe('anon-browser-three');
     socket.close();

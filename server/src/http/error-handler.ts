@@ -24,5 +24,11 @@ function toAppError(error: unknown): AppError {
   if (type === 'entity.parse.failed' || type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return new AppError('E_BAD_REQUEST', 'The request body is not valid JSON.');
   }
+  // Any other client error the body parser or Express raises (a body cut short, a length that does
+  // not match, an encoding it will not read): the client's fault, said as such, never a 500.
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return status === 413 ? new AppError('E_TOO_LARGE') : new AppError('E_BAD_REQUEST');
+  }
   return new AppError('E_INTERNAL');
 }

@@ -16,9 +16,11 @@ export const baseSecurityHeaders = (): RequestHandler =>
 
 /**
  * The console's Content-Security-Policy. Its own scripts only, talking to its own origin. The replay
- * rebuilds a recorded page inside an iframe that inherits this policy: that page's images, fonts and
+ * rebuilds a recorded page inside an iframe that inherits this policy: that page's images and
  * stylesheets may come from anywhere, its inline styles are rrweb's way of restoring CSS, and its
  * scripts never run (the iframe's sandbox already forbids them; `script-src 'self'` says it twice).
+ * Its web fonts load only from this origin or data: URLs: a font is always fetched in CORS mode, and
+ * a CORS request tells the font's server the console's origin (`Origin`) whatever the referrer policy.
  */
 export const consoleContentSecurityPolicy = (): RequestHandler =>
   helmet.contentSecurityPolicy({
@@ -28,7 +30,7 @@ export const consoleContentSecurityPolicy = (): RequestHandler =>
       scriptSrc: ["'self'"],
       styleSrc: ["'self'", "'unsafe-inline'", 'https:', 'http:'],
       imgSrc: ['*', 'data:', 'blob:'],
-      fontSrc: ['*', 'data:'],
+      fontSrc: ["'self'", 'data:'],
       mediaSrc: ['*', 'data:', 'blob:'],
       connectSrc: ["'self'"],
       frameSrc: ["'self'", 'blob:'],

@@ -35,7 +35,7 @@ export function registerIngestHandlers(socket: VisitorSocket, deps: IngestHandle
   handle('recording:batch', async (payload) => {
     const session = await ownSession(payload);
     const { seq, data } = payload as { seq?: unknown; data?: unknown };
-    return ingest.store(session, seq, data);
+    return ingest.store(session, seq, data, { via: 'socket', address: socket.data.address });
   });
 
   socket.on('disconnect', () => {

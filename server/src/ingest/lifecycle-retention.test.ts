@@ -5,6 +5,7 @@ import { hashPasswordNow as hashPassword } from '../auth/password-hashing.js';
 import { VISITOR_GONE_GRACE_MS } from '../protocol/limits.js';
 import { sweepLifecycle } from '../sessions/lifecycle-sweep.js';
 import { HttpClient } from '../testing/http-client.js';
+import { returningVisitorAuth } from '../testing/returning-visitor.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { command, connectVisitor, handshake, type VisitorTestSocket } from '../testing/visitor-client.js';
 import { runRetention } from './retention.js';
@@ -32,7 +33,7 @@ async function createApp(name: string, settings: Record<string, unknown>) {
 }
 
 async function visit(key: string, visitorId: string): Promise<{ socket: VisitorTestSocket; sessionId: string }> {
-  const socket = connectVisitor(server.url, { key, visitorId }, SHOP);
+  const socket = connectVisitor(server.url, await returningVisitorAuth(server, key, visitorId), SHOP);
   await handshake(socket);
   const started = await command<any>(socket, 'session:start', { url: `${SHOP}/`, viewport: { width: 800, height: 600 } });
   return { socket, sessionId: started.data.session.id };

@@ -2,10 +2,12 @@ import { Router } from 'express';
 import type { AppsService } from '../apps/apps-service.js';
 import { currentUser } from '../auth/auth-routes.js';
 import { AppError } from '../http/app-error.js';
+import type { AppStorage } from '../protocol/events.js';
 import { visitorIdSchema } from '../protocol/schemas.js';
 import type { EndReason, SessionsService } from '../sessions/sessions-service.js';
 import type { Repositories, SessionRecord } from '../storage/ports.js';
 import { eraseVisitor } from './retention.js';
+import { quotaBytesOf } from './storage-quota.js';
 
 /** Sessions ended (announced) per erasure request before deletion; deletion itself has no limit. */
 const MAX_SESSIONS_ENDED = 1000;
@@ -16,6 +18,9 @@ const MAX_SESSIONS_ENDED = 1000;
  *
  * Erasure: `DELETE /:appId/visitors/:visitorId` (owners only) ends and deletes the visitor's sessions
  * with their chunks and messages → `{ data: { sessions, chunks, messages } }`.
+ *
+ * Storage: `GET /:appId/storage` → `{ data: { storage: { usedBytes, quotaBytes } } }`, the recording
+ * bytes the application stores against its quota.
  */
 export function recordingRoutes(deps: {
   apps: AppsService;
@@ -39,6 +44,12 @@ export function recordingRoutes(deps: {
       if (ended) deps.onEnded?.(ended, 'erased');
     }
     res.json({ data: await eraseVisitor(repos, req.params.appId, visitorId.data) });
+  });
+
+  router.get('/:appId/storage', async (req, res) => {
+    const app = await apps.getFor(currentUser(req), req.params.appId);
+    const storage: AppStorage = { usedBytes: await repos.recordings.storedBytes(app.id), quotaBytes: quotaBytesOf(app) };
+    res.json({ data: { storage } });
   });
 
   return router;

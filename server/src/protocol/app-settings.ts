@@ -16,4 +16,6 @@ export interface AppSettings {
   };
   privacy: { notifyWhenWatched: boolean };
   retentionDays: number;
+  /** Recordings this application may store, in GB (10^9 bytes); past it, recording stops (E_QUOTA_EXCEEDED). */
+  storageQuotaGb: number;
 }

@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   E_IDENTITY_REJECTED: { status: 403, message: 'The visitor identity could not be verified.' },
   E_MESSAGE_TOO_LONG: { status: 413, message: 'This message is too long.' },
   E_FOREIGN_ORIGIN: { status: 403, message: 'The console accepts this only from its own address, not from another website.' },
+  E_SEQ_OUT_OF_RANGE: { status: 409, message: 'This batch is numbered far beyond what the recording has stored.' },
+  E_QUOTA_EXCEEDED: { status: 403, message: 'The recording storage quota is used up; recording stopped.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

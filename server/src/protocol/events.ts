@@ -48,7 +48,8 @@ export interface RecordingBatchAck {
 
 export interface VisitorServerToClient extends VisitorChatServerToClient, ReplayVisitorServerToClient {
   /** Sent on every connection: who the visitor is, and their active session if one is under way. */
-  'widget:ready': (payload: { visitorId: string; settings: WidgetSettings; session: VisitorSession | null }) => void;
+  /** `visitorToken` goes with `visitorId` in every later handshake (see realtime/visitor-token.ts). */
+  'widget:ready': (payload: { visitorId: string; visitorToken: string; settings: WidgetSettings; session: VisitorSession | null }) => void;
   'session:ended': (payload: { sessionId: string; reason: string }) => void;
 }
 
@@ -76,6 +77,12 @@ export interface PublicApp {
   demo: boolean;
   createdAt: string;
   settings: AppSettings;
+}
+
+/** Recording storage of an application, against its quota (`GET /api/apps/:appId/storage`). */
+export interface AppStorage {
+  usedBytes: number;
+  quotaBytes: number;
 }
 
 /** A session as the console lists it. */

@@ -71,3 +71,61 @@ export const BUSY_RETRY_AFTER_MS = 5_000;
 export const MEMBERSHIP_SYNC_MAX_ROUNDS = 3;
 /** Origins listed in CONSOLE_ORIGINS. */
 export const MAX_CONSOLE_ORIGINS = 20;
+// Visitor admission (issue 14)
+/**
+ * Batches the widget's Outbox keeps unacknowledged at most. Past it, it stops sealing batches on its
+ * timer (the events wait in the pending batch) and a batch full by size drops the unsent ones as an
+ * overflow does; so one page never gives out more seqs than this ahead of what the server holds.
+ */
+export const MAX_UNACKED_BATCHES = 256;
+/**
+ * A batch whose seq lies more than this above the highest seq its session has stored is refused with
+ * E_SEQ_OUT_OF_RANGE. Honest widgets stay far below: a page sends at most MAX_IN_FLIGHT (4) batches
+ * beyond the stored ones, and a reload continues after the seqs the last page gave out (at most
+ * MAX_UNACKED_BATCHES of them unstored), so four times that leaves room for a few pages in a row
+ * that lost their whole queue. Every stored batch moves the highest seq by at most this much, so the
+ * replay's header pages to read stay proportional to the chunks stored.
+ */
+export const SEQ_AHEAD_WINDOW = 4 * MAX_UNACKED_BATCHES;
+/**
+ * Rate limits on visitor traffic, per minute (E_RATE_LIMITED with `details.retryAfterMs`). An
+ * address is the client's IP (a /56 for IPv6), taken from X-Forwarded-For only behind a loopback
+ * proxy. Per-address figures leave room for many honest visitors behind one NAT or proxy.
+ */
+export const ADMISSION_WINDOW_MS = 60_000;
+/** Socket.IO handshakes (connections, reconnections) from one address. A page view makes one. */
+export const VISITOR_CONNECTIONS_PER_ADDRESS = 300;
+/** `session:start` of one visitor: one per page view; a visitor clicking through pages fast makes ~30. */
+export const SESSION_STARTS_PER_VISITOR = 60;
+export const SESSION_STARTS_PER_ADDRESS = 600;
+/**
+ * Recording batches of one session. The widget sends one every 2 s (30), one every 100 ms while an
+ * agent watches (600), and after an outage up to MAX_UNACKED_BATCHES at once; two tabs double that.
+ */
+export const BATCHES_PER_SESSION = 1_500;
+/** Compressed recording bytes of one session: a busy page makes ~25 KB a minute, a full snapshot of a heavy one a few MB. */
+export const BATCH_BYTES_PER_SESSION = 32_000_000;
+/** Recording batches and bytes from one address, over all its sessions. */
+export const BATCHES_PER_ADDRESS = 6_000;
+export const BATCH_BYTES_PER_ADDRESS = 128_000_000;
+/**
+ * Pages a session keeps in its `pages` list (the first ones: the landing page and how the visit
+ * went on); `pageCount` goes on counting. Each entry can hold MAX_URL_CHARS, and the session
+ * document is read on every batch.
+ */
+export const MAX_STORED_PAGES = 100;
+/**
+ * Recording bytes one session may store (compressed, as counted in `sessions.bytes`). Past it, its
+ * batches are refused with E_QUOTA_EXCEEDED and the recording ends with a `chatreel/stopped` marker;
+ * the chat goes on. A busy 4-hour session stores ~6 MB; 200 MB is only reached on purpose.
+ */
+export const MAX_SESSION_STORED_BYTES = 200_000_000;
+/** The application's storage quota (setting `storageQuotaGb`, default 20) may be set up to this. */
+export const MAX_APP_STORAGE_QUOTA_GB = 100_000;
+/** How long one node trusts the application's stored-bytes count it read before reading it again. */
+export const APP_USAGE_RECHECK_MS = 10_000;
+/**
+ * Sessions still active when a server starts whose counters are recounted from their chunk headers
+ * then (the ones a crash of the previous process may have left short); the rest at completion.
+ */
+export const MAX_STARTUP_RECOUNTS = 500;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   MAX_ALLOWED_ORIGINS,
   MAX_APP_NAME_CHARS,
+  MAX_APP_STORAGE_QUOTA_GB,
   MAX_EMAIL_CHARS,
   MAX_ORIGIN_CHARS,
   MAX_KNOWLEDGE_CHARS,
@@ -70,6 +71,7 @@ export const appSettingsPatchSchema = z
       .strict(),
     privacy: z.object({ notifyWhenWatched: z.boolean() }).partial().strict(),
     retentionDays: z.number().int().min(1).max(3650),
+    storageQuotaGb: z.number().int().min(1).max(MAX_APP_STORAGE_QUOTA_GB),
   })
   .partial()
   .strict();
@@ -92,6 +94,8 @@ export const visitorIdSchema = z
 export const visitorHandshakeSchema = z.object({
   key: z.string().regex(/^pk_[A-Za-z0-9_-]{8,64}$/),
   visitorId: visitorIdSchema.optional(),
+  /** The secret `widget:ready` gave with the visitor id; without it the id is not honoured. */
+  visitorToken: z.string().max(128).optional(),
   /** Set when the host page called `identify`; verified by the server (see chat/identity.ts). */
   identity: visitorIdentitySchema.optional(),
 });
@@ -111,3 +115,14 @@ export const sessionStartSchema = z.object({
 });
 
 export type SessionStartInput = z.infer<typeof sessionStartSchema>;
+
+/** The query of `POST /ingest` (the pagehide flush): one value each, seq in plain decimal as the widget writes it. */
+export const ingestQuerySchema = z.object({
+  sessionId: z.string().min(1).max(64),
+  seq: z
+    .string()
+    .regex(/^[1-9]\d{0,9}$/, 'must be a positive whole number')
+    .transform(Number),
+  token: z.string().min(1).max(128),
+  encoding: z.enum(['gzip', 'json']).default('gzip'),
+});

@@ -68,14 +68,16 @@ describe('widget handshake', () => {
 
 describe('visitor sessions', () => {
   it('starts a session, resumes it on the next page, and ends it', async () => {
-    const visitorId = 'visitor-resume-1';
-    const first = connectVisitor(server.url, { key, visitorId }, SHOP);
-    await handshake(first);
+    const first = connectVisitor(server.url, { key }, SHOP);
+    const welcome = await handshake(first);
+    if (!welcome.ok) throw new Error(welcome.error.code);
+    // The next page sends back the id and token the widget kept.
+    const { visitorId, visitorToken } = welcome.ready;
     const started = await command<any>(first, 'session:start', { url: `${SHOP}/`, viewport: { width: 1280, height: 800 } });
     expect(started.data.resumed).toBe(false);
     first.close();
 
-    const second = connectVisitor(server.url, { key, visitorId }, SHOP);
+    const second = connectVisitor(server.url, { key, visitorId, visitorToken }, SHOP);
     const ready = await handshake(second);
     expect(ready.ok && ready.ready.session?.id).toBe(started.data.session.id);
     const resumed = await command<any>(second, 'session:start', { url: `${SHOP}/checkout`, viewport: { width: 1280, height: 800 } });

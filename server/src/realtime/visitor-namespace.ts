@@ -3,16 +3,21 @@ import type { Namespace, Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import { isOriginAllowed } from '../apps/apps-service.js';
 import { AppError } from '../http/app-error.js';
+import { clientAddress } from '../http/client-address.js';
 import { validate } from '../http/validate.js';
 import type { Ack, VisitorClientToServer, VisitorServerToClient, WidgetSettings } from '../protocol/events.js';
 import { sessionStartSchema, visitorHandshakeSchema } from '../protocol/schemas.js';
 import { visitorSession, type SessionsService } from '../sessions/sessions-service.js';
 import type { AppRecord, Repositories } from '../storage/ports.js';
 import { handshakeError } from './handshake-error.js';
+import type { VisitorLimits } from './visitor-limits.js';
+import { isVisitorTokenValid, visitorToken } from './visitor-token.js';
 
 export interface VisitorSocketData {
   app: AppRecord;
   visitorId: string;
+  /** The client's address, as rate limits count it (http/client-address.ts). */
+  address: string;
   /** Set once the widget started or resumed a session on this connection. */
   sessionId?: string;
   /** What the host page's `identify` said (chat/identity-middleware.ts). */
@@ -49,11 +54,20 @@ function serverOriginOf(socket: Socket): string | undefined {
 /** The widget's namespace: a handshake names an application key from an allowed origin, or is refused. */
 export function setupVisitorNamespace(
   nsp: VisitorNamespace,
-  deps: { repos: Repositories; sessions: SessionsService; logger: Logger },
+  deps: { repos: Repositories; sessions: SessionsService; limits: VisitorLimits; logger: Logger; secret: string },
 ): void {
-  const { repos, sessions, logger } = deps;
+  const { repos, sessions, limits, logger, secret } = deps;
   nsp.use(async (socket, next) => {
     try {
+      // Counted before anything is looked up, so a flood of handshakes costs no database reads.
+      const address = clientAddress(socket.request.socket.remoteAddress, socket.handshake.headers['x-forwarded-for']);
+      try {
+        await limits.connection(address);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        return next(handshakeError(error.code, error.message, error.details));
+      }
+      socket.data.address = address;
       const parsed = visitorHandshakeSchema.safeParse(socket.handshake.auth);
       if (!parsed.success) return next(handshakeError('E_UNKNOWN_KEY', 'The widget key is missing or malformed.'));
       const app = await repos.apps.findByKey(parsed.data.key);
@@ -62,7 +76,10 @@ export function setupVisitorNamespace(
         return next(handshakeError('E_ORIGIN_NOT_ALLOWED'));
       }
       socket.data.app = app;
-      socket.data.visitorId = parsed.data.visitorId ?? randomBytes(16).toString('base64url');
+      // An id is honoured only with its token; without one it is a new anonymous visitor, never a resumption.
+      const { visitorId, visitorToken: token } = parsed.data;
+      socket.data.visitorId =
+        visitorId && isVisitorTokenValid(secret, app.id, visitorId, token) ? visitorId : randomBytes(16).toString('base64url');
       next();
     } catch (error) {
       logger.error({ err: error }, 'visitor handshake failed');
@@ -78,6 +95,7 @@ export function setupVisitorNamespace(
 
     handle('session:start', async (payload) => {
       const input = validate(sessionStartSchema, payload);
+      await limits.sessionStart(app.id, visitorId, socket.data.address);
       const userAgent = String(socket.handshake.headers['user-agent'] ?? '').slice(0, 512);
       const { session, resumed } = await sessions.startOrResume(app, visitorId, { ...input, userAgent });
       if (socket.data.sessionId && socket.data.sessionId !== session.id) await socket.leave(sessionRoom(socket.data.sessionId));
@@ -99,6 +117,7 @@ export function setupVisitorNamespace(
       const session = await sessions.active(app, visitorId);
       socket.emit('widget:ready', {
         visitorId,
+        visitorToken: visitorToken(secret, app.id, visitorId),
         settings: widgetSettings(app),
         session: session ? visitorSession(session) : null,
       });

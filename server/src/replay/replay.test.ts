@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleClientToServer, ConsoleServerToClient } from '../protocol/events.js';
 import { hashPasswordNow as hashPassword } from '../auth/password-hashing.js';
 import { HttpClient } from '../testing/http-client.js';
+import { returningVisitorAuth } from '../testing/returning-visitor.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { command, connectVisitor, handshake, type VisitorTestSocket } from '../testing/visitor-client.js';
 
@@ -159,7 +160,7 @@ describe('live watch', () => {
       expect(await asked).toMatchObject({ watched: true, notify: false });
 
       // The same visitor opens a second page: its new socket hears it is watched.
-      const second = connectVisitor(server.url, { key: demo.publicKey, visitorId: await visitorIdOf(sessionId) });
+      const second = connectVisitor(server.url, await returningVisitorAuth(server, demo.publicKey, await visitorIdOf(sessionId)));
       open.push(second);
       await handshake(second);
       const told = nextEvent<{ sessionId: string; watched: boolean }>(second, 'recording:watched');

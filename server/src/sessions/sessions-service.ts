@@ -1,5 +1,6 @@
 import type { PublicSession, VisitorSession } from '../protocol/events.js';
 import type { SessionStartInput } from '../protocol/schemas.js';
+import { MAX_STARTUP_RECOUNTS } from '../protocol/limits.js';
 import type { AppRecord, Repositories, SessionRecord } from '../storage/ports.js';
 
 export type EndReason = 'visitor-ended' | 'idle-timeout' | 'max-duration' | 'erased' | 'visitor-gone';
@@ -45,6 +46,8 @@ export interface SessionsService {
     input: SessionStartInput & { userAgent: string },
   ): Promise<{ session: SessionRecord; resumed: boolean }>;
   end(sessionId: string, reason: EndReason): Promise<SessionRecord | null>;
+  /** At start-up: recounts sessions left active by a previous process (at most MAX_STARTUP_RECOUNTS). */
+  repairActiveCounters(): Promise<number>;
 }
 
 export function createSessionsService(repos: Repositories, options: SessionsServiceOptions = {}): SessionsService {
@@ -83,9 +86,18 @@ export function createSessionsService(repos: Repositories, options: SessionsServ
       return { session, resumed: false };
     },
     async end(sessionId, reason) {
-      const session = await repos.sessions.complete(sessionId, now(), reason);
-      if (session) changed(session);
+      const completed = await repos.sessions.complete(sessionId, now(), reason);
+      if (!completed) return null;
+      // The counters a crash left short are put right once, now the recording is complete.
+      const counters = await repos.recordings.recount(sessionId);
+      const session = counters ? { ...completed, ...counters } : completed;
+      changed(session);
       return session;
+    },
+    async repairActiveCounters() {
+      const active = await repos.sessions.listActive();
+      for (const session of active.slice(0, MAX_STARTUP_RECOUNTS)) await repos.recordings.recount(session.id);
+      return Math.min(active.length, MAX_STARTUP_RECOUNTS);
     },
   };
   return service;

@@ -7,7 +7,7 @@ import { dayKey, hourKey } from '../protocol/utc-buckets.js';
  * `_id`, on every implementation (a count of 100k sessions per request is a scan on the embedded
  * engine and needless work on MongoDB):
  *
- *   `<appId>:counters`            total, active, completed, events
+ *   `<appId>:counters`            total, active, completed, events, bytes (stored recording bytes, for the quota)
  *   `<appId>:hours:<YYYY-MM-DD>`  per-hour counts of one UTC day: s<hh> sessions started, p<hh> prompts
  *   `<appId>:days:<YYYY-MM>`      per-day counts of one UTC month: s<dd>, p<dd>
  *
@@ -34,6 +34,7 @@ export interface DeletedSessionCount {
   appId: string;
   status: string;
   eventCount: number;
+  bytes: number;
   startedAt: Date;
 }
 
@@ -50,11 +51,12 @@ export function activityCounters(collection: Collection) {
     sessionStarted: (appId: string, startedAt: Date) =>
       Promise.all([inc(counterKeys.counters(appId), appId, { total: 1, active: 1 }), buckets(appId, 's', startedAt, 1)]),
     sessionCompleted: (appId: string) => inc(counterKeys.counters(appId), appId, { active: -1, completed: 1 }),
-    eventsAdded: (appId: string, events: number) => (events ? inc(counterKeys.counters(appId), appId, { events }) : Promise.resolve()),
+    /** Recorded events and their stored bytes (the application's storage usage, for its quota). */
+    eventsAdded: (appId: string, events: number, bytes: number) => (events || bytes ? inc(counterKeys.counters(appId), appId, { events, bytes }) : Promise.resolve()),
     promptAdded: (appId: string, createdAt: Date) => buckets(appId, 'p', createdAt, 1),
-    sessionDeleted: ({ appId, status, eventCount, startedAt }: DeletedSessionCount) =>
+    sessionDeleted: ({ appId, status, eventCount, bytes, startedAt }: DeletedSessionCount) =>
       Promise.all([
-        inc(counterKeys.counters(appId), appId, { total: -1, [status === 'active' ? 'active' : 'completed']: -1, events: -eventCount }),
+        inc(counterKeys.counters(appId), appId, { total: -1, [status === 'active' ? 'active' : 'completed']: -1, events: -eventCount, bytes: -bytes }),
         buckets(appId, 's', startedAt, -1),
       ]),
     /** `n` prompts of one hour deleted (counted by the deleter whose delete removed them). */
@@ -64,6 +66,10 @@ export function activityCounters(collection: Collection) {
       const doc = await read(counterKeys.counters(appId));
       const value = (field: string) => Math.max(0, Number(doc?.[field]) || 0);
       return { total: value('total'), active: value('active'), completed: value('completed'), events: value('events') };
+    },
+
+    async storedBytes(appId: string): Promise<number> {
+      return Math.max(0, Number((await read(counterKeys.counters(appId)))?.bytes) || 0);
     },
 
     /** Hours live in one document per day, days in one per month: a chart reads one or two documents. */

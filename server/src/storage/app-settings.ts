@@ -17,6 +17,7 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   },
   privacy: { notifyWhenWatched: true },
   retentionDays: 30,
+  storageQuotaGb: 20,
 };
 
 type Loose<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : Loose<T[K]> | null) : T[K] | null } | null | undefined;
@@ -39,6 +40,7 @@ export function withDefaultSettings(stored: Loose<AppSettings>): AppSettings {
     },
     privacy: { ...d.privacy, ...stripNulls(s.privacy) },
     retentionDays: s.retentionDays ?? d.retentionDays,
+    storageQuotaGb: s.storageQuotaGb ?? d.storageQuotaGb,
   };
 }
 

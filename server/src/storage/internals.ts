@@ -1,3 +1,13 @@
+import type { Collection } from 'mongodb';
+import type { Models } from './models.js';
+
+/** What every implementation registers (test-seams.ts reaches the shared documents through it). */
+export interface SharedInternals {
+  models: Models;
+  /** The collection of the counters and chart buckets (activity-counters.ts). */
+  counters: Collection;
+}
+
 /**
  * What an implementation keeps behind the port, reachable from tests inside storage/ only (a test of
  * the read model looks at its documents; nothing else may). Keyed by the Storage object it opened.

@@ -11,6 +11,9 @@ export function loadedSessionDoc({ id, appId, messageCount, ...fields }: LoadedS
     _id: oid(id),
     appId: oid(appId),
     messageSeq: messageCount,
+    // Loaded with its chunks counted: seqs 1..maxSeq.
+    countedThrough: fields.maxSeq,
+    countedAbove: [],
     chatPriority: fields.chatState === 'ai' ? 0 : 1,
     visitorName: fields.visitorName ?? '',
     visitorEmail: fields.visitorEmail ?? '',

@@ -41,6 +41,7 @@ const appSchema = new Schema(
       },
       privacy: { notifyWhenWatched: { type: Boolean, default: true } },
       retentionDays: { type: Number, default: DEFAULT_APP_SETTINGS.retentionDays },
+      storageQuotaGb: { type: Number, default: DEFAULT_APP_SETTINGS.storageQuotaGb },
     },
   },
   { timestamps: true },

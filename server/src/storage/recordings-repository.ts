@@ -2,10 +2,11 @@ import { isValidObjectId, Types } from 'mongoose';
 import { hourKey } from '../protocol/utc-buckets.js';
 import type { ActivityCountersStore } from './activity-counters.js';
 import { deleteMatching } from './by-ids.js';
+import type { ChunkCounting } from './chunk-counting.js';
 import { chunkKey } from './chunk-model.js';
 import type { MessageDoc } from './message-model.js';
 import type { Models } from './models.js';
-import type { RecordingsRepository } from './ports.js';
+import type { ChunkHeader, RecordingsRepository } from './ports.js';
 import type { SessionDoc } from './session-model.js';
 import type { WriteHooks } from './write-hooks.js';
 
@@ -20,9 +21,13 @@ export function recordingWrites(
   { Chunk, Session, Message }: Pick<Models, 'Chunk' | 'Session' | 'Message'>,
   counters: ActivityCountersStore,
   hooks: WriteHooks,
+  counting: ChunkCounting,
 ): Omit<RecordingsRepository, 'listChunks' | 'appIdsWithSessions' | 'listActiveDue'> {
   const valid = (id: string) => isValidObjectId(id);
-  return {
+  /** The header of the chunk stored under this seq (a copy sent again may differ in bytes: the stored one counts). */
+  const storedHeader = async (sessionId: string, seq: number) =>
+    Chunk.findById(chunkKey(sessionId, seq), { data: 0 }).lean<ChunkHeader & { seq: number }>();
+  const repository: Omit<RecordingsRepository, 'listChunks' | 'appIdsWithSessions' | 'listActiveDue'> = {
     async insertChunk(chunk) {
       if (!valid(chunk.sessionId)) return false;
       try {
@@ -36,14 +41,22 @@ export function recordingWrites(
       return true;
     },
     async addToSession(sessionId, { seq, events, bytes, at }) {
-      if (!valid(sessionId)) return;
-      // findOneAndUpdate (not updateOne) for the appId of the events counter.
-      const doc = await Session.findOneAndUpdate(
-        { _id: sessionId },
-        { $inc: { eventCount: events, bytes, chunkCount: 1 }, $max: { maxSeq: seq, lastActivityAt: at }, $set: { disconnectedAt: null } },
-      ).lean<{ appId: Types.ObjectId }>();
-      if (doc) await counters.eventsAdded(String(doc.appId), events);
+      if (valid(sessionId)) await counting.count(sessionId, { seq, eventCount: events, bytes }, at);
     },
+    async storeChunk(chunk) {
+      const stored = await repository.insertChunk(chunk);
+      // A copy sent again counts what its first writer stored, if that writer died before counting it.
+      const header = stored ? chunk : await storedHeader(chunk.sessionId, chunk.seq);
+      if (header) await counting.count(chunk.sessionId, { seq: chunk.seq, eventCount: header.eventCount, bytes: header.bytes }, chunk.storedAt);
+      return stored;
+    },
+    recount: (sessionId) => (valid(sessionId) ? counting.recount(sessionId) : Promise.resolve(null)),
+    async markRecordingStopped(sessionId, reason) {
+      if (!valid(sessionId)) return false;
+      const marked = await Session.updateOne({ _id: sessionId, recordingStopped: null }, { $set: { recordingStopped: reason } });
+      return marked.modifiedCount === 1;
+    },
+    storedBytes: (appId) => (valid(appId) ? counters.storedBytes(appId) : Promise.resolve(0)),
     async contiguousSeq(sessionId) {
       if (!valid(sessionId)) return 0;
       const session = await Session.findById(sessionId, { contiguousSeq: 1 }).lean<{ contiguousSeq?: number }>();
@@ -104,10 +117,11 @@ export function recordingWrites(
         const doc = await Session.findOneAndDelete({ _id }).lean<SessionDoc>();
         if (!doc) continue;
         deleted.push(doc);
-        await counters.sessionDeleted({ appId: String(doc.appId), status: doc.status, eventCount: doc.eventCount ?? 0, startedAt: doc.startedAt });
+        await counters.sessionDeleted({ appId: String(doc.appId), status: doc.status, eventCount: doc.eventCount ?? 0, bytes: doc.bytes ?? 0, startedAt: doc.startedAt });
       }
       await hooks.sessionsDeleted(deleted);
       return { sessions: deleted.length, chunks, messages };
     },
   };
+  return repository;
 }

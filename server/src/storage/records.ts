@@ -23,6 +23,8 @@ export function toSession(doc: SessionDoc): SessionRecord {
     eventCount: doc.eventCount ?? 0,
     bytes: doc.bytes ?? 0,
     chunkCount: doc.chunkCount ?? 0,
+    maxSeq: doc.maxSeq ?? 0,
+    recordingStopped: doc.recordingStopped ?? null,
     userAgent: doc.userAgent ?? '',
     viewport: { width: doc.viewport?.width ?? 0, height: doc.viewport?.height ?? 0 },
   };

@@ -68,6 +68,10 @@ export interface SessionRecord {
   eventCount: number;
   bytes: number;
   chunkCount: number;
+  /** Recording: the highest stored chunk seq (0 before the first). */
+  maxSeq: number;
+  /** Why the server stopped its recording (a storage quota), or null. */
+  recordingStopped: string | null;
   userAgent: string;
   viewport: { width: number; height: number };
 }
@@ -110,6 +114,14 @@ export interface ChunkHeader {
   hasFullSnapshot: boolean;
 }
 
+/** A session's recording counters. */
+export interface SessionCounters {
+  eventCount: number;
+  bytes: number;
+  chunkCount: number;
+  maxSeq: number;
+}
+
 export interface NewChunk extends ChunkHeader {
   sessionId: string;
   appId: string;
@@ -125,6 +137,14 @@ export interface RecordingsRepository {
   insertChunk(chunk: NewChunk): Promise<boolean>;
   /** Counts a newly stored chunk into its session and records activity. */
   addToSession(sessionId: string, added: { seq: number; events: number; bytes: number; at: Date }): Promise<void>;
+  /** insertChunk, then addToSession when it was new, as one step that a recount never splits (the ingest's way). */
+  storeChunk(chunk: NewChunk): Promise<boolean>;
+  /** Recomputes the session's counters from its stored chunk headers, adding what a crash left uncounted. */
+  recount(sessionId: string): Promise<SessionCounters | null>;
+  /** Marks the session's recording stopped for `reason`; true for the one caller that marked it first. */
+  markRecordingStopped(sessionId: string, reason: string): Promise<boolean>;
+  /** Recording bytes the application stores now (all its sessions' `bytes`). */
+  storedBytes(appId: string): Promise<number>;
   /** The highest n such that chunks 1..n of the session are all stored. */
   contiguousSeq(sessionId: string): Promise<number>;
   /** The highest stored seq of the session (0 when none). */

@@ -26,6 +26,12 @@ const sessionSchema = new Schema(
     contiguousSeq: { type: Number, default: 0 },
     /** Recording: the highest stored chunk seq. */
     maxSeq: { type: Number, default: 0 },
+    /** Recording: every chunk seq up to this one is counted into the counters above (chunk-counting.ts). */
+    countedThrough: { type: Number, default: 0 },
+    /** Recording: chunk seqs counted past a gap above `countedThrough`. */
+    countedAbove: { type: [Number], default: [] },
+    /** Why its recording was stopped by the server (`session-quota`, `app-quota`), once; null while it records. */
+    recordingStopped: { type: String, default: null },
     /** Set when the visitor's last connection closed; the sweep completes the session after a grace period. */
     disconnectedAt: { type: Date, default: null },
     /** Chat handoff: `ai` answering → `waiting` for a human → `human` (see chat/handoff.ts). */

@@ -1,4 +1,5 @@
 import { isValidObjectId } from 'mongoose';
+import { MAX_STORED_PAGES } from '../protocol/limits.js';
 import type { ActivityCountersStore } from './activity-counters.js';
 import type { Models } from './models.js';
 import type { SessionsRepository } from './ports.js';
@@ -26,6 +27,8 @@ export function sessionsRepository(
         lastActivityAt: input.startedAt,
         pages: [{ url: input.landingUrl, at: input.startedAt }],
         pageCount: 1,
+        countedThrough: 0,
+        countedAbove: [],
         ...hooks.sessionFields(input),
       });
       const doc = created.toObject() as SessionDoc;
@@ -58,12 +61,16 @@ export function sessionsRepository(
     },
     async addPage(id, url, at) {
       if (!byId(id)) return null;
-      const doc = await Session.findOneAndUpdate(
+      // The list keeps its first MAX_STORED_PAGES entries; pageCount counts them all. ($push's $slice
+      // is ignored by FerretDB 1.x: an entry past the cap is taken off the end again, by `$pop`.)
+      const after = await Session.findOneAndUpdate(
         { _id: id },
         { $push: { pages: { url, at } }, $inc: { pageCount: 1 }, $max: { lastActivityAt: at } },
         { returnDocument: 'after' },
       ).lean<SessionDoc>();
-      return doc ? toSession(doc) : null;
+      if (!after || after.pages.length <= MAX_STORED_PAGES) return after ? toSession(after) : null;
+      const trimmed = await Session.findOneAndUpdate({ _id: id }, { $pop: { pages: 1 } }, { returnDocument: 'after' }).lean<SessionDoc>();
+      return trimmed ? toSession(trimmed) : null;
     },
     async touch(id, at) {
       if (!byId(id)) return;

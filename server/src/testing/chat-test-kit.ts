@@ -38,6 +38,7 @@ export async function waitFor<T>(probe: () => T | undefined | null | false | Pro
 export interface ChatVisitor {
   socket: VisitorTestSocket;
   visitorId: string;
+  visitorToken: string;
   sessionId: string;
   events: Array<{ name: string; payload: any }>;
   send(text: string, clientId?: string): Promise<any>;
@@ -47,9 +48,11 @@ export interface ChatVisitor {
 export async function chatVisitor(
   server: TestServer,
   key: string,
-  options: { visitorId?: string; identity?: Record<string, string> } = {},
+  /** `visitorId` and `visitorToken` of an earlier visit make this the same visitor again (another page). */
+  options: { visitorId?: string; visitorToken?: string; identity?: Record<string, string> } = {},
 ): Promise<ChatVisitor> {
-  const socket = connectVisitor(server.url, { key, visitorId: options.visitorId, identity: options.identity } as never, SITE);
+  const { visitorId, visitorToken, identity } = options;
+  const socket = connectVisitor(server.url, { key, visitorId, visitorToken, identity } as never, SITE);
   const events = recordEvents(socket as never, ['chat:message', 'chat:delta', 'chat:stream-end', 'chat:state']);
   const outcome = await handshake(socket);
   if (!outcome.ok) throw new Error(`handshake refused: ${outcome.error.code}`);
@@ -57,6 +60,7 @@ export async function chatVisitor(
   return {
     socket,
     visitorId: outcome.ready.visitorId,
+    visitorToken: outcome.ready.visitorToken,
     sessionId: started.data.session.id,
     events,
     send: (text, clientId = newClientId()) => command<any>(socket, 'chat:send', { text, clientId }),

@@ -106,6 +106,8 @@ export async function seedActivity(storage: Pick<Storage, 'bulk'>, options: Seed
       eventCount: Math.floor(rand() * 3000),
       bytes: Math.floor(rand() * 200_000),
       chunkCount: rand() < 0.85 ? 1 + Math.floor(rand() * 10) : 0,
+      maxSeq: 0,
+      recordingStopped: null,
       userAgent: 'Mozilla/5.0 (seed)',
       viewport: { width: 1280, height: 800 },
       chatState: 'ai',
@@ -114,6 +116,7 @@ export async function seedActivity(storage: Pick<Storage, 'bulk'>, options: Seed
       lastMessageText: '',
       signalTypes: options.signalShare && !active && rand() < options.signalShare ? ['rage_click', 'js_error'] : [],
     };
+    session.maxSeq = session.chunkCount;
     for (let seq = 1; seq <= messageTotal; seq++) {
       const createdAt = new Date(Math.min(startedAt.getTime() + seq * 15_000, options.now.getTime()));
       const role = seq % 2 === 1 ? 'visitor' : rand() < 0.8 ? 'ai' : 'agent';

@@ -6,7 +6,7 @@ export type VisitorTestSocket = Socket<VisitorServerToClient, VisitorClientToSer
 /** A real socket.io-client connection to the visitor namespace, as the widget makes it. */
 export function connectVisitor(
   baseUrl: string,
-  auth: { key: string; visitorId?: string },
+  auth: { key: string; visitorId?: string; visitorToken?: string },
   origin: string = baseUrl,
 ): VisitorTestSocket {
   return io(`${baseUrl}/visitor`, {
@@ -33,4 +33,25 @@ export function handshake(socket: VisitorTestSocket) {
 /** Emits a command and resolves with its acknowledgement. */
 export function command<T = unknown>(socket: VisitorTestSocket, event: string, ...args: unknown[]): Promise<T> {
   return new Promise((resolve) => (socket.emit as (...a: unknown[]) => void)(event, ...args, resolve));
+}
+
+export interface StartedVisitor {
+  socket: VisitorTestSocket;
+  ready: Parameters<VisitorServerToClient['widget:ready']>[0];
+  sessionId: string;
+}
+
+/** Connects from `origin`, waits for `widget:ready` and starts (or resumes) the visitor's session. */
+export async function startVisitorSession(
+  baseUrl: string,
+  auth: { key: string; visitorId?: string; visitorToken?: string },
+  origin: string,
+  url = `${origin}/`,
+): Promise<StartedVisitor> {
+  const socket = connectVisitor(baseUrl, auth, origin);
+  const outcome = await handshake(socket);
+  if (!outcome.ok) throw new Error(`handshake refused: ${outcome.error.code}`);
+  const started = await command<any>(socket, 'session:start', { url, viewport: { width: 800, height: 600 } });
+  if (!started.data) throw new Error(`session:start refused: ${started.error?.code}`);
+  return { socket, ready: outcome.ready, sessionId: started.data.session.id };
 }

@@ -1,4 +1,4 @@
-import { BATCH_TARGET_RAW_BYTES } from '../../../server/src/protocol/limits.js';
+import { BATCH_TARGET_RAW_BYTES, MAX_UNACKED_BATCHES } from '../../../server/src/protocol/limits.js';
 import { customEvent, GAP_TAG, splitEvent, type RecordedEvent } from '../../../server/src/protocol/recording-events.js';
 
 /** How often the widget sends what it recorded. */
@@ -17,9 +17,16 @@ export class BatchRefused extends Error {
   }
 }
 
+/** The server asked for a pause (E_RATE_LIMITED): the batch is kept and sent again no sooner than this. */
+export class BatchDeferred extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super(`batch deferred for ${retryAfterMs} ms`);
+  }
+}
+
 export interface OutboxTransport {
   isOnline(): boolean;
-  /** Resolves with the server's answer; rejects on network failure/timeout, or with BatchRefused. */
+  /** Resolves with the server's answer; rejects on network failure/timeout, or with BatchRefused or BatchDeferred. */
   send(seq: number, data: Uint8Array): Promise<{ ackedThrough: number }>;
   /** pagehide: hands one batch to the browser (keepalive); false when the browser would not take it. */
   beacon(seq: number, body: Uint8Array | string, encoding: 'gzip' | 'json'): boolean;
@@ -37,6 +44,7 @@ export interface OutboxOptions {
   flushIntervalMs?: number;
   targetRawBytes?: number;
   maxBufferBytes?: number;
+  maxUnackedBatches?: number;
 }
 
 interface Batch {
@@ -70,6 +78,7 @@ export class Outbox {
   private flushIntervalMs: number;
   private readonly targetRawBytes: number;
   private readonly maxBufferBytes: number;
+  private readonly maxUnackedBatches: number;
   private readonly random: () => number;
   private stopped = false;
   private overflowing = false;
@@ -79,6 +88,7 @@ export class Outbox {
     this.flushIntervalMs = options.flushIntervalMs ?? FLUSH_INTERVAL_MS;
     this.targetRawBytes = options.targetRawBytes ?? BATCH_TARGET_RAW_BYTES;
     this.maxBufferBytes = options.maxBufferBytes ?? MAX_BUFFER_BYTES;
+    this.maxUnackedBatches = options.maxUnackedBatches ?? MAX_UNACKED_BATCHES;
     this.random = options.random ?? Math.random;
   }
 
@@ -111,12 +121,12 @@ export class Outbox {
     this.pump();
   }
 
-  /** The connection is back: retry at once, forget the backoff. */
+  /** The connection is back: seal what waited, retry at once, forget the backoff. */
   kick(): void {
     this.failures = 0;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    this.pump();
+    this.flush();
   }
 
   /** Shorter intervals while an agent watches live. */
@@ -127,6 +137,7 @@ export class Outbox {
 
   /** The page is going away: seal synchronously and hand every unacknowledged batch to the beacon. */
   pageHide(): void {
+    if (this.stopped) return;
     this.clearFlushTimer();
     this.seal();
     for (const batch of this.queue) {
@@ -145,11 +156,31 @@ export class Outbox {
   }
 
   private pushJson(json: string): void {
-    if (this.pendingBytes + json.length + 2 > this.targetRawBytes) this.seal();
+    if (this.pendingBytes + json.length + 2 > this.targetRawBytes) {
+      // The server refuses seqs too far ahead of what it stored (SEQ_AHEAD_WINDOW): with the queue
+      // full, the unsent batches give way, as when the buffer overflows.
+      if (this.queue.length >= this.maxUnackedBatches && !this.overflowing) this.overflow(true);
+      else this.seal();
+    }
     this.pending.push(json);
     this.pendingBytes += json.length + 1;
-    this.flushTimer ??= setTimeout(() => this.flush(), this.flushIntervalMs);
+    this.armFlushTimer();
     if (!this.overflowing && this.bufferedBytes() > this.maxBufferBytes) this.overflow();
+  }
+
+  private armFlushTimer(): void {
+    this.flushTimer ??= setTimeout(() => this.flushOnTimer(), this.flushIntervalMs);
+  }
+
+  /**
+   * The timer seals only a batch that can go out: offline, or with the queue full, the events stay in
+   * the pending batch (one bigger batch instead of a seq every interval; kick() or an acknowledgement
+   * seals it later).
+   */
+  private flushOnTimer(): void {
+    this.flushTimer = undefined;
+    if (!this.options.transport.isOnline() || this.queue.length >= this.maxUnackedBatches) return;
+    this.flush();
   }
 
   private seal(): void {
@@ -198,13 +229,14 @@ export class Outbox {
       },
       (error: unknown) => {
         batch.inFlight = false;
+        if (this.stopped) return;
         if (error instanceof BatchRefused) {
           // Sending it again would be refused again: its seq carries a gap marker instead, so the
           // server's contiguous acknowledgement can move past it.
           this.replaceWithGap(batch, error.code);
           return;
         }
-        this.scheduleRetry();
+        this.scheduleRetry(error instanceof BatchDeferred ? error.retryAfterMs : 0);
       },
     );
   }
@@ -213,14 +245,15 @@ export class Outbox {
     for (let i = this.queue.length - 1; i >= 0; i -= 1) {
       if (this.queue[i].seq === seq || this.queue[i].seq <= ackedThrough) this.queue.splice(i, 1);
     }
+    if (this.pending.length > 0 && !this.stopped) this.armFlushTimer();
   }
 
-  private scheduleRetry(): void {
+  private scheduleRetry(notBeforeMs: number): void {
     if (this.retryTimer) return;
     this.failures += 1;
     const ceiling = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (this.failures - 1));
     // Full backoff with jitter, so visitors dropped together do not all come back in the same instant.
-    const delay = ceiling / 2 + (this.random() * ceiling) / 2;
+    const delay = Math.max(Math.min(notBeforeMs, RETRY_MAX_MS * 2), ceiling / 2) + (this.random() * ceiling) / 2;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.pump();
@@ -247,12 +280,12 @@ export class Outbox {
    * Drops every batch never sent and everything pending, gives their seqs out again (the server
    * cannot have them), then records a gap marker and asks for a fresh full snapshot.
    */
-  private overflow(): void {
+  private overflow(queueFull = false): void {
     const firstUnsent = this.queue.findIndex((batch) => !batch.attempted);
     const unsent = firstUnsent === -1 ? [] : this.queue.slice(firstUnsent);
     const unsentBytes = unsent.reduce((sum, batch) => sum + (batch.data?.byteLength ?? batch.json?.length ?? 0), this.pendingBytes);
     // Mostly batches the server may already hold: dropping the little rest would not help.
-    if (unsentBytes < this.maxBufferBytes / 4) return;
+    if (!queueFull && unsentBytes < this.maxBufferBytes / 4) return;
     const dropped = firstUnsent === -1 ? [] : this.queue.splice(firstUnsent);
     const droppedEvents = dropped.reduce((sum, batch) => sum + batch.eventCount, this.pending.length);
     if (dropped.length > 0) {
@@ -263,7 +296,7 @@ export class Outbox {
     this.pendingBytes = 0;
     this.overflowing = true;
     try {
-      this.pushJson(JSON.stringify(customEvent(GAP_TAG, { reason: 'offline-buffer-full', droppedEvents }, Date.now())));
+      this.pushJson(JSON.stringify(customEvent(GAP_TAG, { reason: queueFull ? 'outbox-queue-full' : 'offline-buffer-full', droppedEvents }, Date.now())));
       this.options.onOverflow?.();
     } finally {
       this.overflowing = false;

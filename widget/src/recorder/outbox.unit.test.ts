@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GAP_TAG, joinEventParts, PART_TAG, type RecordedEvent } from '../../../server/src/protocol/recording-events.js';
-import { BatchRefused, FLUSH_INTERVAL_MS, Outbox, RETRY_BASE_MS, RETRY_MAX_MS, type OutboxTransport } from './outbox.js';
+import { BatchDeferred, BatchRefused, FLUSH_INTERVAL_MS, Outbox, RETRY_BASE_MS, RETRY_MAX_MS, type OutboxTransport } from './outbox.js';
 
 interface Sent {
   seq: number;
@@ -131,6 +131,24 @@ describe('Outbox retries', () => {
     expect(sent).toHaveLength(3);
   });
 
+  it('keeps a rate-limited batch and sends it again, unchanged, no sooner than the server asked', async () => {
+    const { transport, sent } = fakeTransport();
+    const outbox = new Outbox({ transport, compress, firstSeq: 5, random: () => 0 });
+    outbox.push(event(1));
+    outbox.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    sent[0].reject(new BatchDeferred(20_000));
+    await vi.advanceTimersByTimeAsync(19_999);
+    expect(sent).toHaveLength(1);
+    expect(outbox.unacknowledged).toEqual([5]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toMatchObject({ seq: 5, events: sent[0].events });
+    sent[1].resolve(5);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(outbox.unacknowledged).toEqual([]);
+  });
+
   it('puts a gap marker under the seq of a batch the server refuses for good', async () => {
     const { transport, sent } = fakeTransport();
     const outbox = new Outbox({ transport, compress, firstSeq: 4 });
@@ -202,6 +220,54 @@ describe('Outbox offline', () => {
     expect(afterDrop[0]).toMatchObject({ type: 5, data: { tag: GAP_TAG, payload: { reason: 'offline-buffer-full' } } });
     expect(afterDrop[1]).toMatchObject({ type: 2, data: { fresh: true } });
     expect(outbox.unacknowledged).toEqual([]);
+  });
+});
+
+describe('Outbox seqs stay within the server window (SEQ_AHEAD_WINDOW)', () => {
+  it('does not give out a seq per flush interval while offline: what waits goes out as one batch', async () => {
+    const { transport, sent, state } = fakeTransport();
+    const outbox = new Outbox({ transport, compress, firstSeq: 1 });
+    state.online = false;
+    // Ten minutes offline with the page busy: one event a second.
+    for (let i = 0; i < 600; i += 1) {
+      outbox.push(event(i));
+      await vi.advanceTimersByTimeAsync(1_000);
+    }
+    expect(outbox.upcomingSeq).toBe(1);
+    state.online = true;
+    outbox.kick();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent.map((s) => s.seq)).toEqual([1]);
+    expect(sent[0].events).toHaveLength(600);
+  });
+
+  it('keeps at most maxUnackedBatches unacknowledged when the server does not answer; the unsent ones give way', async () => {
+    const { transport, sent } = fakeTransport();
+    let snapshots = 0;
+    const outbox = new Outbox({ transport, compress, firstSeq: 1, targetRawBytes: 1_000, maxUnackedBatches: 8, onOverflow: () => (snapshots += 1) });
+    let highest = 0;
+    for (let i = 0; i < 400; i += 1) {
+      outbox.push(event(i, 150));
+      if (i % 3 === 0) await vi.advanceTimersByTimeAsync(FLUSH_INTERVAL_MS);
+      highest = Math.max(highest, outbox.upcomingSeq - 1);
+      expect(outbox.unacknowledged.length).toBeLessThanOrEqual(8);
+    }
+    // Only the four batches in flight were ever sent; every seq given out stays near them.
+    expect(sent.map((s) => s.seq)).toEqual([1, 2, 3, 4]);
+    expect(highest).toBeLessThanOrEqual(8 + 1);
+    expect(snapshots).toBeGreaterThan(0);
+    // The server answers at last: what was kept goes out, with a gap marker where events gave way.
+    for (let round = 0; round < 20 && outbox.unacknowledged.length > 0; round += 1) {
+      for (const s of sent) s.resolve(s.seq);
+      outbox.flush();
+      await vi.advanceTimersByTimeAsync(0);
+    }
+    expect(outbox.unacknowledged).toEqual([]);
+    const seqs = [...new Set(sent.map((s) => s.seq))].sort((a, b) => a - b);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect(sent.flatMap((s) => s.events)).toContainEqual(
+      expect.objectContaining({ type: 5, data: expect.objectContaining({ tag: GAP_TAG, payload: expect.objectContaining({ reason: 'outbox-queue-full' }) }) }),
+    );
   });
 });
 

@@ -2,8 +2,9 @@ import { record } from '@rrweb/record';
 import type { WidgetRecordingSettings } from '../../../server/src/protocol/events.js';
 import { customEvent, ERROR_TAG, STOPPED_TAG, type RecordedEvent } from '../../../server/src/protocol/recording-events.js';
 import type { VisitorSocket } from '../connection-controller.js';
+import { retryAfterMs } from '../retry-hint.js';
 import { gzip } from './compress.js';
-import { BatchRefused, FLUSH_INTERVAL_MS, Outbox, type OutboxTransport } from './outbox.js';
+import { BatchDeferred, BatchRefused, FLUSH_INTERVAL_MS, Outbox, type OutboxTransport } from './outbox.js';
 import { StormGuard } from './storm-guard.js';
 
 const ACK_TIMEOUT_MS = 10_000;
@@ -17,6 +18,12 @@ const MAX_STACK_CHARS = 2_000;
 const SEQ_STORAGE_KEY = 'chatreel:recording-seq';
 /** Codes the server would answer again to the same batch: never retried (see Outbox). */
 const REFUSED_FOR_GOOD = new Set(['E_INVALID_PAYLOAD', 'E_TOO_LARGE']);
+/**
+ * Codes after which no batch of this session will be taken: the session is over, its storage quota
+ * is used up (the server wrote the `chatreel/stopped` marker), or its numbering is beyond repair.
+ * Recording stops and nothing is sent again; the chat goes on.
+ */
+const ENDS_RECORDING = new Set(['E_SESSION_ENDED', 'E_QUOTA_EXCEEDED', 'E_SEQ_OUT_OF_RANGE']);
 
 /** The safest rules when the application's settings did not arrive. */
 const DEFAULT_SETTINGS: WidgetRecordingSettings = { maskAllInputs: true, blockSelectors: [], maskSelectors: [] };
@@ -51,9 +58,11 @@ export async function startRecording(options: {
     async send(seq, data) {
       const response = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('recording:batch', { sessionId, seq, data });
       if (!('error' in response)) return response.data;
-      if (REFUSED_FOR_GOOD.has(response.error.code)) throw new BatchRefused(response.error.code);
-      if (response.error.code === 'E_SESSION_ENDED') recording.stop();
-      throw new Error(response.error.code);
+      const { code, details } = response.error;
+      if (REFUSED_FOR_GOOD.has(code)) throw new BatchRefused(code);
+      if (code === 'E_RATE_LIMITED') throw new BatchDeferred(retryAfterMs(details));
+      if (ENDS_RECORDING.has(code)) endForGood();
+      throw new Error(code);
     },
     beacon(seq, body, encoding) {
       const url = `${server}/ingest?${new URLSearchParams({ sessionId, seq: String(seq), token, encoding })}`;
@@ -138,6 +147,13 @@ export async function startRecording(options: {
     socket.off('recording:watched', onWatched);
     // The outbox stays: what was recorded is still delivered (pagehide included).
     outbox.flush();
+  }
+
+  function endForGood() {
+    outbox.stop();
+    removeEventListener('pagehide', onPageHide);
+    removeEventListener('online', onOnline);
+    stopRecording();
   }
 
   const recording: Recording = {

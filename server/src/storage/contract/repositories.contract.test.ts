@@ -85,6 +85,24 @@ describe.each(CONTRACT_ENGINES)('storage contract on $name', (contractEngine) =>
     expect((await repos.recordings.listChunks(session.id, 0, 100)).map((head) => head.seq)).toEqual(seqs);
   });
 
+  it('counts each stored chunk once when copies sent again and recounts race (no lock: every seq is claimed once)', async () => {
+    const session = await newSession();
+    const seqs = Array.from({ length: BATCHES }, (_, i) => i + 1);
+    // Stored, never counted: as if their writer died between the two.
+    for (const seq of seqs) await repos.recordings.insertChunk(chunk(session.id, seq));
+    await Promise.all([
+      ...seqs.map((seq) => repos.recordings.storeChunk(chunk(session.id, seq))),
+      ...Array.from({ length: 5 }, () => repos.recordings.recount(session.id)),
+    ]);
+    expect(await repos.sessions.findById(session.id)).toMatchObject({
+      chunkCount: BATCHES,
+      eventCount: seqs.reduce((sum, seq) => sum + seq + 2, 0),
+      bytes: seqs.reduce((sum, seq) => sum + 100 + seq, 0),
+      maxSeq: BATCHES,
+    });
+    expect(await repos.recordings.recount(session.id)).toMatchObject({ chunkCount: BATCHES });
+  });
+
   it('gives messages appended at once the seqs 1..n, each once, and lists them in order', async () => {
     const session = await newSession();
     const appended = await race(MESSAGES, (i) =>

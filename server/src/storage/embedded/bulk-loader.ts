@@ -34,6 +34,7 @@ export function embeddedBulkLoader(models: Pick<Models, 'Session' | 'Message'> &
           id: session.id,
           status: session.status,
           eventCount: session.eventCount,
+          bytes: session.bytes,
           search: { landingUrl: session.landingUrl, visitorId: session.visitorId, visitorName: session.visitorName, visitorEmail: session.visitorEmail },
           signals: session.signalTypes,
           lastMessageAt: session.lastMessageAt && session.messageCount > 0 ? session.lastMessageAt.getTime() : null,

@@ -2,7 +2,7 @@ import { isValidObjectId, Types } from 'mongoose';
 import { byIds } from '../by-ids.js';
 import type { MessageDoc } from '../message-model.js';
 import type { Models } from '../models.js';
-import type { ConversationsRepository, MessageRecord, MessagesRepository, RecordingsRepository, SessionRecord, SessionsRepository } from '../ports.js';
+import type { ChunkHeader, ConversationsRepository, MessageRecord, MessagesRepository, RecordingsRepository, SessionRecord, SessionsRepository } from '../ports.js';
 import { toConversation, toMessage, toSession } from '../records.js';
 import type { SessionDoc } from '../session-model.js';
 import { visitorKey, type VisitorDoc } from '../visitor-model.js';
@@ -143,5 +143,14 @@ export function embeddedReads(models: Models & EmbeddedModels, pages: MessagePag
     },
   };
 
-  return { messages, sessions, recordings, conversations, between };
+  /** Headers of the session's stored chunks with seqs from..to, read from their header pages. */
+  async function storedHeaders(sessionId: string, from: number, to: number): Promise<ChunkHeader[]> {
+    const ids = [];
+    for (let page = headsPage(Math.max(from, 1)); page <= headsPage(to); page++) ids.push(headsKey(sessionId, page));
+    const docs = await ChunkHeads.find({ _id: { $in: ids } }).lean<ChunkHeadsDoc[]>();
+    const bySeq = new Map(docs.flatMap((doc) => decodeHeads(doc.h)).filter((head) => head.seq >= from && head.seq <= to).map((head) => [head.seq, head]));
+    return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  return { messages, sessions, recordings, conversations, between, storedHeaders };
 }

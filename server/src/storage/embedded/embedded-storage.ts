@@ -1,8 +1,9 @@
 import type { Connection } from 'mongoose';
 import { accountsRepositories } from '../accounts-repositories.js';
 import { activityCounters } from '../activity-counters.js';
+import { chunkCounting } from '../chunk-counting.js';
 import { insightsStore } from '../insights-store.js';
-import { registerInternals } from '../internals.js';
+import { registerInternals, type SharedInternals } from '../internals.js';
 import { appendMessages, conversationWrites } from '../messages-repository.js';
 import type { Models } from '../models.js';
 import type { Storage } from '../ports.js';
@@ -18,7 +19,7 @@ import { ensureReadModel } from './migration.js';
 import { readModelWriter, type ReadModelWriter } from './read-model.js';
 
 /** What tests inside storage/ may reach behind the port (../internals.ts). */
-export interface EmbeddedInternals {
+export interface EmbeddedInternals extends SharedInternals {
   models: Models & EmbeddedModels;
   readModel: ReadModelWriter;
 }
@@ -43,7 +44,7 @@ export async function embeddedStorage(connection: Connection, models: Models, lo
       sessions: { ...sessionsRepository(all, counters, hooks), ...reads.sessions },
       messages: { ...appendMessages(all, counters, hooks), ...reads.messages },
       conversations: { ...conversationWrites(all, hooks), ...reads.conversations },
-      recordings: { ...recordingWrites(all, counters, hooks), ...reads.recordings },
+      recordings: { ...recordingWrites(all, counters, hooks, chunkCounting(all, counters, reads.storedHeaders)), ...reads.recordings },
     },
     activity: embeddedActivityStore(all, all.ReadModel.collection, counters),
     insights: insightsStore(all, hooks),
@@ -54,7 +55,7 @@ export async function embeddedStorage(connection: Connection, models: Models, lo
     }),
     close: () => hooks.flush(),
   };
-  return { parts, internals: { models: all, readModel: hooks } };
+  return { parts, internals: { models: all, counters: all.ReadModel.collection, readModel: hooks } };
 }
 
 export const registerEmbeddedInternals = (storage: Storage, internals: EmbeddedInternals) => registerInternals(storage, internals);

@@ -50,7 +50,7 @@ describe('a session\'s messages, by page and `_id`', () => {
     await server.app.sessions.end(first.sessionId, 'visitor-ended');
 
     // The same visitor comes back: the earlier conversation comes from their list of sessions.
-    const second = await chatVisitor(server, app.publicKey, { visitorId: first.visitorId });
+    const second = await chatVisitor(server, app.publicKey, { visitorId: first.visitorId, visitorToken: first.visitorToken });
     expect(second.sessionId).not.toBe(first.sessionId);
     const back = await command<any>(second.socket, 'chat:sync', { afterSeq: 0 });
     expect(back.data.earlier.map((m: { text: string }) => m.text)).toEqual(['How long is delivery?', 'Three days.']);

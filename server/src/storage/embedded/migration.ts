@@ -11,14 +11,17 @@ import { rebuildReadModel } from './rebuild.js';
  * The layout of the embedded read model, bumped when it changes: a server finding an older marker
  * migrates the database once, before it serves, so no read or write path knows an older layout.
  *   2: search trigram and signal lists; 3: prompt entries name their session, chat entries their state;
- *   4: written by compare-and-set (page versions and seals, sets as one field per member); every
- *      session has its chunk header pages and message pages; visitors' session lists are arrays.
+ *   4: stored bytes counted per application;
+ *   5: written by compare-and-set (page versions and seals, sets as one field per member); every
+ *      session has its chunk header pages and message pages, and says which chunk seqs it counted;
+ *      visitors' session lists are arrays.
  */
-export const READ_MODEL_VERSION = 4;
+export const READ_MODEL_VERSION = 5;
 /** How long a migrating process holds the lease without renewing it before another may take over. */
 const LEASE_MS = 60_000;
 const WAIT_POLL_MS = 500;
 const INSERT_BATCH = 1000;
+const UPDATE_BATCH = 50;
 const LEASE_ID = 'migration-lease';
 
 type AllModels = Models & EmbeddedModels;
@@ -46,6 +49,7 @@ export async function ensureReadModel(models: AllModels, log: (line: string) => 
     for (const appId of apps) await rebuildReadModel(models, marker, appId);
     await rebuildActiveSessions(models);
     await completeChunkHeads(models);
+    await markCountedChunks(models);
     await completeMessagePages(models);
     await completeVisitorLists(models);
     await marker.updateOne({ _id: readModelKeys.built } as never, { $set: { version: READ_MODEL_VERSION } }, { upsert: true });
@@ -102,6 +106,25 @@ async function completeChunkHeads({ Session, Chunk, ChunkHeads }: AllModels) {
       await ChunkHeads.collection.updateOne({ _id: headsKey(String(session._id), page) } as never, { $setOnInsert: { sessionId: session._id }, $addToSet: { h: { $each: heads } } }, { upsert: true });
     }
   }
+}
+
+/** Sessions from before the counted seqs: every chunk they store was counted (their header pages list them). */
+async function markCountedChunks({ Session, ChunkHeads }: AllModels) {
+  const legacy = await Session.collection.find({ countedThrough: { $exists: false } }, { projection: { _id: 1 } }).toArray();
+  if (!legacy.length) return;
+  const stored = new Map<string, number[]>();
+  for (const doc of await ChunkHeads.collection.find({}).toArray()) {
+    const seqs = stored.get(String(doc.sessionId)) ?? [];
+    stored.set(String(doc.sessionId), [...seqs, ...decodeHeads((doc as unknown as ChunkHeadsDoc).h ?? []).map((head) => head.seq)]);
+  }
+  const updates = legacy.map((session) => {
+    const seqs = [...new Set(stored.get(String(session._id)) ?? [])].sort((a, b) => a - b);
+    let through = 0;
+    while (seqs.length && seqs[0] === through + 1) through = seqs.shift()!;
+    return { updateOne: { filter: { _id: session._id }, update: { $set: { countedThrough: through, countedAbove: seqs } } } };
+  });
+  // Small commands: FerretDB handles each statement under its collection's lock.
+  for (let i = 0; i < updates.length; i += UPDATE_BATCH) await Session.collection.bulkWrite(updates.slice(i, i + UPDATE_BATCH));
 }
 
 /** Message pages for sessions from before them (their `messagePages` flag unset). */

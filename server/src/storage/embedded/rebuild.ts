@@ -11,7 +11,7 @@ import { compareEntries, encodeEntries, listNames, readModelKeys, type Entry, ty
 const INSERT_BATCH = 1000;
 
 export interface ReadModelSource {
-  sessions: Array<Entry & { status: string; eventCount: number; search?: SearchFields; signals?: string[]; lastMessageAt?: number | null; chatState?: string }>;
+  sessions: Array<Entry & { status: string; eventCount: number; bytes?: number; search?: SearchFields; signals?: string[]; lastMessageAt?: number | null; chatState?: string }>;
   /** Visitor messages only. */
   prompts: Array<Entry & { sessionId: string }>;
 }
@@ -34,7 +34,7 @@ export async function writeReadModel(collection: Collection, appId: string, sour
     target[field] = (Number(target[field]) || 0) + n;
   };
   const counters = doc(counterKeys.counters(appId));
-  Object.assign(counters, { total: 0, active: 0, completed: 0, events: 0 });
+  Object.assign(counters, { total: 0, active: 0, completed: 0, events: 0, bytes: 0 });
   const bucket = (kind: 's' | 'p', t: number) => {
     for (const [id, field] of bucketFields(appId, kind, new Date(t))) count(id, field);
   };
@@ -44,6 +44,7 @@ export async function writeReadModel(collection: Collection, appId: string, sour
     count(counters._id, 'total');
     count(counters._id, session.status === 'active' ? 'active' : 'completed');
     count(counters._id, 'events', session.eventCount);
+    count(counters._id, 'bytes', session.bytes ?? 0);
     bucket('s', session.t);
     if (session.status !== 'active') continue;
     active[`m${session.id}`] = session.t;
@@ -93,7 +94,7 @@ export async function rebuildReadModel(models: Pick<Models, 'Session' | 'Message
   const app = new Types.ObjectId(appId);
   const [sessions, prompts] = await Promise.all([
     models.Session.collection
-      .find({ appId: app }, { projection: { startedAt: 1, status: 1, eventCount: 1, landingUrl: 1, visitorId: 1, visitorName: 1, visitorEmail: 1, signalTypes: 1, lastMessageAt: 1, messageSeq: 1, chatState: 1 } })
+      .find({ appId: app }, { projection: { startedAt: 1, status: 1, eventCount: 1, bytes: 1, landingUrl: 1, visitorId: 1, visitorName: 1, visitorEmail: 1, signalTypes: 1, lastMessageAt: 1, messageSeq: 1, chatState: 1 } })
       .toArray(),
     models.Message.collection.find({ appId: app, role: 'visitor' }, { projection: { createdAt: 1, sessionId: 1 } }).toArray(),
   ]);
@@ -103,6 +104,7 @@ export async function rebuildReadModel(models: Pick<Models, 'Session' | 'Message
       id: String(s._id),
       status: String(s.status),
       eventCount: Number(s.eventCount) || 0,
+      bytes: Number(s.bytes) || 0,
       search: { landingUrl: s.landingUrl, visitorId: s.visitorId, visitorName: s.visitorName, visitorEmail: s.visitorEmail },
       signals: Array.isArray(s.signalTypes) ? s.signalTypes.map(String) : [],
       lastMessageAt: s.lastMessageAt && Number(s.messageSeq) > 0 ? new Date(s.lastMessageAt).getTime() : null,
