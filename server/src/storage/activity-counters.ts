@@ -30,6 +30,34 @@ export function bucketFields(appId: string, kind: 's' | 'p', at: Date): Array<[d
   ];
 }
 
+/**
+ * The counter and bucket documents of one application counted from scratch (a migration, a bulk
+ * load): its sessions (status, events, stored bytes, start) and its prompts' times.
+ */
+export function counterDocuments(
+  appId: string,
+  sessions: Iterable<{ status: string; eventCount: number; bytes: number; t: number }>,
+  prompts: Iterable<{ t: number }>,
+): Array<Record<string, unknown> & { _id: string }> {
+  const docs = new Map<string, Record<string, unknown> & { _id: string }>();
+  const count = (id: string, field: string, n = 1) => {
+    let doc = docs.get(id);
+    if (!doc) docs.set(id, (doc = { _id: id, appId }));
+    doc[field] = (Number(doc[field]) || 0) + n;
+  };
+  const id = counterKeys.counters(appId);
+  for (const field of ['total', 'active', 'completed', 'events', 'bytes']) count(id, field, 0);
+  for (const session of sessions) {
+    count(id, 'total');
+    count(id, session.status === 'active' ? 'active' : 'completed');
+    count(id, 'events', session.eventCount);
+    count(id, 'bytes', session.bytes);
+    for (const [doc, field] of bucketFields(appId, 's', new Date(session.t))) count(doc, field);
+  }
+  for (const prompt of prompts) for (const [doc, field] of bucketFields(appId, 'p', new Date(prompt.t))) count(doc, field);
+  return [...docs.values()];
+}
+
 export interface DeletedSessionCount {
   appId: string;
   status: string;

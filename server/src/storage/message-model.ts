@@ -20,6 +20,8 @@ const messageSchema = new Schema(
     answeredBy: { type: String, enum: ['ai', 'agent', null], default: null },
     /** Agent messages: the console user who wrote it. */
     agentId: { type: Schema.Types.ObjectId, default: null },
+    /** MongoDB-native, messages with a clientId: `<sessionId>:<clientId>`, unique (a retried send is stored once). */
+    clientKey: { type: String, default: undefined },
     /** MongoDB-native, visitor messages: their session's signal types, for the feed's signal filter. */
     sessionSignals: { type: [String], default: undefined },
   },

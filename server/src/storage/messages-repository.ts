@@ -13,8 +13,9 @@ const DUPLICATE_KEY = 11000;
 const MAX_SEQ_ATTEMPTS = 5;
 
 const isDuplicate = (error: unknown) => (error as { code?: number }).code === DUPLICATE_KEY;
-/** A duplicate of the message's clientId (MongoDB-native's unique index), not of its seq. */
-const isDuplicateClientId = (error: unknown) => isDuplicate(error) && Boolean((error as { keyPattern?: Record<string, unknown> }).keyPattern?.clientId);
+/** A duplicate of the message's client id (MongoDB-native's unique `clientKey`), not of its seq. */
+const isDuplicateClientId = (error: unknown) =>
+  isDuplicate(error) && (Boolean((error as { keyPattern?: Record<string, unknown> }).keyPattern?.clientKey) || /clientKey/.test((error as Error).message));
 
 /**
  * Appending messages, the same on every implementation: the session hands out the next seq with an

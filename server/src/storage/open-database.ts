@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import mongoose, { type Connection } from 'mongoose';
 import { ensureFerretdbBinary } from './embedded/ferretdb-binary.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/ferretdb-process.js';
-import { embeddedStorage, registerEmbeddedInternals } from './embedded/embedded-storage.js';
+import { embeddedStorage } from './embedded/embedded-storage.js';
+import { registerInternals } from './internals.js';
+import { nativeStorage } from './mongo/native-storage.js';
 import { bindModels, type Models } from './models.js';
 import type { DatabaseHealth, Storage } from './ports.js';
 import { SHARED_INDEXES } from './shared-indexes.js';
@@ -17,6 +19,8 @@ export interface OpenDatabaseOptions {
   dbName?: string;
   log?: (line: string) => void;
   onEmbeddedCrash?: (code: number | null) => void;
+  /** Tests only: another implementation than the engine's own (the contract runs every one on every engine). */
+  implementation?: 'embedded' | 'native';
 }
 
 const SERVER_SELECTION_TIMEOUT_MS = 10_000;
@@ -57,7 +61,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Storag
 
   const models = bindModels(connection);
   await createIndexes(connection, models, log);
-  const { parts, internals } = await embeddedStorage(connection, models, log);
+  const implementation = options.implementation ?? (ferretdb ? 'embedded' : 'native');
+  const { parts, internals } = implementation === 'embedded' ? await embeddedStorage(connection, models, log) : await nativeStorage(connection, models, log);
 
   let engine: DatabaseHealth['engine'] = 'unknown';
   let version: string | null = null;
@@ -86,7 +91,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Storag
       await embedded?.stop();
     },
   };
-  registerEmbeddedInternals(storage, internals);
+  registerInternals(storage, internals);
   return storage;
 }
 

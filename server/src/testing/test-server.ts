@@ -13,6 +13,9 @@ import { createWorkerPool, type WorkerPoolOptions } from '../workers/worker-pool
 
 export const TEST_OWNER = { email: 'owner@test.local', password: 'correct-horse-battery' };
 
+/** The embedded engine (and so the embedded read model) whatever engine the run uses: for the read model's own tests. */
+export const EMBEDDED = { MONGODB_URI: '' };
+
 export interface TestServer {
   url: string;
   config: Config;

@@ -135,7 +135,10 @@ async function recount(db: Storage, appId: string, sessionIds: string[], day: Da
   };
 }
 
-describe.each(CONTRACT_ENGINES)('two server processes sharing one database on $name', (contractEngine) => {
+/** Each engine with the implementation a server gets on it. */
+const SERVED = CONTRACT_ENGINES.map((engine, i) => ({ engine, name: `${i === 0 ? 'the embedded read model' : 'MongoDB-native'} on ${engine.name}` }));
+
+describe.each(SERVED)('two server processes sharing one database: $name', ({ engine: contractEngine }) => {
   let engine: RunningEngine | undefined;
   const servers: ServerProcess[] = [];
   const sockets: VisitorTestSocket[] = [];

@@ -43,14 +43,28 @@ export const CONTRACT_ENGINES: ContractEngine[] = [
   { name: 'MongoDB semantics (mongo-java-server)', start: () => startMongoSemantics() },
 ];
 
+/**
+ * Every implementation of the port on every engine: each on its own engine (what a server gets), and
+ * each on the other one too — the embedded read model's compare-and-set under MongoDB's semantics,
+ * the native queries under FerretDB's.
+ */
+export const CONTRACT_TARGETS = CONTRACT_ENGINES.flatMap((engine, i) =>
+  (['embedded', 'native'] as const).map((implementation) => ({
+    name: `${implementation === 'embedded' ? 'the embedded read model' : 'MongoDB-native'} on ${engine.name}${(implementation === 'embedded') === (i === 0) ? '' : ' (crossed)'}`,
+    engine,
+    implementation,
+  })),
+);
+
 let databases = 0;
 
-/** A database on a running engine (a fresh one unless named), opened the way the server opens one (models, indexes, activity index). */
-export function openContractDatabase(engine: RunningEngine, dbName = `contract_${process.pid}_${++databases}`): Promise<Storage> {
+/** A database on a running engine (a fresh one unless named), opened the way the server opens one (the engine's implementation unless another is named). */
+export function openContractDatabase(engine: RunningEngine, dbName = `contract_${process.pid}_${++databases}`, implementation?: 'embedded' | 'native'): Promise<Storage> {
   return openDatabase({
     mongodbUri: engine.uri,
     dbName,
     dataDir: os.tmpdir(),
     ferretdbCacheDir: testConfig().ferretdbCacheDir,
+    implementation,
   });
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../ports.js';
 import type { NewChunk, Repositories } from '../repositories.js';
-import { CONTRACT_ENGINES, openContractDatabase, type RunningEngine } from './contract-engines.js';
+import { CONTRACT_TARGETS, openContractDatabase, type RunningEngine } from './contract-engines.js';
 
 /**
  * The storage contract: what every implementation of the repositories must do, on every engine —
@@ -11,7 +11,7 @@ const RACERS = 50;
 const BATCHES = 25;
 const MESSAGES = 20;
 
-describe.each(CONTRACT_ENGINES)('storage contract on $name', (contractEngine) => {
+describe.each(CONTRACT_TARGETS)('storage contract: $name', ({ engine: contractEngine, implementation }) => {
   let engine: RunningEngine;
   let db: Storage;
   let repos: Repositories;
@@ -20,7 +20,7 @@ describe.each(CONTRACT_ENGINES)('storage contract on $name', (contractEngine) =>
 
   beforeAll(async () => {
     engine = await contractEngine.start();
-    db = await openContractDatabase(engine);
+    db = await openContractDatabase(engine, undefined, implementation);
     repos = db.repos;
     appId = (await repos.apps.create({ name: 'Contract', publicKey: `pk_contract_${Date.now()}`, allowedOrigins: ['https://shop.example'] })).id;
   });

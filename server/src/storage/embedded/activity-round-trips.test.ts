@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivityService, type ActivityService } from '../../activity/activity-service.js';
 import type { FeedItem, Page } from '../../protocol/activity.js';
 import { seedActivity } from '../../testing/seed-activity.js';
-import { startTestServer, type TestServer } from '../../testing/test-server.js';
+import { EMBEDDED, startTestServer, type TestServer } from '../../testing/test-server.js';
 import { listCursors } from './list-cursors.js';
 
 /**
@@ -17,7 +17,7 @@ const appId = new Types.ObjectId().toString();
 let calls: string[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer(EMBEDDED);
   // 700 sessions and ~2,000 prompts: several pages of every list.
   await seedActivity(server.db, { appId, sessions: 700, messagesPerSession: 6, now: new Date(), spanMs: 7 * 86_400_000, seed: 11, activeShare: 0.05 });
   service = createActivityService(server.db.activity);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestServer, type TestServer } from '../../testing/test-server.js';
+import { EMBEDDED, startTestServer, type TestServer } from '../../testing/test-server.js';
 import { HEADS_PER_PAGE, headsKey } from './chunk-heads.js';
 import type { NewChunk } from '../ports.js';
 import { internalsOf } from '../internals.js';
@@ -11,7 +11,7 @@ let server: TestServer;
 let appId: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer(EMBEDDED);
   appId = (await server.db.repos.apps.findDemo())!.id;
 });
 afterAll(() => server?.close());

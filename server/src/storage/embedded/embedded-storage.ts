@@ -1,14 +1,10 @@
 import type { Connection } from 'mongoose';
-import { accountsRepositories } from '../accounts-repositories.js';
 import { activityCounters } from '../activity-counters.js';
-import { chunkCounting } from '../chunk-counting.js';
 import { insightsStore } from '../insights-store.js';
-import { registerInternals, type SharedInternals } from '../internals.js';
-import { appendMessages, conversationWrites } from '../messages-repository.js';
+import type { ImplementationParts } from '../implementation-parts.js';
+import type { SharedInternals } from '../internals.js';
 import type { Models } from '../models.js';
-import type { Storage } from '../ports.js';
-import { recordingWrites } from '../recordings-repository.js';
-import { sessionsRepository } from '../sessions-repository.js';
+import { repositoriesOf } from '../repositories-of.js';
 import { teamQueries } from '../team-queries.js';
 import { embeddedActivityStore } from './activity-store.js';
 import { embeddedBulkLoader } from './bulk-loader.js';
@@ -24,8 +20,6 @@ export interface EmbeddedInternals extends SharedInternals {
   readModel: ReadModelWriter;
 }
 
-export type ImplementationParts = Omit<Storage, 'documents' | 'health' | 'close'> & { close(): Promise<void> };
-
 /**
  * The embedded read model's implementation of the port (read-model-keys.ts says why it exists): the
  * shared documents and writes, plus the `_id`-keyed lists, sets, counters and pages it keeps beside
@@ -39,13 +33,7 @@ export async function embeddedStorage(connection: Connection, models: Models, lo
   const hooks = readModelWriter(all, pages, reads);
   const counters = activityCounters(all.ReadModel.collection);
   const parts: ImplementationParts = {
-    repos: {
-      ...accountsRepositories(all),
-      sessions: { ...sessionsRepository(all, counters, hooks), ...reads.sessions },
-      messages: { ...appendMessages(all, counters, hooks), ...reads.messages },
-      conversations: { ...conversationWrites(all, hooks), ...reads.conversations },
-      recordings: { ...recordingWrites(all, counters, hooks, chunkCounting(all, counters, reads.storedHeaders)), ...reads.recordings },
-    },
+    repos: repositoriesOf(all, counters, hooks, reads),
     activity: embeddedActivityStore(all, all.ReadModel.collection, counters),
     insights: insightsStore(all, hooks),
     team: teamQueries(all),
@@ -57,5 +45,3 @@ export async function embeddedStorage(connection: Connection, models: Models, lo
   };
   return { parts, internals: { models: all, counters: all.ReadModel.collection, readModel: hooks } };
 }
-
-export const registerEmbeddedInternals = (storage: Storage, internals: EmbeddedInternals) => registerInternals(storage, internals);

@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAnthropicDouble, type AnthropicDouble } from '../../testing/anthropic-double.js';
 import { chatVisitor, createChatApp, messagesOf, waitFor } from '../../testing/chat-test-kit.js';
-import { startTestServer, type TestServer } from '../../testing/test-server.js';
+import { EMBEDDED, startTestServer, type TestServer } from '../../testing/test-server.js';
 import { command } from '../../testing/visitor-client.js';
 
 
@@ -19,7 +19,7 @@ let filtered: Array<{ method: string; filter: unknown }> = [];
 
 beforeAll(async () => {
   double = await startAnthropicDouble();
-  server = await startTestServer({ ANTHROPIC_API_KEY: 'sk-test-double', ANTHROPIC_BASE_URL: double.url, ANTHROPIC_MODEL: 'claude-test-model' });
+  server = await startTestServer({ ...EMBEDDED, ANTHROPIC_API_KEY: 'sk-test-double', ANTHROPIC_BASE_URL: double.url, ANTHROPIC_MODEL: 'claude-test-model' });
   app = (await createChatApp(server, 'Paged shop')).app;
   mongoose.set('debug', (collection: string, method: string, filter: unknown) => {
     const keys = filter && typeof filter === 'object' ? Object.keys(filter) : [];

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
+import { migrateOnce } from '../migration-lease.js';
 import type { Models } from '../models.js';
 import { decodeHeads, encodeHead, headsKey, headsPage, type ChunkHeadsDoc } from './chunk-heads.js';
 import type { EmbeddedModels } from './embedded-models.js';
@@ -17,33 +17,19 @@ import { rebuildReadModel } from './rebuild.js';
  *      visitors' session lists are arrays.
  */
 export const READ_MODEL_VERSION = 5;
-/** How long a migrating process holds the lease without renewing it before another may take over. */
-const LEASE_MS = 60_000;
-const WAIT_POLL_MS = 500;
 const INSERT_BATCH = 1000;
 const UPDATE_BATCH = 50;
-const LEASE_ID = 'migration-lease';
 
 type AllModels = Models & EmbeddedModels;
 
 /**
  * Once per database: migrates when the marker is older than READ_MODEL_VERSION (or missing: a
- * database from before the read model). Two processes starting on one database at once — the embedded
- * engine is one process, but a test or a tool may open it beside the server — agree through a lease
- * document: one migrates, the other waits for the marker.
+ * database from before the read model), before the server serves. Processes starting on one database
+ * at once agree through a lease (../migration-lease.ts): one migrates, the others wait.
  */
 export async function ensureReadModel(models: AllModels, log: (line: string) => void = () => {}): Promise<void> {
   const marker = models.ReadModel.collection;
-  const current = async () => Number((await marker.findOne({ _id: readModelKeys.built } as never))?.version) || 0;
-  const owner = randomUUID();
-  for (;;) {
-    if ((await current()) === READ_MODEL_VERSION) return;
-    if (await takeLease(models, owner)) break;
-    await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
-  }
-  const renew = setInterval(() => void takeLease(models, owner).catch(() => {}), LEASE_MS / 3).unref();
-  try {
-    if ((await current()) === READ_MODEL_VERSION) return;
+  await migrateOnce(marker, readModelKeys.built, READ_MODEL_VERSION, async () => {
     const started = Date.now();
     const apps = (await models.App.collection.find({}, { projection: { _id: 1 } }).toArray()).map((app) => String(app._id));
     for (const appId of apps) await rebuildReadModel(models, marker, appId);
@@ -52,28 +38,8 @@ export async function ensureReadModel(models: AllModels, log: (line: string) => 
     await markCountedChunks(models);
     await completeMessagePages(models);
     await completeVisitorLists(models);
-    await marker.updateOne({ _id: readModelKeys.built } as never, { $set: { version: READ_MODEL_VERSION } }, { upsert: true });
     if (apps.length) log(`embedded read model migrated to layout ${READ_MODEL_VERSION} for ${apps.length} application(s) in ${Date.now() - started} ms`);
-  } finally {
-    clearInterval(renew);
-    await marker.deleteOne({ _id: LEASE_ID, owner } as never);
-  }
-}
-
-/** Takes (or renews) the lease: only when nobody holds it or its holder stopped renewing it. */
-async function takeLease(models: AllModels, owner: string): Promise<boolean> {
-  const now = Date.now();
-  try {
-    const result = await models.ReadModel.collection.updateOne(
-      { _id: LEASE_ID, $or: [{ owner }, { expiresAt: { $lt: now } }] } as never,
-      { $set: { owner, expiresAt: now + LEASE_MS } },
-      { upsert: true },
-    );
-    return result.matchedCount + result.upsertedCount === 1;
-  } catch (error) {
-    if ((error as { code?: number }).code === 11000) return false; // held by another: the upsert met its document
-    throw error;
-  }
+  });
 }
 
 async function insertAll(collection: { insertMany(docs: never[]): Promise<unknown> }, docs: unknown[]) {

@@ -11,7 +11,7 @@ import { listNames } from './read-model-keys.js';
 import { rebuildReadModel, writeReadModel } from './rebuild.js';
 import { HttpClient } from '../../testing/http-client.js';
 import { seedActivity } from '../../testing/seed-activity.js';
-import { startTestServer, type TestServer } from '../../testing/test-server.js';
+import { EMBEDDED, startTestServer, type TestServer } from '../../testing/test-server.js';
 import { command, connectVisitor, handshake } from '../../testing/visitor-client.js';
 
 /**
@@ -32,7 +32,7 @@ const flush = () => internals().readModel.flush();
 const rebuild = (appId: string) => rebuildReadModel(models(), collection(), appId);
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer(EMBEDDED);
   owner = new HttpClient(server.url);
   await owner.signIn();
   const created = (await owner.request('POST', '/api/apps', { name: 'Live shop', allowedOrigins: ['https://shop.example.com'] })).json.data.app;

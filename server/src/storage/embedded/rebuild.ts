@@ -1,7 +1,7 @@
 import type { Collection } from 'mongodb';
 import { Types } from 'mongoose';
 import type { SearchFields } from '../../activity/session-search.js';
-import { bucketFields, counterKeys } from '../activity-counters.js';
+import { counterDocuments } from '../activity-counters.js';
 import { deleteMatching } from '../by-ids.js';
 import type { Models } from '../models.js';
 import { sessionTrigrams } from '../search-terms.js';
@@ -29,28 +29,14 @@ export async function writeReadModel(collection: Collection, appId: string, sour
     if (!found) docs.set(id, (found = { _id: id, appId }));
     return found;
   };
-  const count = (id: string, field: string, n = 1) => {
-    const target = doc(id);
-    target[field] = (Number(target[field]) || 0) + n;
-  };
-  const counters = doc(counterKeys.counters(appId));
-  Object.assign(counters, { total: 0, active: 0, completed: 0, events: 0, bytes: 0 });
-  const bucket = (kind: 's' | 'p', t: number) => {
-    for (const [id, field] of bucketFields(appId, kind, new Date(t))) count(id, field);
-  };
+  for (const counted of counterDocuments(appId, source.sessions.map((s) => ({ ...s, bytes: s.bytes ?? 0 })), source.prompts)) docs.set(counted._id, counted);
   const active = doc(readModelKeys.active(appId));
   const chats = doc(readModelKeys.chats(appId));
   for (const session of source.sessions) {
-    count(counters._id, 'total');
-    count(counters._id, session.status === 'active' ? 'active' : 'completed');
-    count(counters._id, 'events', session.eventCount);
-    count(counters._id, 'bytes', session.bytes ?? 0);
-    bucket('s', session.t);
     if (session.status !== 'active') continue;
     active[`m${session.id}`] = session.t;
     if (session.lastMessageAt) Object.assign(chats, { [`t${session.id}`]: session.lastMessageAt, [`c${session.id}`]: session.chatState ?? 'ai' });
   }
-  for (const prompt of source.prompts) bucket('p', prompt.t);
   const paginate = (list: ListName, entries: Entry[]) => {
     const sorted = [...entries].sort(compareEntries);
     const pages = Math.ceil(sorted.length / LIST_PAGE_SIZE);
