@@ -62,6 +62,7 @@ export default [
     },
     plugins: [...plugins(), copy([
         ['console/index.html', 'dist/console/index.html'],
+        ['console/favicon.svg', 'dist/console/favicon.svg'],
         // The replay player's stylesheet, linked from the replay view's shadow root.
         ['node_modules/rrweb-player/dist/style.css', 'dist/console/rrweb-player.css'],
       ])],

@@ -1,7 +1,11 @@
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { HttpClient } from '../server/src/testing/http-client.js';
 import { childPids, isAlive, startServerProcess } from '../server/src/testing/server-process.js';
+import { topSelfTime } from './cpu-profile-summary.js';
 import { atMost, type Benchmark, type Figure } from './figure.js';
 import { cpuSeconds, rssMiB } from './proc-stats.js';
 import { percentile } from './stats.js';
@@ -29,7 +33,9 @@ export const hostileSoak: Benchmark = {
   description: `${ATTACKERS} attacking visitors send the worst recordings and floods while ${HONEST} honest visitors record and chat; nothing lost, acks, /healthz and memory bounded`,
   async run({ quick }) {
     const holdMs = quick ? 20_000 : 60_000;
-    const server = await startServerProcess({ LOG_LEVEL: 'error' });
+    // `--profile`: the server runs under `node --cpu-prof`; its top self-time functions are printed.
+    const profileDir = process.argv.includes('--profile') ? mkdtempSync(path.join(os.tmpdir(), 'chatreel-soak-prof-')) : undefined;
+    const server = await startServerProcess({ LOG_LEVEL: 'error' }, undefined, { execArgv: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
     const serverPid = server.child.pid!;
     const dbPid = childPids(serverPid)[0];
     const key = (await (await fetch(`${server.url}/demo/`)).text()).match(/data-key="(pk_[\w-]+)"/)![1];
@@ -43,6 +49,8 @@ export const hostileSoak: Benchmark = {
     const honestRefusals: Record<string, number> = {};
     const attackAnswers: Record<string, number>[] = Array.from({ length: ATTACKER_PROCESSES }, () => ({}));
     const healthz: number[] = [];
+    /** A request no database answers (a 404 of the API): how long the event loop itself takes to answer. */
+    const loopProbe: number[] = [];
     let healthzFailures = 0;
     let maxRss = 0;
     let maxDbRss = 0;
@@ -77,6 +85,7 @@ export const hostileSoak: Benchmark = {
       }
 
       const cpu0 = cpuSeconds(serverPid);
+      const dbCpu0 = cpuSeconds(dbPid);
       const until = Date.now() + holdMs;
       while (Date.now() < until) {
         const sentAt = performance.now();
@@ -84,11 +93,15 @@ export const hostileSoak: Benchmark = {
         const tookMs = performance.now() - sentAt;
         if (ok) healthz.push(tookMs);
         else healthzFailures += 1;
+        const probeAt = performance.now();
+        await fetch(`${server.url}/api/no-such-thing`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text(), () => '');
+        loopProbe.push(performance.now() - probeAt);
         maxRss = Math.max(maxRss, rssMiB(serverPid));
         maxDbRss = Math.max(maxDbRss, rssMiB(dbPid));
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, HEALTHZ_POLL_MS - tookMs)));
       }
       const serverCpu = ((cpuSeconds(serverPid) - cpu0) / (holdMs / 1000)) * 100;
+      const dbCpu = ((cpuSeconds(dbPid) - dbCpu0) / (holdMs / 1000)) * 100;
 
       for (const child of children.slice(1)) child.send({ type: 'stop' });
       honest.send({ type: 'stop' });
@@ -119,14 +132,25 @@ export const hostileSoak: Benchmark = {
         { benchmark: 'hostile-soak', figure: 'server alive after the soak', value: alive ? 1 : 0, unit: '1 = yes', budget: { label: '= 1', check: (v) => v === 1 } },
         { benchmark: 'hostile-soak', figure: 'honest batches and messages lost', value: lostBatches + lostMessages, unit: 'entries', budget: atMost(0, 'entries'), note: `${acked} batches and ${sent} messages acknowledged; lost ${lostBatches} batches, ${lostMessages} messages` },
         { benchmark: 'hostile-soak', figure: 'honest ack latency p99', value: percentile(honestLatencies, 99), unit: 'ms', budget: atMost(HONEST_ACK_P99_MS, 'ms'), note: `p50 ${percentile(honestLatencies, 50).toFixed(0)} ms over ${honestLatencies.length} acks; refusals retried: ${refusalSummary}` },
-        { benchmark: 'hostile-soak', figure: '/healthz p99 during the attack', value: percentile(healthz, 99), unit: 'ms', budget: atMost(HEALTHZ_P99_MS, 'ms'), note: `p50 ${percentile(healthz, 50).toFixed(0)} ms, max ${Math.max(...healthz).toFixed(0)} ms, ${healthz.length} probes, ${healthzFailures} failed` },
-        { benchmark: 'hostile-soak', figure: 'server memory, peak', value: maxRss, unit: 'MiB RSS', budget: atMost(MAX_RSS_MIB, 'MiB'), note: `embedded database peak ${maxDbRss.toFixed(0)} MiB; server CPU ${serverCpu.toFixed(0)} % of a core` },
+        { benchmark: 'hostile-soak', figure: '/healthz p99 during the attack', value: percentile(healthz, 99), unit: 'ms', budget: atMost(HEALTHZ_P99_MS, 'ms'), note: `p50 ${percentile(healthz, 50).toFixed(0)} ms, max ${Math.max(...healthz).toFixed(0)} ms, ${healthz.length} probes, ${healthzFailures} failed; a request without the database (API 404): p50 ${percentile(loopProbe, 50).toFixed(0)} ms, p99 ${percentile(loopProbe, 99).toFixed(0)} ms` },
+        { benchmark: 'hostile-soak', figure: 'server memory, peak', value: maxRss, unit: 'MiB RSS', budget: atMost(MAX_RSS_MIB, 'MiB'), note: `embedded database peak ${maxDbRss.toFixed(0)} MiB; CPU: server ${serverCpu.toFixed(0)} %, embedded database ${dbCpu.toFixed(0)} % of a core; machine load average ${os.loadavg()[0].toFixed(1)} at the end` },
         { benchmark: 'hostile-soak', figure: 'attack requests answered', value: Object.values(answers).reduce((a, b) => a + b, 0), unit: 'answers', budget: null, note: `${ATTACKERS} attackers, ${holdMs / 1000} s; ${attackSummary}`.slice(0, 600) },
       ];
       return figures;
     } finally {
       for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
       await server.dispose();
+      if (profileDir) printProfile(profileDir);
     }
   },
 };
+
+/** The server's CPU profile: the largest .cpuprofile in the directory (the server, not a tsx helper). */
+function printProfile(dir: string): void {
+  const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).map((name) => path.join(dir, name));
+  const file = files.sort((a, b) => statSync(b).size - statSync(a).size)[0];
+  if (!file) return void process.stdout.write(`  no CPU profile written in ${dir}\n`);
+  const { busyMs, idleMs, top } = topSelfTime(file, 20);
+  process.stdout.write(`  server CPU profile ${file}: busy ${(busyMs / 1000).toFixed(1)} s, idle ${(idleMs / 1000).toFixed(1)} s; top self time:\n`);
+  for (const entry of top) process.stdout.write(`    ${(entry.share * 100).toFixed(1).padStart(5)} %  ${entry.ms.toFixed(0).padStart(6)} ms  ${entry.name}\n`);
+}

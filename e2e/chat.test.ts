@@ -11,6 +11,8 @@ let server: ServerProcess;
 let browser: Browser;
 let double: AnthropicDouble;
 
+/** The model's first token comes this late: long enough to see that the widget shows it typing before. */
+const FIRST_TOKEN_AFTER_MS = 5_000;
 const ANSWER_TOKENS = ['Yes', ', we', ' ship', ' plants', ' across', ' Europe', ' in', ' 3', ' days.'];
 
 beforeAll(async () => {
@@ -102,6 +104,25 @@ describe('chat journey on the demo site', () => {
     expect(await widget(visitor).locator('li.streaming').count()).toBe(0);
 
     await agent.context().close();
+    await visitor.context().close();
+  });
+
+  it('shows the assistant typing as soon as it starts an answer, before its first word', async () => {
+    double.script({ tokens: ['Yes,', ' it is.'], delayPerTokenMs: FIRST_TOKEN_AFTER_MS });
+    const visitor = await newPage(browser);
+    await visitor.goto(`${server.url}/demo/`);
+    await visitor.getByRole('button', { name: 'Open chat' }).click();
+    const box = widget(visitor).getByRole('textbox', { name: 'Message' });
+    await box.fill('Is the ZZ plant safe for cats?');
+    await box.press('Enter');
+    const typing = widget(visitor).getByRole('status', { name: 'The assistant is typing' });
+    const sentAt = Date.now();
+    await typing.waitFor({ timeout: FIRST_TOKEN_AFTER_MS });
+    // No word of the answer yet, and no empty bubble for it.
+    expect(Date.now() - sentAt).toBeLessThan(FIRST_TOKEN_AFTER_MS);
+    expect(await widget(visitor).locator('li.streaming').count()).toBe(0);
+    await expect.poll(() => finalMessages(visitor, 'ai').allTextContents(), { timeout: 20_000 }).toEqual(['Yes, it is.']);
+    expect(await typing.count()).toBe(0);
     await visitor.context().close();
   });
 

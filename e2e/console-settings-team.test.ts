@@ -44,6 +44,28 @@ describe('settings and team in the console', () => {
     expect(await owner.getByLabel('Position').inputValue()).toBe('left');
   });
 
+  it('takes an allowed origin as copied from the address bar, and says in words what is not an origin', async () => {
+    await owner.goto(`${server.url}/#/settings`);
+    const origins = owner.getByLabel('Allowed origins (one per line)');
+    await origins.waitFor();
+    await origins.fill('https://Shop.Example.com/\nhttps://*.example.org/');
+    await owner.getByRole('button', { name: 'Save settings' }).click();
+    await owner.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await owner.reload();
+    await expect.poll(() => owner.getByLabel('Allowed origins (one per line)').inputValue()).toBe('https://shop.example.com\nhttps://*.example.org');
+
+    await owner.getByLabel('Allowed origins (one per line)').fill('https://shop.example.com/checkout');
+    await owner.getByRole('button', { name: 'Save settings' }).click();
+    const alert = owner.locator('settings-view').getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe(
+      '"https://shop.example.com/checkout" is not a website origin: write its scheme and host only, such as https://www.example.com or https://*.example.com.',
+    );
+    await owner.getByLabel('Allowed origins (one per line)').fill('');
+    await owner.getByRole('button', { name: 'Save settings' }).click();
+    await owner.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  });
+
   it('an owner invites an agent, who signs in with the password shown once and sees the Activity tab', async () => {
     await owner.goto(`${server.url}/#/team`);
     await owner.getByLabel('Email').fill('agent@demo.test');

@@ -1,11 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_TAG, GAP_TAG, type RecordedEvent } from '../server/src/protocol/recording-events.js';
-import { HttpClient } from '../server/src/testing/http-client.js';
 import { startServerProcess, waitUntil } from '../server/src/testing/server-process.js';
 import { launchChromium } from './support/browser.js';
-import { newPage } from './support/fixtures.js';
-import { demoAppId, dumpDatabase, sessionEvents, startChat, storedSeqs, waitForSettledSeqs, waitForStoredText } from './support/recording.js';
+import { demoVisitor, dumpDatabase, sessionEvents, storedSeqs, waitForSettledSeqs, waitForStoredText } from './support/recording.js';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -33,12 +31,7 @@ describe('recording under faults (Chromium)', () => {
     let server = await startServerProcess();
     const { dataDir, port } = server;
     try {
-      const owner = new HttpClient(server.url);
-      await owner.signIn();
-      const appId = await demoAppId(owner);
-      const page = await newPage(browser);
-      await page.goto(`${server.url}/demo/`);
-      const sessionId = await startChat(page);
+      const { owner, appId, page, sessionId } = await demoVisitor(browser, server.url);
       await waitUntil(async () => (await storedSeqs(owner, appId, sessionId)).length > 0, 20_000, 'recording under way');
       for (let i = 0; i < 4; i += 1) {
         await mark(page, `before-restart-${i}`);
@@ -84,12 +77,7 @@ describe('recording under faults (Chromium)', () => {
   it('delivers every event, in order, after 30 s offline', async () => {
     const server = await startServerProcess();
     try {
-      const owner = new HttpClient(server.url);
-      await owner.signIn();
-      const appId = await demoAppId(owner);
-      const page = await newPage(browser);
-      await page.goto(`${server.url}/demo/`);
-      const sessionId = await startChat(page);
+      const { owner, appId, page, sessionId } = await demoVisitor(browser, server.url);
       await waitUntil(async () => (await storedSeqs(owner, appId, sessionId)).length > 0, 20_000, 'recording under way');
       await mark(page, 'online-0');
       await page.waitForTimeout(2_500);

@@ -1,10 +1,10 @@
-import { gunzipSync } from 'node:zlib';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../server/src/testing/http-client.js';
 import { startServerProcess, type ServerProcess } from '../server/src/testing/server-process.js';
 import { launchChromium } from './support/browser.js';
 import { newPage } from './support/fixtures.js';
+import { wiretap } from './support/wiretap.js';
 import { demoAppId, dumpDatabase, sessionEvents, startChat, waitForSettledSeqs, walkNodes, widgetSession } from './support/recording.js';
 
 const META = 4;
@@ -17,21 +17,6 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 afterAll(() => browser?.close());
-
-/** Everything the page sends to the server: websocket frames (binary ones inflated) and /ingest bodies. */
-function wiretap(page: Page) {
-  const wire: string[] = [];
-  const readable = (payload: string | Buffer) => {
-    if (typeof payload === 'string') return payload;
-    try {
-      return gunzipSync(payload).toString('utf8');
-    } catch {
-      return payload.toString('latin1');
-    }
-  };
-  page.on('websocket', (ws) => ws.on('framesent', (frame) => wire.push(readable(frame.payload))));
-  return { wire };
-}
 
 async function withServer<T>(run: (server: ServerProcess, owner: HttpClient, appId: string) => Promise<T>): Promise<T> {
   const server = await startServerProcess();
@@ -101,7 +86,6 @@ describe('recording in Chromium', () => {
 
       expect(wire.length).toBeGreaterThan(5);
       expect(wire.some((frame) => frame.includes('"type":2'))).toBe(true); // the tap sees the snapshots
-      // (Beacon bodies are not visible to the wiretap; what they carried is in the database dump.)
       const everything = [...dump.documents.map((doc) => doc.text), ...wire];
       for (const secret of [SECRET_NAME, SECRET_PASSWORD, 'Member 4411-2290', '12 Elm Street']) {
         expect(everything.filter((text) => text.includes(secret)), secret).toEqual([]);

@@ -13,11 +13,14 @@ export async function signInThroughConsole(page: Page, baseUrl: string, email = 
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-/** A test server and a Chromium for one test file: started before its tests, closed after them. */
-export function serverAndBrowser(): { readonly server: TestServer; readonly browser: Browser } {
+/**
+ * A test server and a Chromium for one test file: started before its tests, closed after them.
+ * `chromiumArgs`: more switches (fixture-pages.ts).
+ */
+export function serverAndBrowser(chromiumArgs: string[] = []): { readonly server: TestServer; readonly browser: Browser } {
   const started = {} as { server: TestServer; browser: Browser };
   beforeAll(async () => {
-    [started.server, started.browser] = await Promise.all([startTestServer(), launchChromium()]);
+    [started.server, started.browser] = await Promise.all([startTestServer(), launchChromium(chromiumArgs)]);
   });
   afterAll(async () => {
     await started.browser?.close();

@@ -1,10 +1,11 @@
 import { gunzipSync } from 'node:zlib';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { joinEventParts, type RecordedEvent } from '../../server/src/protocol/recording-events.js';
 import { HttpClient } from '../../server/src/testing/http-client.js';
 import { waitUntil } from '../../server/src/testing/server-process.js';
 import { loadConfig } from '../../server/src/config.js';
 import { openDatabase } from '../../server/src/storage/open-database.js';
+import { newPage } from './fixtures.js';
 
 /** Opens the chat and starts the session (recording begins with it) through the widget's connection. */
 export async function startChat(page: Page): Promise<string> {
@@ -34,6 +35,17 @@ export async function widgetSession(page: Page): Promise<string> {
     { timeout: 30_000 },
   );
   return (await handle.jsonValue()) as string;
+}
+
+/** The owner signed in to a started server, and a visitor on the demo shop with a chat (and its recording) under way. */
+export async function demoVisitor(browser: Browser, baseUrl: string) {
+  const owner = new HttpClient(baseUrl);
+  await owner.signIn();
+  const appId = await demoAppId(owner);
+  const page = await newPage(browser);
+  await page.goto(`${baseUrl}/demo/`);
+  const sessionId = await startChat(page);
+  return { owner, appId, page, sessionId };
 }
 
 /** The demo application's id, read as its owner. */

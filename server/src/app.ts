@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
 import { createAppsService } from './apps/apps-service.js';
 import { appsRoutes } from './apps/apps-routes.js';
+import { widgetAppearanceRoutes } from './apps/widget-appearance-routes.js';
 import { authRoutes, requireUser } from './auth/auth-routes.js';
 import { createAuthService } from './auth/auth-service.js';
 import { createLoginLimits } from './auth/login-limits.js';
@@ -38,7 +39,9 @@ import { sweepLifecycle } from './sessions/lifecycle-sweep.js';
 import type { EndReason } from './sessions/sessions-service.js';
 import type { SessionRecord } from './storage/ports.js';
 import type { Storage } from './storage/ports.js';
+import { checkAiModel } from './ai/ai-model.js';
 import { createAiResponder } from './ai/ai-responder.js';
+import { aiRoutes } from './ai/ai-routes.js';
 import { createChatPublisher } from './chat/chat-publisher.js';
 import { createChatService } from './chat/chat-service.js';
 import { registerConsoleChatHandlers } from './chat/console-chat-handlers.js';
@@ -113,12 +116,17 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   api.use('/auth', authRoutes(auth, { limits: createLoginLimits(rateLimits), onSignedOut: (tokenHash) => access.ended('signed-out', { tokenHash }) }));
   const replay = createReplayService(db.repos, apps);
   api.use('/apps', requireUser(auth), replayRoutes(replay));
+  // The configured model, checked once: a deprecated or retired one is reported here, and in the console.
+  const aiModel = checkAiModel(config, logger, now?.());
+  api.use('/ai', requireUser(auth), aiRoutes(aiModel));
   // Insights (issue #7): computed in the background when a session completes, or on request.
   const insights = createInsightsService({
     repos: db.repos,
     store: db.insights,
     apps,
-    summarizer: createAiSummarizer(config),
+    // A model that no longer answers writes no summaries either: the deterministic one is used.
+    summarizer: aiModel?.usable ? createAiSummarizer(config) : null,
+    workers,
     logger,
     now,
     onReady: (session) => consoleNsp.to(appRoom(session.appId)).emit('session:changed', { session: publicSession(session) }),
@@ -133,8 +141,9 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   app.use('/api', api);
 
   const visitorLimits = createVisitorLimits(rateLimits);
-  const ingest = createIngestService(db.repos, { secret: cookieSecret, limits: visitorLimits, now, onStored: (session, seq, data) => liveWatch?.batchStored(session, seq, data) });
+  const ingest = createIngestService(db.repos, { secret: cookieSecret, limits: visitorLimits, workers, now, onStored: (session, seq, data) => liveWatch?.batchStored(session, seq, data) });
   app.use(ingestRoutes({ repos: db.repos, ingest, secret: cookieSecret }));
+  app.use(widgetAppearanceRoutes(db.repos));
   app.use(staticRoutes(db.repos));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
@@ -157,7 +166,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   visitorNsp.on('connection', (socket) => registerIngestHandlers(socket, { nsp: visitorNsp, repos: db.repos, ingest, logger, now }));
   // The server decides a session is over; the visitor's open tabs hear it too.
   const announceEnded = (session: SessionRecord, reason: EndReason) => visitorNsp.to(sessionRoom(session.id)).emit('session:ended', { sessionId: session.id, reason });
-  const chat = createChatService({ repos: db.repos, ai: createAiResponder(config), publish: withPromptAnnouncements(createChatPublisher(visitorNsp, consoleNsp), consoleNsp), logger, now });
+  const chat = createChatService({ repos: db.repos, ai: createAiResponder(config, aiModel), publish: withPromptAnnouncements(createChatPublisher(visitorNsp, consoleNsp), consoleNsp), logger, now });
   useIdentityCheck(visitorNsp, logger);
   visitorNsp.on('connection', (socket) => registerVisitorChatHandlers(socket, commandHandler(socket, logger), chat));
   consoleNsp.on('connection', (socket) => registerConsoleChatHandlers(socket, { chat, access, logger }));

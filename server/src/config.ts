@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_AI_MODEL } from './ai/model-lifecycle.js';
 import { MAX_CONSOLE_ORIGINS } from './protocol/limits.js';
 
 /** The only module that reads environment variables. Every other module receives a `Config`. */
@@ -41,7 +42,7 @@ const schema = z.object({
   OWNER_EMAIL: z.string().trim().email().default('owner@chatreel.local'),
   OWNER_PASSWORD: optionalText.pipe(z.string().min(10, 'must be at least 10 characters').optional()),
   ANTHROPIC_API_KEY: optionalText,
-  ANTHROPIC_MODEL: z.string().trim().min(1).default('claude-sonnet-4-5'),
+  ANTHROPIC_MODEL: z.string().trim().min(1).default(DEFAULT_AI_MODEL),
   ANTHROPIC_BASE_URL: optionalText.pipe(z.string().url().optional()),
   PUBLIC_URL: optionalText.pipe(z.string().url().optional()),
   CONSOLE_ORIGINS: originList,

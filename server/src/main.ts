@@ -7,7 +7,7 @@ import { GoMissingError } from './storage/engines.js';
 import { openDatabase } from './storage/open-database.js';
 import type { Storage } from './storage/ports.js';
 import { pooledPasswordHasher } from './auth/passwords.js';
-import { createWorkerPool } from './workers/worker-pool.js';
+import { createWorkers } from './workers/worker-pool.js';
 
 /** The only file that listens. Starts the database (embedded unless MONGODB_URI), the app, and owns shutdown. */
 
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   let db: Storage | undefined;
   let closeApp: (() => Promise<void>) | undefined;
-  const workers = createWorkerPool();
+  const workers = createWorkers();
   let stopping = false;
 
   const shutdown = async (reason: string, exitCode: number) => {

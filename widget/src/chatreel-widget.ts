@@ -1,8 +1,10 @@
-import { css, html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { VisitorIdentity } from '../../server/src/protocol/chat-schemas.js';
+import { AppearanceController } from './appearance-controller.js';
 import { ConnectionController } from './connection-controller.js';
 import { RecorderController } from './recorder/recorder-controller.js';
 import { WatchNoticeController, watchNoticeStyles } from './watch-notice.js';
+import { widgetStyles } from './widget-styles.js';
 
 /**
  * The Chatreel chat widget: a launcher button and a chat panel, in an open shadow root. The chat
@@ -43,6 +45,7 @@ export class ChatreelWidget extends LitElement {
 
   private readonly connection = new ConnectionController(this);
   private readonly watchNotice = new WatchNoticeController(this, this.connection);
+  private readonly appearance = new AppearanceController(this, this.connection);
   private chatLoading: Promise<void> | undefined;
 
   constructor() {
@@ -56,6 +59,7 @@ export class ChatreelWidget extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    showInTopLayer(this);
     // The site identified the visitor on an earlier page of this tab: keep them identified here.
     this.connection.identity ??= readIdentity();
     // A conversation under way on the previous page continues here without a click.
@@ -65,103 +69,24 @@ export class ChatreelWidget extends LitElement {
     }
   }
 
-  static override styles = [watchNoticeStyles, css`
-    :host {
-      all: initial;
-      position: fixed;
-      bottom: 20px;
-      right: 20px;
-      z-index: 2147483000;
-      font: 15px/1.4 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
-      color: #111827;
-      /* Never block the page: only the launcher and the open panel take pointer events. */
-      pointer-events: none;
-    }
-    :host([data-position='left']) {
-      right: auto;
-      left: 20px;
-    }
-    button.launcher {
-      pointer-events: auto;
-      width: 56px;
-      height: 56px;
-      border-radius: 50%;
-      border: none;
-      background: var(--chatreel-accent, var(--chatreel-app-accent, #4f46e5));
-      color: #fff;
-      cursor: pointer;
-      box-shadow: 0 4px 14px rgb(0 0 0 / 0.25);
-      display: grid;
-      place-items: center;
-    }
-    button.launcher:focus-visible {
-      outline: 3px solid #111827;
-      outline-offset: 3px;
-    }
-    .panel {
-      pointer-events: auto;
-      position: absolute;
-      bottom: 72px;
-      right: 0;
-      width: 360px;
-      height: min(560px, 70vh);
-      display: flex;
-      flex-direction: column;
-      background: #fff;
-      border-radius: 14px;
-      box-shadow: 0 10px 40px rgb(0 0 0 / 0.25);
-      overflow: hidden;
-      box-sizing: border-box;
-    }
-    :host([data-position='left']) .panel {
-      right: auto;
-      left: 0;
-    }
-    .panel[hidden] {
-      display: none;
-    }
-    chatreel-chat-panel {
-      flex: 1;
-      min-height: 0;
-    }
-    /* Narrow screens: the open chat takes the whole screen. */
-    @media (max-width: 639px) {
-      .panel {
-        position: fixed;
-        inset: 0;
-        width: auto;
-        height: auto;
-        border-radius: 0;
-      }
-      :host([open]) button.launcher {
-        display: none;
-      }
-    }
-    .status {
-      font-size: 13px;
-      color: #4b5563;
-      margin: 0;
-      padding: 12px 14px;
-    }
-    .status[data-status='refused'],
-    .status[data-status='offline'] {
-      color: #b91c1c;
-    }
-  `];
+  static override styles = [watchNoticeStyles, widgetStyles];
 
-  override updated(): void {
-    const settings = this.connection.settings;
-    if (!settings) return;
-    this.dataset.position = settings.appearance.position;
-    // The application's colour is the fallback; a site's own --chatreel-accent wins.
-    this.style.setProperty('--chatreel-app-accent', settings.appearance.color);
+  /** Runs after the controllers' hostUpdate (the appearance is looked up there), before the render and the first paint. */
+  override update(changed: PropertyValues): void {
+    const appearance = this.appearance.current;
+    if (appearance) {
+      this.dataset.position = appearance.position;
+      // The application's colour is the fallback; a site's own --chatreel-accent wins.
+      this.style.setProperty('--chatreel-app-accent', appearance.color);
+    }
+    super.update(changed);
   }
 
   override render() {
     return html`
       ${this.watchNotice.render()} ${this.open || this.chatLoaded ? this.renderPanel() : nothing}
       <button
-        class="launcher"
+        class="launcher ${this.appearance.settled ? '' : 'unpainted'}"
         part="launcher"
         aria-label=${this.open ? 'Close chat' : 'Open chat'}
         aria-expanded=${String(this.open)}
@@ -176,8 +101,10 @@ export class ChatreelWidget extends LitElement {
 
   private renderPanel() {
     const { status, error } = this.connection;
-    const text =
-      status === 'refused'
+    // Once the chat is loaded its own notice says it (once); this one covers the chat not loaded yet.
+    const text = this.chatLoaded
+      ? ''
+      : status === 'refused'
         ? error?.message ?? 'This chat is not available on this site.'
         : status === 'offline'
           ? 'Cannot reach the chat server. Retrying…'
@@ -250,6 +177,22 @@ export class ChatreelWidget extends LitElement {
     this.dispatchEvent(new CustomEvent('chatreel:reset', { bubbles: true, composed: true }));
     if (this.connection.socket) await this.connection.reconnect();
     this.chatLoaded = wasLoaded;
+  }
+}
+
+/**
+ * Puts the widget in the browser's top layer (a manual popover): above everything on the page whatever
+ * its z-indexes, and placed against the viewport even when the page gives \`body\` (or every element) a
+ * \`transform\` or \`filter\`, which would otherwise make a fixed element scroll away with the page.
+ * Browsers without popovers keep the fixed position and the z-index.
+ */
+function showInTopLayer(element: HTMLElement): void {
+  if (typeof element.showPopover !== 'function') return;
+  element.popover = 'manual';
+  try {
+    element.showPopover();
+  } catch {
+    /* already shown, or not in a document: the fixed position still applies */
   }
 }
 

@@ -40,11 +40,21 @@ export class ConnectionController implements ReactiveController {
   private readonly sessionListeners = new Set<SessionListener>();
   private readonly readyListeners = new Set<(socket: VisitorSocket) => void>();
   private sessionRequest: Promise<VisitorSession | null> | undefined;
+  /** The connection (socket id) the session was last started or resumed on: the server knows it only there. */
+  private sessionConnection: string | undefined;
   /** What the host page passed to `identify`; sent in every handshake and verified by the server. */
   identity: VisitorIdentity | undefined;
 
   constructor(private readonly host: ReactiveControllerHost & { key: string; server: string }) {
     host.addController(this);
+  }
+
+  /**
+   * True when the server holds the session on the current connection, so commands about it may be sent.
+   * After a reconnection (a server restart, a lost network) it is false until `ensureSession` resumes it.
+   */
+  get sessionBound(): boolean {
+    return !!this.session && !!this.socket?.connected && this.sessionConnection === this.socket.id;
   }
 
   /** True when the previous page left a session under way: connect and resume without waiting for a click. */
@@ -167,6 +177,7 @@ export class ConnectionController implements ReactiveController {
       .emitWithAck('session:start', { url: location.href, viewport: { width: innerWidth, height: innerHeight } })
       .then((response) => {
         if ('error' in response) return this.session;
+        this.sessionConnection = socket.id;
         this.setSession(response.data.session, response.data.resumed);
         return response.data.session;
       })

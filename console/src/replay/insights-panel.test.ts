@@ -37,6 +37,14 @@ describe('insights-panel', () => {
     expect((await seek).detail).to.deep.equal({ ts: 31_000 });
   });
 
+  it('says where a recording too large to read whole was cut, beside the summary', async () => {
+    const note = 'The recording was cut at [04:16] because it exceeded 256 MB; the rest was not analysed.';
+    const el = await fixture<InsightsPanel>(html`<insights-panel .insights=${readyInsights({ note })}></insights-panel>`);
+    expect(root(el).querySelector('.note')!.textContent).to.equal(note);
+    const plain = await fixture<InsightsPanel>(html`<insights-panel .insights=${readyInsights()}></insights-panel>`);
+    expect(root(plain).querySelector('.note')).to.equal(null);
+  });
+
   it('lists the signals in time order, as text, each seeking to its moment', async () => {
     const el = await fixture<InsightsPanel>(html`<insights-panel .insights=${readyInsights()}></insights-panel>`);
     const items = [...root(el).querySelectorAll<HTMLLIElement>('.signals li')];
@@ -78,10 +86,11 @@ describe('insights-panel', () => {
     const asked = oneEvent(el, 'insights-recompute');
     root(el).querySelector<HTMLButtonElement>('button.action')!.click();
     expect((await asked).detail).to.deep.equal({ regenerateSummary: false });
-    el.insights = readyInsights({ status: 'failed' });
+    el.insights = readyInsights({ status: 'failed', note: 'The analysis was stopped: the recording took longer than 20 s to read.' });
     el.error = 'The server said no.';
     await el.updateComplete;
     expect(root(el).textContent).to.contain('The analysis failed.');
+    expect(root(el).querySelector('.note')!.textContent).to.equal('The analysis was stopped: the recording took longer than 20 s to read.');
     expect(root(el).querySelector('[role="alert"]')!.textContent).to.equal('The server said no.');
   });
 });

@@ -74,11 +74,14 @@ export class InsightsPanel extends LitElement {
     if (insights.status === 'pending') return html`<p class="muted" role="status">Analysing the session…</p>`;
     if (insights.status === 'none' || insights.status === 'failed') {
       return html`<p class="muted">${insights.status === 'failed' ? 'The analysis failed.' : 'Not analysed yet.'}</p>
+        ${insights.note ? html`<p class="muted note">${insights.note}</p>` : nothing}
         <button type="button" class="action" ?disabled=${Boolean(this.busy)} @click=${() => this.recompute(false)}>
           ${this.busy ? 'Analysing…' : 'Analyse now'}
         </button>`;
     }
-    return html`${this.renderSummary(insights)} ${this.renderSignals(insights.signals)}`;
+    // A recording read only in part says where it was cut (an AI summary may not).
+    const note = insights.note ? html`<p class="muted note">${insights.note}</p>` : nothing;
+    return html`${this.renderSummary(insights)} ${note} ${this.renderSignals(insights.signals)}`;
   }
 
   private renderSummary(insights: SessionInsights) {

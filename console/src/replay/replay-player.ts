@@ -47,6 +47,9 @@ export class ReplayPlayer {
         showController: !options.live,
         liveMode: options.live,
         mouseTail: false,
+        // Replaying the visitor's focus would call focus() inside the frame and take the console's
+        // keyboard focus with it: the viewer's shortcuts would stop after any seek past a focus.
+        triggerFocus: false,
         tags: {},
       },
     });

@@ -14,7 +14,10 @@ export const replayStyles = css`
   .stage { flex: 1; position: relative; min-width: 0; display: flex; align-items: center; justify-content: center; background: #0b1120; }
   .stage .notice { position: absolute; color: #9ca3af; }
   .stage .rr-player { box-shadow: none; background: #fff; }
-  aside { width: 340px; flex: none; overflow: auto; background: #111827; border-left: 1px solid #1f2937; padding: 12px 16px; }
+  /* Two parts, each scrolling on its own: the details (at most half the height) and the conversation below. */
+  aside { width: 340px; flex: none; display: flex; flex-direction: column; min-height: 0; background: #111827; border-left: 1px solid #1f2937; }
+  aside .details { flex: 0 1 auto; max-height: 50%; min-height: 0; overflow-y: auto; padding: 12px 16px; }
+  aside .conversation { flex: 1 1 0; min-height: 0; overflow-y: auto; padding: 0 16px 12px; border-top: 1px solid #1f2937; }
   aside h2 { font-size: 12px; text-transform: uppercase; letter-spacing: 0.06em; color: #9ca3af; margin: 16px 0 8px; }
   insights-panel { margin-bottom: 16px; padding-bottom: 12px; border-bottom: 1px solid #1f2937; }
   .facts { display: grid; grid-template-columns: 96px 1fr; gap: 4px 8px; margin: 0; }

@@ -66,7 +66,7 @@ describe('markers and the transcript playhead', () => {
 describe('EventStream', () => {
   it('joins an event split across chunks and never passes its pieces on', () => {
     const big = { type: 2, timestamp: 50, data: { node: { id: 1, text: 'y'.repeat(100) } } };
-    const parts = splitEvent(JSON.stringify(big), 50, 40, 'p1');
+    const parts = splitEvent(JSON.stringify(big), 50, 40, 'p1')!;
     expect(parts.length).toBeGreaterThan(2);
     const stream = new EventStream();
     const first = stream.push([{ type: 4, timestamp: 1, data: {} }, ...parts.slice(0, 2)]);

@@ -76,6 +76,8 @@ export class ReplayView extends LitElement {
     if (status === 'completed' && this.seenStatus === 'active') this.insights.load(this.appId, this.sessionId);
     if (status) this.seenStatus = status;
     this.markSignals();
+    // The message at the playhead stays in view in the conversation's own scrolling area.
+    this.renderRoot.querySelector('.transcript [aria-current="true"]')?.scrollIntoView({ block: 'nearest' });
   }
 
   /** Signal markers on the timeline, once both the player and the insights are there. */
@@ -134,24 +136,29 @@ export class ReplayView extends LitElement {
           ${mode === 'error' ? html`<p class="notice" role="alert">${error}</p>` : nothing}
         </div>
         <aside>
-          <!-- What happened, first: the reason to open a replay without watching it. -->
-          <insights-panel
-            .insights=${this.insights.insights}
-            .busy=${this.insights.busy}
-            error=${this.insights.error}
-            ?live=${live || session?.status === 'active'}
-            .startTs=${this.replay.player?.meta().startTime}
-            @insight-seek=${(event: CustomEvent<{ ts: number }>) => this.seekToTs(event.detail.ts)}
-            @insights-recompute=${(event: CustomEvent<{ regenerateSummary: boolean }>) =>
-              void this.insights.recompute(this.appId, this.sessionId, event.detail.regenerateSummary)}
-          ></insights-panel>
-          ${session ? sessionFacts(session) : nothing}
-          ${session && this.viewerRole === 'owner'
-            ? html`<button type="button" class="erase" @click=${() => this.eraseVisitor(session.visitorId)}>Erase this visitor…</button>
-                ${this.eraseError ? html`<p role="alert">${this.eraseError}</p>` : nothing}`
-            : nothing}
-          <h2>Conversation</h2>
-          ${transcript(messages, current, seek)} ${live ? this.renderTakeover() : nothing}
+          <div class="details">
+            <!-- What happened, first: the reason to open a replay without watching it. -->
+            <insights-panel
+              .insights=${this.insights.insights}
+              .busy=${this.insights.busy}
+              error=${this.insights.error}
+              ?live=${live || session?.status === 'active'}
+              .startTs=${this.replay.player?.meta().startTime}
+              @insight-seek=${(event: CustomEvent<{ ts: number }>) => this.seekToTs(event.detail.ts)}
+              @insights-recompute=${(event: CustomEvent<{ regenerateSummary: boolean }>) =>
+                void this.insights.recompute(this.appId, this.sessionId, event.detail.regenerateSummary)}
+            ></insights-panel>
+            ${session ? sessionFacts(session) : nothing}
+            ${session && this.viewerRole === 'owner'
+              ? html`<button type="button" class="erase" @click=${() => this.eraseVisitor(session.visitorId)}>Erase this visitor…</button>
+                  ${this.eraseError ? html`<p role="alert">${this.eraseError}</p>` : nothing}`
+              : nothing}
+          </div>
+          <!-- Its own scrolling part of the column, so it is on screen however long the details are. -->
+          <section class="conversation" aria-labelledby="conversation-title">
+            <h2 id="conversation-title">Conversation</h2>
+            ${transcript(messages, current, seek)} ${live ? this.renderTakeover() : nothing}
+          </section>
         </aside>
       </div>`;
   }

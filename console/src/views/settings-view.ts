@@ -1,6 +1,7 @@
 import { css, html, LitElement } from 'lit';
 import type { AppStorage, PublicApp, PublicUser } from '../../../server/src/protocol/events.js';
-import { ApiError } from '../api-client.js';
+import type { AiStatus } from '../../../server/src/protocol/ai-status.js';
+import { ApiError, request } from '../api-client.js';
 import { activityApi } from '../activity/activity-api.js';
 import '../activity/app-picker.js';
 
@@ -20,8 +21,17 @@ function newSecret(): string {
 
 /** An application's settings (owners edit; agents read). Saved settings apply to the next widget connection. */
 export class SettingsView extends LitElement {
-  static override properties = { user: { attribute: false }, app: { state: true }, storage: { state: true }, status: { state: true }, error: { state: true } };
+  static override properties = {
+    user: { attribute: false },
+    app: { state: true },
+    storage: { state: true },
+    status: { state: true },
+    error: { state: true },
+    aiStatus: { state: true },
+  };
   declare user: PublicUser | undefined;
+  /** Whether AI answers work on this server (key, model): the same for every application. */
+  declare aiStatus: AiStatus | undefined;
   declare app: PublicApp | undefined;
   /** The application's stored recording bytes against its quota; shown beside the quota setting. */
   declare storage: AppStorage | undefined;
@@ -32,6 +42,14 @@ export class SettingsView extends LitElement {
     super();
     this.status = '';
     this.error = '';
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    request<{ ai: AiStatus }>('GET', '/ai/status').then(
+      ({ ai }) => (this.aiStatus = ai),
+      () => (this.aiStatus = undefined),
+    );
   }
 
   static override styles = css`
@@ -51,6 +69,11 @@ export class SettingsView extends LitElement {
     button.primary { color: #fff; background: #4f46e5; border-color: #4f46e5; }
     .actions { position: sticky; bottom: 0; background: #f3f4f6; padding: 12px 0; display: flex; gap: 12px; align-items: center; }
     .error { color: #b91c1c; }
+    .ai-status { clear: both; margin: 0 0 8px; padding: 8px 12px; border-radius: 8px; background: #ecfdf5; color: #065f46; font-size: 14px; }
+    .ai-status[data-state='off'] { background: #f3f4f6; color: #374151; }
+    .ai-status[data-state='deprecated'] { background: #fffbeb; color: #92400e; }
+    .ai-status[data-state='retired'],
+    .ai-status[data-state='unavailable'] { background: #fef2f2; color: #b91c1c; font-weight: 600; }
     .ok { color: #047857; }
   `;
 
@@ -116,6 +139,9 @@ export class SettingsView extends LitElement {
 
       <fieldset ?disabled=${readOnly}>
         <legend>AI answers</legend>
+        ${this.aiStatus
+          ? html`<p class="ai-status" role="status" aria-label="AI status" data-state=${this.aiStatus.state}>${this.aiStatus.message}</p>`
+          : ''}
         <label class="inline"><input type="checkbox" name="aiEnabled" ?checked=${s.ai.enabled} /> The AI answers visitors</label>
         <label for="systemPrompt">System prompt</label>
         <textarea id="systemPrompt" name="systemPrompt">${s.ai.systemPrompt}</textarea>

@@ -46,6 +46,19 @@ describe('applications', () => {
     expect(bad.json.error.details.map((d: { path: string }) => d.path)).toEqual(['name', 'allowedOrigins.0']);
   });
 
+  it('normalizes origins written with a trailing slash, and refuses a path with a sentence', async () => {
+    const created = await owner.request('POST', '/api/apps', { name: 'Slashes', allowedOrigins: ['https://Shop.Example.com/', 'http://localhost:8080/'] });
+    expect(created.status).toBe(201);
+    expect(created.json.data.app.allowedOrigins).toEqual(['https://shop.example.com', 'http://localhost:8080']);
+    const path = await owner.request('PATCH', `/api/apps/${created.json.data.app.id}`, { allowedOrigins: ['https://shop.example.com/checkout'] });
+    expect(path.status).toBe(400);
+    expect(path.json.error).toMatchObject({
+      code: 'E_INVALID_PAYLOAD',
+      message: '"https://shop.example.com/checkout" is not a website origin: write its scheme and host only, such as https://www.example.com or https://*.example.com.',
+      details: [{ path: 'allowedOrigins.0' }],
+    });
+  });
+
   it('patches one setting without resetting its siblings', async () => {
     await owner.request('PATCH', `/api/apps/${appId}`, { settings: { ai: { systemPrompt: 'Be brief.' } } });
     const patched = await owner.request('PATCH', `/api/apps/${appId}`, { settings: { ai: { enabled: false }, retentionDays: 7 } });

@@ -58,6 +58,22 @@ describe('AI answers, streamed from the Messages API', () => {
     visitor.socket.close();
   });
 
+  it('says an answer has started before its first token arrives', async () => {
+    double.script({ tokens: ['Slow', ' answer.'], delayPerTokenMs: 400 });
+    const visitor = await chatVisitor(server, app.publicKey);
+    await visitor.send('Are you thinking?');
+    const started = await waitFor(() => visitor.events.find((event) => event.name === 'chat:stream-start'), 'the answer to start');
+    expect(started.payload).toEqual({ sessionId: visitor.sessionId, replyId: expect.stringMatching(/^r_/) });
+    // Announced while the model had not sent a token yet.
+    expect(visitor.events.some((event) => event.name === 'chat:delta')).toBe(false);
+    const answer = await waitFor(() => messagesOf(visitor.events).find((message) => message.role === 'ai'), 'the AI message');
+    expect(answer.text).toBe('Slow answer.');
+    const names = visitor.events.map((event) => event.name);
+    expect(names.indexOf('chat:stream-start')).toBeLessThan(names.indexOf('chat:delta'));
+    expect(new Set(visitor.events.filter((event) => event.payload.replyId).map((event) => event.payload.replyId))).toEqual(new Set([started.payload.replyId]));
+    visitor.socket.close();
+  });
+
   it('sends the earlier turns as history', async () => {
     double.script({ tokens: ['First.'] }, { tokens: ['Second.'] });
     const visitor = await chatVisitor(server, app.publicKey);

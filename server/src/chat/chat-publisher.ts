@@ -15,6 +15,8 @@ type ConversationRef = Pick<ConversationRecord, 'appId' | 'sessionId'>;
  */
 export interface ChatPublisher {
   message(conversation: ConversationRecord, message: ChatMessage, replyId?: string): void;
+  /** An AI answer began: typing shows before its first token. */
+  streamStart(conversation: ConversationRef, replyId: string): void;
   delta(conversation: ConversationRef, replyId: string, text: string): void;
   streamEnd(conversation: ConversationRef, replyId: string): void;
   state(conversation: ConversationRecord, status: ChatStatus): void;
@@ -34,6 +36,10 @@ export function createChatPublisher(
       visitors.to(sessionRoom(message.sessionId)).emit('chat:message', payload);
       consoles.to(conversationRoom(conversation.appId, message.sessionId)).emit('chat:message', payload);
       announce(conversation);
+    },
+    streamStart({ appId, sessionId }, replyId) {
+      visitors.to(sessionRoom(sessionId)).emit('chat:stream-start', { sessionId, replyId });
+      consoles.to(conversationRoom(appId, sessionId)).emit('chat:stream-start', { sessionId, replyId });
     },
     delta({ appId, sessionId }, replyId, text) {
       visitors.to(sessionRoom(sessionId)).emit('chat:delta', { sessionId, replyId, text });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { AiModelUnavailableError } from '../ai/ai-model.js';
 import type { AiResponder } from '../ai/ai-responder.js';
 import { buildHistory } from '../ai/prompt.js';
 import { AppError } from '../http/app-error.js';
@@ -103,6 +104,7 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
     const controller = new AbortController();
     const replyId = `r_${randomBytes(9).toString('base64url')}`;
     streams.set(sessionId, { controller, replyId });
+    publish.streamStart(conversation, replyId);
     try {
       const history = buildHistory(await repos.messages.listRecent(sessionId, HISTORY_MESSAGES), AI_HISTORY_TOKEN_BUDGET);
       const reply = await ai.reply({
@@ -124,7 +126,8 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
     } catch (error) {
       publish.streamEnd(conversation, replyId);
       if (controller.signal.aborted) return;
-      logger.warn({ err: error, sessionId }, 'AI answer failed; routing the conversation to people');
+      // A model that no longer answers was reported at start (and shows in the console): not once per chat.
+      logger[error instanceof AiModelUnavailableError ? 'debug' : 'warn']({ err: error, sessionId }, 'AI answer failed; routing the conversation to people');
       const latest = await repos.conversations.find(sessionId);
       if (latest) await handoff(app, latest, 'ai-unavailable', NOTES.aiFailed);
     } finally {

@@ -19,8 +19,9 @@ export const baseSecurityHeaders = (): RequestHandler =>
  * rebuilds a recorded page inside an iframe that inherits this policy: that page's images and
  * stylesheets may come from anywhere, its inline styles are rrweb's way of restoring CSS, and its
  * scripts never run (the iframe's sandbox already forbids them; `script-src 'self'` says it twice).
- * Its web fonts load only from this origin or data: URLs: a font is always fetched in CORS mode, and
- * a CORS request tells the font's server the console's origin (`Origin`) whatever the referrer policy.
+ * Its web fonts may come from anywhere too, for fidelity: a font is always fetched in CORS mode, so
+ * its server learns the console's origin (`Origin`, never a path) — the origin every site's widget
+ * script tag names anyway.
  */
 export const consoleContentSecurityPolicy = (): RequestHandler =>
   helmet.contentSecurityPolicy({
@@ -30,7 +31,7 @@ export const consoleContentSecurityPolicy = (): RequestHandler =>
       scriptSrc: ["'self'"],
       styleSrc: ["'self'", "'unsafe-inline'", 'https:', 'http:'],
       imgSrc: ['*', 'data:', 'blob:'],
-      fontSrc: ["'self'", 'data:'],
+      fontSrc: ['*', 'data:'],
       mediaSrc: ['*', 'data:', 'blob:'],
       connectSrc: ["'self'"],
       frameSrc: ["'self'", 'blob:'],

@@ -6,6 +6,7 @@ import { customEvent, STOPPED_TAG } from '../protocol/recording-events.js';
 import type { VisitorLimits } from '../realtime/visitor-limits.js';
 import type { ChunkHeader, Repositories, SessionRecord } from '../storage/ports.js';
 import { decodeBatch } from './batch-decoder.js';
+import type { WorkerPool } from '../workers/worker-pool.js';
 import { ingestToken } from './ingest-token.js';
 import { createStorageQuota, type QuotaScope } from './storage-quota.js';
 
@@ -35,6 +36,8 @@ export interface BatchSource {
 export interface IngestOptions {
   secret: string;
   limits: VisitorLimits;
+  /** Where batches too large to read on the event loop are decoded. */
+  workers?: WorkerPool;
   now?: () => Date;
   onStored?: (session: SessionRecord, seq: number, data: Buffer) => void;
 }
@@ -70,7 +73,7 @@ export function createIngestService(repos: Repositories, options: IngestOptions)
   async function stopRecording(session: SessionRecord, refusedSeq: number, blob: Buffer, scope: QuotaScope, via: BatchSource['via']): Promise<never> {
     if (await repos.recordings.markRecordingStopped(session.id, `${scope}-quota`)) {
       const seq = refusedSeq > session.maxSeq ? refusedSeq : session.maxSeq + 1;
-      const at = await decodeBatch(blob).then((header) => header.firstTs, () => now().getTime());
+      const at = await decodeBatch(blob, { workers: options.workers }).then((header) => header.firstTs, () => now().getTime());
       const marker = await gzipAsync(JSON.stringify([customEvent(STOPPED_TAG, { reason: `${scope}-quota` }, at)]));
       await keep(session, seq, marker, { firstTs: at, lastTs: at, eventCount: 1, bytes: marker.length, hasFullSnapshot: false }, via);
     }
@@ -107,7 +110,7 @@ export function createIngestService(repos: Repositories, options: IngestOptions)
       const blob = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       const over = await quota.exceeded(session, blob.length);
       if (over) await stopRecording(session, seq as number, blob, over, via);
-      const stored = await keep(session, seq as number, blob, await decodeBatch(blob), via);
+      const stored = await keep(session, seq as number, blob, await decodeBatch(blob, { sessionKey: session.id, workers: options.workers }), via);
       return { seq: seq as number, stored, ackedThrough: await repos.recordings.contiguousSeq(session.id) };
     },
   };

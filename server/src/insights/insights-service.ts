@@ -2,24 +2,21 @@ import type { Logger } from 'pino';
 import type { AppsService } from '../apps/apps-service.js';
 import { NOTES } from '../chat/chat-service.js';
 import { AppError } from '../http/app-error.js';
-import type { SessionInsights, SessionSignal, TimelineEntry } from '../protocol/insights.js';
+import type { SessionInsights, TimelineEntry } from '../protocol/insights.js';
+import { INSIGHTS_TASK_TIMEOUT_MS } from '../protocol/limits.js';
 import { dayKey } from '../protocol/utc-buckets.js';
-import type { AppRecord, InsightsStore, MessageRecord, Repositories, SessionRecord, StoredInsights, StoredSummary, UserRecord } from '../storage/ports.js';
-import { loadRecordedEvents } from './recorded-events.js';
-import { extractFacts } from './session-facts.js';
-import { detectSignals, distinctTypes } from './signals.js';
-import {
-  deterministicSummary,
-  MAX_PROMPT_TIMELINE_CHARS,
-  MAX_PROMPT_TRANSCRIPT_CHARS,
-  MAX_SUMMARY_CHARS,
-  type AiSummarizer,
-  type SummaryInput,
-} from './summaries.js';
-import { boundedTranscript, buildTimeline, compressTimeline } from './timeline.js';
+import type { AppRecord, InsightsStore, Repositories, SessionRecord, StoredInsights, StoredSummary, UserRecord } from '../storage/ports.js';
+import { WorkerTaskError, type WorkerFailure, type WorkerPool } from '../workers/worker-pool.js';
+import type { Analysis, AnalysisInput } from './analyze-recording.js';
+import { createInsightsQueue, InsightsQueueFull } from './insights-queue.js';
+import { readRecordedChunks } from './recorded-chunks.js';
+import { distinctTypes } from './signals.js';
+import { deterministicSummary, MAX_SUMMARY_CHARS, type AiSummarizer, type SummaryInput } from './summaries.js';
 
 /** Messages of one session read for its insights. */
 const MAX_INSIGHT_MESSAGES = 2_000;
+/** Completed sessions waiting for their analysis; past it one is marked failed (the server is overloaded). */
+const MAX_QUEUED_ANALYSES = 10_000;
 const CAP_REACHED_NOTE = '(AI summary skipped: the daily AI token limit was reached.)';
 
 export interface InsightsServiceDeps {
@@ -27,40 +24,48 @@ export interface InsightsServiceDeps {
   store: InsightsStore;
   apps: AppsService;
   summarizer: AiSummarizer | null;
+  /** The analysis (decode, join, facts, signals, timeline) runs here, never on the event loop. */
+  workers: WorkerPool;
   logger: Logger;
   now?: () => Date;
+  /** Time limit of one analysis (tests shorten it). */
+  taskTimeoutMs?: number;
   /** Told when a session's insights were stored (the console hears `session:changed`). */
   onReady?: (session: SessionRecord) => void;
 }
 
 export interface InsightsService {
-  /** Stored signals and summary with a freshly derived timeline, for a member of the session's app. */
+  /**
+   * Stored signals and summary with a freshly derived timeline, for a member of the session's app.
+   * E_ANALYSIS_FAILED when the analysis fails within its limits, now or before (it is not run again
+   * until asked with `recompute`); E_UNAVAILABLE when the server is too busy to run it.
+   */
   get(user: UserRecord, appId: string, sessionId: string): Promise<SessionInsights>;
   /** Computes signals and timeline now; a new summary only with `regenerateSummary` (or when none is stored). */
   recompute(user: UserRecord, appId: string, sessionId: string, options: { regenerateSummary: boolean }): Promise<SessionInsights>;
-  /** A session completed: its insights are computed in the background; failures are logged, never thrown. */
+  /** A session completed: its insights are computed in the background; failures are stored and logged, never thrown. */
   sessionCompleted(session: SessionRecord): void;
   /** Resolves once every queued computation has finished (tests, shutdown). */
   idle(): Promise<void>;
 }
 
-interface Analysis {
-  signals: SessionSignal[];
-  timeline: TimelineEntry[];
-  summaryInput: SummaryInput;
+/** An analysis that could not finish within its limits; `note` tells people why. */
+class AnalysisFailed extends Error {
+  constructor(
+    readonly note: string,
+    readonly transient: boolean,
+  ) {
+    super(note);
+  }
 }
 
 export function createInsightsService(deps: InsightsServiceDeps): InsightsService {
-  const { repos, store, logger } = deps;
+  const { repos, store, logger, workers } = deps;
   const now = deps.now ?? (() => new Date());
-  // One computation at a time for the whole server: decoding recordings is CPU work, and the
-  // visitor path must never wait behind it.
-  let queue: Promise<unknown> = Promise.resolve();
-  const enqueue = <T>(task: () => Promise<T>): Promise<T> => {
-    const run = queue.then(task, task);
-    queue = run.catch(() => undefined);
-    return run;
-  };
+  const timeoutMs = deps.taskTimeoutMs ?? INSIGHTS_TASK_TIMEOUT_MS;
+  const queue = createInsightsQueue(MAX_QUEUED_ANALYSES);
+  // Background computations in flight (their promise is what `idle` waits for besides the queue).
+  const background = new Set<Promise<unknown>>();
 
   // Another application's session answers exactly like a missing one: 404, nothing learnt.
   async function sessionOf(user: UserRecord, appId: string, sessionId: string): Promise<{ app: AppRecord; session: SessionRecord }> {
@@ -70,29 +75,34 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
     return { app, session };
   }
 
+  /** Reads (bounded by bytes) here; decodes and analyses in a worker thread, within its time and heap limits. */
   async function analyze(session: SessionRecord): Promise<Analysis> {
-    const [events, messages] = await Promise.all([
-      loadRecordedEvents(repos, session.id),
-      repos.messages.listAfter(session.id, 0, MAX_INSIGHT_MESSAGES),
-    ]);
-    const facts = extractFacts(events);
-    const signals = detectSignals(facts, messages, NOTES.askedForHuman);
-    const endedAt = session.endedAt?.getTime() ?? null;
-    const timeline = buildTimeline(facts, messages, endedAt);
-    const start = facts.startTs ?? messages[0]?.createdAt.getTime() ?? session.startedAt.getTime();
-    const end = Math.max(facts.endTs ?? start, lastMessageTs(messages) ?? start, endedAt ?? start);
-    return {
-      signals,
-      timeline,
-      summaryInput: {
-        timeline,
-        timelineText: compressTimeline(timeline.filter((entry) => entry.kind !== 'message'), MAX_PROMPT_TIMELINE_CHARS),
-        transcriptText: boundedTranscript(messages, start, MAX_PROMPT_TRANSCRIPT_CHARS),
-        signals,
-        endReason: session.endReason,
-        durationMs: end - start,
-      },
+    const [recording, messages] = await Promise.all([readRecordedChunks(repos, session.id), repos.messages.listAfter(session.id, 0, MAX_INSIGHT_MESSAGES)]);
+    const input: AnalysisInput = {
+      chunks: recording.chunks,
+      cutReason: recording.cutReason,
+      messages: messages.map(({ id, role, text, createdAt }) => ({ id, role, text, createdAt })),
+      askedForHumanNote: NOTES.askedForHuman,
+      session: { startedAt: session.startedAt.getTime(), endedAt: session.endedAt?.getTime() ?? null, endReason: session.endReason },
     };
+    try {
+      return await workers.run('insights:analyze', input, { timeoutMs, transferList: recording.chunks.map((chunk) => chunk.buffer as ArrayBuffer) });
+    } catch (error) {
+      if (!(error instanceof WorkerTaskError)) throw error;
+      logger.warn({ err: error, sessionId: session.id }, 'session analysis stopped');
+      throw new AnalysisFailed(failureNote(error.reason, timeoutMs), error.reason === 'busy' || error.reason === 'closed');
+    }
+  }
+
+  /** The analysis through the queue; a failure within limits answers with a code and a note for people. */
+  async function analyzeQueued(lane: 'urgent' | 'background', session: SessionRecord): Promise<Analysis> {
+    try {
+      return await queue.run(lane, session.id, () => analyze(session));
+    } catch (error) {
+      if (error instanceof InsightsQueueFull) throw new AppError('E_UNAVAILABLE', BUSY_NOTE);
+      if (error instanceof AnalysisFailed) throw new AppError(error.transient ? 'E_UNAVAILABLE' : 'E_ANALYSIS_FAILED', error.note);
+      throw error;
+    }
   }
 
   async function summarize(app: AppRecord, input: SummaryInput): Promise<StoredSummary> {
@@ -119,18 +129,19 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
     }
   }
 
-  async function compute(app: AppRecord, session: SessionRecord, regenerateSummary: boolean): Promise<{ stored: StoredInsights; timeline: TimelineEntry[] }> {
+  async function compute(lane: 'urgent' | 'background', app: AppRecord, session: SessionRecord, regenerateSummary: boolean): Promise<{ stored: StoredInsights; timeline: TimelineEntry[] }> {
     await store.markPending(session.id);
     try {
-      const analysis = await analyze(session);
+      const analysis = await analyzeQueued(lane, session);
       const previous = await store.get(session.id);
       const summary = previous?.summary && !regenerateSummary ? previous.summary : await summarize(app, analysis.summaryInput);
-      const stored: StoredInsights = { status: 'ready', computedAt: now(), signals: analysis.signals, summary };
+      const stored: StoredInsights = { status: 'ready', computedAt: now(), signals: analysis.signals, summary, note: analysis.note };
       await store.save(session, stored, distinctTypes(analysis.signals));
       deps.onReady?.((await repos.sessions.findById(session.id)) ?? session);
       return { stored, timeline: analysis.timeline };
     } catch (error) {
-      await store.markFailed(session.id).catch(() => undefined);
+      // Never left pending: the note says why (a limit, a busy server), and nothing retries it unasked.
+      await store.markFailed(session.id, error instanceof AppError ? error.message : 'The analysis failed.').catch(() => undefined);
       throw error;
     }
   }
@@ -138,41 +149,58 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
   return {
     async get(user, appId, sessionId) {
       const { session } = await sessionOf(user, appId, sessionId);
-      const [stored, analysis] = await Promise.all([store.get(session.id), enqueue(() => analyze(session))]);
-      return toWire(stored, analysis.timeline);
+      const stored = await store.get(session.id);
+      // A recording that failed its limits is not analysed again on every look (the console polls).
+      if (stored?.status === 'failed') throw new AppError('E_ANALYSIS_FAILED', stored.note || 'The analysis failed.');
+      try {
+        const analysis = await analyzeQueued('urgent', session);
+        return toWire(stored, analysis.timeline, analysis.note);
+      } catch (error) {
+        // Stored, so the next look answers at once instead of running it again (a busy server is not stored).
+        if (error instanceof AppError && error.code === 'E_ANALYSIS_FAILED') await store.markFailed(session.id, error.message).catch(() => undefined);
+        throw error;
+      }
     },
     async recompute(user, appId, sessionId, { regenerateSummary }) {
       const { app, session } = await sessionOf(user, appId, sessionId);
-      const { stored, timeline } = await enqueue(() => compute(app, session, regenerateSummary));
-      return toWire(stored, timeline);
+      const { stored, timeline } = await compute('urgent', app, session, regenerateSummary);
+      return toWire(stored, timeline, stored.note ?? null);
     },
     sessionCompleted(session) {
       // Erased sessions are gone; there is nothing to explain.
       if (session.status !== 'completed' || session.endReason === 'erased') return;
-      void enqueue(async () => {
+      const run = (async () => {
         const app = await repos.apps.findById(session.appId);
-        if (!app) return;
-        await compute(app, session, false);
-      }).catch((error: Error) => logger.error({ err: error, sessionId: session.id }, 'session insights failed'));
+        if (app) await compute('background', app, session, false);
+      })()
+        // A recording past its limits is stored as failed with its note: expected of a hostile page, not an error here.
+        .catch((error: Error) => (error instanceof AppError ? logger.warn : logger.error).call(logger, { err: error, sessionId: session.id }, 'session insights failed'))
+        .finally(() => background.delete(run));
+      background.add(run);
     },
     idle: async () => {
-      // Tasks queued while waiting are waited for too.
-      for (let seen: Promise<unknown> | null = null; seen !== queue; ) {
-        seen = queue;
-        await seen;
-      }
+      while (background.size > 0) await Promise.all(background);
+      await queue.idle();
     },
   };
 }
 
-function toWire(stored: StoredInsights | null, timeline: TimelineEntry[]): SessionInsights {
+const BUSY_NOTE = 'The server was too busy to analyse this session; try again later.';
+
+function failureNote(reason: WorkerFailure, timeoutMs: number): string {
+  if (reason === 'timeout') return `The analysis was stopped: the recording took longer than ${Math.ceil(timeoutMs / 1000)} s to read.`;
+  if (reason === 'memory') return 'The analysis was stopped: the recording needed more memory than an analysis may use.';
+  if (reason === 'busy' || reason === 'closed') return BUSY_NOTE;
+  return 'The analysis failed: the recording could not be read.';
+}
+
+function toWire(stored: StoredInsights | null, timeline: TimelineEntry[], note: string | null): SessionInsights {
   return {
     status: stored?.status ?? 'none',
     computedAt: stored?.computedAt ? stored.computedAt.toISOString() : null,
     signals: stored?.signals ?? [],
     summary: stored?.summary ? { text: stored.summary.text, source: stored.summary.source, generatedAt: new Date(stored.summary.generatedAt).toISOString() } : null,
     timeline,
+    note,
   };
 }
-
-const lastMessageTs = (messages: MessageRecord[]): number | null => messages.at(-1)?.createdAt.getTime() ?? null;

@@ -1,6 +1,10 @@
+import { MAX_NODE_ID } from '../protocol/limits.js';
+
 /**
  * The parts of rrweb 2.1.6's event format the insights read (values from @rrweb/types and
  * rrweb-snapshot; copied as constants because the server has no rrweb dependency of its own).
+ * Recordings are hostile input: nothing here is trusted to have these shapes, so readers go through
+ * the guards below rather than through the interfaces.
  */
 export const EventType = { FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4, Custom: 5 } as const;
 export const IncrementalSource = { Mutation: 0, MouseInteraction: 2, Scroll: 3, ViewportResize: 4, Input: 5 } as const;
@@ -32,3 +36,12 @@ export interface RrwebEvent {
   timestamp: number;
   data?: unknown;
 }
+
+export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The value when it is an array, else none (a hostile `adds` may be a string, a number, an object). */
+export const listOf = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : []);
+
+/** A recorded node id (an integer 0..MAX_NODE_ID), or null. */
+export const nodeIdOf = (value: unknown): number | null =>
+  Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_NODE_ID ? (value as number) : null;

@@ -1,10 +1,12 @@
-import { ERROR_TAG } from '../protocol/recording-events.js';
+import { MAX_INSIGHT_EVENTS, MAX_INSIGHT_FACTS_PER_KIND, MAX_PAGE_PX, MAX_URL_CHARS } from '../protocol/limits.js';
+import { ERROR_TAG, isRecordedEvent } from '../protocol/recording-events.js';
 import { DomMirror } from './dom-mirror.js';
-import { EventType, IncrementalSource, MouseInteraction, type MutationData, type RrwebEvent, type SerializedNode } from './rrweb-shapes.js';
+import { EventType, IncrementalSource, isRecord, listOf, MouseInteraction, nodeIdOf } from './rrweb-shapes.js';
 
 /**
- * What happened in a recording, read once from its rrweb events in time order: the facts the timeline
- * and every signal detector work from. Pure: events in, facts out.
+ * What happened in a recording, read once from its rrweb events: the facts the timeline and every
+ * signal detector work from. Pure: events in, facts out. Events are read one at a time in the order
+ * they were recorded (a session is never held whole); the lists are put in time order at the end.
  */
 
 export interface ClickFact {
@@ -30,6 +32,14 @@ export interface FieldFact {
   formName: string;
 }
 
+/** Where and why the reading of a recording stopped before its end (a budget was reached). */
+export interface RecordingCut {
+  /** The last moment read, or null when nothing was. */
+  ts: number | null;
+  /** Why, for people: "it exceeded 256 MB". */
+  reason: string;
+}
+
 export interface SessionFacts {
   /** First recorded event (offsets are from here), or null without events. */
   startTs: number | null;
@@ -45,15 +55,19 @@ export interface SessionFacts {
   errors: Array<{ ts: number; message: string }>;
   /** Deepest document scroll per page (px from the top), with the viewport height. */
   scrolls: Array<{ pageIndex: number; maxY: number; viewportHeight: number; ts: number }>;
+  /** Set when the recording was read only in part. */
+  cut: RecordingCut | null;
 }
 
 const MAX_ERROR_MESSAGE_CHARS = 200;
+/** The fact lists bounded by MAX_INSIGHT_FACTS_PER_KIND (times of mutations are bounded by the event count). */
+const COUNTED_KINDS = ['pages', 'clicks', 'focuses', 'inputs', 'errors', 'scrolls'] as const;
 
-export function extractFacts(input: RrwebEvent[]): SessionFacts {
-  const events = [...input].filter(isEvent).sort((a, b) => a.timestamp - b.timestamp);
-  const facts: SessionFacts = {
-    startTs: events[0]?.timestamp ?? null,
-    endTs: events.at(-1)?.timestamp ?? null,
+/** Reads a recording's events one by one into facts, within MAX_INSIGHT_EVENTS and MAX_INSIGHT_FACTS_PER_KIND. */
+export class FactsReader {
+  private readonly facts: SessionFacts = {
+    startTs: null,
+    endTs: null,
     pages: [],
     clicks: [],
     mutations: [],
@@ -62,57 +76,91 @@ export function extractFacts(input: RrwebEvent[]): SessionFacts {
     inputs: [],
     errors: [],
     scrolls: [],
+    cut: null,
   };
-  const mirror = new DomMirror();
-  let documentId: number | null = null;
-  let viewportHeight = 0;
+  private readonly mirror = new DomMirror();
+  private documentId: number | null = null;
+  private viewportHeight = 0;
+  private events = 0;
 
-  for (const event of events) {
-    const ts = event.timestamp;
-    const data = (event.data ?? {}) as Record<string, unknown>;
-    if (event.type === EventType.Meta) {
-      const href = typeof data.href === 'string' ? data.href : '';
-      viewportHeight = typeof data.height === 'number' ? data.height : viewportHeight;
-      // A Meta with the same address is a re-snapshot of the same page (e.g. a watcher joined), not a visit.
-      if (facts.pages.at(-1)?.href !== href) facts.pages.push({ ts, href });
-      facts.otherReactions.push(ts);
-    } else if (event.type === EventType.FullSnapshot) {
-      const node = data.node as SerializedNode | undefined;
-      if (node && typeof node.id === 'number') {
-        mirror.reset(node);
-        documentId = node.id;
-      }
-      facts.otherReactions.push(ts);
-    } else if (event.type === EventType.Custom) {
-      const custom = data as { tag?: unknown; payload?: { message?: unknown } };
-      if (custom.tag === ERROR_TAG) {
-        const message = String(custom.payload?.message ?? 'Unknown error').slice(0, MAX_ERROR_MESSAGE_CHARS);
-        facts.errors.push({ ts, message });
-      }
-    } else if (event.type === EventType.IncrementalSnapshot) {
-      readIncremental(ts, data);
-    }
+  get isCut(): boolean {
+    return this.facts.cut !== null;
   }
-  return facts;
 
-  function readIncremental(ts: number, data: Record<string, unknown>) {
+  /** Stops reading here: later events are ignored, and the facts say where and why. */
+  cut(reason: string): void {
+    this.facts.cut ??= { ts: this.facts.endTs, reason };
+  }
+
+  /** Reads one event (anything that is not an rrweb event is skipped); false once the reading was cut. */
+  read(event: unknown): boolean {
+    if (this.isCut) return false;
+    if (!isRecordedEvent(event)) return true;
+    if (this.events >= MAX_INSIGHT_EVENTS) {
+      this.cut(`it has more than ${MAX_INSIGHT_EVENTS.toLocaleString('en')} events`);
+      return false;
+    }
+    const full = COUNTED_KINDS.find((kind) => this.facts[kind].length >= MAX_INSIGHT_FACTS_PER_KIND);
+    if (full) {
+      this.cut(`it has more than ${MAX_INSIGHT_FACTS_PER_KIND.toLocaleString('en')} ${full}`);
+      return false;
+    }
+    this.events += 1;
+    const ts = event.timestamp;
+    this.facts.startTs = Math.min(this.facts.startTs ?? ts, ts);
+    this.facts.endTs = Math.max(this.facts.endTs ?? ts, ts);
+    const data = isRecord(event.data) ? event.data : {};
+    if (event.type === EventType.Meta) this.readMeta(ts, data);
+    else if (event.type === EventType.FullSnapshot) {
+      const root = isRecord(data.node) ? data.node : null;
+      const rootId = nodeIdOf(root?.id);
+      if (rootId !== null) {
+        this.mirror.reset(root);
+        this.documentId = rootId;
+      }
+      this.facts.otherReactions.push(ts);
+    } else if (event.type === EventType.Custom) {
+      if (data.tag === ERROR_TAG) this.facts.errors.push({ ts, message: errorMessage(data.payload) });
+    } else if (event.type === EventType.IncrementalSnapshot) this.readIncremental(ts, data);
+    return true;
+  }
+
+  /** The facts, each list in time order (a stable sort: events of one moment keep their recorded order). */
+  finish(): SessionFacts {
+    const facts = this.facts;
+    const byTs = (a: { ts: number }, b: { ts: number }) => a.ts - b.ts;
+    for (const list of [facts.pages, facts.clicks, facts.focuses, facts.inputs, facts.errors, facts.scrolls]) list.sort(byTs);
+    facts.mutations.sort((a, b) => a - b);
+    facts.otherReactions.sort((a, b) => a - b);
+    return facts;
+  }
+
+  private readMeta(ts: number, data: Record<string, unknown>) {
+    const href = typeof data.href === 'string' ? data.href.slice(0, MAX_URL_CHARS) : '';
+    const height = pxOf(data.height);
+    if (height !== null) this.viewportHeight = height;
+    // A Meta with the same address is a re-snapshot of the same page (e.g. a watcher joined), not a visit.
+    if (this.facts.pages.at(-1)?.href !== href) this.facts.pages.push({ ts, href });
+    this.facts.otherReactions.push(ts);
+  }
+
+  private readIncremental(ts: number, data: Record<string, unknown>) {
+    const facts = this.facts;
     switch (data.source) {
       case IncrementalSource.Mutation: {
-        const mutation = data as unknown as MutationData;
-        if ((mutation.adds?.length ?? 0) + (mutation.removes?.length ?? 0) + (mutation.texts?.length ?? 0) + (mutation.attributes?.length ?? 0) > 0) {
-          facts.mutations.push(ts);
-        }
-        mirror.applyMutation(mutation);
+        const changes = listOf(data.adds).length + listOf(data.removes).length + listOf(data.texts).length + listOf(data.attributes).length;
+        if (changes > 0) facts.mutations.push(ts);
+        this.mirror.applyMutation(data);
         break;
       }
       case IncrementalSource.MouseInteraction: {
-        const id = Number(data.id);
-        if (data.type === MouseInteraction.Click) {
-          const element = mirror.describe(id);
+        const id = nodeIdOf(data.id);
+        if (data.type === MouseInteraction.Click && id !== null) {
+          const element = this.mirror.describe(id);
           facts.clicks.push({
             ts,
-            x: Number(data.x ?? 0),
-            y: Number(data.y ?? 0),
+            x: coordinateOf(data.x),
+            y: coordinateOf(data.y),
             nodeId: id,
             label: element?.label ?? 'an element',
             interactive: element?.interactiveId != null,
@@ -122,7 +170,7 @@ export function extractFacts(input: RrwebEvent[]): SessionFacts {
             isField: element?.isField ?? false,
           });
         } else if (data.type === MouseInteraction.Focus) {
-          const field = fieldFact(ts, id);
+          const field = this.fieldFact(ts, id);
           if (field) facts.focuses.push(field);
         }
         break;
@@ -130,20 +178,21 @@ export function extractFacts(input: RrwebEvent[]): SessionFacts {
       case IncrementalSource.Input: {
         facts.otherReactions.push(ts);
         // Only which field changed: the value (masked or not) is never read.
-        const field = fieldFact(ts, Number(data.id));
+        const field = this.fieldFact(ts, nodeIdOf(data.id));
         if (field) facts.inputs.push(field);
         break;
       }
       case IncrementalSource.Scroll: {
         facts.otherReactions.push(ts);
-        if (Number(data.id) !== documentId) break;
+        if (nodeIdOf(data.id) !== this.documentId) break;
         const pageIndex = Math.max(0, facts.pages.length - 1);
-        const y = Number(data.y ?? 0);
-        const current = facts.scrolls.find((scroll) => scroll.pageIndex === pageIndex);
-        if (current) {
+        const y = pxOf(data.y) ?? 0;
+        // Pages only follow each other: the current page's deepest scroll, if any, is the last one.
+        const current = facts.scrolls.at(-1);
+        if (current?.pageIndex === pageIndex) {
           if (y > current.maxY) Object.assign(current, { maxY: y, ts });
         } else {
-          facts.scrolls.push({ pageIndex, maxY: y, viewportHeight, ts });
+          facts.scrolls.push({ pageIndex, maxY: y, viewportHeight: this.viewportHeight, ts });
         }
         break;
       }
@@ -152,21 +201,39 @@ export function extractFacts(input: RrwebEvent[]): SessionFacts {
     }
   }
 
-  function fieldFact(ts: number, id: number): FieldFact | null {
-    const element = mirror.describe(id);
+  private fieldFact(ts: number, id: number | null): FieldFact | null {
+    const element = this.mirror.describe(id);
     // The widget's own composer is not one of the site's forms; its messages come from the transcript.
     if (!element?.isField || element.inWidget) return null;
     return {
       ts,
-      nodeId: element.interactiveId ?? id,
+      nodeId: element.interactiveId ?? element.id,
       label: element.label,
       formId: element.formId,
-      formName: element.formId === null ? '' : mirror.formName(element.formId),
+      formName: element.formId === null ? '' : this.mirror.formName(element.formId),
     };
   }
 }
 
-function isEvent(value: unknown): value is RrwebEvent {
-  const event = value as RrwebEvent | null;
-  return Boolean(event) && typeof event!.type === 'number' && typeof event!.timestamp === 'number' && Number.isFinite(event!.timestamp);
+/** The facts of a whole recording (fixtures, tests); the insights read chunk by chunk with FactsReader. */
+export function extractFacts(events: readonly unknown[]): SessionFacts {
+  const reader = new FactsReader();
+  for (const event of events) if (!reader.read(event)) break;
+  return reader.finish();
+}
+
+function errorMessage(payload: unknown): string {
+  const message = isRecord(payload) ? payload.message : undefined;
+  const text = typeof message === 'string' || typeof message === 'number' || typeof message === 'boolean' ? String(message) : 'Unknown error';
+  return text.slice(0, MAX_ERROR_MESSAGE_CHARS);
+}
+
+/** A size or an offset in px: a finite number 0..MAX_PAGE_PX, or null. */
+function pxOf(value: unknown): number | null {
+  return typeof value === 'number' && value >= 0 && value <= MAX_PAGE_PX ? value : null;
+}
+
+/** A pointer coordinate (may be negative in a scrolled frame); unknown ones read as 0. */
+function coordinateOf(value: unknown): number {
+  return typeof value === 'number' && Math.abs(value) <= MAX_PAGE_PX ? value : 0;
 }

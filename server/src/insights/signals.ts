@@ -2,6 +2,7 @@ import type { SessionSignal, SignalType } from '../protocol/insights.js';
 import type { MessageRecord } from '../storage/ports.js';
 import type { ClickFact, SessionFacts } from './session-facts.js';
 import { formatOffset } from './offsets.js';
+import { countBefore, timeOf } from './sorted-times.js';
 
 /**
  * Frustration signals. Each detector is a pure function of the facts read from the recording (and the
@@ -93,16 +94,20 @@ export function detectJsErrors(facts: SessionFacts): Draft[] {
 
 export function detectHesitation(facts: SessionFacts): Draft[] {
   const found: Draft[] = [];
+  const focuses = facts.focuses;
+  // Where each run of focuses on one field ends, found once from the back: a visitor (or a forged
+  // recording) focusing one field 50,000 times in a row must not cost a scan of the run per focus.
+  const runEnd = new Array<number>(focuses.length);
+  for (let i = focuses.length - 1; i >= 0; i--) runEnd[i] = i + 1 < focuses.length && focuses[i + 1].nodeId === focuses[i].nodeId ? runEnd[i + 1] : i + 1;
   // Both lists are in time order: one pass with a pointer into each (sessions can hold many keystrokes).
   let nextInput = 0;
   let nextFocus = 0;
-  for (const focus of facts.focuses) {
+  for (const focus of focuses) {
     while (nextInput < facts.inputs.length && facts.inputs[nextInput].ts < focus.ts) nextInput += 1;
-    while (nextFocus < facts.focuses.length && facts.focuses[nextFocus].ts <= focus.ts) nextFocus += 1;
+    while (nextFocus < focuses.length && focuses[nextFocus].ts <= focus.ts) nextFocus += 1;
     const next = facts.inputs[nextInput];
-    let elsewhere = nextFocus;
-    while (elsewhere < facts.focuses.length && facts.focuses[elsewhere].nodeId === focus.nodeId) elsewhere += 1;
-    const focusedElsewhere = facts.focuses[elsewhere];
+    const elsewhere = nextFocus < focuses.length && focuses[nextFocus].nodeId === focus.nodeId ? runEnd[nextFocus] : nextFocus;
+    const focusedElsewhere = focuses[elsewhere];
     // Only when the visitor then typed into this very field (not after moving on).
     if (!next || next.nodeId !== focus.nodeId || (focusedElsewhere && focusedElsewhere.ts < next.ts)) continue;
     const waitedMs = next.ts - focus.ts;
@@ -115,8 +120,9 @@ export function detectHesitation(facts: SessionFacts): Draft[] {
 
 export function detectFormAbandonment(facts: SessionFacts): Draft[] {
   const found: Draft[] = [];
-  const pageEnds = [...facts.pages.slice(1).map((page) => page.ts), Infinity];
-  const pageOf = (ts: number) => pageEnds.findIndex((end) => ts < end);
+  // Pages are in time order: which one a moment belongs to is a binary search, not a scan per input.
+  const pageStarts = facts.pages.slice(1).map((page) => page.ts);
+  const pageOf = (ts: number) => countBefore(pageStarts, ts, timeOf, true);
   // Forms are told apart by page and node id: node ids restart with every page.
   const filled = new Map<string, { fields: Set<number>; last: (typeof facts.inputs)[number] }>();
   for (const input of facts.inputs) {
@@ -127,10 +133,16 @@ export function detectFormAbandonment(facts: SessionFacts): Draft[] {
     entry.last = input;
     filled.set(key, entry);
   }
+  // The latest submit click per form, read once (not a pass over every click per form).
+  const lastSubmit = new Map<string, number>();
+  for (const click of facts.clicks) {
+    if (!click.isSubmit || click.formId === null) continue;
+    const key = `${pageOf(click.ts)}:${click.formId}`;
+    lastSubmit.set(key, Math.max(lastSubmit.get(key) ?? -Infinity, click.ts));
+  }
   for (const [key, { fields, last }] of filled) {
     // Sent means a submit control of this form was clicked after the last change to it.
-    const submitted = facts.clicks.some((click) => click.isSubmit && click.ts >= last.ts && `${pageOf(click.ts)}:${click.formId}` === key);
-    if (submitted) continue;
+    if ((lastSubmit.get(key) ?? -Infinity) >= last.ts) continue;
     const n = fields.size;
     found.push({ type: 'form_abandonment', ts: last.ts, label: `Left “${last.formName}” unsent after filling ${n} field${n === 1 ? '' : 's'}` });
   }
@@ -138,12 +150,12 @@ export function detectFormAbandonment(facts: SessionFacts): Draft[] {
 }
 
 /** The chat's own note when the visitor asks for a person (see chat-service.ts NOTES.askedForHuman). */
-export function detectHandoff(messages: MessageRecord[], askedForHumanNote: string): Draft[] {
+export function detectHandoff(messages: Array<Pick<MessageRecord, 'role' | 'text' | 'createdAt'>>, askedForHumanNote: string): Draft[] {
   const note = messages.find((message) => message.role === 'system' && message.text === askedForHumanNote);
   return note ? [{ type: 'handoff_requested', ts: note.createdAt.getTime(), label: 'Visitor asked for a person' }] : [];
 }
 
-export function detectSignals(facts: SessionFacts, messages: MessageRecord[], askedForHumanNote: string): SessionSignal[] {
+export function detectSignals(facts: SessionFacts, messages: Array<Pick<MessageRecord, 'role' | 'text' | 'createdAt'>>, askedForHumanNote: string): SessionSignal[] {
   const drafts = [
     ...detectRageClicks(facts),
     ...detectDeadClicks(facts),
@@ -174,12 +186,6 @@ function distance(a: ClickFact, b: ClickFact): number {
 
 /** Whether a sorted list holds a time in [from, to] (an answer in the click's own millisecond counts). */
 function hasBetween(sorted: number[], from: number, to: number): boolean {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (sorted[mid] < from) low = mid + 1;
-    else high = mid;
-  }
-  return low < sorted.length && sorted[low] <= to;
+  const first = countBefore(sorted, from, timeOf);
+  return first < sorted.length && sorted[first] <= to;
 }

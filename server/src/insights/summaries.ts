@@ -21,6 +21,8 @@ export interface SummaryInput {
   signals: SessionSignal[];
   endReason: string | null;
   durationMs: number;
+  /** Set when the recording was read only in part (see timeline.ts cutNote): told in every summary. */
+  note?: string | null;
 }
 
 export interface AiSummary {
@@ -44,7 +46,7 @@ const SYSTEM_PROMPT =
 export function buildSummaryPrompt(input: SummaryInput): string {
   const signals = input.signals.length ? input.signals.map(describeSignal).join('\n') : 'none';
   return [
-    `Session length: ${formatOffset(input.durationMs)}. Ended: ${input.endReason ?? 'unknown'}.`,
+    `Session length: ${formatOffset(input.durationMs)}. Ended: ${input.endReason ?? 'unknown'}.${input.note ? ` ${input.note}` : ''}`,
     `<signals>\n${signals}\n</signals>`,
     `<timeline>\n${escapeTags(input.timelineText) || '(nothing recorded)'}\n</timeline>`,
     `<transcript>\n${escapeTags(input.transcriptText) || '(no chat)'}\n</transcript>`,
@@ -104,6 +106,7 @@ export function deterministicSummary(input: SummaryInput): string {
   if (visitorMessages > 0) parts.push(`They sent ${visitorMessages} chat message${visitorMessages === 1 ? '' : 's'}.`);
   const reason = input.endReason ? END_REASONS[input.endReason] : undefined;
   parts.push(`The session lasted ${formatOffset(input.durationMs)}${reason ? ` and ended when ${reason}` : ''}.`);
+  if (input.note) parts.push(input.note);
   return `${headline}\n${parts.join(' ')}`.slice(0, MAX_SUMMARY_CHARS);
 }
 

@@ -1,7 +1,11 @@
 import type { TimelineEntry } from '../protocol/insights.js';
 import type { MessageRecord } from '../storage/ports.js';
 import { formatOffset } from './offsets.js';
-import type { SessionFacts } from './session-facts.js';
+import type { RecordingCut, SessionFacts } from './session-facts.js';
+import { countBefore } from './sorted-times.js';
+
+/** What the insights read of a chat message (plain data: it crosses to the worker thread). */
+export type InsightMessage = Pick<MessageRecord, 'id' | 'role' | 'text' | 'createdAt'>;
 
 /** The timeline the console shows holds at most this many entries (the first ones of a long session). */
 export const MAX_TIMELINE_ENTRIES = 500;
@@ -18,7 +22,7 @@ const ROLE_NAMES: Record<MessageRecord['role'], string> = { visitor: 'Visitor', 
  * The derived text timeline of a session: pages with time spent, clicks named by what was clicked,
  * typing (which field only — never the value), scroll depth, JavaScript errors and chat messages.
  */
-export function buildTimeline(facts: SessionFacts, messages: MessageRecord[], endedAt: number | null = null): TimelineEntry[] {
+export function buildTimeline(facts: SessionFacts, messages: InsightMessage[], endedAt: number | null = null): TimelineEntry[] {
   const start = facts.startTs ?? messages[0]?.createdAt.getTime() ?? 0;
   // The last page lasted until the session ended, not only until its last recorded event.
   const end = Math.max(facts.endTs ?? start, messages.at(-1)?.createdAt.getTime() ?? start, endedAt ?? start);
@@ -44,10 +48,21 @@ export function buildTimeline(facts: SessionFacts, messages: MessageRecord[], en
   for (const message of messages) {
     entries.push({ ts: message.createdAt.getTime(), kind: 'message', text: `${ROLE_NAMES[message.role]}: ${clip(message.text, MAX_MESSAGE_CHARS)}` });
   }
-  return entries
-    .sort((a, b) => a.ts - b.ts)
-    .slice(0, MAX_TIMELINE_ENTRIES)
-    .map((entry) => ({ ...entry, offsetMs: Math.max(0, entry.ts - start) }));
+  entries.sort((a, b) => a.ts - b.ts);
+  // A cut recording says so where the reading stopped, even when the list is full.
+  const kept = entries.slice(0, facts.cut ? MAX_TIMELINE_ENTRIES - 1 : MAX_TIMELINE_ENTRIES);
+  if (facts.cut) {
+    const at = facts.cut.ts ?? start;
+    kept.splice(countBefore(kept, at, (entry) => entry.ts, true), 0, { ts: at, kind: 'cut', text: `Recording cut here: ${facts.cut.reason}; what follows was not analysed` });
+  }
+  return kept.map((entry) => ({ ...entry, offsetMs: Math.max(0, entry.ts - start) }));
+}
+
+/** The people-facing note of a cut recording: where (as [mm:ss] from `start`) and why. */
+export function cutNote(cut: RecordingCut | null, start: number | null): string | null {
+  if (!cut) return null;
+  const at = cut.ts !== null && start !== null ? ` at [${formatOffset(cut.ts - start)}]` : '';
+  return `The recording was cut${at} because ${cut.reason}; the rest was not analysed.`;
 }
 
 export const timelineLine = (entry: TimelineEntry): string => `[${formatOffset(entry.offsetMs)}] ${entry.text}`;
@@ -110,7 +125,7 @@ function keepEnds(text: string[], maxChars: number): string {
 }
 
 /** The chat transcript within `maxChars`: each message cut short, the middle left out if needed. */
-export function boundedTranscript(messages: MessageRecord[], start: number, maxChars: number): string {
+export function boundedTranscript(messages: InsightMessage[], start: number, maxChars: number): string {
   const lines = messages.map((message) => `[${formatOffset(Math.max(0, message.createdAt.getTime() - start))}] ${ROLE_NAMES[message.role]}: ${clip(message.text, MAX_MESSAGE_CHARS)}`);
   return keepEnds(lines, maxChars);
 }

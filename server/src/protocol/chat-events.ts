@@ -39,6 +39,8 @@ export interface ChatSyncResult extends ChatStatus {
 
 export interface VisitorChatServerToClient {
   'chat:message': (payload: { message: ChatMessage; replyId?: string }) => void;
+  /** The AI started an answer (its first token may take seconds): the widget shows it is typing. */
+  'chat:stream-start': (payload: { sessionId: string; replyId: string }) => void;
   'chat:delta': (payload: ChatDelta) => void;
   /** A streamed reply ended without a message (aborted, failed). */
   'chat:stream-end': (payload: { sessionId: string; replyId: string }) => void;
@@ -70,6 +72,7 @@ export interface ConsoleChatServerToClient {
   /** A conversation of one of the user's applications changed (new message, new state). */
   'chat:conversation': (payload: { conversation: ConversationSummary }) => void;
   'chat:message': (payload: { message: ChatMessage; replyId?: string }) => void;
+  'chat:stream-start': (payload: { sessionId: string; replyId: string }) => void;
   'chat:delta': (payload: ChatDelta) => void;
   'chat:stream-end': (payload: { sessionId: string; replyId: string }) => void;
 }

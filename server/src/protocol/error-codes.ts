@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   E_FOREIGN_ORIGIN: { status: 403, message: 'The console accepts this only from its own address, not from another website.' },
   E_SEQ_OUT_OF_RANGE: { status: 409, message: 'This batch is numbered far beyond what the recording has stored.' },
   E_QUOTA_EXCEEDED: { status: 403, message: 'The recording storage quota is used up; recording stopped.' },
+  E_ANALYSIS_FAILED: { status: 422, message: 'This recording could not be analysed within the limits.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

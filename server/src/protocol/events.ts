@@ -15,6 +15,13 @@ export type Ack<T> = (response: { data: T } | ErrorBody) => void;
 export const VISITOR_NAMESPACE = '/visitor';
 export const CONSOLE_NAMESPACE = '/console';
 
+/**
+ * `GET /widget/appearance/<key>` (public, short-cached): the launcher's colour and corner, so the
+ * widget paints it right before any connection. Answers `{ data: { appearance } }`.
+ */
+export const WIDGET_APPEARANCE_PATH = '/widget/appearance';
+export type WidgetAppearance = Pick<WidgetSettings['appearance'], 'color' | 'position'>;
+
 /** What the widget learns about its application once connected. */
 export interface WidgetSettings {
   appName: string;

@@ -45,6 +45,11 @@ export interface SessionInsights {
   summary: SessionSummary | null;
   /** Only in the single-session GET, [] in lists. */
   timeline: TimelineEntry[];
+  /**
+   * For people: why the analysis failed (it took too long, needed too much memory), or that the
+   * recording was cut at [mm:ss] because it exceeded a limit. Absent or null otherwise.
+   */
+  note?: string | null;
 }
 
 /** Body of `POST /api/apps/:appId/sessions/:sessionId/insights`. */

@@ -129,3 +129,81 @@ export const APP_USAGE_RECHECK_MS = 10_000;
  * then (the ones a crash of the previous process may have left short); the rest at completion.
  */
 export const MAX_STARTUP_RECOUNTS = 500;
+// Hostile recorded data (issue 14). A recording is read long after it was admitted (insights, replay,
+// live watch): every number in it that sizes a loop or an allocation is checked against these first,
+// and every stage that holds recorded data in memory stops at a byte budget with a marker.
+/** Event timestamps (epoch ms) accepted and read: 0 up to the largest valid Date. */
+export const MAX_EVENT_TIMESTAMP_MS = 8_640_000_000_000_000;
+/** One `chatreel/part` piece carries at most this many characters (the widget splits at half a batch)… */
+export const MAX_EVENT_PART_CHARS = BATCH_TARGET_RAW_BYTES / 2;
+/** …and one split event is at most a decompressed batch long… */
+export const MAX_JOINED_EVENT_CHARS = MAX_BATCH_DECOMPRESSED_BYTES;
+/** …so it has at most this many pieces (index < count ≤ this). */
+export const MAX_EVENT_PARTS = Math.ceil(MAX_JOINED_EVENT_CHARS / MAX_EVENT_PART_CHARS);
+export const MAX_EVENT_PART_ID_CHARS = 64;
+/** Split events awaiting pieces at once while reading one session; past it the oldest is dropped. */
+export const MAX_PENDING_SPLIT_EVENTS = 4;
+/** Characters of awaited pieces held at once while reading one session; past it the oldest event is dropped. */
+export const MAX_PENDING_PART_CHARS = 2 * MAX_JOINED_EVENT_CHARS;
+
+/** Recorded node ids are integers 0..this (rrweb counts up from 1). */
+export const MAX_NODE_ID = 2_147_483_647;
+/** A recorded node deeper than this is left out of the insights' copy of the page. */
+export const MAX_DOM_DEPTH = 1_000;
+/** Nodes the insights' copy of one page holds; later additions are left out. */
+export const MAX_DOM_NODES = 250_000;
+/** Characters of a recorded tag name, attribute value or text the insights' page copy keeps per node. */
+export const MAX_DOM_VALUE_CHARS = 200;
+/** Nodes visited to read one element's label text. */
+export const MAX_LABEL_NODES_VISITED = 200;
+/** Coordinates, scroll offsets and viewport sizes beyond this many px are read as unknown (0). */
+export const MAX_PAGE_PX = 10_000_000;
+
+/** Insights read at most this many chunks of one session… */
+export const MAX_INSIGHT_CHUNKS = 10_000;
+/** …and at most this many stored (compressed) bytes of it (a 14-hour session at 25 KB a minute is ~21 MB)… */
+export const MAX_INSIGHT_STORED_BYTES = 32_000_000;
+/** …inflating to at most this many bytes (read one chunk at a time)… */
+export const MAX_INSIGHT_INFLATED_BYTES = 256_000_000;
+/** …and at most this many events. The rest of a longer recording is cut, and the insights say where. */
+export const MAX_INSIGHT_EVENTS = 300_000;
+/** Clicks, inputs, errors… of one kind kept while reading a recording; past it the recording is cut. */
+export const MAX_INSIGHT_FACTS_PER_KIND = 50_000;
+/** One insights analysis (in a worker thread) is stopped after this long and marked failed. */
+export const INSIGHTS_TASK_TIMEOUT_MS = 20_000;
+
+/** Chunk headers one storage read returns… */
+export const MAX_CHUNK_HEADS_PER_READ = 1_000;
+/** …of seqs at most this far after the last one listed (16 header pages of 128 on the embedded engine): a gap wider than that ends the list. */
+export const MAX_SEQ_SPAN_PER_READ = 2_048;
+/** A replay manifest lists at most this many chunks (~14 h at one batch per 5 s)… */
+export const MAX_MANIFEST_CHUNKS = 10_000;
+/** …and at most this many stored bytes of them; the rest is left out with a marker. */
+export const MAX_MANIFEST_BYTES = 100_000_000;
+/** Pages of a session listed in its replay manifest. */
+export const MAX_MANIFEST_PAGES = 500;
+
+/** Stored batch bytes fanned out to the watchers of one session per second; past it batches are dropped. */
+export const LIVE_FANOUT_BYTES_PER_SECOND = 2_000_000;
+/** After a dropped batch the widget is asked for a fresh snapshot (the watchers resync), at most this often. */
+export const LIVE_RESYNC_INTERVAL_MS = 5_000;
+/**
+ * A batch that inflates to at most this is decoded at once on the event loop (under a millisecond);
+ * a larger one goes to a worker thread, so a stream of compression bombs never stalls an honest
+ * visitor's small batches or the event loop.
+ */
+export const INLINE_DECODE_MAX_BYTES = 256_000;
+/** Small batches inflated at once (each holds at most INLINE_DECODE_MAX_BYTES). */
+export const MAX_CONCURRENT_INLINE_DECODES = 32;
+/** Large batches decoded at once by one server process (each inflates to up to MAX_BATCH_DECOMPRESSED_BYTES)… */
+export const MAX_CONCURRENT_DECODES = 4;
+/** …and batches of one session waiting for or in decoding; past it E_RATE_LIMITED (the widget sends 4 at a time, a page going away its unacknowledged tail). */
+export const MAX_DECODES_PER_SESSION = 16;
+
+// Widget appearance and caching (issue 18)
+/** Browsers and proxies reuse an application's launcher appearance this long; a change in the console shows within it. */
+export const WIDGET_APPEARANCE_MAX_AGE_S = 60;
+/** …and may show the previous one this long past that while they fetch the new one in the background. */
+export const WIDGET_APPEARANCE_STALE_S = 24 * 60 * 60;
+/** The widget's entry script is re-checked this often: a new version reaches pages within it. */
+export const WIDGET_ENTRY_MAX_AGE_S = 60;

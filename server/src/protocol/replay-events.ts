@@ -33,11 +33,23 @@ export interface ReplaySessionFacts {
   bytes: number;
 }
 
+/**
+ * A manifest lists a recording only up to hard caps (MAX_MANIFEST_CHUNKS, MAX_MANIFEST_BYTES, and the
+ * stored chunks reachable without a wide gap in seqs); past them it says where it stopped and why.
+ */
+export interface ReplayCut {
+  reason: 'chunks' | 'bytes' | 'gap';
+  /** The last chunk listed (0 when none). */
+  afterSeq: number;
+}
+
 /** `GET /api/apps/:appId/sessions/:sessionId/replay`: everything but the blobs. */
 export interface ReplayManifest {
   session: ReplaySessionFacts;
   chunks: ReplayChunk[];
   messages: ChatMessage[];
+  /** Null when every stored chunk is listed. */
+  cut: ReplayCut | null;
 }
 
 /** A batch as the ingest stored it, fanned out to watching agents: gzip of a JSON array of rrweb events. */
@@ -49,6 +61,11 @@ export interface LiveBatch {
 
 export interface ReplayConsoleServerToClient {
   'replay:batch': (payload: LiveBatch) => void;
+  /**
+   * A stored batch was not sent live: the session recorded faster than LIVE_FANOUT_BYTES_PER_SECOND.
+   * The widget is asked for a fresh full snapshot, from which the live player goes on.
+   */
+  'replay:gap': (payload: { sessionId: string; seq: number }) => void;
 }
 
 export interface ReplayConsoleClientToServer {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_BATCH_SEQ } from './limits.js';
 
 /** Validation of what the console sends about replays. */
 
@@ -6,4 +7,5 @@ const objectId = z.string().regex(/^[0-9a-f]{24}$/i, 'must be an id');
 
 export const watchSessionSchema = z.object({ sessionId: objectId }).strict();
 
-export const chunkSeqSchema = z.coerce.number().int().min(1).max(1_000_000_000);
+/** Seqs are 1 ≤ seq < MAX_BATCH_SEQ, as the ingest takes them. */
+export const chunkSeqSchema = z.coerce.number().int().min(1).max(MAX_BATCH_SEQ - 1);

@@ -15,13 +15,22 @@ import { visitorIdentitySchema } from './chat-schemas.js';
 
 /** Validation schemas for every payload a client sends. The server parses with these at the boundary. */
 
-/** `https://example.com`, `http://localhost:8080` or `https://*.example.com`: scheme, host, optional port. */
+const ORIGIN = /^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/;
+
+/**
+ * `https://example.com`, `http://localhost:8080` or `https://*.example.com`: scheme, host, optional port.
+ * Written as people copy them from the address bar: `https://Example.com/` is `https://example.com`.
+ * Anything else is refused with a sentence naming it (`params.sentence`: shown as is, see validate.ts).
+ */
 export const originSchema = z
   .string()
   .trim()
   .max(MAX_ORIGIN_CHARS)
-  .regex(/^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?$/i, 'must be an origin like https://example.com')
-  .transform((origin) => origin.toLowerCase());
+  .transform((origin) => origin.replace(/\/+$/, '').toLowerCase())
+  .refine((origin) => ORIGIN.test(origin), {
+    error: (issue) => `${JSON.stringify(issue.input)} is not a website origin: write its scheme and host only, such as https://www.example.com or https://*.example.com.`,
+    params: { sentence: true },
+  });
 
 export const loginSchema = z.object({
   email: z.string().trim().toLowerCase().max(MAX_EMAIL_CHARS).email(),

@@ -83,6 +83,22 @@ describe('visitor admission limits', () => {
     socket.close();
   }, 120_000);
 
+  it('answers a second session:start on one connection from the session under way, adding no page', async () => {
+    const { socket, sessionId } = await startVisitorSession(server.url, { key }, SHOP, `${SHOP}/landing`);
+    for (let i = 0; i < 5; i += 1) {
+      const again = await command<any>(socket, 'session:start', { url: `${SHOP}/flood-${i}`, viewport: { width: 1, height: 1 } });
+      expect(again.data).toMatchObject({ session: { id: sessionId }, resumed: true });
+    }
+    const session = (await server.db.repos.sessions.findById(sessionId))!;
+    expect(session.pageCount).toBe(1);
+    expect(session.pages.map((page) => page.url)).toEqual([`${SHOP}/landing`]);
+    // Once it has ended, the same connection starts a new one.
+    await command(socket, 'session:end');
+    const next = await command<any>(socket, 'session:start', { url: `${SHOP}/again`, viewport: { width: 1, height: 1 } });
+    expect(next.data.session.id).not.toBe(sessionId);
+    socket.close();
+  });
+
   it('keeps the first MAX_STORED_PAGES pages of a session and goes on counting them', async () => {
     const { socket, sessionId } = await startVisitorSession(server.url, { key }, SHOP, `${SHOP}/landing`);
     for (let i = 1; i <= MAX_STORED_PAGES + 10; i += 1) await server.db.repos.sessions.addPage(sessionId, `${SHOP}/page-${i}`, new Date());

@@ -96,6 +96,12 @@ export function setupVisitorNamespace(
     handle('session:start', async (payload) => {
       const input = validate(sessionStartSchema, payload);
       await limits.sessionStart(app.id, visitorId, socket.data.address);
+      // A connection is one page view: the widget starts or resumes once on it. Starting again while
+      // its session is under way is answered from that session and writes nothing (no page added).
+      if (socket.data.sessionId) {
+        const current = await sessions.active(app, visitorId);
+        if (current?.id === socket.data.sessionId) return { session: visitorSession(current), resumed: true };
+      }
       const userAgent = String(socket.handshake.headers['user-agent'] ?? '').slice(0, 512);
       const { session, resumed } = await sessions.startOrResume(app, visitorId, { ...input, userAgent });
       if (socket.data.sessionId && socket.data.sessionId !== session.id) await socket.leave(sessionRoom(socket.data.sessionId));

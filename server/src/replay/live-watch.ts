@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../http/app-error.js';
 import { validate } from '../http/validate.js';
 import type { Ack } from '../protocol/events.js';
+import { LIVE_FANOUT_BYTES_PER_SECOND, LIVE_RESYNC_INTERVAL_MS } from '../protocol/limits.js';
 import { watchSessionSchema } from '../protocol/replay-schemas.js';
 import type { ConsoleAccess } from '../realtime/console-access.js';
 import type { ConsoleNamespace } from '../realtime/console-namespace.js';
@@ -92,9 +94,28 @@ export function setupLiveWatch(deps: {
     });
   });
 
+  // The fan-out of one session is bounded by bytes per second (a hostile page can record far faster
+  // than any agent watches): past the budget a batch is dropped, never buffered, the watchers are told,
+  // and the widget is asked for a fresh full snapshot so their players resync (at most once per
+  // LIVE_RESYNC_INTERVAL_MS). Counted per server process, which is what each process sends.
+  const fanout = new RateLimiterMemory({ points: LIVE_FANOUT_BYTES_PER_SECOND, duration: 1 });
+  const resync = new RateLimiterMemory({ points: 1, duration: LIVE_RESYNC_INTERVAL_MS / 1000 });
+  const dropped = async ({ id: sessionId, appId }: { id: string; appId: string }, seq: number) => {
+    consoleNsp.to(watchRoom(appId, sessionId)).emit('replay:gap', { sessionId, seq });
+    const allowed = await resync.consume(sessionId).then(() => true, () => false);
+    // Asked only while someone watches: the widget tells its visitor when it is watched.
+    if (allowed && (await watcherCount(appId, sessionId)) > 0) await announce(sessionId, sessionRoom(sessionId), true);
+  };
+
   return {
     batchStored({ id: sessionId, appId }, seq, data) {
-      consoleNsp.to(watchRoom(appId, sessionId)).emit('replay:batch', { sessionId, seq, data });
+      fanout.consume(sessionId, data.length).then(
+        () => consoleNsp.to(watchRoom(appId, sessionId)).emit('replay:batch', { sessionId, seq, data }),
+        (refusal: unknown) => {
+          if (!(refusal instanceof RateLimiterRes)) return report('live watch: fan-out budget failed')(refusal);
+          return dropped({ id: sessionId, appId }, seq).catch(report('live watch: resync failed'));
+        },
+      );
     },
   };
 }

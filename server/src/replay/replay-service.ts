@@ -1,13 +1,12 @@
 import { AppError } from '../http/app-error.js';
 import type { AppsService } from '../apps/apps-service.js';
 import type { ChatMessage } from '../protocol/chat-events.js';
-import type { ReplayManifest, ReplaySessionFacts } from '../protocol/replay-events.js';
+import { MAX_CHUNK_HEADS_PER_READ, MAX_MANIFEST_BYTES, MAX_MANIFEST_CHUNKS, MAX_MANIFEST_PAGES } from '../protocol/limits.js';
+import type { ReplayChunk, ReplayCut, ReplayManifest, ReplaySessionFacts } from '../protocol/replay-events.js';
 import type { MessageRecord, Repositories, SessionRecord, UserRecord } from '../storage/ports.js';
 
-/** Chunk headers read per query while building a manifest. */
-const CHUNK_PAGE_SIZE = 1000;
-/** A manifest lists at most this many chunks (~14 h of recording at one batch per 5 s). */
-const MAX_MANIFEST_CHUNKS = 10_000;
+/** Chunk headers asked for per storage read while building a manifest. */
+const CHUNK_PAGE_SIZE = MAX_CHUNK_HEADS_PER_READ;
 /** Messages shown beside one replay. */
 const MAX_TRANSCRIPT_MESSAGES = 2000;
 
@@ -44,14 +43,8 @@ export function createReplayService(repos: Repositories, apps: AppsService): Rep
   return {
     async manifest(user, appId, sessionId) {
       const session = await sessionOf(user, appId, sessionId);
-      const chunks: ReplayManifest['chunks'] = [];
-      for (let after = 0; chunks.length < MAX_MANIFEST_CHUNKS; ) {
-        const page = await repos.recordings.listChunks(sessionId, after, CHUNK_PAGE_SIZE);
-        chunks.push(...page);
-        if (page.length < CHUNK_PAGE_SIZE) break;
-        after = page[page.length - 1].seq;
-      }
-      const [messages, conversation] = await Promise.all([
+      const [{ chunks, cut }, messages, conversation] = await Promise.all([
+        listManifestChunks(repos, session),
         repos.messages.listAfter(sessionId, 0, MAX_TRANSCRIPT_MESSAGES),
         repos.conversations.find(sessionId),
       ]);
@@ -59,6 +52,7 @@ export function createReplayService(repos: Repositories, apps: AppsService): Rep
         session: sessionFacts(session, conversation ?? undefined),
         chunks,
         messages: messages.map(transcriptMessage),
+        cut,
       };
     },
     async chunk(user, appId, sessionId, seq) {
@@ -75,6 +69,32 @@ export function createReplayService(repos: Repositories, apps: AppsService): Rep
   };
 }
 
+/**
+ * The chunk headers a replay plays, in seq order, within MAX_MANIFEST_CHUNKS and MAX_MANIFEST_BYTES
+ * whatever the session's counters say (each storage read is capped too: see listChunks).
+ */
+async function listManifestChunks(repos: Repositories, session: SessionRecord): Promise<Pick<ReplayManifest, 'chunks' | 'cut'>> {
+  const chunks: ReplayChunk[] = [];
+  let bytes = 0;
+  let cut: ReplayCut | null = null;
+  // Each read moves past the last seq listed, so this many reads can list MAX_MANIFEST_CHUNKS.
+  for (let reads = 0, after = 0; reads <= Math.ceil(MAX_MANIFEST_CHUNKS / CHUNK_PAGE_SIZE) && !cut; reads++) {
+    const page = await repos.recordings.listChunks(session.id, after, CHUNK_PAGE_SIZE);
+    for (const head of page) {
+      if (chunks.length >= MAX_MANIFEST_CHUNKS) cut = { reason: 'chunks', afterSeq: after };
+      else if (bytes + head.bytes > MAX_MANIFEST_BYTES) cut = { reason: 'bytes', afterSeq: after };
+      if (cut) break;
+      chunks.push(head);
+      bytes += head.bytes;
+      after = head.seq;
+    }
+    if (page.length < CHUNK_PAGE_SIZE) break;
+  }
+  // Stored chunks past a wide gap in seqs (only a forged recording has one) are not listed.
+  if (!cut && chunks.length < session.chunkCount) cut = { reason: 'gap', afterSeq: chunks.at(-1)?.seq ?? 0 };
+  return { chunks, cut };
+}
+
 function sessionFacts(session: SessionRecord, visitor?: { visitorName: string; visitorEmail: string }): ReplaySessionFacts {
   return {
     id: session.id,
@@ -88,7 +108,7 @@ function sessionFacts(session: SessionRecord, visitor?: { visitorName: string; v
     endedAt: session.endedAt?.toISOString() ?? null,
     endReason: session.endReason,
     landingUrl: session.landingUrl,
-    pages: session.pages.map((page) => ({ url: page.url, at: page.at.toISOString() })),
+    pages: session.pages.slice(0, MAX_MANIFEST_PAGES).map((page) => ({ url: page.url, at: page.at.toISOString() })),
     userAgent: session.userAgent,
     viewport: session.viewport,
     eventCount: session.eventCount,

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { SEQ_AHEAD_WINDOW } from '../protocol/limits.js';
+import { MAX_BATCH_SEQ, MAX_SEQ_SPAN_PER_READ, SEQ_AHEAD_WINDOW } from '../protocol/limits.js';
 import type { ActivityCountersStore } from './activity-counters.js';
 import type { Models } from './models.js';
 import type { ChunkHeader, SessionCounters } from './ports.js';
@@ -92,8 +92,9 @@ export function chunkCounting(
     count,
     /**
      * Counts what is stored but was never counted (the process died between storing a chunk and
-     * counting it), up to SEQ_AHEAD_WINDOW past the highest counted seq — the farthest a stored chunk
-     * can lie. Safe beside live writers: every seq is claimed once.
+     * counting it): right after the counted prefix (MAX_SEQ_SPAN_PER_READ seqs), and up to
+     * SEQ_AHEAD_WINDOW past the highest counted seq — the farthest a stored chunk can lie. Two bounded
+     * reads whatever the seqs claim. Safe beside live writers: every seq is claimed once.
      */
     async recount(sessionId: string): Promise<SessionCounters | null> {
       const doc = await countedState(sessionId);
@@ -101,7 +102,11 @@ export function chunkCounting(
       const counted = new Set(doc.countedAbove ?? []);
       const through = doc.countedThrough ?? 0;
       let latest = doc;
-      for (const head of await storedHeaders(sessionId, through + 1, (doc.maxSeq ?? 0) + SEQ_AHEAD_WINDOW)) {
+      const maxSeq = Math.min(doc.maxSeq ?? 0, MAX_BATCH_SEQ - 1);
+      const windows: Array<[number, number]> = [[through + 1, Math.min(through + MAX_SEQ_SPAN_PER_READ, maxSeq + SEQ_AHEAD_WINDOW)]];
+      if (maxSeq + 1 > windows[0][1]) windows.push([maxSeq + 1, maxSeq + SEQ_AHEAD_WINDOW]);
+      const headers = (await Promise.all(windows.map(([from, to]) => storedHeaders(sessionId, from, Math.min(to, MAX_BATCH_SEQ - 1))))).flat();
+      for (const head of headers) {
         if (head.seq <= through || counted.has(head.seq)) continue;
         latest = (await count(sessionId, head, null)) ?? latest;
       }

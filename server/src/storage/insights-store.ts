@@ -8,7 +8,7 @@ import type { WriteHooks } from './write-hooks.js';
  * Insights stored with their session (issue #7): `insights` and the `signalTypes` the Sessions list
  * filters on, each write one atomic update of the session document.
  */
-const EMPTY: StoredInsights = { status: 'none', computedAt: null, signals: [], summary: null };
+const EMPTY: StoredInsights = { status: 'none', computedAt: null, signals: [], summary: null, note: null };
 
 export function insightsStore({ Session }: Pick<Models, 'Session'>, hooks: WriteHooks): InsightsStore {
   async function read(sessionId: string): Promise<StoredInsights | null> {
@@ -20,6 +20,7 @@ export function insightsStore({ Session }: Pick<Models, 'Session'>, hooks: Write
       computedAt: stored.computedAt ?? null,
       signals: (stored.signals ?? []).map(({ type, ts, offsetMs, label }) => ({ type, ts, offsetMs, label })),
       summary: stored.summary?.text ? stored.summary : null,
+      note: typeof stored.note === 'string' ? stored.note : null,
     };
   }
   /**
@@ -27,9 +28,10 @@ export function insightsStore({ Session }: Pick<Models, 'Session'>, hooks: Write
    * object where they do not (a dotted path fails on MongoDB while its parent is null). Each is
    * conditional, so a concurrent save is never overwritten.
    */
-  async function setStatus(sessionId: string, status: InsightsStatus) {
-    const set = await Session.updateOne({ _id: sessionId, insights: { $type: 'object' } }, { $set: { 'insights.status': status } });
-    if (set.matchedCount === 0) await Session.updateOne({ _id: sessionId, insights: null }, { $set: { insights: { ...EMPTY, status } } });
+  async function setStatus(sessionId: string, status: InsightsStatus, note?: string) {
+    const fields = { 'insights.status': status, ...(note === undefined ? {} : { 'insights.note': note }) };
+    const set = await Session.updateOne({ _id: sessionId, insights: { $type: 'object' } }, { $set: fields });
+    if (set.matchedCount === 0) await Session.updateOne({ _id: sessionId, insights: null }, { $set: { insights: { ...EMPTY, status, note: note ?? null } } });
   }
 
   return {
@@ -39,8 +41,8 @@ export function insightsStore({ Session }: Pick<Models, 'Session'>, hooks: Write
     async markPending(sessionId) {
       if (isValidObjectId(sessionId)) await setStatus(sessionId, 'pending');
     },
-    async markFailed(sessionId) {
-      if (isValidObjectId(sessionId)) await setStatus(sessionId, 'failed');
+    async markFailed(sessionId, note) {
+      if (isValidObjectId(sessionId)) await setStatus(sessionId, 'failed', note);
     },
     async save(session, insights, signalTypes) {
       if (!isValidObjectId(session.id)) return;

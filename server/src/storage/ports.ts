@@ -103,13 +103,16 @@ export interface StoredInsights {
   computedAt: Date | null;
   signals: SessionSignal[];
   summary: StoredSummary | null;
+  /** Why the analysis failed, or where the recording was cut; null (or absent) otherwise. */
+  note?: string | null;
 }
 
 export interface InsightsStore {
   get(sessionId: string): Promise<StoredInsights | null>;
   /** Marks the computation under way, keeping what was stored before. */
   markPending(sessionId: string): Promise<void>;
-  markFailed(sessionId: string): Promise<void>;
+  /** Marks the computation failed, with a note for people saying why. */
+  markFailed(sessionId: string, note: string): Promise<void>;
   /** Stores the insights; the session and its prompts are then found by the signal filter. */
   save(session: Pick<SessionRecord, 'id' | 'appId' | 'startedAt'>, insights: StoredInsights, signalTypes: SignalType[]): Promise<void>;
 }

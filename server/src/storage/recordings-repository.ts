@@ -1,7 +1,8 @@
 import { isValidObjectId, Types } from 'mongoose';
 import { hourKey } from '../protocol/utc-buckets.js';
 import type { ActivityCountersStore } from './activity-counters.js';
-import { deleteMatching } from './by-ids.js';
+import { deleteMatching, IDS_PER_QUERY } from './by-ids.js';
+import { MAX_BATCH_SEQ } from '../protocol/limits.js';
 import type { ChunkCounting } from './chunk-counting.js';
 import { chunkKey } from './chunk-model.js';
 import type { MessageDoc } from './message-model.js';
@@ -11,6 +12,10 @@ import type { SessionDoc } from './session-model.js';
 import type { WriteHooks } from './write-hooks.js';
 
 const DUPLICATE_KEY = 11000;
+
+/** A stored blob as the driver gives it back (a Buffer, or BSON Binary). */
+type StoredBlob = Buffer | { buffer: Uint8Array };
+const blobOf = (data: StoredBlob): Buffer => (Buffer.isBuffer(data) ? data : Buffer.from(data.buffer));
 
 /**
  * Chunks of recordings, the session counters they feed, and deleting sessions with all they own:
@@ -72,10 +77,21 @@ export function recordingWrites(
       return session?.maxSeq ?? 0;
     },
     async chunkData(sessionId, seq) {
-      if (!valid(sessionId)) return null;
-      const doc = await Chunk.findById(chunkKey(sessionId, seq), { data: 1 }).lean<{ data: Buffer | { buffer: Buffer } }>();
-      if (!doc) return null;
-      return Buffer.isBuffer(doc.data) ? doc.data : Buffer.from((doc.data as { buffer: Uint8Array }).buffer);
+      if (!valid(sessionId) || !Number.isSafeInteger(seq) || seq < 1 || seq >= MAX_BATCH_SEQ) return null;
+      const doc = await Chunk.findById(chunkKey(sessionId, seq), { data: 1 }).lean<{ data: StoredBlob }>();
+      return doc ? blobOf(doc.data) : null;
+    },
+    async chunksData(sessionId, seqs) {
+      const found = new Map<number, Buffer>();
+      if (!valid(sessionId)) return found;
+      const wanted = seqs.filter((seq) => Number.isSafeInteger(seq) && seq >= 1 && seq < MAX_BATCH_SEQ);
+      // One `_id: {$in}` query per IDS_PER_QUERY (the embedded engine reads them through its `_id` index).
+      for (let i = 0; i < wanted.length; i += IDS_PER_QUERY) {
+        const ids = wanted.slice(i, i + IDS_PER_QUERY).map((seq) => chunkKey(sessionId, seq));
+        const docs = await Chunk.find({ _id: { $in: ids } }, { seq: 1, data: 1 }).lean<Array<{ seq: number; data: StoredBlob }>>();
+        for (const doc of docs) found.set(doc.seq, blobOf(doc.data));
+      }
+      return found;
     },
     async markDisconnected(sessionId, at) {
       if (!valid(sessionId)) return;

@@ -2,7 +2,8 @@ import type { Types } from 'mongoose';
 import type { PromptRow, SessionRow } from '../protocol/activity.js';
 import { SIGNAL_TYPES, type SignalType } from '../protocol/insights.js';
 import type { MessageDoc } from './message-model.js';
-import type { ConversationRecord, MessageRecord, SessionRecord } from './ports.js';
+import { MAX_BATCH_SEQ } from '../protocol/limits.js';
+import type { ChunkHeader, ConversationRecord, MessageRecord, SessionRecord } from './ports.js';
 import type { SessionDoc } from './session-model.js';
 
 /** Stored documents as the records and rows of the port: one mapping each, for every implementation. */
@@ -83,6 +84,21 @@ export function toSessionRow(doc: Partial<SessionDoc> & { _id: Types.ObjectId })
       ? { text: doc.insights.summary.text, source: doc.insights.summary.source === 'ai' ? 'ai' : 'deterministic' }
       : null,
   };
+}
+
+/** A stored chunk header as a chunk list gives it. */
+export function toChunkHeader(doc: ChunkHeader): ChunkHeader {
+  return { seq: doc.seq, firstTs: doc.firstTs, lastTs: doc.lastTs, eventCount: doc.eventCount, bytes: doc.bytes, hasFullSnapshot: Boolean(doc.hasFullSnapshot) };
+}
+
+/** A header whose numbers are what the ingest writes (older or forged ones may hold NaN or fractions). */
+export function isSaneHeader(head: ChunkHeader): boolean {
+  return (
+    Number.isSafeInteger(head.seq) && head.seq >= 1 && head.seq < MAX_BATCH_SEQ &&
+    Number.isFinite(head.firstTs) && Number.isFinite(head.lastTs) &&
+    Number.isSafeInteger(head.eventCount) && head.eventCount >= 0 &&
+    Number.isSafeInteger(head.bytes) && head.bytes >= 0
+  );
 }
 
 /** A visitor message as the feed lists it, with what the row shows of its session (when it still exists). */

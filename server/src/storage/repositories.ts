@@ -149,8 +149,15 @@ export interface RecordingsRepository {
   contiguousSeq(sessionId: string): Promise<number>;
   /** The highest stored seq of the session (0 when none). */
   maxSeq(sessionId: string): Promise<number>;
+  /**
+   * Headers of stored chunks after `afterSeq`, in seq order: at most `limit` (capped at
+   * MAX_CHUNK_HEADS_PER_READ), of seqs at most MAX_SEQ_SPAN_PER_READ past `afterSeq` whatever the
+   * session's maxSeq says. Fewer than `limit` means the list ends here (or a wide gap follows).
+   */
   listChunks(sessionId: string, afterSeq: number, limit: number): Promise<ChunkHeader[]>;
   chunkData(sessionId: string, seq: number): Promise<Buffer | null>;
+  /** Several chunks' blobs by seq, in few round trips; the caller bounds how many bytes it asks for. */
+  chunksData(sessionId: string, seqs: number[]): Promise<Map<number, Buffer>>;
   /** The visitor's last connection to this active session closed at `at`. */
   markDisconnected(sessionId: string, at: Date): Promise<void>;
   /** Applications that have sessions (optionally of one status). */

@@ -60,6 +60,8 @@ const sessionSchema = new Schema(
       type: {
         status: { type: String, enum: ['none', 'pending', 'ready', 'failed'], default: 'none' },
         computedAt: { type: Date, default: null },
+        /** Why the analysis failed, or where the recording was cut (issue 14). */
+        note: { type: String, default: null },
         signals: { type: [{ type: { type: String }, ts: Number, offsetMs: Number, label: String, _id: false }], default: [] },
         summary: {
           type: {

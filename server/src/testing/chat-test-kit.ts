@@ -53,7 +53,7 @@ export async function chatVisitor(
 ): Promise<ChatVisitor> {
   const { visitorId, visitorToken, identity } = options;
   const socket = connectVisitor(server.url, { key, visitorId, visitorToken, identity } as never, SITE);
-  const events = recordEvents(socket as never, ['chat:message', 'chat:delta', 'chat:stream-end', 'chat:state']);
+  const events = recordEvents(socket as never, ['chat:message', 'chat:stream-start', 'chat:delta', 'chat:stream-end', 'chat:state']);
   const outcome = await handshake(socket);
   if (!outcome.ok) throw new Error(`handshake refused: ${outcome.error.code}`);
   const started = await command<any>(socket, 'session:start', { url: `${SITE}/`, viewport: { width: 1200, height: 800 } });

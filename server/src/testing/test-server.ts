@@ -9,7 +9,7 @@ import { createLogger } from '../logger.js';
 import { openDatabase } from '../storage/open-database.js';
 import type { Storage } from '../storage/ports.js';
 import { pooledPasswordHasher } from '../auth/passwords.js';
-import { createWorkerPool, type WorkerPoolOptions } from '../workers/worker-pool.js';
+import { createWorkers, type WorkerPoolOptions } from '../workers/worker-pool.js';
 
 export const TEST_OWNER = { email: 'owner@test.local', password: 'correct-horse-battery' };
 
@@ -49,7 +49,7 @@ export async function startTestServer(
     ferretdbCacheDir: config.ferretdbCacheDir,
     dbName: config.mongodbUri ? `chatreel_test_${path.basename(dataDir).replace(/\W/g, '_')}` : undefined,
   });
-  const workers = createWorkerPool({ threads: 2, ...options.workers });
+  const workers = createWorkers({ threads: 2, ...options.workers });
   await bootstrapInstallation(
     db.repos,
     { ownerEmail: config.owner.email, ownerPassword: config.owner.password, dataDir, demoApp: config.demoApp },

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { TaskInput, TaskName, TaskOutput } from './tasks.js';
+import { BACKGROUND_TASKS, type TaskInput, type TaskName, type TaskOutput } from './tasks.js';
 
 /**
  * CPU-heavy work (password hashing, reading recordings for insights) runs here, off the event loop, so
@@ -96,4 +96,22 @@ function failureOf(error: unknown, signal: AbortSignal): WorkerFailure {
   const message = error instanceof Error ? error.message : '';
   if (/terminated|destroyed/i.test(message)) return 'closed';
   return 'failed';
+}
+
+/**
+ * The server's workers, in two lanes: interactive tasks (sign-ins, reading large recording batches) on
+ * one thread per core, and background tasks (BACKGROUND_TASKS: insights analyses, up to 20 s each) on
+ * a thread of their own at lower CPU priority, so a queue of analyses never delays a visitor or a
+ * sign-in.
+ */
+export function createWorkers(options: Omit<WorkerPoolOptions, 'tasksFile'> = {}): WorkerPool {
+  const interactive = createWorkerPool(options);
+  const background = createWorkerPool({ ...options, threads: 1 });
+  return {
+    run: (name, input, runOptions) => (BACKGROUND_TASKS.has(name) ? background : interactive).run(name, input, runOptions),
+    pending: () => interactive.pending() + background.pending(),
+    async close() {
+      await Promise.all([interactive.close(), background.close()]);
+    },
+  };
 }

@@ -2,18 +2,26 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatMessage, ChatState, ChatSyncResult } from '../../../server/src/protocol/chat-events.js';
 import type { ErrorBody } from '../../../server/src/protocol/error-codes.js';
 import { MAX_CHAT_MESSAGE_CHARS } from '../../../server/src/protocol/limits.js';
+import type { VisitorSession } from '../../../server/src/protocol/events.js';
 import type { ConnectionController, VisitorSocket } from '../connection-controller.js';
 
 const SEND_TIMEOUT_MS = 10_000;
 const SYNC_TIMEOUT_MS = 10_000;
 const CONNECT_WAIT_MS = 10_000;
+/** Refusals the server would give again to the same message: the visitor is told why and gets the text back. */
+const REFUSED_FOR_GOOD = new Set(['E_MESSAGE_TOO_LONG', 'E_INVALID_PAYLOAD', 'E_RATE_LIMITED']);
+const NOT_SENT = 'Your message was not sent. Check your connection and try again.';
 
 /** A message the visitor sent that the server has not confirmed yet. */
 export interface PendingMessage {
   clientId: string;
   text: string;
+  /** A send was tried and not confirmed (it is tried again with the next connection, or by Retry). */
   failed: boolean;
 }
+
+/** What became of a message: confirmed, waiting to be sent (in order, by itself), or refused for good. */
+export type SendOutcome = 'sent' | 'queued' | 'refused';
 
 export const newClientId = (): string => {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
@@ -40,6 +48,10 @@ export class ChatController implements ReactiveController {
   private sessionId: string | undefined;
   private readonly subscribed = new WeakSet<object>();
   private unsubscribe: Array<() => void> = [];
+  private flushing: Promise<void> | undefined;
+  private flushAgain = false;
+  /** Sends waiting for the connection; a refusal ends their wait at once (see hostUpdate). */
+  private readonly waitingForConnection = new Set<() => void>();
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -54,18 +66,25 @@ export class ChatController implements ReactiveController {
   }
 
   hostConnected(): void {
+    // After every (re)connection the session is resumed on it first (the server forgets it with the old
+    // connection); then what was missed is synced and the queued messages go, in order, same client ids.
+    const resync = () => void this.sync().then(() => this.flush());
     this.unsubscribe = [
       this.connection.onReady((socket) => {
         this.listen(socket);
-        // Resync what was missed, then send again what failed (same client ids: stored once).
-        void this.sync().then(() => {
-          for (const pending of this.pending.filter((p) => p.failed)) void this.retry(pending.clientId);
-        });
+        resync();
       }),
-      this.connection.onSession((session) => {
-        if (session?.id !== this.sessionId) void this.sync();
+      this.connection.onSession((session, { resumed }) => {
+        if (session?.id !== this.sessionId || resumed) resync();
       }),
     ];
+  }
+
+  /** A refused connection is final: nothing waits to be sent, nothing stays pending (the notice says why). */
+  hostUpdate(): void {
+    if (this.connection.status !== 'refused') return;
+    this.pending = [];
+    for (const stop of this.waitingForConnection) stop();
   }
 
   hostDisconnected(): void {
@@ -78,6 +97,11 @@ export class ChatController implements ReactiveController {
     socket.on('chat:message', ({ message, replyId }) => {
       if (replyId) this.drafts.delete(replyId);
       this.merge([message]);
+    });
+    socket.on('chat:stream-start', ({ sessionId, replyId }) => {
+      if (sessionId !== this.sessionId || this.drafts.has(replyId)) return;
+      this.drafts.set(replyId, ''); // typing shows from now, the text with its first token
+      this.host.requestUpdate();
     });
     socket.on('chat:delta', ({ sessionId, replyId, text }) => {
       if (sessionId !== this.sessionId) return;
@@ -127,74 +151,118 @@ export class ChatController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** Sends the visitor's message, starting the session first when the chat begins with it. */
-  async send(text: string): Promise<boolean> {
+  /**
+   * Sends the visitor's message, starting the session first when the chat begins with it. While the
+   * server cannot be reached the message waits, shown as pending, and goes by itself once it can.
+   */
+  async send(text: string): Promise<SendOutcome> {
     const trimmed = text.trim();
-    if (!trimmed) return false;
+    if (!trimmed) return 'refused';
     if (trimmed.length > MAX_CHAT_MESSAGE_CHARS) {
       this.fail(`Messages can be at most ${MAX_CHAT_MESSAGE_CHARS} characters (this one has ${trimmed.length}).`);
-      return false;
+      return 'refused';
     }
+    if (this.connection.status === 'refused') return 'refused';
     const pending: PendingMessage = { clientId: newClientId(), text: trimmed, failed: false };
     this.pending = [...this.pending, pending];
     this.error = undefined;
     this.host.requestUpdate();
-    return this.deliver(pending);
+    await this.flush();
+    if (this.pending.includes(pending)) return 'queued';
+    return this.messages.some((message) => message.clientId === pending.clientId) ? 'sent' : 'refused';
   }
 
   /** Sends again with the same client id: the server stores it once whatever happened before. */
-  retry(clientId: string): Promise<boolean> {
+  retry(clientId: string): Promise<void> {
     const pending = this.pending.find((p) => p.clientId === clientId);
-    if (!pending) return Promise.resolve(false);
-    pending.failed = false;
+    if (pending) pending.failed = false;
     this.host.requestUpdate();
-    return this.deliver(pending);
+    return this.flush();
   }
 
-  /** Resolves once the connection is online (or the wait is over): a message typed while connecting still goes. */
+  /**
+   * Delivers the waiting messages one at a time, in the order typed; stops at the first that cannot go
+   * now (the ones after it wait for it). A call while it runs makes it go round once more.
+   */
+  private flush(): Promise<void> {
+    this.flushAgain = !!this.flushing;
+    this.flushing ??= (async () => {
+      do {
+        this.flushAgain = false;
+        for (let next = this.pending[0]; next; next = this.pending[0]) {
+          if ((await this.deliver(next)) === 'queued') break;
+        }
+      } while (this.flushAgain && this.pending.length > 0);
+    })().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  /** Resolves once the connection is online, refused, or the wait is over: a message typed while connecting still goes. */
   private online(): Promise<void> {
-    if (this.connection.status === 'online') return Promise.resolve();
+    if (this.connection.status === 'online' || this.connection.status === 'refused') return Promise.resolve();
     void this.connection.connect();
     return new Promise((resolve) => {
       let stop: (() => unknown) | undefined;
       const done = () => {
         clearTimeout(timer);
         stop?.();
+        this.waitingForConnection.delete(done);
         resolve();
       };
       const timer = setTimeout(done, CONNECT_WAIT_MS);
       stop = this.connection.onReady(done);
+      this.waitingForConnection.add(done);
     });
   }
 
-  private async deliver(pending: PendingMessage): Promise<boolean> {
+  private async deliver(pending: PendingMessage): Promise<SendOutcome> {
     await this.online();
-    const session = this.connection.session ?? (await this.connection.ensureSession());
+    if (this.connection.status === 'refused') {
+      this.pending = [];
+      return 'refused';
+    }
+    const session = await this.boundSession();
     const socket = this.connection.socket;
-    if (session && session.id !== this.sessionId) await this.sync();
-    const response = socket && session
-      ? await socket.timeout(SEND_TIMEOUT_MS).emitWithAck('chat:send', { text: pending.text, clientId: pending.clientId }).catch(() => null)
-      : null;
+    if (!socket || !session) return this.hold(pending, this.connection.status === 'online');
+    if (session.id !== this.sessionId) await this.sync();
+    const response = await socket.timeout(SEND_TIMEOUT_MS).emitWithAck('chat:send', { text: pending.text, clientId: pending.clientId }).catch(() => null);
     if (response && 'data' in response) {
       this.pending = this.pending.filter((p) => p !== pending);
+      if (this.error === NOT_SENT) this.error = undefined;
       this.merge([response.data.message], { announce: false });
-      return true;
+      return 'sent';
     }
-    if (response && 'error' in response && response.error.code !== 'E_INTERNAL') {
+    if (response && 'error' in response && REFUSED_FOR_GOOD.has(response.error.code)) {
       // Refused for a reason the visitor can act on (too long, too fast): drop it, say why.
       this.pending = this.pending.filter((p) => p !== pending);
       this.fail(response.error.message);
-      return false;
+      return 'refused';
     }
-    pending.failed = true;
-    this.fail('Your message was not sent. Check your connection and try again.');
-    return false;
+    return this.hold(pending, true);
+  }
+
+  /**
+   * The session, started or resumed on this connection first when it is not yet: the server forgets it
+   * with the old connection, and refuses a command sent before the resume.
+   */
+  private async boundSession(): Promise<VisitorSession | null> {
+    if (this.connection.sessionBound) return this.connection.session;
+    const session = await this.connection.ensureSession();
+    return this.connection.sessionBound ? session : null;
+  }
+
+  /** Keeps a message waiting. `failed`: a send was tried (timed out, or the server could not take it). */
+  private hold(pending: PendingMessage, failed: boolean): SendOutcome {
+    pending.failed = failed;
+    if (failed) this.fail(NOT_SENT);
+    else this.host.requestUpdate();
+    return 'queued';
   }
 
   /** The visitor asks for a person. */
   async requestHuman(): Promise<void> {
     await this.online();
-    const session = this.connection.session ?? (await this.connection.ensureSession());
+    const session = await this.boundSession();
     const socket = this.connection.socket;
     if (!socket || !session) return this.fail('Cannot reach the chat server. Try again in a moment.');
     if (session.id !== this.sessionId) await this.sync();

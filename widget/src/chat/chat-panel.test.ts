@@ -53,6 +53,8 @@ describe('chat panel', () => {
   it('is usable by keyboard: focus goes to the composer on open, Escape closes and returns focus to the launcher', async () => {
     const el = await fixture<ChatreelWidget>(html`<chatreel-widget key="pk_test_123456" server="http://127.0.0.1:9"></chatreel-widget>`);
     const launcher = el.shadowRoot!.querySelector<HTMLButtonElement>('button.launcher')!;
+    // Painted once its appearance is known (here: the server cannot be reached, so the default one).
+    await until(() => getComputedStyle(launcher).visibility === 'visible', 'the launcher to be painted');
     launcher.focus();
     await sendKeys({ press: 'Enter' });
     await until(() => deepActive()?.tagName === 'TEXTAREA', 'focus in the composer');

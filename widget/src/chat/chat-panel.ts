@@ -102,7 +102,7 @@ export class ChatreelChatPanel extends LitElement {
             ${pending.failed ? html`<button type="button" class="retry" @click=${() => chat.retry(pending.clientId)}>Retry</button>` : nothing}
           </li>`,
         )}
-        ${streaming.map(
+        ${streaming.filter(([, text]) => text).map(
           ([replyId, text]) => html`<li class="msg streaming" data-role="ai" data-reply=${replyId} aria-busy="true">
             <span class="who">Assistant</span><span class="text">${text}</span>
           </li>`,
@@ -116,6 +116,7 @@ export class ChatreelChatPanel extends LitElement {
         <textarea
           id="composer"
           rows="1"
+          ?disabled=${status === 'refused'}
           placeholder="Write a message…"
           .value=${this.draft}
           @input=${(e: InputEvent) => (this.draft = (e.target as HTMLTextAreaElement).value)}
@@ -153,9 +154,9 @@ export class ChatreelChatPanel extends LitElement {
     this.draft = '';
     // The textarea's value is the visitor's (not re-rendered on input): clear it directly.
     if (textarea) textarea.value = '';
-    const sent = await this.chat!.send(text);
-    if (!sent && this.chat!.error && textarea && !textarea.value) {
-      // Refused (too long…): give the text back so nothing the visitor typed is lost.
+    // Sent, or waiting to be sent by itself (offline): it shows in the log either way.
+    if ((await this.chat!.send(text)) === 'refused' && textarea && !textarea.value) {
+      // Refused (too long, too fast…): give the text back so nothing the visitor typed is lost.
       this.draft = text;
       textarea.value = text;
     }

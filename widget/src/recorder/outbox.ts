@@ -108,6 +108,8 @@ export class Outbox {
     if (json.length > this.targetRawBytes / 2) {
       this.splitCounter += 1;
       const parts = splitEvent(json, event.timestamp, Math.floor(this.targetRawBytes / 2), `${event.timestamp}-${this.splitCounter}`);
+      // Past what the server joins back (MAX_JOINED_EVENT_CHARS): sending it would only be dropped there.
+      if (!parts) return this.pushJson(JSON.stringify(customEvent(GAP_TAG, { reason: 'event-too-large', droppedEvents: 1, chars: json.length }, event.timestamp)));
       for (const part of parts) this.pushJson(JSON.stringify(part));
       return;
     }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GAP_TAG, joinEventParts, PART_TAG, type RecordedEvent } from '../../../server/src/protocol/recording-events.js';
+import { MAX_JOINED_EVENT_CHARS } from '../../../server/src/protocol/limits.js';
 import { BatchDeferred, BatchRefused, FLUSH_INTERVAL_MS, Outbox, RETRY_BASE_MS, RETRY_MAX_MS, type OutboxTransport } from './outbox.js';
 
 interface Sent {
@@ -88,6 +89,19 @@ describe('Outbox batching and sequence numbers', () => {
     expect(all.every((e) => e.type === 5 && (e.data as { tag: string }).tag === PART_TAG)).toBe(true);
     for (const s of sent) expect(JSON.stringify(s.events).length).toBeLessThanOrEqual(1_000);
     expect(joinEventParts(all)).toEqual([snapshot]);
+  });
+
+  it('sends a gap marker instead of an event too large for the server to join back (past MAX_JOINED_EVENT_CHARS)', async () => {
+    const { transport, sent } = fakeTransport();
+    const outbox = new Outbox({ transport, compress, firstSeq: 1 });
+    outbox.push({ type: 2, timestamp: 5, data: { node: 'y'.repeat(MAX_JOINED_EVENT_CHARS) } });
+    outbox.push(event(1));
+    outbox.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    const all = sent.flatMap((s) => s.events);
+    expect(all.some((e) => (e.data as { tag?: string }).tag === PART_TAG)).toBe(false);
+    expect(all[0]).toMatchObject({ type: 5, timestamp: 5, data: { tag: GAP_TAG, payload: { reason: 'event-too-large', droppedEvents: 1 } } });
+    expect(all[1]).toEqual(event(1));
   });
 });
 

@@ -4,6 +4,7 @@ import { customEvent, ERROR_TAG, STOPPED_TAG, type RecordedEvent } from '../../.
 import type { VisitorSocket } from '../connection-controller.js';
 import { retryAfterMs } from '../retry-hint.js';
 import { gzip } from './compress.js';
+import { IGNORE_CLASS, stripIgnoredFields } from './ignored-fields.js';
 import { BatchDeferred, BatchRefused, FLUSH_INTERVAL_MS, Outbox, type OutboxTransport } from './outbox.js';
 import { StormGuard } from './storm-guard.js';
 
@@ -81,16 +82,18 @@ export async function startRecording(options: {
   let active = true;
   const guard = new StormGuard();
   const stopRrweb = record({
-    emit(event) {
+    emit(rrwebEvent) {
       if (!active) return;
-      outbox.push(event as RecordedEvent);
-      if (guard.exceeded(event)) halt('mutation-storm');
+      // Before anything is kept: the state of rr-ignore fields never leaves this function.
+      const event = stripIgnoredFields(rrwebEvent as RecordedEvent, record.mirror);
+      if (event) outbox.push(event);
+      if (guard.exceeded(rrwebEvent)) halt('mutation-storm');
     },
     // Privacy, decided here in the browser: passwords always masked, other inputs unless the owner opted out.
     maskAllInputs: settings.maskAllInputs,
     maskInputOptions: { password: true },
     blockClass: 'rr-block',
-    ignoreClass: 'rr-ignore',
+    ignoreClass: IGNORE_CLASS,
     maskTextClass: 'rr-mask',
     blockSelector: selectorList(settings.blockSelectors),
     maskTextSelector: selectorList(settings.maskSelectors),

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EMBEDDED, startTestServer, type TestServer } from '../../testing/test-server.js';
-import { HEADS_PER_PAGE, headsKey } from './chunk-heads.js';
+import { decodeHeads, encodeHead, HEADS_PER_PAGE, headsKey } from './chunk-heads.js';
 import type { NewChunk } from '../ports.js';
 import { internalsOf } from '../internals.js';
 import type { EmbeddedInternals } from './embedded-storage.js';
@@ -38,12 +39,12 @@ async function store(sessionId: string, seq: number): Promise<boolean> {
 const expected = (seqs: number[]) =>
   seqs.map((seq) => { const { sessionId: _s, appId: _a, data: _d, storedAt: _t, ...head } = chunk('', seq); return head; });
 
-/** How many chunk documents were read by `_id` since the call (the slow path the header pages avoid). */
+/** How many queries read chunk documents since the call (the slow path the header pages avoid). */
 function spyOnChunkReads(): () => number {
-  const spy = vi.spyOn(models().Chunk, 'findById');
+  const spies = [vi.spyOn(models().Chunk, 'findById'), vi.spyOn(models().Chunk, 'find')];
   return () => {
-    const n = spy.mock.calls.length;
-    spy.mockRestore();
+    const n = spies.reduce((sum, spy) => sum + spy.mock.calls.length, 0);
+    for (const spy of spies) spy.mockRestore();
     return n;
   };
 }
@@ -80,5 +81,16 @@ describe('the replay chunk list (chunk_heads)', () => {
     await server.db.repos.recordings.deleteSessions([sessionId]);
     expect(await models().ChunkHeads.countDocuments({ sessionId })).toBe(0);
     expect(await server.db.repos.recordings.listChunks(kept, 0, 100)).toEqual(expected([1]));
+  });
+
+  it('reads back every header of whole numbers (what the batch decoder writes) as it was written', () => {
+    const whole = fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER });
+    const header = fc.record({ seq: fc.integer({ min: 1, max: 999_999_999 }), firstTs: whole, lastTs: whole, eventCount: whole, bytes: whole, hasFullSnapshot: fc.boolean() });
+    fc.assert(
+      fc.property(header, (head) => {
+        expect(decodeHeads([encodeHead(head)])).toEqual([head]);
+      }),
+      { numRuns: 1_000 },
+    );
   });
 });

@@ -3,10 +3,11 @@ import { byIds } from '../by-ids.js';
 import type { MessageDoc } from '../message-model.js';
 import type { Models } from '../models.js';
 import type { ChunkHeader, ConversationsRepository, MessageRecord, MessagesRepository, RecordingsRepository, SessionRecord, SessionsRepository } from '../ports.js';
-import { toConversation, toMessage, toSession } from '../records.js';
+import { isSaneHeader, toConversation, toMessage, toSession } from '../records.js';
+import { MAX_BATCH_SEQ, MAX_CHUNK_HEADS_PER_READ, MAX_SEQ_SPAN_PER_READ } from '../../protocol/limits.js';
 import type { SessionDoc } from '../session-model.js';
 import { visitorKey, type VisitorDoc } from '../visitor-model.js';
-import { decodeHeads, headsKey, headsPage, type ChunkHeadsDoc } from './chunk-heads.js';
+import { decodeHeads, headsKey, headsPage, HEADS_PER_PAGE, type ChunkHeadsDoc } from './chunk-heads.js';
 import type { EmbeddedModels } from './embedded-models.js';
 import type { MessagePages } from './message-pages.js';
 import { readModelKeys, setMembers } from './read-model-keys.js';
@@ -24,6 +25,23 @@ const ANSWER_WINDOW = 100;
  */
 export function embeddedReads(models: Models & EmbeddedModels, pages: MessagePages) {
   const { Session, Message, Visitor, ActiveSession, ChunkHeads, ReadModel } = models;
+
+  /**
+   * Headers of the session's stored chunks with seqs from..to (a span the caller bounds), read from
+   * their header pages in one `$in`. Gaps are absent; a header added twice is listed once; a page holds
+   * HEADS_PER_PAGE headers (more is not a real page), and only sane ones are believed.
+   */
+  async function storedHeaders(sessionId: string, from: number, to: number): Promise<ChunkHeader[]> {
+    const ids = [];
+    for (let page = headsPage(Math.max(from, 1)); page <= headsPage(to); page++) ids.push(headsKey(sessionId, page));
+    const docs = await ChunkHeads.find({ _id: { $in: ids } }).lean<ChunkHeadsDoc[]>();
+    const bySeq = new Map<number, ChunkHeader>();
+    for (const doc of docs) {
+      const parts = Array.isArray(doc.h) ? doc.h.slice(0, 2 * HEADS_PER_PAGE).filter((part): part is string => typeof part === 'string') : [];
+      for (const head of decodeHeads(parts)) if (isSaneHeader(head) && head.seq >= from && head.seq <= to && !bySeq.has(head.seq)) bySeq.set(head.seq, head);
+    }
+    return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  }
 
   /** Messages of seqs from..to, oldest first, in one `{_id: {$in}}` read after the page read. */
   async function between(sessionId: string, from: number, to: number): Promise<MessageRecord[]> {
@@ -91,19 +109,13 @@ export function embeddedReads(models: Models & EmbeddedModels, pages: MessagePag
 
   const recordings: Pick<RecordingsRepository, 'listChunks' | 'appIdsWithSessions' | 'listActiveDue'> = {
     async listChunks(sessionId, afterSeq, limit) {
-      if (!isValidObjectId(sessionId)) return [];
+      const want = Math.min(Math.floor(limit), MAX_CHUNK_HEADS_PER_READ);
+      const after = Number.isSafeInteger(afterSeq) && afterSeq > 0 ? afterSeq : 0;
+      if (!isValidObjectId(sessionId) || !(want > 0)) return [];
       const session = await Session.findById(sessionId, { maxSeq: 1 }).lean<{ maxSeq?: number }>();
-      const maxSeq = session?.maxSeq ?? 0;
-      if (maxSeq <= afterSeq) return [];
-      const ids = [];
-      for (let page = headsPage(afterSeq + 1); page <= headsPage(maxSeq); page++) ids.push(headsKey(sessionId, page));
-      const docs = await ChunkHeads.find({ _id: { $in: ids } }).lean<ChunkHeadsDoc[]>();
-      // Gaps (a seq never stored) are simply absent; a seq is listed once even if a header was added twice.
-      const bySeq = new Map(docs.flatMap((doc) => decodeHeads(doc.h)).map((head) => [head.seq, head]));
-      return [...bySeq.values()]
-        .filter((head) => head.seq > afterSeq && head.seq <= maxSeq)
-        .sort((a, b) => a.seq - b.seq)
-        .slice(0, limit);
+      // Whatever the session claims (a seq near 1e9 from before seqs were bounded), one read covers at most MAX_SEQ_SPAN_PER_READ seqs.
+      const last = Math.min(Number(session?.maxSeq) || 0, MAX_BATCH_SEQ - 1, after + MAX_SEQ_SPAN_PER_READ);
+      return last > after ? (await storedHeaders(sessionId, after + 1, last)).slice(0, want) : [];
     },
     async appIdsWithSessions(status) {
       if (status === 'active') return [...new Set((await ActiveSession.find({}, { appId: 1 }).lean<Array<{ appId: string }>>()).map((row) => row.appId))];
@@ -142,15 +154,6 @@ export function embeddedReads(models: Models & EmbeddedModels, pages: MessagePag
         .map(toConversation);
     },
   };
-
-  /** Headers of the session's stored chunks with seqs from..to, read from their header pages. */
-  async function storedHeaders(sessionId: string, from: number, to: number): Promise<ChunkHeader[]> {
-    const ids = [];
-    for (let page = headsPage(Math.max(from, 1)); page <= headsPage(to); page++) ids.push(headsKey(sessionId, page));
-    const docs = await ChunkHeads.find({ _id: { $in: ids } }).lean<ChunkHeadsDoc[]>();
-    const bySeq = new Map(docs.flatMap((doc) => decodeHeads(doc.h)).filter((head) => head.seq >= from && head.seq <= to).map((head) => [head.seq, head]));
-    return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
-  }
 
   return { messages, sessions, recordings, conversations, between, storedHeaders };
 }

@@ -2,21 +2,14 @@ import { isValidObjectId, Types } from 'mongoose';
 import type { MessageDoc } from '../message-model.js';
 import type { Models } from '../models.js';
 import type { ChunkHeader, ConversationsRepository, MessagesRepository, RecordingsRepository, SessionRecord, SessionsRepository } from '../ports.js';
-import { toConversation, toMessage, toSession } from '../records.js';
+import { MAX_BATCH_SEQ, MAX_CHUNK_HEADS_PER_READ, MAX_SEQ_SPAN_PER_READ } from '../../protocol/limits.js';
+import { isSaneHeader, toChunkHeader, toConversation, toMessage, toSession } from '../records.js';
 import type { SessionDoc } from '../session-model.js';
 import { searchFields } from './search-fields.js';
 
 /** What a chunk list reads of a chunk: its header, never its blob. */
 const HEADER = { _id: 0, seq: 1, firstTs: 1, lastTs: 1, eventCount: 1, bytes: 1, hasFullSnapshot: 1 } as const;
 
-const toHeader = (doc: ChunkHeader): ChunkHeader => ({
-  seq: doc.seq,
-  firstTs: doc.firstTs,
-  lastTs: doc.lastTs,
-  eventCount: doc.eventCount,
-  bytes: doc.bytes,
-  hasFullSnapshot: Boolean(doc.hasFullSnapshot),
-});
 
 /**
  * The MongoDB-native reads: plain queries on the shared collections, each served by one of
@@ -56,15 +49,19 @@ export function nativeReads({ Session, Message, Chunk }: Pick<Models, 'Session' 
     },
   };
 
-  async function storedHeaders(sessionId: string, from: number, to: number): Promise<ChunkHeader[]> {
-    const docs = await Chunk.find({ sessionId, seq: { $gte: from, $lte: to } }, HEADER).sort({ seq: 1 }).lean<ChunkHeader[]>();
-    return docs.map(toHeader);
+  /** Headers of the session's stored chunks with seqs from..to (a span the caller bounds), only sane ones believed. */
+  async function storedHeaders(sessionId: string, from: number, to: number, limit = 0): Promise<ChunkHeader[]> {
+    const docs = await Chunk.find({ sessionId, seq: { $gte: from, $lte: to } }, HEADER).sort({ seq: 1 }).limit(limit).lean<ChunkHeader[]>();
+    return docs.map(toChunkHeader).filter(isSaneHeader);
   }
 
   const recordings: Pick<RecordingsRepository, 'listChunks' | 'appIdsWithSessions' | 'listActiveDue'> = {
     async listChunks(sessionId, afterSeq, limit) {
-      if (!isValidObjectId(sessionId)) return [];
-      return (await Chunk.find({ sessionId, seq: { $gt: afterSeq } }, HEADER).sort({ seq: 1 }).limit(limit).lean<ChunkHeader[]>()).map(toHeader);
+      const want = Math.min(Math.floor(limit), MAX_CHUNK_HEADS_PER_READ);
+      const after = Number.isSafeInteger(afterSeq) && afterSeq > 0 ? afterSeq : 0;
+      if (!isValidObjectId(sessionId) || !(want > 0)) return [];
+      // The same span as every implementation reads: a gap wider than MAX_SEQ_SPAN_PER_READ ends the list.
+      return storedHeaders(sessionId, after + 1, Math.min(after + MAX_SEQ_SPAN_PER_READ, MAX_BATCH_SEQ - 1), want);
     },
     async appIdsWithSessions(status) {
       return (await Session.distinct('appId', status ? { status } : {})).map(String);
