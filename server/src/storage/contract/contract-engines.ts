@@ -59,12 +59,18 @@ export const CONTRACT_TARGETS = CONTRACT_ENGINES.flatMap((engine, i) =>
 let databases = 0;
 
 /** A database on a running engine (a fresh one unless named), opened the way the server opens one (the engine's implementation unless another is named). */
-export function openContractDatabase(engine: RunningEngine, dbName = `contract_${process.pid}_${++databases}`, implementation?: 'embedded' | 'native'): Promise<Storage> {
+export function openContractDatabase(
+  engine: RunningEngine,
+  dbName = `contract_${process.pid}_${++databases}`,
+  implementation?: 'embedded' | 'native',
+  log?: (line: string) => void,
+): Promise<Storage> {
   return openDatabase({
     mongodbUri: engine.uri,
     dbName,
     dataDir: os.tmpdir(),
     ferretdbCacheDir: testConfig().ferretdbCacheDir,
     implementation,
+    log,
   });
 }

@@ -5,28 +5,32 @@ import { EJSON } from 'bson';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivityService } from '../../activity/activity-service.js';
-import { CONTRACT_ENGINES, openContractDatabase, type RunningEngine } from '../contract/contract-engines.js';
+import { copyToMongodb } from '../copy-to-mongodb.js';
+import type { EmbeddedInternals } from '../embedded/embedded-storage.js';
+import { READ_MODEL_VERSION } from '../embedded/migration.js';
+import { readModelKeys } from '../embedded/read-model-keys.js';
 import { internalsOf } from '../internals.js';
 import type { Storage } from '../ports.js';
-import type { EmbeddedInternals } from './embedded-storage.js';
-import { READ_MODEL_VERSION } from './migration.js';
-import { readModelKeys } from './read-model-keys.js';
+import { CONTRACT_ENGINES, openContractDatabase, type RunningEngine } from './contract-engines.js';
 
 /**
- * A database written by the code before the compare-and-set layout (fixtures/layout-v3.ejson: its
+ * A database written by the code before the storage port (embedded/fixtures/layout-v3.ejson: its
  * documents, dumped raw, and the answers that code gave about them — made at commit ab52460 by the
- * script of that commit) opens with today's code and answers the same: migrated once at start,
- * including its older shapes (a session from before message pages, one recorded before chunk header
- * pages, a visitor from before its session list), which today's read paths no longer know.
+ * script of that commit) opens with today's code and answers the same: on the embedded engine,
+ * migrated once at start, including its older shapes (a session from before message pages, one
+ * recorded before chunk header pages, a visitor from before its session list), which today's read
+ * paths no longer know; and copied to MongoDB (`npm run db:copy`), opened by the MongoDB-native
+ * implementation.
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
-const text = readFileSync(path.join(here, 'fixtures', 'layout-v3.ejson'), 'utf8');
+const text = readFileSync(path.join(here, '..', 'embedded', 'fixtures', 'layout-v3.ejson'), 'utf8');
 /** The documents with their exact BSON types (relaxed: false); the answers as plain values. */
 const fixture = EJSON.parse(text, { relaxed: false }) as { collections: Record<string, Array<Record<string, unknown>>> };
 const expected = (EJSON.parse(text, { relaxed: true }) as { expected: Record<string, any> }).expected;
 const appId: string = expected.appId;
 
 let engine: RunningEngine;
+let mongo: RunningEngine;
 let client: MongoClient;
 let databases = 0;
 
@@ -74,7 +78,8 @@ async function answers(db: Storage) {
 }
 
 beforeAll(async () => {
-  engine = await CONTRACT_ENGINES[0].start(); // the embedded FerretDB: the engine whose layout this is
+  // The embedded FerretDB, the engine whose layout this is; and MongoDB's semantics, to move it to.
+  [engine, mongo] = await Promise.all([CONTRACT_ENGINES[0].start(), CONTRACT_ENGINES[1].start()]);
   client = await MongoClient.connect(engine.uri, { retryWrites: false });
   const sessions = fixture.collections.sessions as Array<{ _id: unknown; visitorId: string }>;
   // What the fixture's answers were asked with: the returning visitor (first session) and an active one (fourth).
@@ -85,6 +90,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.close();
   await engine?.stop();
+  await mongo?.stop();
 });
 
 describe('a database of the previous layout', () => {
@@ -122,12 +128,34 @@ describe('a database of the previous layout', () => {
 
   it('is migrated once when two processes open it at once', async () => {
     const dbName = await loadFixture();
-    const [first, second] = await Promise.all([openContractDatabase(engine, dbName), openContractDatabase(engine, dbName)]);
+    const said: string[] = [];
+    const open = () => openContractDatabase(engine, dbName, undefined, (line) => said.push(line));
+    const [first, second] = await Promise.all([open(), open()]);
     try {
+      expect(said.filter((line) => line.includes('migrated'))).toHaveLength(1);
       expect(await answers(second)).toEqual(await answers(first));
       expect((await answers(first)).sessions).toEqual(expected.sessions);
     } finally {
       await Promise.all([first.close(), second.close()]);
+    }
+  });
+
+  it('moves to MongoDB: copied (npm run db:copy) and opened by the MongoDB-native implementation, it answers the same', async () => {
+    const source = await openContractDatabase(engine, await loadFixture());
+    const dbName = `moved_${process.pid}_${++databases}`;
+    try {
+      const copied = await copyToMongodb(source, `${mongo.uri.replace(/\/$/, '')}/${dbName}`);
+      expect(copied).toMatchObject({ sessions: fixture.collections.sessions.length, messages: fixture.collections.messages.length, chunks: fixture.collections.chunks.length });
+    } finally {
+      await source.close();
+    }
+    const moved = await openContractDatabase(mongo, dbName);
+    try {
+      const { activeVisitorId: _a, returningVisitorId: _r, visitorQuery: _q, appId: _app, otherAppId: _other, sessionIds: _ids, ...answered } = expected;
+      expect(await answers(moved)).toEqual({ ...answered, earlier: EARLIER });
+      expect(internalsOf<Partial<EmbeddedInternals>>(moved).readModel).toBeUndefined(); // the native implementation
+    } finally {
+      await moved.close();
     }
   });
 });
