@@ -32,7 +32,7 @@ import { listNames, readModelKeys } from './read-model-keys.js';
 
 type SessionMatch = (doc: SessionDoc) => boolean;
 
-export function sessionMatcher({ status, q, signal }: SessionFilter): SessionMatch | null {
+function sessionMatcher({ status, q, signal }: SessionFilter): SessionMatch | null {
   const tests: SessionMatch[] = [];
   if (status !== 'all') tests.push((doc) => doc.status === status);
   if (signal) tests.push((doc) => (doc.signalTypes ?? []).includes(signal));

@@ -155,5 +155,5 @@ export function embeddedReads(models: Models & EmbeddedModels, pages: MessagePag
     },
   };
 
-  return { messages, sessions, recordings, conversations, between, storedHeaders };
+  return { messages, sessions, recordings, conversations, storedHeaders };
 }

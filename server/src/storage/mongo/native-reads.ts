@@ -1,21 +1,16 @@
-import { isValidObjectId, Types } from 'mongoose';
+import { isValidObjectId } from 'mongoose';
 import type { MessageDoc } from '../message-model.js';
 import type { Models } from '../models.js';
 import type { ChunkHeader, ConversationsRepository, MessagesRepository, RecordingsRepository, SessionRecord, SessionsRepository } from '../ports.js';
 import { MAX_BATCH_SEQ, MAX_CHUNK_HEADS_PER_READ, MAX_SEQ_SPAN_PER_READ } from '../../protocol/limits.js';
 import { isSaneHeader, toChunkHeader, toConversation, toMessage, toSession } from '../records.js';
 import type { SessionDoc } from '../session-model.js';
-import { searchFields } from './search-fields.js';
 
 /** What a chunk list reads of a chunk: its header, never its blob. */
 const HEADER = { _id: 0, seq: 1, firstTs: 1, lastTs: 1, eventCount: 1, bytes: 1, hasFullSnapshot: 1 } as const;
 
 
-/**
- * The MongoDB-native reads: plain queries on the shared collections, each served by one of
- * native-indexes.ts. And the native side of the shared writes (WriteHooks): the search fields of a
- * session, and the signals a prompt is filtered by.
- */
+/** The MongoDB-native reads: plain queries on the shared collections, each served by one of native-indexes.ts. */
 export function nativeReads({ Session, Message, Chunk }: Pick<Models, 'Session' | 'Message' | 'Chunk'>) {
   const messages: Omit<MessagesRepository, 'append'> = {
     async findByClientId(sessionId, clientId) {
@@ -95,33 +90,4 @@ export function nativeReads({ Session, Message, Chunk }: Pick<Models, 'Session' 
   };
 
   return { messages, sessions, recordings, conversations, storedHeaders };
-}
-
-/** The native side of the shared writes: search fields with the session, signals with its prompts. */
-export function nativeWriteHooks({ Session, Message }: Pick<Models, 'Session' | 'Message'>) {
-  const none = async () => {};
-  return {
-    sessionFields: (input: { landingUrl: string; visitorId: string }) => searchFields({ landingUrl: input.landingUrl, visitorId: input.visitorId }),
-    visitorUpdate: () => ({}),
-    sessionStarted: none,
-    visitorUpdated: none,
-    sessionCompleted: none,
-    async identityChanged(before: SessionDoc, identity: { name: string; email: string }) {
-      const fields = searchFields({ landingUrl: before.landingUrl, visitorId: before.visitorId, visitorName: identity.name, visitorEmail: identity.email });
-      // Only while this identity is still the session's: a later change writes its own fields.
-      await Session.updateOne({ _id: before._id, visitorName: identity.name, visitorEmail: identity.email }, { $set: fields });
-    },
-    messageFields: (session: SessionDoc, input: { role: string; clientId?: string | null }) => ({
-      ...(input.clientId ? { clientKey: `${session._id}:${input.clientId}` } : {}),
-      ...(input.role === 'visitor' && session.signalTypes?.length ? { sessionSignals: session.signalTypes } : {}),
-    }),
-    messageStored: none,
-    chunkStored: none,
-    chunkSentAgain: none,
-    async signalsSaved(session: { id: string }, signalTypes: string[]) {
-      await Message.updateMany({ sessionId: new Types.ObjectId(session.id), role: 'visitor' }, { $set: { sessionSignals: signalTypes } });
-    },
-    deleteChildren: none,
-    sessionsDeleted: none,
-  };
 }

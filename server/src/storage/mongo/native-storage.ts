@@ -6,11 +6,11 @@ import type { SharedInternals } from '../internals.js';
 import type { Models } from '../models.js';
 import { repositoriesOf } from '../repositories-of.js';
 import { teamQueries } from '../team-queries.js';
-import type { WriteHooks } from '../write-hooks.js';
 import { nativeActivityStore } from './native-activity.js';
 import { NATIVE_INDEXES } from './native-indexes.js';
 import { ensureNativeLayout, nativeBulkLoader } from './native-layout.js';
-import { nativeReads, nativeWriteHooks } from './native-reads.js';
+import { nativeWriteHooks } from './native-hooks.js';
+import { nativeReads } from './native-reads.js';
 
 /** The counters and chart buckets (../activity-counters.ts), and the layout marker. */
 const COUNTERS_COLLECTION = 'counters';
@@ -26,7 +26,7 @@ export async function nativeStorage(connection: Connection, models: Models, log:
   const countersCollection = db.collection(COUNTERS_COLLECTION);
   await ensureNativeLayout(models, countersCollection, log);
   const counters = activityCounters(countersCollection);
-  const hooks: WriteHooks = nativeWriteHooks(models);
+  const hooks = nativeWriteHooks(models);
   const reads = nativeReads(models);
   const parts: ImplementationParts = {
     repos: repositoriesOf(models, counters, hooks, reads),

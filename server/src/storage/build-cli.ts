@@ -1,8 +1,8 @@
-import { loadConfig } from '../../config.js';
-import { ensureFerretdbBinary, GoMissingError } from './ferretdb-binary.js';
+import { loadConfig } from '../config.js';
+import { GoMissingError, prepareEmbeddedEngine } from './engines.js';
 
 /** `npm run db:build`: builds the embedded database ahead of time (CI, images). */
-ensureFerretdbBinary(loadConfig().ferretdbCacheDir, (line) => console.log(line))
+prepareEmbeddedEngine(loadConfig().ferretdbCacheDir, (line) => console.log(line))
   .then((binary) => console.log(`Embedded database ready: ${binary}`))
   .catch((error: Error) => {
     console.error(error instanceof GoMissingError ? error.message : error.stack);

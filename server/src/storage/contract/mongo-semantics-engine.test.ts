@@ -1,7 +1,7 @@
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineProcess } from '../storage/engines.js';
-import { startMongoSemantics } from './mongo-semantics.js';
+import type { EngineProcess } from '../engines.js';
+import { startMongoSemantics } from '../../testing/mongo-semantics.js';
 
 /**
  * The MongoDB-semantics test engine answers like MongoDB where the storage relies on it: a
