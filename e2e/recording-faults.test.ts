@@ -59,7 +59,8 @@ describe('recording under faults (Chromium)', () => {
 
       const dump = await dumpDatabase(dataDir);
       const stored = dump.chunks.filter((chunk) => chunk.sessionId === sessionId).map((chunk) => chunk.seq);
-      expect(stored.length).toBeGreaterThan(3);
+      // At least a batch before, one while down (kept by the outbox and sent as one) and one after.
+      expect(stored.length).toBeGreaterThanOrEqual(3);
       expect(stored).toEqual(seqs);
       expect(stored).toEqual(stored.map((_, i) => i + 1)); // 1..N, each exactly once
       const expected = [

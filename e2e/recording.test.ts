@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../server/src/testing/http-client.js';
-import { startServerProcess, type ServerProcess } from '../server/src/testing/server-process.js';
+import { startServerProcess, waitUntil, type ServerProcess } from '../server/src/testing/server-process.js';
 import { launchChromium } from './support/browser.js';
 import { newPage } from './support/fixtures.js';
 import { wiretap } from './support/wiretap.js';
@@ -38,6 +38,8 @@ describe('recording in Chromium', () => {
       const { wire } = wiretap(page);
       await page.goto(`${server.url}/demo/checkout.html`);
       const sessionId = await startChat(page);
+      // The recorder loads after the session starts: type once its first batch (the page's snapshot) went out.
+      await waitUntil(() => wire.some((frame) => frame.startsWith('[{') && frame.includes('"type":2,')), 20_000, 'the first recorded batch');
       await page.locator('#name').pressSequentially(SECRET_NAME);
       await page.locator('#password').pressSequentially(SECRET_PASSWORD);
       await page.waitForTimeout(2_500); // one flush interval: these inputs travel over the socket
