@@ -32,8 +32,7 @@ export async function copyToMongodb(source: Storage, targetUri: string, progress
       }
       batch = [];
     };
-    for await (const { collection, document } of source.documents()) {
-      if (!(COPIED_COLLECTIONS as readonly string[]).includes(collection)) continue;
+    for await (const { collection, document } of source.documents(COPIED_COLLECTIONS)) {
       batch.push({ collection, document });
       copied[collection] = (copied[collection] ?? 0) + 1;
       if (batch.length >= BATCH_DOCUMENTS) await flush();

@@ -68,9 +68,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Storag
   let version: string | null = null;
   const storage: Storage = {
     ...parts,
-    async *documents() {
+    async *documents(collections) {
       const db = connection.db!;
       for (const { name } of await db.listCollections().toArray()) {
+        if (collections && !collections.includes(name)) continue;
         for await (const document of db.collection(name).find({})) yield { collection: name, document };
       }
     },

@@ -25,8 +25,8 @@ export interface Storage {
   team: TeamQueries;
   /** Bulk loading of whole sessions with their messages (tests, the benchmark). */
   bulk: BulkLoader;
-  /** Every stored document of every collection, as stored (privacy audits in tests). */
-  documents(): AsyncIterable<StoredDocument>;
+  /** Every stored document of every collection (or of those named), as stored: privacy audits, moving to MongoDB. */
+  documents(collections?: readonly string[]): AsyncIterable<StoredDocument>;
   health(): Promise<DatabaseHealth>;
   /** Closes the connection, then stops the embedded database if this process started one. */
   close(): Promise<void>;
