@@ -4,6 +4,7 @@ import { dayKey, hourKey } from '../../protocol/utc-buckets.js';
 import type { SignalType } from '../../protocol/insights.js';
 import { internalsOf } from '../internals.js';
 import type { EmbeddedInternals } from './embedded-storage.js';
+import { MAX_VISITOR_SESSIONS } from '../visitor-model.js';
 import { listReader } from './list-reader.js';
 import { ensureReadModel } from './migration.js';
 import { pagedLists } from './paged-list.js';
@@ -334,3 +335,17 @@ describe('list writer', () => {
     expect(seen).toEqual(sessions.map((s) => ({ t: s.startedAt.getTime(), id: s.id })).sort(newestFirst));
   });
 });
+
+describe("a visitor's list of sessions", () => {
+  it(`is trimmed back to the newest ${MAX_VISITOR_SESSIONS} once it holds twice as many, by compare-and-set`, async () => {
+    const visitorId = 'visitor-with-many-sessions';
+    const ids: string[] = [];
+    for (let i = 0; i <= 2 * MAX_VISITOR_SESSIONS + 1; i++) {
+      ids.push((await server.db.repos.sessions.create({ appId: app.id, visitorId, startedAt: new Date(Date.now() - 1000 + i), landingUrl: 'https://shop.example.com/', userAgent: 'T', viewport: { width: 1, height: 1 } })).id);
+    }
+    const visitor = await models().Visitor.findById(`${app.id}:${visitorId}`).lean();
+    // Trimmed when the 41st arrived (to the newest 20), then one more.
+    expect(visitor?.sessionIds).toEqual(ids.slice(-(MAX_VISITOR_SESSIONS + 1)));
+  });
+});
+
