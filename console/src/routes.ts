@@ -24,7 +24,7 @@ export const routes: ConsoleRoute[] = [
   { path: 'sessions', label: 'Sessions', render: (user) => html`<sessions-view .user=${user}></sessions-view>` },
   { path: 'settings', label: 'Settings', render: (user) => html`<settings-view .user=${user}></settings-view>` },
   { path: 'team', label: 'Team', render: (user) => html`<team-view .user=${user}></team-view>` },
-  { path: 'replay', label: 'Replay', hidden: true, render: (user, [appId = '', sessionId = '']) => html`<replay-view app-id=${appId} session-id=${sessionId} .viewerRole=${user.role}></replay-view>` },
+  { path: 'replay', label: 'Replay', hidden: true, render: (user, [appId = '', sessionId = '', at = '']) => html`<replay-view app-id=${appId} session-id=${sessionId} at=${at} .viewerRole=${user.role}></replay-view>` },
 ];
 
 /** `#/apps` → the route, its parameters (`#/sessions/abc` → ['abc']); unknown paths fall back to the first. */

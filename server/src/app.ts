@@ -56,6 +56,9 @@ import { withPromptAnnouncements } from './activity/prompt-announcer.js';
 import { createInsightsService } from './insights/insights-service.js';
 import { insightsRoutes } from './insights/insights-routes.js';
 import { createAiSummarizer } from './insights/summaries.js';
+import { createFontService } from './fonts/font-service.js';
+import { registerFontHandlers } from './fonts/font-handlers.js';
+import { fontRoutes } from './fonts/font-routes.js';
 
 export interface AppDependencies {
   config: Config;
@@ -116,6 +119,9 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   api.use('/auth', authRoutes(auth, { limits: createLoginLimits(rateLimits), onSignedOut: (tokenHash) => access.ended('signed-out', { tokenHash }) }));
   const replay = createReplayService(db.repos, apps);
   api.use('/apps', requireUser(auth), replayRoutes(replay));
+  // The recorded pages' font files, shared by the widget and loaded by the replay (issue 19).
+  const fonts = createFontService({ fonts: db.fonts, apps, rateLimits, now });
+  api.use('/apps', requireUser(auth), fontRoutes(fonts));
   // The configured model, checked once: a deprecated or retired one is reported here, and in the console.
   const aiModel = checkAiModel(config, logger, now?.());
   api.use('/ai', requireUser(auth), aiRoutes(aiModel));
@@ -164,6 +170,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   setupConsoleNamespace(consoleNsp, { auth, access, origins: consoleOrigins, cookieSecret, logger });
   const visitorNsp = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
   visitorNsp.on('connection', (socket) => registerIngestHandlers(socket, { nsp: visitorNsp, repos: db.repos, ingest, logger, now }));
+  visitorNsp.on('connection', (socket) => registerFontHandlers(socket, { repos: db.repos, fonts, logger }));
   // The server decides a session is over; the visitor's open tabs hear it too.
   const announceEnded = (session: SessionRecord, reason: EndReason) => visitorNsp.to(sessionRoom(session.id)).emit('session:ended', { sessionId: session.id, reason });
   const chat = createChatService({ repos: db.repos, ai: createAiResponder(config, aiModel), publish: withPromptAnnouncements(createChatPublisher(visitorNsp, consoleNsp), consoleNsp), logger, now });

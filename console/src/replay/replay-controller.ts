@@ -30,6 +30,11 @@ export class ReplayController implements ReactiveController {
   playheadTs = 0;
   player: ReplayPlayer | undefined;
 
+  private appId = '';
+  /** A moment to show once the chunks up to it are in (a link to a moment, `#/replay/<app>/<session>/<ts>`). */
+  private pendingSeekTs: number | undefined;
+  /** The recording is loaded up to this time (ms; Infinity once complete). */
+  private loadedThroughTs = -Infinity;
   private abort = new AbortController();
   private socket: ReplaySocket | undefined;
   /** Live batches in arrival order; inflating is async, so they are applied through one chain. */
@@ -53,6 +58,7 @@ export class ReplayController implements ReactiveController {
 
   async open(appId: string, sessionId: string) {
     this.teardown();
+    this.appId = appId;
     const signal = (this.abort = new AbortController()).signal;
     this.set({ mode: 'loading', error: '', chunksLoaded: 0, chunksTotal: 0 });
     // The player's code (its own chunk, the console's largest) loads while the chunk list is on its way.
@@ -66,6 +72,21 @@ export class ReplayController implements ReactiveController {
     } catch (error) {
       if (!signal.aborted) this.set({ mode: 'error', error: (error as Error).message });
     }
+  }
+
+  /** Shows the recording at `ts` (absolute ms) as soon as it is loaded that far; a live view ignores it. */
+  showAt(ts: number) {
+    this.pendingSeekTs = ts;
+    this.seekWhenLoaded();
+  }
+
+  private seekWhenLoaded() {
+    const ts = this.pendingSeekTs;
+    const player = this.player;
+    if (ts === undefined || !player || player.live || this.loadedThroughTs < ts) return;
+    this.pendingSeekTs = undefined;
+    // rrweb takes added events in microtasks of its own: seek once it has them (its length bounds the seek).
+    setTimeout(() => this.player === player && player.seek(ts - player.meta().startTime), 0);
   }
 
   async takeOver() {
@@ -90,6 +111,7 @@ export class ReplayController implements ReactiveController {
       (seq) => fetchChunk(appId, manifest.session.id, seq, signal),
       (chunkEvents, _seq, index) => {
         chain = chain.then(async () => {
+          this.loadedThroughTs = index === plan.length - 1 ? Infinity : Math.max(this.loadedThroughTs, plan[index].lastTs);
           const events = stream.push(chunkEvents);
           if (this.player) {
             this.player.addEvents(events);
@@ -102,6 +124,7 @@ export class ReplayController implements ReactiveController {
             }
           }
           this.set({ chunksLoaded: index + 1 });
+          this.seekWhenLoaded();
         });
       },
       signal,
@@ -163,7 +186,7 @@ export class ReplayController implements ReactiveController {
       // The player starts from the snapshot (it draws it by itself); the events after it are added
       // once the live clock runs, so those already due apply at once.
       const snapshotAt = sorted.findIndex((event) => event.type === EVENT_FULL_SNAPSHOT);
-      const player = new ReplayPlayer(stage.element, sorted.slice(0, snapshotAt + 1), { width: stage.width, height: stage.height, live });
+      const player = new ReplayPlayer(stage.element, sorted.slice(0, snapshotAt + 1), { appId: this.appId, width: stage.width, height: stage.height, live });
       this.player = player;
       // Anchor the live clock at now (less a small buffer), not at the snapshot's timestamp: anchored
       // there, every later event played as late as the snapshot had arrived and the player had loaded
@@ -174,7 +197,7 @@ export class ReplayController implements ReactiveController {
       player.addEvents(sorted.slice(snapshotAt + 1));
       return this.set({ mode: 'live' });
     }
-    const player = new ReplayPlayer(stage.element, sorted, { width: stage.width, height: stage.height, live });
+    const player = new ReplayPlayer(stage.element, sorted, { appId: this.appId, width: stage.width, height: stage.height, live });
     this.player = player;
     player.addMarkers([...pageMarkers(sorted), ...messageMarkers(this.messages)]);
     player.onTime((offset) => this.set({ playheadTs: player.meta().startTime + offset }));
@@ -194,6 +217,7 @@ export class ReplayController implements ReactiveController {
     this.player?.destroy();
     this.player = undefined;
     this.liveSeq = 0;
+    this.loadedThroughTs = -Infinity;
     this.buffered = [];
     this.liveChain = Promise.resolve();
   }

@@ -35,7 +35,7 @@ describe('live replay', () => {
   it('plays a change as it comes, however old the snapshot it started from', async () => {
     // The snapshot is 10 s old (it took that long to arrive and load). Anchored at the snapshot, as
     // rrweb does once its player is playing, every later change would show 10 s late.
-    player = new ReplayPlayer(stage, snapshotEvents(10_000), { width: 800, height: 400, live: true });
+    player = new ReplayPlayer(stage, snapshotEvents(10_000), { appId: 'app1', width: 800, height: 400, live: true });
     player.startLive(Date.now() - 100);
     await waitUntil(() => shownText() === 'Hello', 'the snapshot is drawn', { timeout: 3_000 });
     player.addEvents([textChange('Live now')]);

@@ -33,7 +33,7 @@ describe('replay timeline markers for signals', () => {
   beforeEach(() => {
     stage = document.createElement('div');
     document.body.append(stage);
-    player = new ReplayPlayer(stage, EVENTS, { width: 800, height: 400, live: false });
+    player = new ReplayPlayer(stage, EVENTS, { appId: 'app1', width: 800, height: 400, live: false });
   });
   afterEach(() => {
     player.destroy();

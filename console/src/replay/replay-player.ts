@@ -1,5 +1,5 @@
 import Player from 'rrweb-player';
-import { guardResourceLoads } from './resource-guard.js';
+import { FOCUS_RING_RULES, ReplayFidelity, type FidelityReplayer } from './replay-fidelity.js';
 import { EVENT_FULL_SNAPSHOT, markerAt, markerColours, type RecordedEvent } from './timeline-markers.js';
 
 type PlayerEvent = Parameters<Player['addEvent']>[0];
@@ -18,6 +18,7 @@ export class ReplayPlayer {
   private readonly player: Player;
   private readonly markers: RecordedEvent[] = [];
   private readonly target: HTMLElement;
+  private readonly fidelity: ReplayFidelity;
   private destroyed = false;
   /** The controller's playhead (ms from the start); the replayer's own clock is meaningless before play. */
   private offsetMs = 0;
@@ -28,8 +29,11 @@ export class ReplayPlayer {
     return this.player as unknown as SvelteHandle;
   }
 
-  constructor(target: HTMLElement, events: RecordedEvent[], options: { width: number; height: number; live: boolean }) {
+  constructor(target: HTMLElement, events: RecordedEvent[], options: { appId: string; width: number; height: number; live: boolean }) {
     this.live = options.live;
+    // The recorded pages' fonts load from here (a document of the console's origin, as a member of the application).
+    const fontBase = `${location.origin}/api/apps/${encodeURIComponent(options.appId)}/fonts/`;
+    this.fidelity = new ReplayFidelity((sha256) => fontBase + sha256);
     const start = events[0]?.timestamp ?? 0;
     const snapshot = events.find((event) => event.type === EVENT_FULL_SNAPSHOT);
     // rrweb applies, when seeking, the events strictly before the target: hence the 1 ms.
@@ -37,7 +41,7 @@ export class ReplayPlayer {
     this.player = new Player({
       target,
       props: {
-        events: events.map(guardResourceLoads) as PlayerEvent[],
+        events: this.prepare(events),
         width: options.width,
         height: options.height,
         // Never: rrweb's player ignores `startLive` once it plays, and live starts only with it.
@@ -50,9 +54,13 @@ export class ReplayPlayer {
         // Replaying the visitor's focus would call focus() inside the frame and take the console's
         // keyboard focus with it: the viewer's shortcuts would stop after any seek past a focus.
         triggerFocus: false,
+        // The visitor's focus is shown with classes instead (replay-fidelity.ts), and the browser's own ring with these.
+        insertStyleRules: FOCUS_RING_RULES,
+        plugins: [this.fidelity.plugin],
         tags: {},
       },
     });
+    this.fidelity.attach(this.player.getReplayer() as unknown as FidelityReplayer);
     this.onTime((offset) => (this.offsetMs = offset));
     // Capture phase on the stage: runs before the progress bar's own click handler, which would seek
     // to the clicked pixel instead of the marker's exact moment.
@@ -82,7 +90,12 @@ export class ReplayPlayer {
 
   /** Appends events (a chunk, a live batch); the player keeps them in time order. */
   addEvents(events: RecordedEvent[]) {
-    for (const event of events) this.player.addEvent(guardResourceLoads(event) as PlayerEvent);
+    for (const event of this.prepare(events)) this.player.addEvent(event);
+  }
+
+  /** Events as the player gets them: the recording's own resource loads guarded, and ready for fidelity. */
+  private prepare(events: RecordedEvent[]): PlayerEvent[] {
+    return events.map((event) => this.fidelity.prepare(event)).filter((event) => event !== null) as PlayerEvent[];
   }
 
   /** Adds timeline markers (custom events) and redraws them, colours by kind. */

@@ -14,7 +14,8 @@ import { currentMessageIndex, signalMarkers } from './timeline-markers.js';
 const ARROW_SEEK_MS = 5000;
 
 /**
- * The fullscreen replay viewer (`#/replay/<appId>/<sessionId>`): the player, the session's facts and
+ * The fullscreen replay viewer (`#/replay/<appId>/<sessionId>`, or `…/<ts>` to open it at a moment, ms since
+ * the epoch): the player, the session's facts and
  * its conversation synchronised with the playhead; live, with a LIVE badge, while the session is active.
  * Keys: space plays/pauses, ← → seek 5 s, Home/End jump to the start/end, Esc leaves fullscreen (or the viewer).
  */
@@ -22,6 +23,7 @@ export class ReplayView extends LitElement {
   static override properties = {
     appId: { attribute: 'app-id' },
     sessionId: { attribute: 'session-id' },
+    at: { attribute: 'at' },
     viewerRole: { attribute: false },
     replyError: { state: true },
     eraseError: { state: true },
@@ -29,6 +31,8 @@ export class ReplayView extends LitElement {
   static override styles = replayStyles;
   declare appId: string;
   declare sessionId: string;
+  /** A moment to show (absolute ms, from a link `#/replay/<app>/<session>/<ts>`), or empty. */
+  declare at: string;
   declare replyError: string;
   /** The viewer's role: owners may erase the visitor. */
   declare viewerRole: 'owner' | 'agent' | undefined;
@@ -47,6 +51,7 @@ export class ReplayView extends LitElement {
     super();
     this.appId = '';
     this.sessionId = '';
+    this.at = '';
     this.replyError = '';
     this.eraseError = '';
   }
@@ -72,6 +77,7 @@ export class ReplayView extends LitElement {
       void this.replay.open(this.appId, this.sessionId);
       this.insights.load(this.appId, this.sessionId);
     }
+    if ((changed.has('at') || changed.has('sessionId')) && /^\d+$/.test(this.at)) this.replay.showAt(Number(this.at));
     const status = this.replay.session?.status;
     if (status === 'completed' && this.seenStatus === 'active') this.insights.load(this.appId, this.sessionId);
     if (status) this.seenStatus = status;

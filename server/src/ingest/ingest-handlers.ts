@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import { AppError } from '../http/app-error.js';
+import { ownSession } from '../realtime/own-session.js';
 import { commandHandler, sessionRoom, type VisitorNamespace, type VisitorSocket } from '../realtime/visitor-namespace.js';
-import type { Repositories, SessionRecord } from '../storage/ports.js';
+import type { Repositories } from '../storage/ports.js';
 import type { IngestService } from './ingest-service.js';
 
 export interface IngestHandlerDeps {
@@ -14,26 +14,17 @@ export interface IngestHandlerDeps {
 
 /**
  * `recording:start` and `recording:batch` on a visitor socket. A socket writes only to the session it
- * started or resumed itself (socket.data.sessionId); anything else is E_SESSION_MISMATCH.
+ * started or resumed itself (own-session.ts); anything else is E_SESSION_MISMATCH.
  */
 export function registerIngestHandlers(socket: VisitorSocket, deps: IngestHandlerDeps): void {
   const { nsp, repos, ingest, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const handle = commandHandler(socket, logger);
 
-  const ownSession = async (payload: unknown): Promise<SessionRecord> => {
-    const sessionId = (payload as { sessionId?: unknown } | null)?.sessionId;
-    if (typeof sessionId !== 'string') throw new AppError('E_INVALID_PAYLOAD', 'sessionId is required.');
-    if (!socket.data.sessionId || sessionId !== socket.data.sessionId) throw new AppError('E_SESSION_MISMATCH');
-    const session = await repos.sessions.findById(sessionId);
-    if (!session || session.appId !== socket.data.app.id) throw new AppError('E_SESSION_MISMATCH');
-    return session;
-  };
-
-  handle('recording:start', async (payload) => ingest.open(await ownSession(payload)));
+  handle('recording:start', async (payload) => ingest.open(await ownSession(socket, repos, payload)));
 
   handle('recording:batch', async (payload) => {
-    const session = await ownSession(payload);
+    const session = await ownSession(socket, repos, payload);
     const { seq, data } = payload as { seq?: unknown; data?: unknown };
     return ingest.store(session, seq, data, { via: 'socket', address: socket.data.address });
   });

@@ -24,6 +24,9 @@ export const ERROR_CODES = {
   E_SEQ_OUT_OF_RANGE: { status: 409, message: 'This batch is numbered far beyond what the recording has stored.' },
   E_QUOTA_EXCEEDED: { status: 403, message: 'The recording storage quota is used up; recording stopped.' },
   E_ANALYSIS_FAILED: { status: 422, message: 'This recording could not be analysed within the limits.' },
+  E_NOT_A_FONT: { status: 415, message: 'This file is not a WOFF2, WOFF, TrueType or OpenType font.' },
+  E_HASH_MISMATCH: { status: 400, message: 'The file does not match the SHA-256 hash sent with it.' },
+  E_FONT_QUOTA_EXCEEDED: { status: 403, message: 'The font storage quota of this application is used up.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

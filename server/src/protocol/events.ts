@@ -68,6 +68,10 @@ export interface VisitorClientToServer extends VisitorChatClientToServer {
   'recording:start': (payload: { sessionId: string }, ack: Ack<{ nextSeq: number; token: string }>) => void;
   /** One gzip-compressed batch (a JSON array of rrweb events) of the socket's own session. */
   'recording:batch': (payload: { sessionId: string; seq: number; data: ArrayBuffer | Uint8Array }, ack: Ack<RecordingBatchAck>) => void;
+  /** Which of these font files (SHA-256, hex) the application does not store yet (replay-fonts.ts). */
+  'fonts:missing': (payload: { sessionId: string; hashes: string[] }, ack: Ack<{ missing: string[] }>) => void;
+  /** One font file the page uses, for the replay to load from Chatreel's origin; `stored` false: it was there already. */
+  'fonts:store': (payload: { sessionId: string; sha256: string; data: ArrayBuffer | Uint8Array }, ack: Ack<{ stored: boolean }>) => void;
 }
 
 export interface PublicUser {

@@ -99,6 +99,11 @@ export const VISITOR_CONNECTIONS_PER_ADDRESS = 300;
 export const SESSION_STARTS_PER_VISITOR = 60;
 export const SESSION_STARTS_PER_ADDRESS = 600;
 /**
+ * `session:start` on one connection: the widget sends one per connection (a page view), and another
+ * only after its session ended. Repeats are refused before any database work.
+ */
+export const SESSION_STARTS_PER_CONNECTION = 5;
+/**
  * Recording batches of one session. The widget sends one every 2 s (30), one every 100 ms while an
  * agent watches (600), and after an outage up to MAX_UNACKED_BATCHES at once; two tabs double that.
  */
@@ -207,3 +212,32 @@ export const WIDGET_APPEARANCE_MAX_AGE_S = 60;
 export const WIDGET_APPEARANCE_STALE_S = 24 * 60 * 60;
 /** The widget's entry script is re-checked this often: a new version reaches pages within it. */
 export const WIDGET_ENTRY_MAX_AGE_S = 60;
+
+// Replay fidelity (issue 19)
+/**
+ * A font file the widget shares with the server is at most this large (WOFF2 text fonts are 20–150 KB;
+ * larger ones, such as whole CJK fonts, keep loading from the site's own URL). One socket message
+ * carries it, so it stays below MAX_SOCKET_MESSAGE_BYTES.
+ */
+export const MAX_FONT_FILE_BYTES = 900_000;
+/** Font files one page offers at most (the faces it has loaded, deduplicated by URL). */
+export const MAX_FONTS_PER_PAGE = 32;
+/** Font bytes one application stores at most; past it an upload is refused with E_FONT_QUOTA_EXCEEDED. */
+export const MAX_APP_FONT_BYTES = 20_000_000;
+/** Font uploads one session may make per ADMISSION_WINDOW_MS (a page offers at most MAX_FONTS_PER_PAGE). */
+export const FONT_UPLOADS_PER_SESSION = 2 * MAX_FONTS_PER_PAGE;
+/** Characters of a font family name, a descriptor or a font's URL kept in the `chatreel/fonts` event. */
+export const MAX_FONT_FAMILY_CHARS = 200;
+export const MAX_FONT_DESCRIPTOR_CHARS = 400;
+/** Style sheets and rules the widget reads while looking for the page's @font-face rules. */
+export const MAX_FONT_SCAN_SHEETS = 500;
+export const MAX_FONT_SCAN_RULES = 50_000;
+/** Elements the widget looks through for shadow roots (their adopted style sheets may declare fonts). */
+export const MAX_FONT_SCAN_ELEMENTS = 20_000;
+/** Animations and transitions a replay finishes after a seek (a hostile page may declare any number). */
+export const MAX_SETTLED_ANIMATIONS = 5_000;
+/** Shadow roots the replay looks into after a seek, to finish their animations too. */
+export const MAX_SETTLED_SHADOW_ROOTS = 2_000;
+/** `chatreel/fonts` events and page starts one replay keeps (each event names at most MAX_FONTS_PER_PAGE faces). */
+export const MAX_REPLAY_FONT_EVENTS = 1_000;
+export const MAX_REPLAY_PAGE_STARTS = 10_000;

@@ -14,12 +14,21 @@ import {
  * - `chatreel/stopped`: recording stopped on this page (e.g. a mutation storm past the hard cap).
  * - `chatreel/error`: a JavaScript error on the visitor's page.
  * - `chatreel/part`: one piece of an event too large for one batch; `joinEventParts` restores it.
+ * - `chatreel/fonts`: font files of the page that Chatreel stores, so the replay loads them from its own
+ *   origin (replay-fonts.ts); after the page's fonts have loaded, and again after each full snapshot.
+ * - `chatreel/focus`: the element that has the keyboard focus now (an rrweb node id, or null), and
+ *   whether the browser shows it as `:focus-visible`; on every change and after each full snapshot.
+ * - `chatreel/options`: the options chosen in a `<select multiple>` (rrweb records its first one only),
+ *   when inputs are recorded unmasked.
  */
 export const RRWEB_CUSTOM_EVENT = 5;
 export const GAP_TAG = 'chatreel/gap';
 export const STOPPED_TAG = 'chatreel/stopped';
 export const ERROR_TAG = 'chatreel/error';
 export const PART_TAG = 'chatreel/part';
+export const FONTS_TAG = 'chatreel/fonts';
+export const FOCUS_TAG = 'chatreel/focus';
+export const OPTIONS_TAG = 'chatreel/options';
 /** rrweb's EventType values run 0 (DomContentLoaded) … 6 (Plugin). */
 export const MAX_RRWEB_EVENT_TYPE = 6;
 

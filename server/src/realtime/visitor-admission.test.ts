@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BATCH_BYTES_PER_SESSION, MAX_STORED_PAGES, SESSION_STARTS_PER_VISITOR, VISITOR_CONNECTIONS_PER_ADDRESS } from '../protocol/limits.js';
+import { BATCH_BYTES_PER_SESSION, MAX_STORED_PAGES, SESSION_STARTS_PER_CONNECTION, SESSION_STARTS_PER_VISITOR, VISITOR_CONNECTIONS_PER_ADDRESS } from '../protocol/limits.js';
 import { createSiteApp } from '../testing/site-app.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { command, handshake, startVisitorSession, type VisitorTestSocket } from '../testing/visitor-client.js';
@@ -47,21 +47,39 @@ describe('visitor admission limits', () => {
     elsewhere.close();
   }, 60_000);
 
-  it('refuses session:start past the per-visitor limit, while another visitor from the same address starts', async () => {
-    const socket = connectFrom('198.51.100.20');
-    const ready = await handshake(socket);
+  it('refuses session:start past the per-visitor limit (page views on new connections), while another visitor from the same address starts', async () => {
+    const first = connectFrom('198.51.100.20');
+    const ready = await handshake(first);
     if (!ready.ok) throw new Error(ready.error.code);
-    const start = () => command<any>(socket, 'session:start', { url: `${SHOP}/p`, viewport: { width: 1, height: 1 } });
-    for (let i = 0; i < SESSION_STARTS_PER_VISITOR; i += 1) expect((await start()).data.session.id).toBeTruthy();
-    const refused = await start();
+    first.close();
+    const { visitorId, visitorToken } = ready.ready;
+    // Each page view is a new connection of the same visitor.
+    const pageView = async () => {
+      const socket = connectFrom('198.51.100.20', { key, visitorId, visitorToken });
+      await handshake(socket);
+      const answer = await command<any>(socket, 'session:start', { url: `${SHOP}/p`, viewport: { width: 1, height: 1 } });
+      socket.close();
+      return answer;
+    };
+    for (let i = 0; i < SESSION_STARTS_PER_VISITOR; i += 1) expect((await pageView()).data.session.id).toBeTruthy();
+    const refused = await pageView();
     expect(refused.error.code).toBe('E_RATE_LIMITED');
     expect(refused.error.details.retryAfterMs).toBeGreaterThan(0);
     const other = connectFrom('198.51.100.20');
     await handshake(other);
     expect((await command<any>(other, 'session:start', { url: `${SHOP}/`, viewport: { width: 1, height: 1 } })).data.session.id).toBeTruthy();
-    socket.close();
     other.close();
   }, 60_000);
+
+  it(`refuses more than ${SESSION_STARTS_PER_CONNECTION} session:start on one connection a minute, before reading anything`, async () => {
+    const socket = connectFrom('198.51.100.21');
+    await handshake(socket);
+    const start = () => command<any>(socket, 'session:start', { url: `${SHOP}/p`, viewport: { width: 1, height: 1 } });
+    for (let i = 0; i < SESSION_STARTS_PER_CONNECTION; i += 1) expect((await start()).data.session.id).toBeTruthy();
+    const refused = await start();
+    expect(refused.error.code).toBe('E_RATE_LIMITED');
+    socket.close();
+  });
 
   it('refuses recording bytes of one session past the per-minute limit, and stores nothing of the refused batch', async () => {
     const { socket, sessionId } = await startVisitorSession(server.url, { key }, SHOP);
@@ -85,7 +103,7 @@ describe('visitor admission limits', () => {
 
   it('answers a second session:start on one connection from the session under way, adding no page', async () => {
     const { socket, sessionId } = await startVisitorSession(server.url, { key }, SHOP, `${SHOP}/landing`);
-    for (let i = 0; i < 5; i += 1) {
+    for (let i = 0; i < SESSION_STARTS_PER_CONNECTION - 2; i += 1) {
       const again = await command<any>(socket, 'session:start', { url: `${SHOP}/flood-${i}`, viewport: { width: 1, height: 1 } });
       expect(again.data).toMatchObject({ session: { id: sessionId }, resumed: true });
     }

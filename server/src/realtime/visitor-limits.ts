@@ -6,6 +6,7 @@ import {
   BATCHES_PER_ADDRESS,
   BATCHES_PER_SESSION,
   SESSION_STARTS_PER_ADDRESS,
+  SESSION_STARTS_PER_CONNECTION,
   SESSION_STARTS_PER_VISITOR,
   VISITOR_CONNECTIONS_PER_ADDRESS,
 } from '../protocol/limits.js';
@@ -13,7 +14,8 @@ import {
 /** How much visitor traffic is admitted (protocol/limits.ts); each check throws E_RATE_LIMITED. */
 export interface VisitorLimits {
   connection(address: string): Promise<void>;
-  sessionStart(appId: string, visitorId: string, address: string): Promise<void>;
+  /** `connectionId`: the socket, whose own repeats are refused first (they cost no database work then). */
+  sessionStart(appId: string, visitorId: string, address: string, connectionId: string): Promise<void>;
   /** One recording batch of `bytes` (compressed) for a session, over the socket or POST /ingest. */
   batch(sessionId: string, address: string, bytes: number): Promise<void>;
 }
@@ -22,6 +24,7 @@ export function createVisitorLimits(store: RateLimitStore = memoryRateLimits): V
   const limit = (name: string, points: number, message: string) => createRateLimit({ name, points, windowMs: ADMISSION_WINDOW_MS, message }, store);
   const connections = limit('visitor-connections', VISITOR_CONNECTIONS_PER_ADDRESS, 'Too many connections from this address.');
   const startsOfVisitor = limit('session-starts-visitor', SESSION_STARTS_PER_VISITOR, 'Too many page views for this visitor.');
+  const startsOfConnection = limit('session-starts-connection', SESSION_STARTS_PER_CONNECTION, 'Too many session starts on this connection.');
   const startsOfAddress = limit('session-starts-address', SESSION_STARTS_PER_ADDRESS, 'Too many page views from this address.');
   const batchesOfSession = limit('batches-session', BATCHES_PER_SESSION, 'Too many recording batches for this session.');
   const bytesOfSession = limit('batch-bytes-session', BATCH_BYTES_PER_SESSION, 'Too much recording data for this session.');
@@ -29,7 +32,8 @@ export function createVisitorLimits(store: RateLimitStore = memoryRateLimits): V
   const bytesOfAddress = limit('batch-bytes-address', BATCH_BYTES_PER_ADDRESS, 'Too much recording data from this address.');
   return {
     connection: (address) => connections.take(address),
-    async sessionStart(appId, visitorId, address) {
+    async sessionStart(appId, visitorId, address, connectionId) {
+      await startsOfConnection.take(connectionId);
       await startsOfAddress.take(address);
       await startsOfVisitor.take(`${appId}:${visitorId}`);
     },

@@ -95,7 +95,7 @@ export function setupVisitorNamespace(
 
     handle('session:start', async (payload) => {
       const input = validate(sessionStartSchema, payload);
-      await limits.sessionStart(app.id, visitorId, socket.data.address);
+      await limits.sessionStart(app.id, visitorId, socket.data.address, socket.id);
       // A connection is one page view: the widget starts or resumes once on it. Starting again while
       // its session is under way is answered from that session and writes nothing (no page added).
       if (socket.data.sessionId) {

@@ -5,6 +5,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/ferretd
 import { embeddedStorage } from './embedded/embedded-storage.js';
 import { registerInternals } from './internals.js';
 import { nativeStorage } from './mongo/native-storage.js';
+import { mongooseFontFiles } from './font-files.js';
 import { bindModels, type Models } from './models.js';
 import type { DatabaseHealth, Storage } from './ports.js';
 import { SHARED_INDEXES } from './shared-indexes.js';
@@ -68,6 +69,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Storag
   let version: string | null = null;
   const storage: Storage = {
     ...parts,
+    fonts: mongooseFontFiles(connection),
     async *documents(collections) {
       const db = connection.db!;
       for (const { name } of await db.listCollections().toArray()) {

@@ -1,5 +1,6 @@
 import type { ActivityCounters, PromptRow, SessionRow, SessionStatusFilter, TeamMember } from '../protocol/activity.js';
 import type { InsightsStatus, SessionSignal, SignalType } from '../protocol/insights.js';
+import type { FontFilesRepository } from './font-files-repository.js';
 import type { MessageRecord, Repositories, SessionRecord } from './repositories.js';
 
 /**
@@ -10,6 +11,7 @@ import type { MessageRecord, Repositories, SessionRecord } from './repositories.
  */
 
 export type * from './repositories.js';
+export type * from './font-files-repository.js';
 
 export interface DatabaseHealth {
   connected: boolean;
@@ -23,6 +25,8 @@ export interface Storage {
   activity: ActivityStore;
   insights: InsightsStore;
   team: TeamQueries;
+  /** The replay's font files (issue 19): the same `_id`-addressed documents on every implementation. */
+  fonts: FontFilesRepository;
   /** Bulk loading of whole sessions with their messages (tests, the benchmark). */
   bulk: BulkLoader;
   /** Every stored document of every collection (or of those named), as stored: privacy audits, moving to MongoDB. */

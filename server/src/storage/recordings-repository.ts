@@ -8,14 +8,14 @@ import { chunkKey } from './chunk-model.js';
 import type { MessageDoc } from './message-model.js';
 import type { Models } from './models.js';
 import type { ChunkHeader, RecordingsRepository } from './ports.js';
+import { blobOf } from './records.js';
 import type { SessionDoc } from './session-model.js';
 import type { WriteHooks } from './write-hooks.js';
 
 const DUPLICATE_KEY = 11000;
 
 /** A stored blob as the driver gives it back (a Buffer, or BSON Binary). */
-type StoredBlob = Buffer | { buffer: Uint8Array };
-const blobOf = (data: StoredBlob): Buffer => (Buffer.isBuffer(data) ? data : Buffer.from(data.buffer));
+type StoredBlob = Parameters<typeof blobOf>[0];
 
 /**
  * Chunks of recordings, the session counters they feed, and deleting sessions with all they own:

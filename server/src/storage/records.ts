@@ -86,6 +86,11 @@ export function toSessionRow(doc: Partial<SessionDoc> & { _id: Types.ObjectId })
   };
 }
 
+/** A stored blob as the driver gives it back (a Buffer, or BSON Binary). */
+export function blobOf(data: Buffer | { buffer: Uint8Array }): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer);
+}
+
 /** A stored chunk header as a chunk list gives it. */
 export function toChunkHeader(doc: ChunkHeader): ChunkHeader {
   return { seq: doc.seq, firstTs: doc.firstTs, lastTs: doc.lastTs, eventCount: doc.eventCount, bytes: doc.bytes, hasFullSnapshot: Boolean(doc.hasFullSnapshot) };

@@ -78,7 +78,7 @@ function stripTree(root: SerializedNode | undefined, nodes: NodeLookup): void {
 }
 
 /** Whether `node` is, or is inside, an ignored element (across shadow roots up to the document). */
-function isIgnored(node: Node | null): boolean {
+export function isIgnored(node: Node | null): boolean {
   let element = node && (node.nodeType === Node.ELEMENT_NODE ? (node as Element) : node.parentElement);
   while (element) {
     if (element.closest(`.${IGNORE_CLASS}`)) return true;

@@ -1,10 +1,14 @@
 import { record } from '@rrweb/record';
 import type { WidgetRecordingSettings } from '../../../server/src/protocol/events.js';
-import { customEvent, ERROR_TAG, STOPPED_TAG, type RecordedEvent } from '../../../server/src/protocol/recording-events.js';
+import { customEvent, ERROR_TAG, FOCUS_TAG, FONTS_TAG, OPTIONS_TAG, STOPPED_TAG, type RecordedEvent } from '../../../server/src/protocol/recording-events.js';
 import type { VisitorSocket } from '../connection-controller.js';
 import { retryAfterMs } from '../retry-hint.js';
 import { gzip } from './compress.js';
+import { FocusTracker } from './focus-tracker.js';
+import { FontSharing } from './font-sharing.js';
 import { IGNORE_CLASS, stripIgnoredFields } from './ignored-fields.js';
+import { maskedInputValue } from './masked-values.js';
+import { SelectedOptions } from './selected-options.js';
 import { BatchDeferred, BatchRefused, FLUSH_INTERVAL_MS, Outbox, type OutboxTransport } from './outbox.js';
 import { StormGuard } from './storm-guard.js';
 
@@ -25,6 +29,9 @@ const REFUSED_FOR_GOOD = new Set(['E_INVALID_PAYLOAD', 'E_TOO_LARGE']);
  * Recording stops and nothing is sent again; the chat goes on.
  */
 const ENDS_RECORDING = new Set(['E_SESSION_ENDED', 'E_QUOTA_EXCEEDED', 'E_SEQ_OUT_OF_RANGE']);
+
+/** rrweb's event type of a full snapshot (@rrweb/types). */
+const FULL_SNAPSHOT = 2;
 
 /** The safest rules when the application's settings did not arrive. */
 const DEFAULT_SETTINGS: WidgetRecordingSettings = { maskAllInputs: true, blockSelectors: [], maskSelectors: [] };
@@ -81,6 +88,11 @@ export async function startRecording(options: {
 
   let active = true;
   const guard = new StormGuard();
+  // Replay fidelity (issue 19): where the focus is, and the page's own font files.
+  const focus = new FocusTracker(record.mirror, (state) => active && record.addCustomEvent(FOCUS_TAG, state));
+  const fonts = new FontSharing(socket, sessionId, (payload) => active && record.addCustomEvent(FONTS_TAG, payload));
+  // Masked selects record no choice at all (rrweb keeps no selected option of theirs either).
+  const chosenOptions = settings.maskAllInputs ? undefined : new SelectedOptions(record.mirror, (state) => active && record.addCustomEvent(OPTIONS_TAG, state));
   const stopRrweb = record({
     emit(rrwebEvent) {
       if (!active) return;
@@ -88,10 +100,14 @@ export async function startRecording(options: {
       const event = stripIgnoredFields(rrwebEvent as RecordedEvent, record.mirror);
       if (event) outbox.push(event);
       if (guard.exceeded(rrwebEvent)) halt('mutation-storm');
+      // A replay (or a live watcher) starting from this snapshot learns the focus and the fonts again.
+      if (rrwebEvent.type === FULL_SNAPSHOT) queueMicrotask(() => active && (focus.snapshotTaken(), fonts.snapshotTaken()));
     },
-    // Privacy, decided here in the browser: passwords always masked, other inputs unless the owner opted out.
+    // Privacy, decided here in the browser: passwords always masked, other inputs unless the owner opted out;
+    // a masked typed field (colour, date, number…) records a neutral value of its type.
     maskAllInputs: settings.maskAllInputs,
     maskInputOptions: { password: true },
+    maskInputFn: maskedInputValue,
     blockClass: 'rr-block',
     ignoreClass: IGNORE_CLASS,
     maskTextClass: 'rr-mask',
@@ -105,6 +121,7 @@ export async function startRecording(options: {
     // An rrweb internal error must never break the visitor's page.
     errorHandler: () => true,
   });
+  void fonts.share();
 
   let errors = 0;
   const onError = (event: ErrorEvent) =>
@@ -144,6 +161,9 @@ export async function startRecording(options: {
     active = false;
     // Not from inside rrweb's own emit call (a storm stops it from there); nothing is kept meanwhile.
     queueMicrotask(() => stopRrweb?.());
+    focus.stop();
+    fonts.stop();
+    chosenOptions?.stop();
     removeEventListener('error', onError);
     removeEventListener('unhandledrejection', onRejection);
     document.removeEventListener('visibilitychange', onHidden);

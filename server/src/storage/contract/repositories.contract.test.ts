@@ -129,6 +129,12 @@ describe.each(CONTRACT_TARGETS)('storage contract: $name', ({ engine: contractEn
     expect(await repos.aiUsage.tokensOn(appId, '2026-11-29')).toBe(0);
   });
 
+  it('reserves replay font bytes by conditional $inc: reservations racing for the last of a quota never pass it', async () => {
+    const results = await race(RACERS, () => db.fonts.reserve(appId, 100, 1_000));
+    expect(results.filter(Boolean)).toHaveLength(10);
+    expect(await db.fonts.usedBytes(appId)).toBe(1_000);
+  });
+
   it('agrees on one cookie secret when servers start at once', async () => {
     const secrets = await race(RACERS, (i) => repos.instance.cookieSecret(() => `secret-${i}-${'x'.repeat(32)}`));
     expect(new Set(secrets).size).toBe(1);
