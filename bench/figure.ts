@@ -14,5 +14,6 @@ export const atLeast = (limit: number, unit: string) => ({ label: `≥ ${limit} 
 export interface Benchmark {
   name: string;
   description: string;
-  run(options: { quick: boolean }): Promise<Figure[]>;
+  /** `options`: the command line's `--name=value` options (e.g. `--engine=embedded`). */
+  run(options: { quick: boolean; options: Record<string, string> }): Promise<Figure[]>;
 }

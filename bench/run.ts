@@ -12,6 +12,7 @@ import type { Figure } from './figure.js';
  */
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const options = Object.fromEntries(args.flatMap((arg) => (/^--[\w-]+=/.test(arg) ? [[arg.slice(2, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]] : [])));
 const names = args.filter((arg) => !arg.startsWith('--'));
 const unknown = names.filter((name) => !benchmarks.some((b) => b.name === name));
 if (unknown.length) {
@@ -32,7 +33,7 @@ for (const benchmark of selected) {
   process.stdout.write(`\n▶ ${benchmark.name}: ${benchmark.description}\n`);
   const started = Date.now();
   try {
-    figures.push(...(await benchmark.run({ quick })));
+    figures.push(...(await benchmark.run({ quick, options })));
   } catch (error) {
     figures.push({ benchmark: benchmark.name, figure: 'error', value: NaN, unit: '', budget: null, note: String(error instanceof Error ? error.message : error) });
   }

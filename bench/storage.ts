@@ -36,7 +36,9 @@ export const storage: Benchmark = {
       await page.context().close();
       const seqs = await waitForSettledSeqs(owner, appId, sessionId, 3_000);
 
-      const chunks = await server.db.models.Chunk.find({ sessionId }).lean();
+      // The chunk documents as stored (storage's own dump), blob and header.
+      const chunks: Array<Record<string, any>> = [];
+      for await (const { collection, document } of server.db.documents()) if (collection === 'chunks' && String(document.sessionId) === sessionId) chunks.push(document);
       if (chunks.length !== seqs.length) throw new Error(`expected ${seqs.length} chunks, found ${chunks.length}`);
       const blobs = chunks.map((chunk) => toBuffer(chunk.data));
       const blobBytes = blobs.reduce((total, blob) => total + blob.length, 0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indexKeys } from '../server/src/storage/activity-index-model.js';
+import { pretendStored } from '../server/src/storage/test-seams.js';
 import { newPage, serverAndBrowser, signInThroughConsole } from './support/fixtures.js';
 import { demoApp } from './support/replay.js';
 
@@ -10,7 +10,7 @@ describe('the storage quota in Settings (Chromium)', () => {
     const { server, browser } = setup;
     const app = await demoApp(server);
     // As if the demo application's sessions stored 1.5 GB.
-    await server.db.models.ActivityIndex.collection.updateOne({ _id: indexKeys.counters(app.id) } as never, { $set: { appId: app.id, bytes: 1_500_000_000 } }, { upsert: true });
+    await pretendStored(server.db, { appId: app.id }, 1_500_000_000);
     const owner = await newPage(browser);
     await signInThroughConsole(owner, server.url);
     await owner.getByRole('button', { name: 'Sign out' }).waitFor();

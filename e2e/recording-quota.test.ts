@@ -4,6 +4,7 @@ import { MAX_SESSION_STORED_BYTES } from '../server/src/protocol/limits.js';
 import { waitUntil } from '../server/src/testing/server-process.js';
 import { newPage, serverAndBrowser } from './support/fixtures.js';
 import { startChat } from './support/recording.js';
+import { pretendStored } from '../server/src/storage/test-seams.js';
 
 const setup = serverAndBrowser();
 
@@ -26,7 +27,7 @@ describe('a session past its storage quota (Chromium)', () => {
     await waitUntil(async () => (await server.db.repos.recordings.maxSeq(sessionId)) > 0, 20_000, 'recording under way');
 
     // As if the session had stored nearly its 200 MB (the per-minute byte limit makes that take minutes).
-    await server.db.models.Session.updateOne({ _id: sessionId }, { $inc: { bytes: MAX_SESSION_STORED_BYTES } });
+    await pretendStored(server.db, { sessionId }, MAX_SESSION_STORED_BYTES);
     for (let i = 0; i < 10 && !(await server.db.repos.sessions.findById(sessionId))!.recordingStopped; i += 1) {
       await page.mouse.move(100 + i * 30, 300);
       await page.waitForTimeout(500);

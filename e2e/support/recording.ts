@@ -4,7 +4,7 @@ import { joinEventParts, type RecordedEvent } from '../../server/src/protocol/re
 import { HttpClient } from '../../server/src/testing/http-client.js';
 import { startServerProcess, waitUntil, type ServerProcess } from '../../server/src/testing/server-process.js';
 import { loadConfig } from '../../server/src/config.js';
-import { openDatabase } from '../../server/src/storage/database.js';
+import { openDatabase } from '../../server/src/storage/open-database.js';
 import { newPage } from './fixtures.js';
 
 /** Opens the chat and starts the session (recording begins with it) through the widget's connection. */
@@ -142,21 +142,18 @@ export async function dumpDatabase(dataDir: string): Promise<DatabaseDump> {
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', DATA_DIR: dataDir });
   const db = await openDatabase({ mongodbUri: config.mongodbUri, dataDir, ferretdbCacheDir: config.ferretdbCacheDir });
   try {
-    const native = db.models.Session.db.db!;
     const dump: DatabaseDump = { documents: [], chunks: [], sessions: [] };
-    for (const { name } of await native.listCollections().toArray()) {
-      for (const doc of await native.collection(name).find({}).toArray()) {
-        if (name === 'chunks') {
-          const data = doc.data as { buffer: Uint8Array };
-          const json = gunzipSync(Buffer.from(data.buffer)).toString('utf8');
-          dump.chunks.push({ sessionId: String(doc.sessionId), seq: doc.seq, hasFullSnapshot: doc.hasFullSnapshot, via: doc.via, events: JSON.parse(json) });
-          dump.documents.push({ collection: name, text: JSON.stringify({ ...doc, data: json }) });
-          // The stored bytes themselves too (a value could hide in an uncompressed stretch).
-          dump.documents.push({ collection: name, text: Buffer.from(data.buffer).toString('latin1') });
-        } else {
-          if (name === 'sessions') dump.sessions.push(doc);
-          dump.documents.push({ collection: name, text: JSON.stringify(doc) });
-        }
+    for await (const { collection: name, document: doc } of db.documents()) {
+      if (name === 'chunks') {
+        const data = doc.data as { buffer: Uint8Array };
+        const json = gunzipSync(Buffer.from(data.buffer)).toString('utf8');
+        dump.chunks.push({ sessionId: String(doc.sessionId), seq: Number(doc.seq), hasFullSnapshot: Boolean(doc.hasFullSnapshot), via: String(doc.via), events: JSON.parse(json) });
+        dump.documents.push({ collection: name, text: JSON.stringify({ ...doc, data: json }) });
+        // The stored bytes themselves too (a value could hide in an uncompressed stretch).
+        dump.documents.push({ collection: name, text: Buffer.from(data.buffer).toString('latin1') });
+      } else {
+        if (name === 'sessions') dump.sessions.push(doc);
+        dump.documents.push({ collection: name, text: JSON.stringify(doc) });
       }
     }
     dump.chunks.sort((a, b) => a.sessionId.localeCompare(b.sessionId) || a.seq - b.seq);

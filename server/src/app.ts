@@ -38,8 +38,8 @@ import { runRetention } from './ingest/retention.js';
 import { RETENTION_SWEEP_INTERVAL_MS } from './protocol/limits.js';
 import { sweepLifecycle } from './sessions/lifecycle-sweep.js';
 import type { EndReason } from './sessions/sessions-service.js';
-import type { SessionRecord } from './storage/repositories.js';
-import type { Database } from './storage/database.js';
+import type { SessionRecord } from './storage/ports.js';
+import type { Storage } from './storage/ports.js';
 import { checkAiModel } from './ai/ai-model.js';
 import { createAiResponder } from './ai/ai-responder.js';
 import { aiRoutes } from './ai/ai-routes.js';
@@ -50,8 +50,6 @@ import { useIdentityCheck } from './chat/identity-middleware.js';
 import { registerVisitorChatHandlers } from './chat/visitor-chat-handlers.js';
 import { activityRoutes } from './activity/activity-routes.js';
 import { createActivityService } from './activity/activity-service.js';
-import { activityQueries } from './storage/activity-queries.js';
-import { teamQueries } from './storage/team-queries.js';
 import { createTeamService } from './team/team-service.js';
 import { teamRoutes } from './team/team-routes.js';
 import { baseSecurityHeaders } from './http/security-headers.js';
@@ -59,7 +57,6 @@ import { withPromptAnnouncements } from './activity/prompt-announcer.js';
 import { createInsightsService } from './insights/insights-service.js';
 import { insightsRoutes } from './insights/insights-routes.js';
 import { createAiSummarizer } from './insights/summaries.js';
-import { insightsStore } from './storage/insights-store.js';
 import { createFontService } from './fonts/font-service.js';
 import { registerFontHandlers } from './fonts/font-handlers.js';
 import { fontRoutes } from './fonts/font-routes.js';
@@ -69,7 +66,7 @@ import { createStruggleService } from './struggle/struggle-service.js';
 export interface AppDependencies {
   config: Config;
   logger: Logger;
-  db: Database;
+  db: Storage;
   /** CPU-heavy work off the event loop; the caller owns it (closes it after the app). */
   workers: WorkerPool;
   now?: () => Date;
@@ -134,7 +131,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   // Insights (issue #7): computed in the background when a session completes, or on request.
   const insights = createInsightsService({
     repos: db.repos,
-    store: insightsStore(db.models),
+    store: db.insights,
     apps,
     // A model that no longer answers writes no summaries either: the deterministic one is used.
     summarizer: aiModel?.usable ? createAiSummarizer(config) : null,
@@ -146,8 +143,8 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   api.use('/apps', requireUser(auth), insightsRoutes(insights));
   api.use('/apps', requireUser(auth), recordingRoutes({ apps, repos: db.repos, endSession: (id, reason) => sessions.end(id, reason), onEnded: (session, reason) => announceEnded(session, reason) }));
   api.use('/apps', requireUser(auth), appsRoutes(apps));
-  api.use('/apps/:appId', requireUser(auth), activityRoutes(apps, createActivityService(activityQueries(db.models), now)));
-  const team = createTeamService({ repos: db.repos, team: teamQueries(db.models), apps, passwords, access });
+  api.use('/apps/:appId', requireUser(auth), activityRoutes(apps, createActivityService(db.activity, now)));
+  const team = createTeamService({ repos: db.repos, team: db.team, apps, passwords, access });
   api.use('/team', requireUser(auth), teamRoutes(team));
   api.use(notFoundHandler);
   app.use('/api', api);

@@ -3,8 +3,9 @@ import { createApplication } from './app.js';
 import { bootstrapInstallation } from './apps/bootstrap.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
-import { GoMissingError } from './storage/embedded/ferretdb-binary.js';
-import { openDatabase, type Database } from './storage/database.js';
+import { GoMissingError } from './storage/engines.js';
+import { openDatabase } from './storage/open-database.js';
+import type { Storage } from './storage/ports.js';
 import { pooledPasswordHasher } from './auth/passwords.js';
 import { createWorkers } from './workers/worker-pool.js';
 
@@ -27,7 +28,7 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
-  let db: Database | undefined;
+  let db: Storage | undefined;
   let closeApp: (() => Promise<void>) | undefined;
   const workers = createWorkers();
   let stopping = false;

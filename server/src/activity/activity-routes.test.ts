@@ -18,9 +18,9 @@ beforeAll(async () => {
   appA = (await owner.request('POST', '/api/apps', { name: 'Shop A' })).json.data.app.id;
   appB = (await owner.request('POST', '/api/apps', { name: 'Shop B' })).json.data.app.id;
   const now = new Date(Date.now() - 1000);
-  seeded = await seedActivity(server.db.models, { appId: appA, sessions: 240, messagesPerSession: 2, now, spanMs: 40 * DAY_MS, seed: 7 });
+  seeded = await seedActivity(server.db, { appId: appA, sessions: 240, messagesPerSession: 2, now, spanMs: 40 * DAY_MS, seed: 7 });
   // Noise in another application that must never show up in A's answers.
-  await seedActivity(server.db.models, { appId: appB, sessions: 60, messagesPerSession: 2, now, spanMs: 40 * DAY_MS, seed: 99 });
+  await seedActivity(server.db, { appId: appB, sessions: 60, messagesPerSession: 2, now, spanMs: 40 * DAY_MS, seed: 99 });
 });
 afterAll(() => server?.close());
 
@@ -47,7 +47,7 @@ describe('sessions list', () => {
     it(`filter ${status}: every matching session once, newest first, across cursor pages`, async () => {
       const expected = seeded.sessions
         .filter((s) => status === 'all' || s.status === status)
-        .map((s) => ({ t: s.startedAt.getTime(), id: s._id.toString() }))
+        .map((s) => ({ t: s.startedAt.getTime(), id: s.id }))
         .sort(byNewest)
         .map((s) => s.id);
       const { items, pages } = await pageThrough<SessionRow>(`/api/apps/${appA}/sessions?status=${status}`, 17);
@@ -60,7 +60,7 @@ describe('sessions list', () => {
   it('rows carry what the page shows, and say whether replay data exists', async () => {
     const res = await owner.request('GET', `/api/apps/${appA}/sessions?limit=200`);
     for (const row of res.json.data.items as SessionRow[]) {
-      const source = seeded.sessions.find((s) => s._id.toString() === row.id)!;
+      const source = seeded.sessions.find((s) => s.id === row.id)!;
       expect(row).toMatchObject({
         landingUrl: source.landingUrl,
         eventCount: source.eventCount,
@@ -69,7 +69,7 @@ describe('sessions list', () => {
         status: source.status,
         startedAt: source.startedAt.toISOString(),
         hasReplay: source.chunkCount > 0,
-        messageCount: source.messageSeq,
+        messageCount: source.messageCount,
       });
     }
     expect((res.json.data.items as SessionRow[]).some((row) => !row.hasReplay)).toBe(true);
@@ -77,13 +77,13 @@ describe('sessions list', () => {
 
   it('searches by URL and by visitor, case-insensitively, with regex characters taken literally', async () => {
     const byUrl = await pageThrough<SessionRow>(`/api/apps/${appA}/sessions?q=${encodeURIComponent('/CHECKOUT')}`, 50);
-    const expectedUrl = seeded.sessions.filter((s) => s.landingUrl.includes('/checkout')).map((s) => s._id.toString());
+    const expectedUrl = seeded.sessions.filter((s) => s.landingUrl.includes('/checkout')).map((s) => s.id);
     expect(byUrl.items.map((r) => r.id).sort()).toEqual(expectedUrl.sort());
     expect(expectedUrl.length).toBeGreaterThan(0);
 
     const visitor = seeded.sessions[3].visitorId;
     const byVisitor = await pageThrough<SessionRow>(`/api/apps/${appA}/sessions?q=${visitor}&status=all`, 50);
-    const expectedVisitor = seeded.sessions.filter((s) => s.visitorId.includes(visitor)).map((s) => s._id.toString());
+    const expectedVisitor = seeded.sessions.filter((s) => s.visitorId.includes(visitor)).map((s) => s.id);
     expect(byVisitor.items.map((r) => r.id).sort()).toEqual(expectedVisitor.sort());
 
     const literal = await owner.request('GET', `/api/apps/${appA}/sessions?q=${encodeURIComponent('.*')}`);
@@ -113,11 +113,11 @@ describe('counters', () => {
 
 describe('activity feed', () => {
   const expectedFeed = (filter: 'all' | 'prompts' | 'sessions') => {
-    const sessions = filter === 'prompts' ? [] : seeded.sessions.map((s) => ({ t: s.startedAt.getTime(), id: s._id.toString(), kind: 'session' }));
+    const sessions = filter === 'prompts' ? [] : seeded.sessions.map((s) => ({ t: s.startedAt.getTime(), id: s.id, kind: 'session' }));
     const prompts =
       filter === 'sessions'
         ? []
-        : seeded.messages.filter((m) => m.role === 'visitor').map((m) => ({ t: m.createdAt.getTime(), id: m._id.toString(), kind: 'prompt' }));
+        : seeded.messages.filter((m) => m.role === 'visitor').map((m) => ({ t: m.createdAt.getTime(), id: m.id, kind: 'prompt' }));
     return [...sessions, ...prompts].sort(byNewest).map((item) => `${item.kind}:${item.id}`);
   };
 
@@ -134,9 +134,9 @@ describe('activity feed', () => {
     const answered = new Set<string>();
     for (const item of items) {
       if (item.kind !== 'prompt') throw new Error('a session in the prompts filter');
-      const source = seeded.messages.find((m) => m._id.toString() === item.id)!;
-      const session = seeded.sessions.find((s) => s._id.equals(source.sessionId))!;
-      expect(item).toMatchObject({ text: source.text, sessionId: session._id.toString(), answeredBy: source.answeredBy ?? 'waiting' });
+      const source = seeded.messages.find((m) => m.id === item.id)!;
+      const session = seeded.sessions.find((s) => s.id === source.sessionId)!;
+      expect(item).toMatchObject({ text: source.text, sessionId: session.id, answeredBy: source.answeredBy ?? 'waiting' });
       expect(item.session).toEqual({ landingUrl: session.landingUrl, status: session.status, hasReplay: session.chunkCount > 0 });
       answered.add(item.answeredBy);
     }

@@ -1,5 +1,5 @@
 import type { ChartRange } from '../protocol/activity.js';
-import { dayKey, hourKey } from '../sessions/time-buckets.js';
+import { dayKey, hourKey } from '../protocol/utc-buckets.js';
 
 const HOUR_MS = 60 * 60_000;
 const DAY_MS = 24 * HOUR_MS;

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { Config } from '../config.js';
 import { AI_MAX_OUTPUT_TOKENS } from '../protocol/limits.js';
-import type { AppSettings } from '../storage/repositories.js';
+import type { AppSettings } from '../storage/ports.js';
 import { AiModelUnavailableError, type AiModel } from './ai-model.js';
 import { buildSystemPrompt, type ModelTurn } from './prompt.js';
 

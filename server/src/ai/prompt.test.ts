@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageRecord } from '../storage/repositories.js';
+import type { MessageRecord } from '../storage/ports.js';
 import { buildHistory, buildSystemPrompt, CHARS_PER_TOKEN } from './prompt.js';
 
 const message = (seq: number, role: MessageRecord['role'], text: string): MessageRecord => ({

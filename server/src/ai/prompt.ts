@@ -1,5 +1,5 @@
-import type { MessageRecord } from '../storage/repositories.js';
-import type { AppSettings } from '../storage/repositories.js';
+import type { MessageRecord } from '../storage/ports.js';
+import type { AppSettings } from '../storage/ports.js';
 
 /** Rough size of text in tokens; good enough to keep history inside a budget without a tokenizer. */
 export const CHARS_PER_TOKEN = 4;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '../http/app-error.js';
 import type { PublicApp } from '../protocol/events.js';
 import type { CreateAppInput, UpdateAppInput } from '../protocol/schemas.js';
-import type { AppRecord, Repositories, UserRecord } from '../storage/repositories.js';
+import type { AppRecord, Repositories, UserRecord } from '../storage/ports.js';
 
 export const newPublicKey = (): string => `pk_${randomBytes(18).toString('base64url')}`;
 

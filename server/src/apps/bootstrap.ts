@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { PasswordHasher } from '../auth/passwords.js';
-import type { Repositories } from '../storage/repositories.js';
+import type { Repositories } from '../storage/ports.js';
 import { newPublicKey } from './apps-service.js';
 
 export const INITIAL_PASSWORD_FILE = 'initial-owner-password.txt';

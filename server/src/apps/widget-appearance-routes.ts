@@ -4,7 +4,7 @@ import { validate } from '../http/validate.js';
 import { WIDGET_APPEARANCE_PATH, type WidgetAppearance } from '../protocol/events.js';
 import { WIDGET_APPEARANCE_MAX_AGE_S, WIDGET_APPEARANCE_STALE_S } from '../protocol/limits.js';
 import { visitorHandshakeSchema } from '../protocol/schemas.js';
-import type { Repositories } from '../storage/repositories.js';
+import type { Repositories } from '../storage/ports.js';
 
 const appearanceRequestSchema = visitorHandshakeSchema.pick({ key: true });
 

@@ -3,7 +3,7 @@ import { ipKeyGenerator } from 'express-rate-limit';
 import { AppError } from '../http/app-error.js';
 import { validate } from '../http/validate.js';
 import { loginSchema } from '../protocol/schemas.js';
-import type { UserRecord } from '../storage/repositories.js';
+import type { UserRecord } from '../storage/ports.js';
 import { hashToken, publicUser, type AuthService } from './auth-service.js';
 import type { LoginLimits } from './login-limits.js';
 import { readSessionToken, SESSION_COOKIE, sessionCookieOptions } from './session-cookie.js';

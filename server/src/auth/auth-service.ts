@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../http/app-error.js';
 import { LOGIN_SESSION_TTL_MS } from '../protocol/limits.js';
 import type { PublicUser } from '../protocol/events.js';
-import type { Repositories, UserRecord } from '../storage/repositories.js';
+import type { Repositories, UserRecord } from '../storage/ports.js';
 import { UNKNOWN_USER_HASH, type PasswordHasher } from './passwords.js';
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');

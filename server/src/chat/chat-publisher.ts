@@ -3,7 +3,7 @@ import type { ChatMessage, ChatStatus } from '../protocol/chat-events.js';
 import type { ConsoleServerToClient, VisitorServerToClient } from '../protocol/events.js';
 import { appRoom, conversationRoom } from '../realtime/console-rooms.js';
 import { sessionRoom } from '../realtime/visitor-namespace.js';
-import type { ConversationRecord } from '../storage/repositories.js';
+import type { ConversationRecord } from '../storage/ports.js';
 import { conversationSummary } from './chat-wire.js';
 
 /** Which conversation: its session, and the application its console rooms are named after. */

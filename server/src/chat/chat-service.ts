@@ -15,8 +15,8 @@ import {
   CHAT_SYNC_PAGE_SIZE,
   MAX_CHAT_MESSAGE_CHARS,
 } from '../protocol/limits.js';
-import { dayKey } from '../sessions/time-buckets.js';
-import type { AppRecord, ConversationRecord, MessageRecord, Repositories, UserRecord } from '../storage/repositories.js';
+import { dayKey } from '../protocol/utc-buckets.js';
+import type { AppRecord, ConversationRecord, MessageRecord, Repositories, UserRecord } from '../storage/ports.js';
 import type { ChatPublisher } from './chat-publisher.js';
 import { wireMessage } from './chat-wire.js';
 import { aiMayAnswer, transitionFor, type HandoffEvent } from './handoff.js';

@@ -1,5 +1,5 @@
 import type { ChatMessage, ConversationSummary } from '../protocol/chat-events.js';
-import type { ConversationRecord, MessageRecord } from '../storage/repositories.js';
+import type { ConversationRecord, MessageRecord } from '../storage/ports.js';
 
 /** Records → what goes on the wire. */
 export function wireMessage(message: MessageRecord): ChatMessage {

@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { VisitorIdentity } from '../protocol/chat-schemas.js';
-import type { AppRecord } from '../storage/repositories.js';
+import type { AppRecord } from '../storage/ports.js';
 
 /** HMAC-SHA256(secret, userId) in hex: what the site's backend computes and hands to `identify`. */
 export function identityHash(secret: string, userId: string): string {

@@ -3,7 +3,7 @@ import { validate } from '../http/validate.js';
 import { fontsMissingSchema, fontStoreSchema } from '../protocol/font-schemas.js';
 import { ownSession } from '../realtime/own-session.js';
 import { commandHandler, type VisitorSocket } from '../realtime/visitor-namespace.js';
-import type { Repositories } from '../storage/repositories.js';
+import type { Repositories } from '../storage/ports.js';
 import type { FontService } from './font-service.js';
 
 /** `fonts:missing` and `fonts:store` on a visitor socket, for its own session only (own-session.ts). */

@@ -4,8 +4,8 @@ import { AppError } from '../http/app-error.js';
 import { ADMISSION_WINDOW_MS, FONT_UPLOADS_PER_SESSION, MAX_APP_FONT_BYTES, MAX_FONT_FILE_BYTES } from '../protocol/limits.js';
 import { fontFileType, SHA256_HEX } from '../protocol/replay-fonts.js';
 import { createRateLimit, type RateLimitStore } from '../rate-limits/rate-limiter.js';
-import type { FontFile, FontFilesRepository } from '../storage/font-files-repository.js';
-import type { SessionRecord, UserRecord } from '../storage/repositories.js';
+import type { FontFile, FontFilesRepository } from '../storage/ports.js';
+import type { SessionRecord, UserRecord } from '../storage/ports.js';
 
 export interface FontService {
   /** The hashes the session's application does not store (an application never learns another's files). */

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
-import type { Repositories } from '../storage/repositories.js';
+import type { Repositories } from '../storage/ports.js';
 import { WIDGET_ENTRY_MAX_AGE_S } from '../protocol/limits.js';
 import { AppError } from './app-error.js';
 import { consoleContentSecurityPolicy } from './security-headers.js';

@@ -9,7 +9,7 @@ import {
   MAX_CONCURRENT_INLINE_DECODES,
   MAX_DECODES_PER_SESSION,
 } from '../protocol/limits.js';
-import type { ChunkHeader } from '../storage/repositories.js';
+import type { ChunkHeader } from '../storage/ports.js';
 import type { WorkerPool } from '../workers/worker-pool.js';
 import { readBatch, readBatchSync, type BatchReading } from './batch-reading.js';
 

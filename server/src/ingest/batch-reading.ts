@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { MAX_BATCH_DECOMPRESSED_BYTES, MAX_BATCH_EVENTS, MAX_EVENT_TIMESTAMP_MS } from '../protocol/limits.js';
 import { isRecordedEvent } from '../protocol/recording-events.js';
-import type { ChunkHeader } from '../storage/repositories.js';
+import type { ChunkHeader } from '../storage/ports.js';
 
 /** rrweb's EventType.FullSnapshot. */
 const FULL_SNAPSHOT = 2;

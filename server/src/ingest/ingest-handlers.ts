@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { ownSession } from '../realtime/own-session.js';
 import { commandHandler, sessionRoom, type VisitorNamespace, type VisitorSocket } from '../realtime/visitor-namespace.js';
-import type { Repositories } from '../storage/repositories.js';
+import type { Repositories } from '../storage/ports.js';
 import type { IngestService } from './ingest-service.js';
 
 export interface IngestHandlerDeps {

@@ -7,7 +7,7 @@ import { AppError } from '../http/app-error.js';
 import { INGEST_HTTP_PER_SESSION_PER_MINUTE, MAX_BATCH_BYTES } from '../protocol/limits.js';
 import { ingestQuerySchema } from '../protocol/schemas.js';
 import { validate } from '../http/validate.js';
-import type { Repositories } from '../storage/repositories.js';
+import type { Repositories } from '../storage/ports.js';
 import type { IngestService } from './ingest-service.js';
 import { isIngestTokenValid } from './ingest-token.js';
 const gzipAsync = promisify(gzip);

@@ -4,7 +4,7 @@ import { AppError } from '../http/app-error.js';
 import { LATE_BATCH_GRACE_MS, MAX_BATCH_SEQ, SEQ_AHEAD_WINDOW } from '../protocol/limits.js';
 import { customEvent, STOPPED_TAG } from '../protocol/recording-events.js';
 import type { VisitorLimits } from '../realtime/visitor-limits.js';
-import type { ChunkHeader, Repositories, SessionRecord } from '../storage/repositories.js';
+import type { ChunkHeader, Repositories, SessionRecord } from '../storage/ports.js';
 import { decodeBatch } from './batch-decoder.js';
 import type { WorkerPool } from '../workers/worker-pool.js';
 import { ingestToken } from './ingest-token.js';

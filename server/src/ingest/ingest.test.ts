@@ -23,7 +23,7 @@ async function visitorWithSession(visitorId: string): Promise<{ socket: VisitorT
 
 const send = (socket: VisitorTestSocket, sessionId: string, seq: number, data: unknown) =>
   command<any>(socket, 'recording:batch', { sessionId, seq, data });
-const chunkCount = (sessionId: string) => server.db.models.Chunk.countDocuments({ sessionId });
+const chunkCount = async (sessionId: string) => (await server.db.repos.recordings.listChunks(sessionId, 0, 10_000)).length;
 
 beforeAll(async () => {
   server = await startTestServer();

@@ -47,6 +47,12 @@ const statusOf = async (id: string) => {
   const session = await server.db.repos.sessions.findById(id);
   return session && { status: session.status, endReason: session.endReason };
 };
+/** When the session's visitor last disconnected, as the sweep sees it (every active session is due at the end of time). */
+const END_OF_TIME = new Date(8.64e15);
+const disconnectedAt = async (appId: string, id: string) =>
+  (await server.db.repos.recordings.listActiveDue(appId, { lastActivityBefore: END_OF_TIME, startedBefore: END_OF_TIME, disconnectedBefore: END_OF_TIME }, 500)).find(
+    (session) => session.id === id,
+  )?.disconnectedAt ?? null;
 
 beforeAll(async () => {
   server = await startTestServer({}, { now });
@@ -81,8 +87,8 @@ describe('session lifecycle (injected clock)', () => {
     // The visitor-gone visitor closes the tab; the one who comes back reconnects within the grace period.
     gone.socket.close();
     back.socket.close();
-    await expect.poll(async () => (await server.db.models.Session.findById(gone.sessionId).lean<any>())?.disconnectedAt).toBeTruthy();
-    await expect.poll(async () => (await server.db.models.Session.findById(back.sessionId).lean<any>())?.disconnectedAt).toBeTruthy();
+    await expect.poll(() => disconnectedAt(app.id, gone.sessionId)).toBeTruthy();
+    await expect.poll(() => disconnectedAt(app.id, back.sessionId)).toBeTruthy();
     advance(2 * MINUTE_MS);
     const returned = await visit(app.publicKey, 'visitor-back-1');
     expect(returned.sessionId).toBe(back.sessionId);
@@ -137,9 +143,9 @@ describe('retention and erasure (injected clock)', () => {
     return sessionId;
   }
   const counts = async (sessionId: string) => ({
-    sessions: await server.db.models.Session.countDocuments({ _id: sessionId }),
-    chunks: await server.db.models.Chunk.countDocuments({ sessionId }),
-    messages: await server.db.models.Message.countDocuments({ sessionId }),
+    sessions: (await server.db.repos.sessions.findById(sessionId)) ? 1 : 0,
+    chunks: (await server.db.repos.recordings.listChunks(sessionId, 0, 10_000)).length,
+    messages: (await server.db.repos.messages.listAfter(sessionId, 0, 10_000)).length,
   });
   const everything = { sessions: 1, chunks: 2, messages: 1 };
   const nothing = { sessions: 0, chunks: 0, messages: 0 };

@@ -5,7 +5,7 @@ import { AppError } from '../http/app-error.js';
 import type { AppStorage } from '../protocol/events.js';
 import { visitorIdSchema } from '../protocol/schemas.js';
 import type { EndReason, SessionsService } from '../sessions/sessions-service.js';
-import type { Repositories, SessionRecord } from '../storage/repositories.js';
+import type { Repositories, SessionRecord } from '../storage/ports.js';
 import { eraseVisitor } from './retention.js';
 import { quotaBytesOf } from './storage-quota.js';
 

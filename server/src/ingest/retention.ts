@@ -1,5 +1,5 @@
 import { DEFAULT_APP_SETTINGS } from '../storage/app-settings.js';
-import type { Repositories } from '../storage/repositories.js';
+import type { Repositories } from '../storage/ports.js';
 
 const DAY_MS = 24 * 60 * 60_000;
 const DELETE_BATCH = 200;

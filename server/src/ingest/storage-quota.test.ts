@@ -6,8 +6,7 @@ import { newClientId } from '../testing/chat-test-kit.js';
 import { createSiteApp } from '../testing/site-app.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { command, startVisitorSession } from '../testing/visitor-client.js';
-import { indexKeys } from '../storage/activity-index-model.js';
-import { activityIndexFor } from '../storage/activity-index.js';
+import { pretendStored } from '../storage/test-seams.js';
 
 let server: TestServer;
 const SHOP = 'https://shop.example';
@@ -27,7 +26,7 @@ describe('storage quotas', () => {
     const { socket, sessionId } = await startVisitorSession(server.url, { key }, SHOP);
     expect((await send(socket, sessionId, 1)).data.stored).toBe(true);
     // As if the session had stored nearly 200 MB already (the per-minute byte limit makes that take minutes).
-    await server.db.models.Session.updateOne({ _id: sessionId }, { $inc: { bytes: MAX_SESSION_STORED_BYTES - 100 } });
+    await pretendStored(server.db, { sessionId }, MAX_SESSION_STORED_BYTES - 100);
 
     const refused = await send(socket, sessionId, 2);
     expect(refused.error).toMatchObject({ code: 'E_QUOTA_EXCEEDED', details: { scope: 'session' } });
@@ -47,7 +46,7 @@ describe('storage quotas', () => {
     const { key, appId, owner } = await createSiteApp(server, [SHOP], 'Full shop');
     expect((await owner.request('PATCH', `/api/apps/${appId}`, { settings: { storageQuotaGb: 1 } })).status).toBe(200);
     // As if the application's sessions stored nearly 1 GB.
-    await server.db.models.ActivityIndex.collection.updateOne({ _id: indexKeys.counters(appId) } as never, { $set: { appId, bytes: 999_999_950 } }, { upsert: true });
+    await pretendStored(server.db, { appId }, 999_999_950);
     expect((await owner.request('GET', `/api/apps/${appId}/storage`)).json.data.storage).toEqual({ usedBytes: 999_999_950, quotaBytes: 1_000_000_000 });
 
     const first = await startVisitorSession(server.url, { key }, SHOP);
@@ -75,9 +74,7 @@ describe('storage quotas', () => {
     const aliceBytes = await bytesOf(alice.sessionId);
     const bobBytes = await bytesOf(bob.sessionId);
     expect(aliceBytes).toBeGreaterThan(0);
-    await activityIndexFor(server.db.models.ActivityIndex).flush();
-    const counted = await server.db.models.ActivityIndex.collection.findOne({ _id: indexKeys.counters(appId) } as never);
-    expect(counted?.bytes).toBe(aliceBytes + bobBytes);
+    expect(await server.db.repos.recordings.storedBytes(appId)).toBe(aliceBytes + bobBytes);
 
     const erased = await owner.request('DELETE', `/api/apps/${appId}/visitors/${alice.ready.visitorId}`);
     expect(erased.json.data.sessions).toBe(1);

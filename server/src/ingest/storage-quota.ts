@@ -1,5 +1,5 @@
 import { APP_USAGE_RECHECK_MS, MAX_SESSION_STORED_BYTES } from '../protocol/limits.js';
-import type { AppRecord, Repositories, SessionRecord } from '../storage/repositories.js';
+import type { AppRecord, Repositories, SessionRecord } from '../storage/ports.js';
 
 export type QuotaScope = 'session' | 'app';
 

@@ -22,8 +22,6 @@ export interface AnalysisInput {
 export interface Analysis {
   signals: SessionSignal[];
   timeline: TimelineEntry[];
-  /** The visitor's messages as list entries: they join the signal filter's prompt lists. */
-  prompts: Array<{ t: number; id: string }>;
   summaryInput: SummaryInput;
   /** Set when the recording was read only in part: where and why. */
   note: string | null;
@@ -70,7 +68,6 @@ export function analyzeRecording(input: AnalysisInput): Analysis {
   return {
     signals,
     timeline,
-    prompts: messages.filter((m) => m.role === 'visitor').map((m) => ({ t: m.createdAt.getTime(), id: m.id })),
     summaryInput: {
       timeline,
       timelineText: compressTimeline(timeline.filter((entry) => entry.kind !== 'message'), MAX_PROMPT_TIMELINE_CHARS),

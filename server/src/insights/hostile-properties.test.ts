@@ -6,7 +6,6 @@ import { AppError } from '../http/app-error.js';
 import { decodeBatch } from '../ingest/batch-decoder.js';
 import { MAX_DOM_DEPTH, MAX_PENDING_PART_CHARS, MAX_PENDING_SPLIT_EVENTS } from '../protocol/limits.js';
 import { EventPartJoiner, isRecordedEvent, PART_TAG, type RecordedEvent } from '../protocol/recording-events.js';
-import { decodeHeads, encodeHead } from '../storage/chunk-heads.js';
 import { analyzeRecording } from './analyze-recording.js';
 import { DomMirror } from './dom-mirror.js';
 import { deepChain, hostileStream, jsonHostileEvent, jsonHostileStream, manyParts, nodeId, serializedNode, wrongType } from './fixtures/hostile-arbitraries.js';
@@ -151,8 +150,8 @@ describe('hostile recordings through the pure stages (fast-check)', () => {
           expect(['E_INVALID_PAYLOAD', 'E_TOO_LARGE']).toContain((outcome.error as AppError).code);
         } else {
           const { header } = outcome;
+          // Whole numbers: every storage keeps them as written (storage/embedded/chunk-heads.test.ts).
           expect([header.firstTs, header.lastTs, header.eventCount, header.bytes].every(Number.isSafeInteger)).toBe(true);
-          expect(decodeHeads([encodeHead({ seq: 3, ...header })])).toEqual([{ seq: 3, ...header }]);
         }
       }),
       { numRuns: 1_000 },

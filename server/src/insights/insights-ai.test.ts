@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOTES } from '../chat/chat-service.js';
-import { dayKey } from '../sessions/time-buckets.js';
+import { dayKey } from '../protocol/utc-buckets.js';
 import { startAnthropicDouble, type AnthropicDouble } from '../testing/anthropic-double.js';
 import { chatVisitor, consoleSocket, createChatApp, messagesOf, recordEvents, waitFor, type ChatVisitor } from '../testing/chat-test-kit.js';
 import type { HttpClient } from '../testing/http-client.js';

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppsService } from '../apps/apps-service.js';
 import { createLogger } from '../logger.js';
 import { MAX_INSIGHT_INFLATED_BYTES } from '../protocol/limits.js';
-import { insightsStore } from '../storage/insights-store.js';
 import { chatVisitor, createChatApp, waitFor, type ChatVisitor } from '../testing/chat-test-kit.js';
 import type { HttpClient } from '../testing/http-client.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
@@ -38,8 +37,8 @@ async function storeChunk(visitor: ChatVisitor, seq: number, data: Buffer, event
 async function endAndWaitForInsights(visitor: ChatVisitor, timeoutMs = 60_000) {
   await command(visitor.socket, 'session:end');
   return waitFor(async () => {
-    const doc = await server.db.models.Session.findById(visitor.sessionId, { insights: 1 }).lean<{ insights?: { status: string } }>();
-    return (doc?.insights?.status === 'ready' || doc?.insights?.status === 'failed') && doc.insights;
+    const insights = await server.db.insights.get(visitor.sessionId);
+    return (insights?.status === 'ready' || insights?.status === 'failed') && insights;
   }, 'insights to be computed', timeoutMs);
 }
 
@@ -130,7 +129,7 @@ describe('the analysis off the event loop (class 5)', () => {
       // The same service the server builds, with a time limit no analysis can meet.
       const insights = createInsightsService({
         repos: server.db.repos,
-        store: insightsStore(server.db.models),
+        store: server.db.insights,
         apps: createAppsService(server.db.repos, {}),
         summarizer: null,
         workers: pool,
@@ -142,7 +141,7 @@ describe('the analysis off the event loop (class 5)', () => {
       insights.sessionCompleted({ ...session, status: 'completed', endedAt: new Date(), endReason: 'visitor-ended' });
       await insights.idle();
       expect(runs).toBe(1);
-      const stored = await insightsStore(server.db.models).get(visitor.sessionId);
+      const stored = await server.db.insights.get(visitor.sessionId);
       expect(stored).toMatchObject({ status: 'failed', note: 'The analysis was stopped: the recording took longer than 1 s to read.' });
 
       const user = (await server.db.repos.users.findByEmail('owner@test.local'))!;

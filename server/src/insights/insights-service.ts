@@ -4,9 +4,8 @@ import { NOTES } from '../chat/chat-service.js';
 import { AppError } from '../http/app-error.js';
 import type { SessionInsights, TimelineEntry } from '../protocol/insights.js';
 import { INSIGHTS_TASK_TIMEOUT_MS } from '../protocol/limits.js';
-import { dayKey } from '../sessions/time-buckets.js';
-import type { InsightsStore, StoredInsights, StoredSummary } from '../storage/insights-store.js';
-import type { AppRecord, Repositories, SessionRecord, UserRecord } from '../storage/repositories.js';
+import { dayKey } from '../protocol/utc-buckets.js';
+import type { AppRecord, InsightsStore, Repositories, SessionRecord, StoredInsights, StoredSummary, UserRecord } from '../storage/ports.js';
 import { WorkerTaskError, type WorkerFailure, type WorkerPool } from '../workers/worker-pool.js';
 import type { Analysis, AnalysisInput } from './analyze-recording.js';
 import { createInsightsQueue, InsightsQueueFull } from './insights-queue.js';
@@ -137,7 +136,7 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
       const previous = await store.get(session.id);
       const summary = previous?.summary && !regenerateSummary ? previous.summary : await summarize(app, analysis.summaryInput);
       const stored: StoredInsights = { status: 'ready', computedAt: now(), signals: analysis.signals, summary, note: analysis.note };
-      await store.save(session, stored, distinctTypes(analysis.signals), analysis.prompts);
+      await store.save(session, stored, distinctTypes(analysis.signals));
       deps.onReady?.((await repos.sessions.findById(session.id)) ?? session);
       return { stored, timeline: analysis.timeline };
     } catch (error) {

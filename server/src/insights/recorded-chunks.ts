@@ -1,5 +1,5 @@
 import { MAX_CHUNK_HEADS_PER_READ, MAX_INSIGHT_CHUNKS, MAX_INSIGHT_STORED_BYTES } from '../protocol/limits.js';
-import type { ChunkHeader, Repositories } from '../storage/repositories.js';
+import type { ChunkHeader, Repositories } from '../storage/ports.js';
 
 /** Blobs fetched per storage read (a read of up to a few MB, never the whole session at once). */
 const MAX_BLOB_BYTES_PER_READ = 8_000_000;

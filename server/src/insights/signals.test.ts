@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { NOTES } from '../chat/chat-service.js';
 import type { SignalType } from '../protocol/insights.js';
-import type { MessageRecord } from '../storage/chat-records.js';
+import type { MessageRecord } from '../storage/ports.js';
 import { extractFacts } from './session-facts.js';
 import { detectSignals, ERROR_CLICK_WINDOW_MS } from './signals.js';
 import type { RrwebEvent } from './rrweb-shapes.js';

@@ -1,5 +1,5 @@
 import type { SessionSignal, SignalType } from '../protocol/insights.js';
-import type { MessageRecord } from '../storage/chat-records.js';
+import type { MessageRecord } from '../storage/ports.js';
 import type { ClickFact, SessionFacts } from './session-facts.js';
 import { formatOffset } from './offsets.js';
 import { countBefore, timeOf } from './sorted-times.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { NOTES } from '../chat/chat-service.js';
 import type { TimelineEntry } from '../protocol/insights.js';
-import type { MessageRecord } from '../storage/chat-records.js';
+import type { MessageRecord } from '../storage/ports.js';
 import { formatOffset } from './offsets.js';
 import type { RrwebEvent } from './rrweb-shapes.js';
 import { extractFacts } from './session-facts.js';

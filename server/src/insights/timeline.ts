@@ -1,5 +1,5 @@
 import type { TimelineEntry } from '../protocol/insights.js';
-import type { MessageRecord } from '../storage/chat-records.js';
+import type { MessageRecord } from '../storage/ports.js';
 import { formatOffset } from './offsets.js';
 import type { RecordingCut, SessionFacts } from './session-facts.js';
 import { countBefore } from './sorted-times.js';

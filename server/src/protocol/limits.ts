@@ -179,8 +179,8 @@ export const INSIGHTS_TASK_TIMEOUT_MS = 20_000;
 
 /** Chunk headers one storage read returns… */
 export const MAX_CHUNK_HEADS_PER_READ = 1_000;
-/** …reading at most this many header pages (128 seqs each): a gap wider than that ends the list. */
-export const MAX_HEAD_PAGES_PER_READ = 16;
+/** …of seqs at most this far after the last one listed (16 header pages of 128 on the embedded engine): a gap wider than that ends the list. */
+export const MAX_SEQ_SPAN_PER_READ = 2_048;
 /** A replay manifest lists at most this many chunks (~14 h at one batch per 5 s)… */
 export const MAX_MANIFEST_CHUNKS = 10_000;
 /** …and at most this many stored bytes of them; the rest is left out with a marker. */

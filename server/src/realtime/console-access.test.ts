@@ -2,7 +2,6 @@ import { gzipSync } from 'node:zlib';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPasswordNow } from '../auth/password-hashing.js';
-import { teamQueries } from '../storage/team-queries.js';
 import { ack, chatVisitor, consoleSocket, createChatApp, recordEvents, waitFor, type ChatVisitor } from '../testing/chat-test-kit.js';
 import { HttpClient } from '../testing/http-client.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
@@ -116,7 +115,7 @@ describe('console access ends at once', () => {
     const visitor = await liveVisitor();
     const agentSocket = await openConsole(agent.client);
     // Taken away in the database only, as another node would: no room was moved for this socket.
-    await teamQueries(server.db.models).setMembership(agent.id, app.id, false);
+    await server.db.team.setMembership(agent.id, app.id, false);
     expect((await ack(agentSocket, 'replay:watch', { sessionId: visitor.sessionId })).error.code).toBe('E_NOT_FOUND');
     expect((await ack(agentSocket, 'chat:open', { sessionId: visitor.sessionId })).error.code).toBe('E_NOT_FOUND');
     expect((await ack(agentSocket, 'chat:list', { appId: app.id })).error.code).toBe('E_NOT_FOUND');

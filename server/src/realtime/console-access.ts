@@ -2,7 +2,7 @@ import type { AuthService } from '../auth/auth-service.js';
 import { AppError } from '../http/app-error.js';
 import type { AccessEndedReason } from '../protocol/events.js';
 import { MEMBERSHIP_SYNC_MAX_ROUNDS } from '../protocol/limits.js';
-import type { Repositories, UserRecord } from '../storage/repositories.js';
+import type { Repositories, UserRecord } from '../storage/ports.js';
 import type { ConsoleNamespace, ConsoleSocket } from './console-namespace.js';
 import { appOfRoom, appRoom, signInRoom, userRoom } from './console-rooms.js';
 

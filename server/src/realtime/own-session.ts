@@ -1,5 +1,5 @@
 import { AppError } from '../http/app-error.js';
-import type { Repositories, SessionRecord } from '../storage/repositories.js';
+import type { Repositories, SessionRecord } from '../storage/ports.js';
 import type { VisitorSocket } from './visitor-namespace.js';
 
 /**

@@ -8,7 +8,7 @@ import { validate } from '../http/validate.js';
 import type { Ack, VisitorClientToServer, VisitorServerToClient, WidgetSettings } from '../protocol/events.js';
 import { sessionStartSchema, visitorHandshakeSchema } from '../protocol/schemas.js';
 import { visitorSession, type SessionsService } from '../sessions/sessions-service.js';
-import type { AppRecord, Repositories } from '../storage/repositories.js';
+import type { AppRecord, Repositories } from '../storage/ports.js';
 import { handshakeError } from './handshake-error.js';
 import type { VisitorLimits } from './visitor-limits.js';
 import { isVisitorTokenValid, visitorToken } from './visitor-token.js';

@@ -9,7 +9,7 @@ import type { ConsoleAccess } from '../realtime/console-access.js';
 import type { ConsoleNamespace } from '../realtime/console-namespace.js';
 import { parseSessionRoom, sessionRoomsOf, watchRoom } from '../realtime/console-rooms.js';
 import { sessionRoom, type VisitorNamespace } from '../realtime/visitor-namespace.js';
-import type { Repositories } from '../storage/repositories.js';
+import type { Repositories } from '../storage/ports.js';
 import type { ReplayService } from './replay-service.js';
 
 const SESSION_ROOM_PREFIX = 'session:';

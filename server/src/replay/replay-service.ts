@@ -3,7 +3,7 @@ import type { AppsService } from '../apps/apps-service.js';
 import type { ChatMessage } from '../protocol/chat-events.js';
 import { MAX_CHUNK_HEADS_PER_READ, MAX_MANIFEST_BYTES, MAX_MANIFEST_CHUNKS, MAX_MANIFEST_PAGES } from '../protocol/limits.js';
 import type { ReplayChunk, ReplayCut, ReplayManifest, ReplaySessionFacts } from '../protocol/replay-events.js';
-import type { MessageRecord, Repositories, SessionRecord, UserRecord } from '../storage/repositories.js';
+import type { MessageRecord, Repositories, SessionRecord, UserRecord } from '../storage/ports.js';
 
 /** Chunk headers asked for per storage read while building a manifest. */
 const CHUNK_PAGE_SIZE = MAX_CHUNK_HEADS_PER_READ;

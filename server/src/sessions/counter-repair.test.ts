@@ -1,8 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBatch } from '../ingest/batch-decoder.js';
-import { indexKeys } from '../storage/activity-index-model.js';
-import { activityIndexFor } from '../storage/activity-index.js';
 import { createSiteApp } from '../testing/site-app.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { command, startVisitorSession } from '../testing/visitor-client.js';
@@ -29,9 +27,7 @@ async function storeUncounted(sessionId: string, seq: number, events: number) {
 }
 
 async function consoleCounters() {
-  await activityIndexFor(server.db.models.ActivityIndex).flush();
-  const doc = await server.db.models.ActivityIndex.collection.findOne({ _id: indexKeys.counters(appId) } as never);
-  return { events: Number(doc?.events ?? 0), bytes: Number(doc?.bytes ?? 0) };
+  return { events: (await server.db.activity.counters(appId)).events, bytes: await server.db.repos.recordings.storedBytes(appId) };
 }
 
 const counters = async (sessionId: string) => {

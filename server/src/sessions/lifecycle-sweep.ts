@@ -1,6 +1,6 @@
 import { VISITOR_GONE_GRACE_MS } from '../protocol/limits.js';
 import { DEFAULT_APP_SETTINGS } from '../storage/app-settings.js';
-import type { Repositories, SessionRecord } from '../storage/repositories.js';
+import type { Repositories, SessionRecord } from '../storage/ports.js';
 import type { EndReason, SessionsService } from './sessions-service.js';
 
 const MINUTE_MS = 60_000;

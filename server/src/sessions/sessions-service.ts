@@ -1,7 +1,7 @@
 import type { PublicSession, VisitorSession } from '../protocol/events.js';
 import type { SessionStartInput } from '../protocol/schemas.js';
 import { MAX_STARTUP_RECOUNTS } from '../protocol/limits.js';
-import type { AppRecord, Repositories, SessionRecord } from '../storage/repositories.js';
+import type { AppRecord, Repositories, SessionRecord } from '../storage/ports.js';
 
 export type EndReason = 'visitor-ended' | 'idle-timeout' | 'max-duration' | 'erased' | 'visitor-gone';
 

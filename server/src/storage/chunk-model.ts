@@ -3,11 +3,11 @@ import { Schema, type Connection, type InferSchemaType, type Model } from 'mongo
 /**
  * One recorded batch: the gzip blob exactly as the widget sent it, plus a small readable header.
  * Never one document per rrweb event and never rrweb JSON as subdocuments: the blob is opaque here.
- * The unique (sessionId, seq) index is what makes a retried batch harmless.
+ * Its `_id` is `<sessionId>:<seq>`: unique by construction, which is what makes a retried batch harmless.
  */
 const chunkSchema = new Schema(
   {
-    /** `<sessionId>:<seq>`: FerretDB 1.x on SQLite can only find documents fast by `_id` (see visitor-model.ts). */
+    /** `<sessionId>:<seq>`, on every implementation: found by `_id` on the embedded engine, and a second copy is refused. */
     _id: { type: String, required: true },
     sessionId: { type: Schema.Types.ObjectId, required: true },
     appId: { type: Schema.Types.ObjectId, required: true },
@@ -23,8 +23,6 @@ const chunkSchema = new Schema(
   },
   { versionKey: false },
 );
-chunkSchema.index({ sessionId: 1, seq: 1 }, { unique: true });
-chunkSchema.index({ appId: 1 });
 
 export type ChunkDoc = InferSchemaType<typeof chunkSchema>;
 

@@ -1,48 +1,16 @@
 import { isValidObjectId } from 'mongoose';
-import type { InsightsStatus, SessionSignal, SignalType } from '../protocol/insights.js';
-import type { Entry } from './activity-index-model.js';
-import { activityIndexFor, type IndexedSession } from './activity-index.js';
+import type { InsightsStatus } from '../protocol/insights.js';
 import type { Models } from './models.js';
-import { serializeSessionWrite } from './session-writes.js';
+import type { InsightsStore, StoredInsights } from './ports.js';
+import type { WriteHooks } from './write-hooks.js';
 
 /**
  * Insights stored with their session (issue #7): `insights` and the `signalTypes` the Sessions list
- * filters on. Read and written by `_id` only (the one filter FerretDB 1.x pushes down), and every write
- * goes through serializeSessionWrite like all other writers of a session document.
+ * filters on, each write one atomic update of the session document.
  */
-
-export interface StoredSummary {
-  text: string;
-  source: 'ai' | 'deterministic';
-  generatedAt: Date;
-  model: string | null;
-  inputTokens: number;
-  outputTokens: number;
-}
-
-export interface StoredInsights {
-  status: InsightsStatus;
-  computedAt: Date | null;
-  signals: SessionSignal[];
-  summary: StoredSummary | null;
-  /** Why the analysis failed, or where the recording was cut; null (or absent) otherwise. */
-  note?: string | null;
-}
-
-export interface InsightsStore {
-  get(sessionId: string): Promise<StoredInsights | null>;
-  /** Marks the computation under way, keeping what was stored before. */
-  markPending(sessionId: string): Promise<void>;
-  /** Marks the computation failed, with a note for people saying why. */
-  markFailed(sessionId: string, note: string): Promise<void>;
-  /** Stores the insights; the session and its prompts join the lists of the signal filter. */
-  save(session: IndexedSession, insights: StoredInsights, signalTypes: SignalType[], prompts: Entry[]): Promise<void>;
-}
-
 const EMPTY: StoredInsights = { status: 'none', computedAt: null, signals: [], summary: null, note: null };
 
-export function insightsStore({ Session, ActivityIndex }: Pick<Models, 'Session' | 'ActivityIndex'>): InsightsStore {
-  const index = activityIndexFor(ActivityIndex);
+export function insightsStore({ Session }: Pick<Models, 'Session'>, hooks: WriteHooks): InsightsStore {
   async function read(sessionId: string): Promise<StoredInsights | null> {
     const doc = await Session.findById(sessionId, { insights: 1 }).lean<{ insights?: Partial<StoredInsights> | null }>();
     if (!doc) return null;
@@ -55,12 +23,16 @@ export function insightsStore({ Session, ActivityIndex }: Pick<Models, 'Session'
       note: typeof stored.note === 'string' ? stored.note : null,
     };
   }
-  // The whole `insights` object is written each time: `$set` of a dotted path fails on MongoDB while it is null.
-  const setStatus = (sessionId: string, status: InsightsStatus, note?: string) =>
-    serializeSessionWrite(sessionId, async () => {
-      const current = (await read(sessionId)) ?? EMPTY;
-      await Session.updateOne({ _id: sessionId }, { $set: { insights: { ...current, status, note: note ?? current.note ?? null } } });
-    });
+  /**
+   * The status alone, keeping what was stored: a dotted `$set` where insights exist, the whole empty
+   * object where they do not (a dotted path fails on MongoDB while its parent is null). Each is
+   * conditional, so a concurrent save is never overwritten.
+   */
+  async function setStatus(sessionId: string, status: InsightsStatus, note?: string) {
+    const fields = { 'insights.status': status, ...(note === undefined ? {} : { 'insights.note': note }) };
+    const set = await Session.updateOne({ _id: sessionId, insights: { $type: 'object' } }, { $set: fields });
+    if (set.matchedCount === 0) await Session.updateOne({ _id: sessionId, insights: null }, { $set: { insights: { ...EMPTY, status, note: note ?? null } } });
+  }
 
   return {
     async get(sessionId) {
@@ -72,10 +44,10 @@ export function insightsStore({ Session, ActivityIndex }: Pick<Models, 'Session'
     async markFailed(sessionId, note) {
       if (isValidObjectId(sessionId)) await setStatus(sessionId, 'failed', note);
     },
-    async save(session, insights, signalTypes, prompts) {
+    async save(session, insights, signalTypes) {
       if (!isValidObjectId(session.id)) return;
-      await serializeSessionWrite(session.id, () => Session.updateOne({ _id: session.id }, { $set: { insights, signalTypes } }));
-      index.signalsFound(session, signalTypes, prompts);
+      await Session.updateOne({ _id: session.id }, { $set: { insights, signalTypes } });
+      await hooks.signalsSaved(session, signalTypes);
     },
   };
 }

@@ -3,8 +3,7 @@ import { Schema, type Connection, type InferSchemaType, type Model, type Types }
 /**
  * One chat message. A visitor message is a "prompt" in the console's Activity feed, so the field
  * names here are a contract with it. `seq` numbers messages within a session (unique with sessionId):
- * the widget resyncs by it after a reconnect. Time-bucket keys are written at insert (no date
- * operators on FerretDB 1.x).
+ * the widget resyncs by it after a reconnect.
  */
 const messageSchema = new Schema(
   {
@@ -17,22 +16,17 @@ const messageSchema = new Schema(
     seq: { type: Number, required: true },
     /** The sender's id for this message, so a retried send is stored once. */
     clientId: { type: String, default: null },
-    hourKey: { type: String, required: true },
-    dayKey: { type: String, required: true },
     /** Visitor messages: who answered them (null until answered). */
     answeredBy: { type: String, enum: ['ai', 'agent', null], default: null },
     /** Agent messages: the console user who wrote it. */
     agentId: { type: Schema.Types.ObjectId, default: null },
+    /** MongoDB-native, messages with a clientId: `<sessionId>:<clientId>`, unique (a retried send is stored once). */
+    clientKey: { type: String, default: undefined },
+    /** MongoDB-native, visitor messages: their session's signal types, for the feed's signal filter. */
+    sessionSignals: { type: [String], default: undefined },
   },
   { versionKey: false },
 );
-messageSchema.index({ sessionId: 1, seq: 1 }, { unique: true });
-messageSchema.index({ appId: 1, role: 1, createdAt: -1 });
-messageSchema.index({ appId: 1, dayKey: 1 });
-messageSchema.index({ appId: 1, hourKey: 1 });
-// A returning visitor's earlier conversation.
-messageSchema.index({ appId: 1, visitorId: 1, createdAt: -1 });
-
 export type MessageDoc = InferSchemaType<typeof messageSchema> & { _id: Types.ObjectId };
 
 export const bindMessageModel = (connection: Connection): Model<MessageDoc> =>
@@ -47,7 +41,6 @@ const aiUsageSchema = new Schema(
   },
   { versionKey: false },
 );
-aiUsageSchema.index({ appId: 1, dayKey: 1 }, { unique: true });
 
 export type AiUsageDoc = InferSchemaType<typeof aiUsageSchema> & { _id: Types.ObjectId };
 

@@ -1,16 +1,14 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import { DEFAULT_APP_SETTINGS } from './app-settings.js';
 import { bindSessionModel, type SessionDoc } from './session-model.js';
-import { bindActiveSessionModel, bindVisitorModel, type ActiveSessionDoc, type VisitorDoc } from './visitor-model.js';
+import { bindVisitorModel, type VisitorDoc } from './visitor-model.js';
 import { bindChunkModel, type ChunkDoc } from './chunk-model.js';
-import { bindChunkHeadsModel, type ChunkHeadsDoc } from './chunk-heads.js';
-import { bindMessagePagesModel, type MessagePagesDoc } from './message-pages.js';
 import { bindAiUsageModel, bindMessageModel, type AiUsageDoc, type MessageDoc } from './message-model.js';
-import { bindActivityIndexModel, type ActivityIndexDoc } from './activity-index-model.js';
 
 /**
- * Mongoose models, bound to one connection so several apps (tests) can live in one process.
- * Indexes use keys 1/-1 and `unique` only: the subset FerretDB 1.x implements.
+ * Mongoose models of the documents every implementation stores, bound to one connection so several
+ * apps (tests) can live in one process. Each implementation creates the indexes it queries by
+ * (shared-indexes.ts, mongo/native-indexes.ts); those declared here are the accounts' own.
  */
 
 const appSchema = new Schema(
@@ -93,13 +91,9 @@ export interface Models {
   Instance: Model<InstanceDoc>;
   Session: Model<SessionDoc>;
   Visitor: Model<VisitorDoc>;
-  ActiveSession: Model<ActiveSessionDoc>;
   Message: Model<MessageDoc>;
   AiUsage: Model<AiUsageDoc>;
   Chunk: Model<ChunkDoc>;
-  ChunkHeads: Model<ChunkHeadsDoc>;
-  MessagePages: Model<MessagePagesDoc>;
-  ActivityIndex: Model<ActivityIndexDoc>;
 }
 
 export function bindModels(connection: Connection): Models {
@@ -110,12 +104,8 @@ export function bindModels(connection: Connection): Models {
     Instance: connection.model<InstanceDoc>('Instance', instanceSchema, 'instance'),
     Session: bindSessionModel(connection),
     Visitor: bindVisitorModel(connection),
-    ActiveSession: bindActiveSessionModel(connection),
     Message: bindMessageModel(connection),
     AiUsage: bindAiUsageModel(connection),
     Chunk: bindChunkModel(connection),
-    ChunkHeads: bindChunkHeadsModel(connection),
-    MessagePages: bindMessagePagesModel(connection),
-    ActivityIndex: bindActivityIndexModel(connection),
   };
 }

@@ -1,104 +1,74 @@
-import { isValidObjectId, Types, type Model } from 'mongoose';
-import { byIds, deleteMatching } from './by-ids.js';
-import { chunkKey, type ChunkDoc } from './chunk-model.js';
-import type { MessagePagesDoc } from './message-pages.js';
-import { encodeHead, headsKey, headsPage, type ChunkHeadsDoc } from './chunk-heads.js';
-import { chunkReads } from './chunk-listing.js';
+import { isValidObjectId, Types } from 'mongoose';
+import { hourKey } from '../protocol/utc-buckets.js';
+import type { ActivityCountersStore } from './activity-counters.js';
+import { deleteMatching, IDS_PER_QUERY } from './by-ids.js';
+import { MAX_BATCH_SEQ } from '../protocol/limits.js';
+import type { ChunkCounting } from './chunk-counting.js';
+import { chunkKey } from './chunk-model.js';
 import type { MessageDoc } from './message-model.js';
-import type { ChunkHeader, RecordingsRepository } from './repositories.js';
+import type { Models } from './models.js';
+import type { ChunkHeader, RecordingsRepository } from './ports.js';
+import { blobOf } from './records.js';
 import type { SessionDoc } from './session-model.js';
-import { serializeSessionWrite } from './session-writes.js';
-import { countingKey, recountSession } from './session-recount.js';
-import { toSession } from './sessions-repository.js';
-import type { ActiveSessionDoc } from './visitor-model.js';
-import type { ActivityIndex, DeletedSession } from './activity-index.js';
-import { indexKeys } from './activity-index-model.js';
+import type { WriteHooks } from './write-hooks.js';
 
 const DUPLICATE_KEY = 11000;
+
+/** A stored blob as the driver gives it back (a Buffer, or BSON Binary). */
+type StoredBlob = Parameters<typeof blobOf>[0];
+
 /**
- * Chunks of recordings, the session counters they feed, and deleting sessions with all they own.
- * The per-batch path reads and writes by `_id` only: FerretDB 1.x on SQLite scans the whole collection
- * for any other filter, which made every batch slower as recordings accumulated.
+ * Chunks of recordings, the session counters they feed, and deleting sessions with all they own:
+ * the same documents and atomic writes on every implementation. Listing chunks, and finding the
+ * sessions a job works on, is each implementation's own.
  */
-export function recordingsRepository(
-  Chunk: Model<ChunkDoc>,
-  Session: Model<SessionDoc>,
-  Message: Model<MessageDoc>,
-  ActiveSession: Model<ActiveSessionDoc>,
-  ChunkHeads: Model<ChunkHeadsDoc>,
-  /** Console counters (events) and chart buckets, kept in step with each batch and each deletion. */
-  index?: ActivityIndex,
-  MessagePages?: Model<MessagePagesDoc>,
-): RecordingsRepository {
+export function recordingWrites(
+  { Chunk, Session, Message }: Pick<Models, 'Chunk' | 'Session' | 'Message'>,
+  counters: ActivityCountersStore,
+  hooks: WriteHooks,
+  counting: ChunkCounting,
+): Omit<RecordingsRepository, 'listChunks' | 'appIdsWithSessions' | 'listActiveDue'> {
   const valid = (id: string) => isValidObjectId(id);
-  const addHead = (chunk: ChunkHeader & { sessionId: string }) =>
-    serializeSessionWrite(chunk.sessionId, () =>
-      ChunkHeads.updateOne(
-        { _id: headsKey(chunk.sessionId, headsPage(chunk.seq)) },
-        { $setOnInsert: { sessionId: chunk.sessionId }, $addToSet: { h: encodeHead(chunk) } },
-        { upsert: true },
-      ),
-    );
-
-  const reads = chunkReads(Chunk, Session, ChunkHeads);
-
-  const repository: RecordingsRepository = {
+  /** The header of the chunk stored under this seq (a copy sent again may differ in bytes: the stored one counts). */
+  const storedHeader = async (sessionId: string, seq: number) =>
+    Chunk.findById(chunkKey(sessionId, seq), { data: 0 }).lean<ChunkHeader & { seq: number }>();
+  const repository: Omit<RecordingsRepository, 'listChunks' | 'appIdsWithSessions' | 'listActiveDue'> = {
     async insertChunk(chunk) {
       if (!valid(chunk.sessionId)) return false;
       try {
         await Chunk.create({ _id: chunkKey(chunk.sessionId, chunk.seq), ...chunk });
       } catch (error) {
         if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
-        // The first attempt may have stored the chunk and died before its header. The header is the
-        // stored chunk's: a copy sent again (socket, then the pagehide POST) may differ in bytes.
-        const stored = await Chunk.findById(chunkKey(chunk.sessionId, chunk.seq), { data: 0 }).lean<ChunkDoc>();
-        if (stored) await addHead({ ...stored, seq: chunk.seq, sessionId: chunk.sessionId });
+        await hooks.chunkSentAgain(chunk.sessionId, chunk.seq);
         return false;
       }
-      await addHead(chunk);
+      await hooks.chunkStored(chunk.sessionId, chunk);
       return true;
     },
     async addToSession(sessionId, { seq, events, bytes, at }) {
-      if (!valid(sessionId)) return;
-      // findOneAndUpdate (not updateOne) for the appId of the events counter; FerretDB reads the
-      // document for either, and refuses a projection here.
-      const doc = await serializeSessionWrite(sessionId, () =>
-        Session.findOneAndUpdate(
-          { _id: sessionId },
-          { $inc: { eventCount: events, bytes, chunkCount: 1 }, $max: { maxSeq: seq, lastActivityAt: at }, $set: { disconnectedAt: null } },
-        ).lean<{ appId: Types.ObjectId }>(),
-      );
-      if (doc) index?.eventsAdded(String(doc.appId), events, bytes);
+      if (valid(sessionId)) await counting.count(sessionId, { seq, eventCount: events, bytes }, at);
     },
     async storeChunk(chunk) {
-      return serializeSessionWrite(countingKey(chunk.sessionId), async () => {
-        const stored = await repository.insertChunk(chunk);
-        if (stored) await repository.addToSession(chunk.sessionId, { seq: chunk.seq, events: chunk.eventCount, bytes: chunk.bytes, at: chunk.storedAt });
-        return stored;
-      });
+      const stored = await repository.insertChunk(chunk);
+      // A copy sent again counts what its first writer stored, if that writer died before counting it.
+      const header = stored ? chunk : await storedHeader(chunk.sessionId, chunk.seq);
+      if (header) await counting.count(chunk.sessionId, { seq: chunk.seq, eventCount: header.eventCount, bytes: header.bytes }, chunk.storedAt);
+      return stored;
     },
-    recount: (sessionId) => (valid(sessionId) ? recountSession(Session, ChunkHeads, index, sessionId) : Promise.resolve(null)),
+    recount: (sessionId) => (valid(sessionId) ? counting.recount(sessionId) : Promise.resolve(null)),
     async markRecordingStopped(sessionId, reason) {
       if (!valid(sessionId)) return false;
-      // Read, then write by `_id` alone, as one serialized step (like completing a session).
-      return serializeSessionWrite(sessionId, async () => {
-        const current = await Session.findById(sessionId, { recordingStopped: 1 }).lean<{ recordingStopped?: string | null }>();
-        if (!current || current.recordingStopped) return false;
-        await Session.updateOne({ _id: sessionId }, { $set: { recordingStopped: reason } });
-        return true;
-      });
+      const marked = await Session.updateOne({ _id: sessionId, recordingStopped: null }, { $set: { recordingStopped: reason } });
+      return marked.modifiedCount === 1;
     },
-    async storedBytes(appId) {
-      const counters = await index?.read(indexKeys.counters(appId));
-      return Math.max(0, Number(counters?.bytes) || 0);
-    },
+    storedBytes: (appId) => (valid(appId) ? counters.storedBytes(appId) : Promise.resolve(0)),
     async contiguousSeq(sessionId) {
       if (!valid(sessionId)) return 0;
       const session = await Session.findById(sessionId, { contiguousSeq: 1 }).lean<{ contiguousSeq?: number }>();
       const start = session?.contiguousSeq ?? 0;
       let mark = start;
       while (await Chunk.exists({ _id: chunkKey(sessionId, mark + 1) })) mark += 1;
-      if (mark > start) await serializeSessionWrite(sessionId, () => Session.updateOne({ _id: sessionId }, { $max: { contiguousSeq: mark } }));
+      if (mark > start) await Session.updateOne({ _id: sessionId }, { $max: { contiguousSeq: mark } });
       return mark;
     },
     async maxSeq(sessionId) {
@@ -106,44 +76,26 @@ export function recordingsRepository(
       const session = await Session.findById(sessionId, { maxSeq: 1 }).lean<{ maxSeq?: number }>();
       return session?.maxSeq ?? 0;
     },
-    async listChunks(sessionId, afterSeq, limit) {
-      return valid(sessionId) ? reads.listChunks(sessionId, afterSeq, limit) : [];
-    },
     async chunkData(sessionId, seq) {
-      return valid(sessionId) ? reads.chunkData(sessionId, seq) : null;
+      if (!valid(sessionId) || !Number.isSafeInteger(seq) || seq < 1 || seq >= MAX_BATCH_SEQ) return null;
+      const doc = await Chunk.findById(chunkKey(sessionId, seq), { data: 1 }).lean<{ data: StoredBlob }>();
+      return doc ? blobOf(doc.data) : null;
     },
     async chunksData(sessionId, seqs) {
-      return valid(sessionId) ? reads.chunksData(sessionId, seqs) : new Map();
+      const found = new Map<number, Buffer>();
+      if (!valid(sessionId)) return found;
+      const wanted = seqs.filter((seq) => Number.isSafeInteger(seq) && seq >= 1 && seq < MAX_BATCH_SEQ);
+      // One `_id: {$in}` query per IDS_PER_QUERY (the embedded engine reads them through its `_id` index).
+      for (let i = 0; i < wanted.length; i += IDS_PER_QUERY) {
+        const ids = wanted.slice(i, i + IDS_PER_QUERY).map((seq) => chunkKey(sessionId, seq));
+        const docs = await Chunk.find({ _id: { $in: ids } }, { seq: 1, data: 1 }).lean<Array<{ seq: number; data: StoredBlob }>>();
+        for (const doc of docs) found.set(doc.seq, blobOf(doc.data));
+      }
+      return found;
     },
     async markDisconnected(sessionId, at) {
       if (!valid(sessionId)) return;
-      await serializeSessionWrite(sessionId, () => Session.updateOne({ _id: sessionId }, { $set: { disconnectedAt: at } }));
-    },
-    async appIdsWithSessions(status) {
-      if (status === 'active') {
-        const active = await ActiveSession.find({}, { appId: 1 }).lean<Array<{ appId: string }>>();
-        return [...new Set(active.map((row) => row.appId))];
-      }
-      const rows = await Session.aggregate<{ _id: Types.ObjectId }>([
-        { $match: status ? { status } : {} },
-        { $group: { _id: '$appId', count: { $sum: 1 } } },
-      ]);
-      return rows.map((row) => String(row._id));
-    },
-    async listActiveDue(appId, { lastActivityBefore, startedBefore, disconnectedBefore }, limit) {
-      if (!valid(appId)) return [];
-      const due = [];
-      // Through the small active set, then by `_id`: never a scan of all sessions.
-      for (const { _id } of await ActiveSession.find({}, { _id: 1, appId: 1 }).lean<Array<{ _id: string; appId: string }>>()) {
-        const doc = await Session.findById(_id).lean<SessionDoc & { disconnectedAt?: Date | null }>();
-        if (!doc || doc.status !== 'active' || String(doc.appId) !== appId) continue;
-        const disconnectedAt = doc.disconnectedAt ?? null;
-        if (doc.lastActivityAt < lastActivityBefore || doc.startedAt < startedBefore || (disconnectedAt && disconnectedAt < disconnectedBefore)) {
-          due.push({ ...toSession(doc), disconnectedAt });
-          if (due.length >= limit) break;
-        }
-      }
-      return due;
+      await Session.updateOne({ _id: sessionId, status: 'active' }, { $set: { disconnectedAt: at } });
     },
     async listSessionIds(filter, limit) {
       if (!valid(filter.appId)) return [];
@@ -156,34 +108,36 @@ export function recordingsRepository(
     async deleteSessions(ids) {
       const objectIds = ids.filter(valid).map((id) => new Types.ObjectId(id));
       if (objectIds.length === 0) return { sessions: 0, chunks: 0, messages: 0 };
-      // What the console's counters and chart counted for these sessions, read before they go.
-      const gone = index ? await countedFor(Session, Message, objectIds) : null;
       // Children first: an interrupted run leaves a session that the next run deletes, never orphans.
       // A batch of long sessions can own more chunks than one FerretDB delete can take (deleteMatching).
       const children = { sessionId: { $in: objectIds } };
       const chunks = await deleteMatching(Chunk.collection, children);
-      await deleteMatching(ChunkHeads.collection, children);
-      if (MessagePages) await deleteMatching(MessagePages.collection, children);
-      const messages = await deleteMatching(Message.collection, children);
-      const sessions = (await Session.deleteMany({ _id: { $in: objectIds } })).deletedCount;
-      if (gone) await index?.sessionsDeleted(gone.sessions, gone.prompts);
-      return { sessions, chunks, messages };
+      await hooks.deleteChildren(objectIds.map(String));
+      // Prompts go by the hour they count in: each deleter takes out of the chart what its own delete removed.
+      const prompts = await Message.find({ ...children, role: 'visitor' }, { appId: 1, createdAt: 1 }).lean<MessageDoc[]>();
+      const byHour = new Map<string, MessageDoc[]>();
+      for (const prompt of prompts) {
+        const key = `${prompt.appId}:${hourKey(prompt.createdAt)}`;
+        byHour.set(key, [...(byHour.get(key) ?? []), prompt]);
+      }
+      let messages = 0;
+      for (const group of byHour.values()) {
+        const { deletedCount } = await Message.deleteMany({ _id: { $in: group.map((prompt) => prompt._id) } });
+        messages += deletedCount;
+        await counters.promptsDeleted(String(group[0].appId), group[0].createdAt, deletedCount);
+      }
+      messages += await deleteMatching(Message.collection, children);
+      // One at a time, so each session is counted out by the one caller that deleted it.
+      const deleted: SessionDoc[] = [];
+      for (const _id of objectIds) {
+        const doc = await Session.findOneAndDelete({ _id }).lean<SessionDoc>();
+        if (!doc) continue;
+        deleted.push(doc);
+        await counters.sessionDeleted({ appId: String(doc.appId), status: doc.status, eventCount: doc.eventCount ?? 0, bytes: doc.bytes ?? 0, startedAt: doc.startedAt });
+      }
+      await hooks.sessionsDeleted(deleted);
+      return { sessions: deleted.length, chunks, messages };
     },
   };
   return repository;
-}
-
-/** The sessions (read by `_id`) and visitor messages about to be deleted, as the activity index counted them. */
-async function countedFor(Session: Model<SessionDoc>, Message: Model<MessageDoc>, ids: Types.ObjectId[]) {
-  const docs = await byIds<SessionDoc>(Session, ids.map(String));
-  const sessions: DeletedSession[] = [...docs.values()].map((doc) => ({
-    appId: String(doc.appId),
-    id: doc._id.toString(),
-    status: doc.status,
-    eventCount: doc.eventCount ?? 0,
-    bytes: doc.bytes ?? 0,
-    startedAt: doc.startedAt,
-  }));
-  const prompts = await Message.find({ sessionId: { $in: ids }, role: 'visitor' }, { appId: 1, createdAt: 1 }).lean<MessageDoc[]>();
-  return { sessions, prompts: prompts.map((m) => ({ appId: String(m.appId), createdAt: m.createdAt })) };
 }

@@ -152,7 +152,7 @@ export interface RecordingsRepository {
   maxSeq(sessionId: string): Promise<number>;
   /**
    * Headers of stored chunks after `afterSeq`, in seq order: at most `limit` (capped at
-   * MAX_CHUNK_HEADS_PER_READ), reading at most MAX_HEAD_PAGES_PER_READ header pages whatever the
+   * MAX_CHUNK_HEADS_PER_READ), of seqs at most MAX_SEQ_SPAN_PER_READ past `afterSeq` whatever the
    * session's maxSeq says. Fewer than `limit` means the list ends here (or a wide gap follows).
    */
   listChunks(sessionId: string, afterSeq: number, limit: number): Promise<ChunkHeader[]>;

@@ -1,8 +1,9 @@
 import { Schema, type Connection, type InferSchemaType, type Model, type Types } from 'mongoose';
 
 /**
- * One visitor's conversation and recording: the unit the console lists as a "session".
- * Time-bucket keys are written at insert, because FerretDB 1.x has no date operators to group on.
+ * One visitor's conversation and recording: the unit the console lists as a "session". The same
+ * document on every implementation; the MongoDB-native one adds the search fields (mongo/) and keeps
+ * the indexes it queries by (mongo/native-indexes.ts).
  */
 const sessionSchema = new Schema(
   {
@@ -25,18 +26,24 @@ const sessionSchema = new Schema(
     contiguousSeq: { type: Number, default: 0 },
     /** Recording: the highest stored chunk seq. */
     maxSeq: { type: Number, default: 0 },
+    /** Recording: every chunk seq up to this one is counted into the counters above (chunk-counting.ts). */
+    countedThrough: { type: Number, default: 0 },
+    /** Recording: chunk seqs counted past a gap above `countedThrough`. */
+    countedAbove: { type: [Number], default: [] },
     /** Why its recording was stopped by the server (`session-quota`, `app-quota`), once; null while it records. */
     recordingStopped: { type: String, default: null },
     /** Set when the visitor's last connection closed; the sweep completes the session after a grace period. */
     disconnectedAt: { type: Date, default: null },
-    hourKey: { type: String, required: true },
-    dayKey: { type: String, required: true },
     /** Chat handoff: `ai` answering → `waiting` for a human → `human` (see chat/handoff.ts). */
     chatState: { type: String, enum: ['ai', 'waiting', 'human'], default: 'ai' },
+    /**
+     * 1 while a person is wanted or answering (`waiting`, `human`), else 0: the Conversations list
+     * shows those first. Written with every chat state change (a conversation lifecycle of its own,
+     * issue #18, adds its state beside it and an index per view).
+     */
+    chatPriority: { type: Number, default: 0 },
     /** Highest message seq given out in this session (messages.seq). */
     messageSeq: { type: Number, default: 0 },
-    /** Its messages are listed in message_pages (message-pages.ts); unset on sessions from before them. */
-    messagePages: { type: Boolean, default: false },
     lastMessageAt: { type: Date, default: null },
     lastMessageText: { type: String, default: '' },
     /** What a verified (or merely claimed) identify said about the visitor. */
@@ -55,6 +62,9 @@ const sessionSchema = new Schema(
     helpOfferAt: { type: Date, default: null },
     /** Insights (issue #7): distinct signal types found, for filtering the Sessions list by signal. */
     signalTypes: { type: [String], default: [] },
+    /** MongoDB-native search (mongo/search-grams.ts): the searched texts lower-cased, and their trigrams. */
+    searchText: { type: String },
+    searchGrams: { type: [String], default: undefined },
     /** Insights (issue #7): signals and summary, see storage/insights-store.ts and protocol/insights.ts. */
     insights: {
       type: {
@@ -82,13 +92,6 @@ const sessionSchema = new Schema(
   },
   { versionKey: false },
 );
-sessionSchema.index({ appId: 1, startedAt: -1 });
-sessionSchema.index({ appId: 1, status: 1, startedAt: -1 });
-sessionSchema.index({ appId: 1, visitorId: 1, status: 1 });
-sessionSchema.index({ status: 1, lastActivityAt: 1 });
-// The console's conversation list.
-sessionSchema.index({ appId: 1, status: 1, lastMessageAt: -1 });
-
 export type SessionDoc = InferSchemaType<typeof sessionSchema> & { _id: Types.ObjectId };
 
 export const bindSessionModel = (connection: Connection): Model<SessionDoc> =>

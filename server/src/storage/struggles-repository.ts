@@ -1,7 +1,7 @@
-import { isValidObjectId, type Model } from 'mongoose';
+import { isValidObjectId } from 'mongoose';
 import { HELP_OFFER_OUTCOMES, LIVE_STRUGGLE_TYPES, type HelpOfferAnswer, type HelpOfferOutcome, type LiveStruggle, type StruggleReport, type StrugglingSession } from '../protocol/struggle.js';
+import type { Models } from './models.js';
 import type { SessionDoc } from './session-model.js';
-import { serializeSessionWrite } from './session-writes.js';
 
 /** Live struggle of sessions (issue 21), kept on the session document: no collection of its own. */
 export interface StrugglesRepository {
@@ -44,15 +44,13 @@ function toStrugglingSession(doc: SessionDoc): StrugglingSession | null {
 }
 
 /**
- * Each write is one conditional update of flat fields (atomic on MongoDB, whichever node makes it),
- * serialized per session within this process for FerretDB (see session-writes.ts).
+ * Each write is one conditional update of flat fields, atomic on every engine (the embedded FerretDB
+ * included, with its update patch) whichever process makes it: the same on every implementation.
  */
-export function strugglesRepository(Session: Model<SessionDoc>): StrugglesRepository {
+export function strugglesRepository({ Session }: Pick<Models, 'Session'>): StrugglesRepository {
   const update = async (sessionId: string, filter: Record<string, unknown>, change: Record<string, unknown>) => {
     if (!isValidObjectId(sessionId)) return null;
-    const doc = await serializeSessionWrite(sessionId, () =>
-      Session.findOneAndUpdate({ _id: sessionId, ...filter }, change, { returnDocument: 'after' }).lean<SessionDoc>(),
-    );
+    const doc = await Session.findOneAndUpdate({ _id: sessionId, ...filter }, change, { returnDocument: 'after' }).lean<SessionDoc>();
     return doc ? toStrugglingSession(doc) : null;
   };
   return {

@@ -1,17 +1,7 @@
 import { Types, isValidObjectId } from 'mongoose';
 import type { TeamMember } from '../protocol/activity.js';
 import type { Models, UserDoc } from './models.js';
-
-/** Console accounts as the owner's Team page manages them. */
-export interface TeamQueries {
-  list(): Promise<TeamMember[]>;
-  /** Gives or takes one application; null when the user does not exist. */
-  setMembership(userId: string, appId: string, member: boolean): Promise<TeamMember | null>;
-  /** Makes the account an owner or an agent; null when the user does not exist. */
-  setRole(userId: string, role: TeamMember['role']): Promise<TeamMember | null>;
-  /** Deletes the account and its sign-ins, so its cookies stop working at once. */
-  remove(userId: string): Promise<boolean>;
-}
+import type { TeamQueries } from './ports.js';
 
 const toMember = (doc: UserDoc): TeamMember => ({
   id: doc._id.toString(),

@@ -1,34 +1,25 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
 /**
- * Lookups the hot paths make on every page load and every sweep, kept addressable by `_id`:
- * FerretDB 1.x on SQLite pushes down only `{ _id: value }` filters and scans the whole collection for
- * any other query (measured: ~0.1 ms per stored document), so these paths never filter on other fields.
+ * One visitor of one application, `_id` = `<appId>:<visitorId>`: where the visitor's current session
+ * is found on every page load, by `_id` (the one lookup every engine answers from an index).
  */
-
-/** `_id` = `<appId>:<visitorId>`. Points at the visitor's current session. */
 export interface VisitorDoc {
   _id: string;
   appId: string;
   visitorId: string;
   activeSessionId: string | null;
   /**
-   * The visitor's sessions, oldest first, comma-separated, the last MAX_VISITOR_SESSIONS: their earlier
-   * conversations without a query on `messages`. Absent on visitors from before the field (they keep the query).
+   * Embedded read model only: the visitor's sessions, oldest first (at most 2 × MAX_VISITOR_SESSIONS,
+   * trimmed back to the last MAX_VISITOR_SESSIONS): their earlier conversations without a query on
+   * `messages`. MongoDB-native reads them by its index on messages instead.
    */
-  sessionIds?: string;
+  sessionIds?: string[];
   firstSeenAt: Date;
   lastSeenAt: Date;
 }
 
 export const MAX_VISITOR_SESSIONS = 20;
-
-/** `_id` = session id, present while the session is active: the sweeps read this small set only. */
-export interface ActiveSessionDoc {
-  _id: string;
-  appId: string;
-  startedAt: Date;
-}
 
 const visitorSchema = new Schema<VisitorDoc>(
   {
@@ -36,18 +27,9 @@ const visitorSchema = new Schema<VisitorDoc>(
     appId: { type: String, required: true },
     visitorId: { type: String, required: true },
     activeSessionId: { type: String, default: null },
-    sessionIds: { type: String },
+    sessionIds: { type: [String], default: undefined },
     firstSeenAt: { type: Date, required: true },
     lastSeenAt: { type: Date, required: true },
-  },
-  { versionKey: false },
-);
-
-const activeSessionSchema = new Schema<ActiveSessionDoc>(
-  {
-    _id: { type: String, required: true },
-    appId: { type: String, required: true },
-    startedAt: { type: Date, required: true },
   },
   { versionKey: false },
 );
@@ -56,6 +38,3 @@ export const visitorKey = (appId: string, visitorId: string): string => `${appId
 
 export const bindVisitorModel = (connection: Connection): Model<VisitorDoc> =>
   connection.model<VisitorDoc>('Visitor', visitorSchema, 'visitors');
-
-export const bindActiveSessionModel = (connection: Connection): Model<ActiveSessionDoc> =>
-  connection.model<ActiveSessionDoc>('ActiveSession', activeSessionSchema, 'active_sessions');

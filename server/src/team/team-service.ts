@@ -4,8 +4,7 @@ import type { PasswordHasher } from '../auth/passwords.js';
 import { AppError } from '../http/app-error.js';
 import type { InviteAgentInput, TeamMember } from '../protocol/activity.js';
 import type { ConsoleAccess } from '../realtime/console-access.js';
-import type { Repositories, UserRecord } from '../storage/repositories.js';
-import type { TeamQueries } from '../storage/team-queries.js';
+import type { Repositories, TeamQueries, UserRecord } from '../storage/ports.js';
 
 export interface TeamService {
   list(owner: UserRecord): Promise<TeamMember[]>;

@@ -1,5 +1,5 @@
 import { loadConfig } from '../config.js';
-import { ensureFerretdbBinary } from '../storage/embedded/ferretdb-binary.js';
+import { prepareEmbeddedEngine } from '../storage/engines.js';
 import { ensureMongoSemanticsJar, startMongoSemantics } from './mongo-semantics.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -11,7 +11,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
  */
 export default async function setup(): Promise<(() => Promise<void>) | void> {
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
-  if (!config.mongodbUri) await ensureFerretdbBinary(config.ferretdbCacheDir, log);
+  if (!config.mongodbUri) await prepareEmbeddedEngine(config.ferretdbCacheDir, log);
   try {
     ensureMongoSemanticsJar(log);
   } catch (error) {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startDatabaseChild, type EmbeddedDatabase } from '../storage/embedded/ferretdb-process.js';
+import { startEngineChild, type EngineProcess } from '../storage/engines.js';
 
 /**
  * The MongoDB-semantics engine for tests: mongo-java-server (in-memory, atomic single-document updates,
@@ -12,8 +12,8 @@ import { startDatabaseChild, type EmbeddedDatabase } from '../storage/embedded/f
 export const MONGO_SEMANTICS_DIR = fileURLToPath(new URL('../../mongo-semantics/', import.meta.url));
 export const MONGO_SEMANTICS_JAR = path.join(MONGO_SEMANTICS_DIR, 'target', 'mongo-semantics.jar');
 const SOURCES = ['pom.xml', 'src/main/java/chatreel/MongoSemanticsServer.java'];
-/** The JVM's heap: every test database of a run lives in it (recorded chunks included). */
-const HEAP_LIMIT = '-Xmx1g';
+/** The JVM's heap: every test database of a run lives in it (recorded chunks included); the benchmark asks for more. */
+const DEFAULT_HEAP = '1g';
 
 const jarIsCurrent = () =>
   existsSync(MONGO_SEMANTICS_JAR) &&
@@ -37,9 +37,9 @@ export function ensureMongoSemanticsJar(progress: (line: string) => void = () =>
 }
 
 /** Starts the engine on a free loopback port; `uri` names no database (pick one per test). */
-export async function startMongoSemantics(log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+export async function startMongoSemantics(log: (line: string) => void = () => {}, heap = DEFAULT_HEAP): Promise<EngineProcess> {
   if (!existsSync(MONGO_SEMANTICS_JAR)) {
     throw new Error(`The MongoDB-semantics test engine is not built: run \`mvn -q package\` in ${MONGO_SEMANTICS_DIR} (needs Java 17 and Maven)`);
   }
-  return startDatabaseChild('The MongoDB-semantics test engine', 'java', [HEAP_LIMIT, '-jar', MONGO_SEMANTICS_JAR, '0'], log);
+  return startEngineChild('The MongoDB-semantics test engine', 'java', [`-Xmx${heap}`, '-jar', MONGO_SEMANTICS_JAR, '0'], log);
 }

@@ -1,17 +1,13 @@
-import { Types } from 'mongoose';
-import { dayKey, hourKey } from '../sessions/time-buckets.js';
-import type { Models } from '../storage/models.js';
-import { MESSAGES_PER_PAGE, type MessagePagesDoc } from '../storage/message-pages.js';
-import { rebuildActivityIndex, writeActivityIndex, type IndexSource } from '../storage/activity-index-rebuild.js';
+import { randomBytes } from 'node:crypto';
+import type { LoadedSession, MessageRecord, Storage } from '../storage/ports.js';
 
 /**
- * Inserts many sessions and messages for one application straight through the models' collections,
- * with the same fields (time-bucket keys included) the real write paths store. Used by tests that
- * compare the console's answers with a brute-force count, and by the benchmark (100k sessions,
- * 1M messages): documents go in with insertMany batches, without per-document validation. Then the
- * console's activity index (counters, buckets, list pages) is built for the application: from the raw
- * collections for small seeds (exact even when the application already had data), from the generated
- * entries for big ones (a scan of 1M messages would take minutes on the embedded FerretDB).
+ * Loads many sessions and messages of one application through the storage's bulk loader (the
+ * documents the write paths store, without per-document work). Used by tests that compare the
+ * console's answers with a brute-force count, and by the benchmark (100k sessions, 1M messages).
+ * Then the application's counters, chart and lists are made to count them: exactly, from everything
+ * stored, for small seeds (the application may already have data), from the loaded data alone for
+ * big ones (a recount of 1M messages would take minutes on the embedded FerretDB).
  */
 
 export interface SeedOptions {
@@ -28,56 +24,13 @@ export interface SeedOptions {
   /** Share of sessions still active (0..1). */
   activeShare?: number;
   /**
-   * Build the activity index from the raw collections (exact even when the application already had
-   * data, but a scan of every stored message). Default: for small seeds only; otherwise the index is
-   * built from the generated entries, exact for an application that had no data before.
+   * Recount from everything stored (exact even when the application already had data, but a scan of
+   * every stored message). Default: for small seeds only; otherwise from the loaded data alone,
+   * exact for an application that had no data before.
    */
-  indexFromRaw?: boolean;
+  exact?: boolean;
   /** Share of completed sessions showing a rage click and a JavaScript error (0..1, default none). */
   signalShare?: number;
-}
-
-export interface SeededSession {
-  _id: Types.ObjectId;
-  appId: Types.ObjectId;
-  visitorId: string;
-  status: 'active' | 'completed';
-  startedAt: Date;
-  lastActivityAt: Date;
-  endedAt: Date | null;
-  endReason: string | null;
-  landingUrl: string;
-  pages: Array<{ url: string; at: Date }>;
-  pageCount: number;
-  eventCount: number;
-  bytes: number;
-  chunkCount: number;
-  userAgent: string;
-  viewport: { width: number; height: number };
-  hourKey: string;
-  dayKey: string;
-  chatState: 'ai' | 'waiting' | 'human';
-  messageSeq: number;
-  lastMessageAt: Date | null;
-  lastMessageText: string;
-  signalTypes: string[];
-  messagePages: true;
-}
-
-export interface SeededMessage {
-  _id: Types.ObjectId;
-  appId: Types.ObjectId;
-  sessionId: Types.ObjectId;
-  visitorId: string;
-  role: 'visitor' | 'ai' | 'agent';
-  text: string;
-  createdAt: Date;
-  seq: number;
-  clientId: string | null;
-  hourKey: string;
-  dayKey: string;
-  answeredBy: 'ai' | 'agent' | null;
-  agentId: null;
 }
 
 /** What was inserted; the documents themselves only for small seeds (≤ 50k messages), for brute-force checks. */
@@ -85,9 +38,14 @@ export interface SeedResult {
   sessionCount: number;
   messageCount: number;
   activeCount: number;
-  sessions: SeededSession[];
-  messages: SeededMessage[];
+  sessions: LoadedSession[];
+  messages: MessageRecord[];
+  /** A visitor of the seed and a session with more than 8 messages (searches and transcripts to measure). */
+  sample: { visitorId: string; chattySessionId: string | null };
 }
+
+/** A new id shaped like MongoDB's (time, then random bytes), so ids sort roughly by creation. */
+const newId = () => `${Math.floor(Date.now() / 1000).toString(16).padStart(8, '0')}${randomBytes(8).toString('hex')}`;
 
 /** mulberry32: a tiny deterministic generator, so a failing seed can be replayed. */
 function random(seed: number) {
@@ -104,37 +62,24 @@ function random(seed: number) {
 const PATHS = ['/', '/pricing', '/checkout', '/docs/start', '/blog/launch', '/account/settings'];
 const HOSTS = ['shop.example.com', 'www.example.org', 'app.example.net'];
 
-export async function seedActivity(
-  models: Pick<Models, 'Session' | 'Message' | 'ActivityIndex' | 'MessagePages'>,
-  options: SeedOptions,
-): Promise<SeedResult> {
+export async function seedActivity(storage: Pick<Storage, 'bulk'>, options: SeedOptions): Promise<SeedResult> {
   const rand = random(options.seed ?? 1);
   const batchSize = options.batchSize ?? 5000;
   const keep = options.sessions * options.messagesPerSession <= 50_000; // small seeds are returned for brute-force checks
-  const appId = new Types.ObjectId(options.appId);
-  const allSessions: SeededSession[] = [];
-  const allMessages: SeededMessage[] = [];
-  let sessionBatch: SeededSession[] = [];
-  let messageBatch: SeededMessage[] = [];
-  let pageBatch: MessagePagesDoc[] = [];
-  let sessionCount = 0;
+  const appId = options.appId;
+  const allSessions: LoadedSession[] = [];
+  const allMessages: MessageRecord[] = [];
+  let sessionBatch: LoadedSession[] = [];
+  let messageBatch: MessageRecord[] = [];
   let activeCount = 0;
   let messageCount = 0;
-  const indexSource: IndexSource = { sessions: [], prompts: [] };
+  const sample: SeedResult['sample'] = { visitorId: '', chattySessionId: null };
 
   const flush = async (force: boolean) => {
-    if (sessionBatch.length && (force || sessionBatch.length >= batchSize)) {
-      await models.Session.collection.insertMany(sessionBatch);
-      sessionBatch = [];
-    }
-    if (messageBatch.length && (force || messageBatch.length >= batchSize)) {
-      await models.Message.collection.insertMany(messageBatch);
-      messageBatch = [];
-    }
-    if (pageBatch.length && (force || pageBatch.length >= batchSize)) {
-      await models.MessagePages.collection.insertMany(pageBatch as never[]);
-      pageBatch = [];
-    }
+    if (!force && sessionBatch.length < batchSize && messageBatch.length < batchSize) return;
+    await storage.bulk.load(sessionBatch, messageBatch);
+    sessionBatch = [];
+    messageBatch = [];
   };
 
   for (let i = 0; i < options.sessions; i++) {
@@ -146,8 +91,8 @@ export async function seedActivity(
     // Returning visitors: ids repeat across sessions, shaped like the widget's random ids.
     const visitorId = `v${((Math.floor(rand() * options.sessions * 0.7) + 1) * 2654435761 >>> 0).toString(36).padStart(7, '0')}`;
     const messageTotal = Math.floor(rand() * (2 * options.messagesPerSession + 1));
-    const session: SeededSession = {
-      _id: new Types.ObjectId(),
+    const session: LoadedSession = {
+      id: newId(),
       appId,
       visitorId,
       status: active ? 'active' : 'completed',
@@ -161,63 +106,48 @@ export async function seedActivity(
       eventCount: Math.floor(rand() * 3000),
       bytes: Math.floor(rand() * 200_000),
       chunkCount: rand() < 0.85 ? 1 + Math.floor(rand() * 10) : 0,
+      maxSeq: 0,
+      recordingStopped: null,
       userAgent: 'Mozilla/5.0 (seed)',
       viewport: { width: 1280, height: 800 },
-      hourKey: hourKey(startedAt),
-      dayKey: dayKey(startedAt),
       chatState: 'ai',
-      messageSeq: messageTotal,
+      messageCount: messageTotal,
       lastMessageAt: null,
       lastMessageText: '',
-      messagePages: true,
       signalTypes: options.signalShare && !active && rand() < options.signalShare ? ['rage_click', 'js_error'] : [],
     };
+    session.maxSeq = session.chunkCount;
     for (let seq = 1; seq <= messageTotal; seq++) {
       const createdAt = new Date(Math.min(startedAt.getTime() + seq * 15_000, options.now.getTime()));
       const role = seq % 2 === 1 ? 'visitor' : rand() < 0.8 ? 'ai' : 'agent';
       const answered = rand();
-      const message: SeededMessage = {
-        _id: new Types.ObjectId(),
+      const message: MessageRecord = {
+        id: newId(),
         appId,
-        sessionId: session._id,
+        sessionId: session.id,
         visitorId,
         role,
         text: role === 'visitor' ? `Question ${seq} about ${url}` : `Answer ${seq}`,
         createdAt,
         seq,
         clientId: null,
-        hourKey: hourKey(createdAt),
-        dayKey: dayKey(createdAt),
         answeredBy: role !== 'visitor' ? null : answered < 0.6 ? 'ai' : answered < 0.8 ? 'agent' : null,
         agentId: null,
       };
-      const page = `${session._id}:m${Math.floor(seq / MESSAGES_PER_PAGE)}`;
-      if (pageBatch.at(-1)?._id !== page) pageBatch.push({ _id: page, sessionId: session._id });
-      pageBatch.at(-1)![`s${seq}`] = message._id.toString();
       session.lastMessageAt = createdAt;
       session.lastMessageText = message.text;
       messageBatch.push(message);
-      if (role === 'visitor') indexSource.prompts.push({ t: createdAt.getTime(), id: message._id.toString(), sessionId: session._id.toString() });
       if (keep) allMessages.push(message);
       messageCount += 1;
     }
     sessionBatch.push(session);
-    indexSource.sessions.push({
-      t: startedAt.getTime(),
-      id: session._id.toString(),
-      status: session.status,
-      eventCount: session.eventCount,
-      search: { landingUrl: url, visitorId },
-      signals: session.signalTypes,
-      lastMessageAt: session.lastMessageAt?.getTime() ?? null,
-    });
     if (keep) allSessions.push(session);
-    sessionCount += 1;
     if (active) activeCount += 1;
+    if (!sample.visitorId) sample.visitorId = visitorId;
+    if (!sample.chattySessionId && messageTotal > 8) sample.chattySessionId = session.id;
     await flush(false);
   }
   await flush(true);
-  if (options.indexFromRaw ?? keep) await rebuildActivityIndex(models, options.appId);
-  else await writeActivityIndex(models.ActivityIndex, options.appId, indexSource);
-  return { sessionCount, messageCount, activeCount, sessions: allSessions, messages: allMessages };
+  await storage.bulk.finish(appId, { exact: options.exact ?? keep });
+  return { sessionCount: options.sessions, messageCount, activeCount, sessions: allSessions, messages: allMessages, sample };
 }

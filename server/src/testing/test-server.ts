@@ -6,16 +6,20 @@ import { createApplication, type Application } from '../app.js';
 import { bootstrapInstallation } from '../apps/bootstrap.js';
 import { loadConfig, type Config } from '../config.js';
 import { createLogger } from '../logger.js';
-import { openDatabase, type Database } from '../storage/database.js';
+import { openDatabase } from '../storage/open-database.js';
+import type { Storage } from '../storage/ports.js';
 import { pooledPasswordHasher } from '../auth/passwords.js';
 import { createWorkers, type WorkerPoolOptions } from '../workers/worker-pool.js';
 
 export const TEST_OWNER = { email: 'owner@test.local', password: 'correct-horse-battery' };
 
+/** The embedded engine (and so the embedded read model) whatever engine the run uses: for the read model's own tests. */
+export const EMBEDDED = { MONGODB_URI: '' };
+
 export interface TestServer {
   url: string;
   config: Config;
-  db: Database;
+  db: Storage;
   app: Application;
   dataDir: string;
   close(): Promise<void>;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../config.js';
 import { startMongoSemantics } from '../../testing/mongo-semantics.js';
-import { openDatabase, type Database } from '../database.js';
+import { openDatabase, type Storage } from '../open-database.js';
 import { ensureFerretdbBinary } from '../embedded/ferretdb-binary.js';
 import { startEmbeddedDatabase } from '../embedded/ferretdb-process.js';
 
@@ -43,14 +43,34 @@ export const CONTRACT_ENGINES: ContractEngine[] = [
   { name: 'MongoDB semantics (mongo-java-server)', start: () => startMongoSemantics() },
 ];
 
+/**
+ * Every implementation of the port on every engine: each on its own engine (what a server gets), and
+ * each on the other one too — the embedded read model's compare-and-set under MongoDB's semantics,
+ * the native queries under FerretDB's.
+ */
+export const CONTRACT_TARGETS = CONTRACT_ENGINES.flatMap((engine, i) =>
+  (['embedded', 'native'] as const).map((implementation) => ({
+    name: `${implementation === 'embedded' ? 'the embedded read model' : 'MongoDB-native'} on ${engine.name}${(implementation === 'embedded') === (i === 0) ? '' : ' (crossed)'}`,
+    engine,
+    implementation,
+  })),
+);
+
 let databases = 0;
 
-/** A database on a running engine (a fresh one unless named), opened the way the server opens one (models, indexes, activity index). */
-export function openContractDatabase(engine: RunningEngine, dbName = `contract_${process.pid}_${++databases}`): Promise<Database> {
+/** A database on a running engine (a fresh one unless named), opened the way the server opens one (the engine's implementation unless another is named). */
+export function openContractDatabase(
+  engine: RunningEngine,
+  dbName = `contract_${process.pid}_${++databases}`,
+  implementation?: 'embedded' | 'native',
+  log?: (line: string) => void,
+): Promise<Storage> {
   return openDatabase({
     mongodbUri: engine.uri,
     dbName,
     dataDir: os.tmpdir(),
     ferretdbCacheDir: testConfig().ferretdbCacheDir,
+    implementation,
+    log,
   });
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../database.js';
+import type { Storage } from '../ports.js';
 import type { NewChunk, Repositories } from '../repositories.js';
-import { CONTRACT_ENGINES, openContractDatabase, type RunningEngine } from './contract-engines.js';
+import { CONTRACT_TARGETS, openContractDatabase, type RunningEngine } from './contract-engines.js';
 
 /**
  * The storage contract: what every implementation of the repositories must do, on every engine —
@@ -11,16 +11,16 @@ const RACERS = 50;
 const BATCHES = 25;
 const MESSAGES = 20;
 
-describe.each(CONTRACT_ENGINES)('storage contract on $name', (contractEngine) => {
+describe.each(CONTRACT_TARGETS)('storage contract: $name', ({ engine: contractEngine, implementation }) => {
   let engine: RunningEngine;
-  let db: Database;
+  let db: Storage;
   let repos: Repositories;
   let appId: string;
   let visitors = 0;
 
   beforeAll(async () => {
     engine = await contractEngine.start();
-    db = await openContractDatabase(engine);
+    db = await openContractDatabase(engine, undefined, implementation);
     repos = db.repos;
     appId = (await repos.apps.create({ name: 'Contract', publicKey: `pk_contract_${Date.now()}`, allowedOrigins: ['https://shop.example'] })).id;
   });
@@ -85,6 +85,24 @@ describe.each(CONTRACT_ENGINES)('storage contract on $name', (contractEngine) =>
     expect((await repos.recordings.listChunks(session.id, 0, 100)).map((head) => head.seq)).toEqual(seqs);
   });
 
+  it('counts each stored chunk once when copies sent again and recounts race (no lock: every seq is claimed once)', async () => {
+    const session = await newSession();
+    const seqs = Array.from({ length: BATCHES }, (_, i) => i + 1);
+    // Stored, never counted: as if their writer died between the two.
+    for (const seq of seqs) await repos.recordings.insertChunk(chunk(session.id, seq));
+    await Promise.all([
+      ...seqs.map((seq) => repos.recordings.storeChunk(chunk(session.id, seq))),
+      ...Array.from({ length: 5 }, () => repos.recordings.recount(session.id)),
+    ]);
+    expect(await repos.sessions.findById(session.id)).toMatchObject({
+      chunkCount: BATCHES,
+      eventCount: seqs.reduce((sum, seq) => sum + seq + 2, 0),
+      bytes: seqs.reduce((sum, seq) => sum + 100 + seq, 0),
+      maxSeq: BATCHES,
+    });
+    expect(await repos.recordings.recount(session.id)).toMatchObject({ chunkCount: BATCHES });
+  });
+
   it('gives messages appended at once the seqs 1..n, each once, and lists them in order', async () => {
     const session = await newSession();
     const appended = await race(MESSAGES, (i) =>
@@ -109,6 +127,12 @@ describe.each(CONTRACT_ENGINES)('storage contract on $name', (contractEngine) =>
     await race(RACERS, () => repos.aiUsage.add(appId, '2026-11-30', 10));
     expect(await repos.aiUsage.tokensOn(appId, '2026-11-30')).toBe(RACERS * 10);
     expect(await repos.aiUsage.tokensOn(appId, '2026-11-29')).toBe(0);
+  });
+
+  it('reserves replay font bytes by conditional $inc: reservations racing for the last of a quota never pass it', async () => {
+    const results = await race(RACERS, () => db.fonts.reserve(appId, 100, 1_000));
+    expect(results.filter(Boolean)).toHaveLength(10);
+    expect(await db.fonts.usedBytes(appId)).toBe(1_000);
   });
 
   it('agrees on one cookie secret when servers start at once', async () => {

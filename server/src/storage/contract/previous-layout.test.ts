@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EJSON } from 'bson';
+import { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivityService } from '../../activity/activity-service.js';
+import { copyToMongodb } from '../copy-to-mongodb.js';
+import type { EmbeddedInternals } from '../embedded/embedded-storage.js';
+import { READ_MODEL_VERSION } from '../embedded/migration.js';
+import { readModelKeys } from '../embedded/read-model-keys.js';
+import { internalsOf } from '../internals.js';
+import type { Storage } from '../ports.js';
+import { CONTRACT_ENGINES, openContractDatabase, type RunningEngine } from './contract-engines.js';
+
+/**
+ * A database written by the code before the storage port (embedded/fixtures/layout-v3.ejson: its
+ * documents, dumped raw, and the answers that code gave about them — made at commit ab52460 by the
+ * script of that commit) opens with today's code and answers the same: on the embedded engine,
+ * migrated once at start, including its older shapes (a session from before message pages, one
+ * recorded before chunk header pages, a visitor from before its session list), which today's read
+ * paths no longer know; and copied to MongoDB (`npm run db:copy`), opened by the MongoDB-native
+ * implementation.
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const text = readFileSync(path.join(here, '..', 'embedded', 'fixtures', 'layout-v3.ejson'), 'utf8');
+/** The documents with their exact BSON types (relaxed: false); the answers as plain values. */
+const fixture = EJSON.parse(text, { relaxed: false }) as { collections: Record<string, Array<Record<string, unknown>>> };
+const expected = (EJSON.parse(text, { relaxed: true }) as { expected: Record<string, any> }).expected;
+const appId: string = expected.appId;
+
+let engine: RunningEngine;
+let mongo: RunningEngine;
+let client: MongoClient;
+let databases = 0;
+
+/** A fresh database holding the fixture's documents exactly as they were stored. */
+async function loadFixture(): Promise<string> {
+  const dbName = `migration_${process.pid}_${++databases}`;
+  const db = client.db(dbName);
+  for (const [name, docs] of Object.entries(fixture.collections)) if (docs.length) await db.collection(name).insertMany(docs as never[]);
+  return dbName;
+}
+
+/** The returning visitor's two sessions: the first, then the one from before message pages. */
+const EARLIER = [...(expected.earlier as string[]), 'Me again', 'Thanks! A member of our team will reply here soon.'];
+
+const ids = (page: { items: Array<{ id: string; kind?: string }> }) => page.items.map((item) => `${item.kind ?? 'session'}:${item.id}`);
+
+async function answers(db: Storage) {
+  const service = createActivityService(db.activity);
+  const repos = db.repos;
+  const sessionIds: string[] = expected.sessionIds;
+  const hours = await db.activity.bucketCounts(appId, 'hour', ['2026-11-30T10', '2026-11-30T11']);
+  return {
+    counters: await service.counters(appId),
+    hours: { sessions: Object.fromEntries(hours.sessions), prompts: Object.fromEntries(hours.prompts) },
+    sessions: {
+      all: ids(await service.sessions(appId, { status: 'all', q: '', limit: 50 })),
+      active: ids(await service.sessions(appId, { status: 'active', q: '', limit: 50 })),
+      completed: ids(await service.sessions(appId, { status: 'completed', q: '', limit: 50 })),
+      searchAda: ids(await service.sessions(appId, { status: 'all', q: 'LOVELACE', limit: 50 })),
+      searchVisitor: ids(await service.sessions(appId, { status: 'all', q: expected.visitorQuery, limit: 50 })),
+      rageClick: ids(await service.sessions(appId, { status: 'all', q: '', signal: 'rage_click', limit: 50 })),
+      handoff: ids(await service.sessions(appId, { status: 'all', q: '', signal: 'handoff_requested', limit: 50 })),
+    },
+    feed: {
+      all: ids(await service.feed(appId, { filter: 'all', limit: 50 })),
+      prompts: ids(await service.feed(appId, { filter: 'prompts', limit: 50 })),
+      rageClick: ids(await service.feed(appId, { filter: 'all', signal: 'rage_click', limit: 50 })),
+    },
+    conversations: (await repos.conversations.listActive(appId, 100)).map((c) => `${c.sessionId}:${c.chatState}:${c.messageCount}`),
+    transcripts: Object.fromEntries(await Promise.all(sessionIds.map(async (id) => [id, (await repos.messages.listAfter(id, 0, 100)).map((m) => `${m.seq}:${m.role}:${m.text}`)]))),
+    chunks: Object.fromEntries(await Promise.all(sessionIds.map(async (id) => [id, (await repos.recordings.listChunks(id, 0, 100)).map((c) => `${c.seq}:${c.eventCount}:${c.bytes}`)]))),
+    earlier: (await repos.messages.listEarlier(appId, expected.returningVisitorId, null, 10)).map((m) => m.text),
+    activeForVisitor: (await repos.sessions.findActiveForVisitor(appId, expected.activeVisitorId))?.id ?? null,
+  };
+}
+
+beforeAll(async () => {
+  // The embedded FerretDB, the engine whose layout this is; and MongoDB's semantics, to move it to.
+  [engine, mongo] = await Promise.all([CONTRACT_ENGINES[0].start(), CONTRACT_ENGINES[1].start()]);
+  client = await MongoClient.connect(engine.uri, { retryWrites: false });
+  const sessions = fixture.collections.sessions as Array<{ _id: unknown; visitorId: string }>;
+  // What the fixture's answers were asked with: the returning visitor (first session) and an active one (fourth).
+  expected.returningVisitorId = sessions.find((s) => String(s._id) === expected.sessionIds[0])!.visitorId;
+  expected.activeVisitorId = sessions.find((s) => String(s._id) === expected.sessionIds[3])!.visitorId;
+  expected.visitorQuery = expected.returningVisitorId.slice(2, 9);
+});
+afterAll(async () => {
+  await client?.close();
+  await engine?.stop();
+  await mongo?.stop();
+});
+
+describe('a database of the previous layout', () => {
+  it('opens migrated and answers every list, counter, transcript and chunk list as the previous code did', async () => {
+    const dbName = await loadFixture();
+    const db = await openContractDatabase(engine, dbName);
+    try {
+      const { activeVisitorId: _a, returningVisitorId: _r, visitorQuery: _q, appId: _app, otherAppId: _other, sessionIds: _ids, ...answered } = expected;
+      // One answer differs, for the better: the previous code's earlier conversations skipped a
+      // session from before message pages (its fallback read none); migrated, it has its pages.
+      expect(await answers(db)).toEqual({ ...answered, earlier: EARLIER });
+      const { models } = internalsOf<EmbeddedInternals>(db);
+      expect((await models.ReadModel.collection.findOne({ _id: readModelKeys.built } as never))?.version).toBe(READ_MODEL_VERSION);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('goes on being written after the migration: a new message and a new session of a migrated visitor', async () => {
+    const dbName = await loadFixture();
+    const db = await openContractDatabase(engine, dbName);
+    try {
+      const [legacy] = expected.sessionIds.slice(1, 2) as string[]; // the session from before message pages
+      const session = (await db.repos.sessions.findById(legacy))!;
+      await db.repos.messages.append({ appId, sessionId: legacy, visitorId: session.visitorId, role: 'visitor', text: 'after the upgrade', createdAt: new Date('2026-11-30T12:00:00Z') });
+      expect((await db.repos.messages.listAfter(legacy, 0, 100)).map((m) => `${m.seq}:${m.text}`).at(-1)).toBe('3:after the upgrade');
+      const next = await db.repos.sessions.create({ appId, visitorId: expected.returningVisitorId, startedAt: new Date('2026-11-30T12:00:00Z'), landingUrl: 'https://chat.example/', userAgent: 'T', viewport: { width: 1, height: 1 } });
+      const earlier = await db.repos.messages.listEarlier(appId, expected.returningVisitorId, next.id, 10);
+      expect(earlier.map((m) => m.text)).toEqual([...EARLIER, 'after the upgrade']);
+      expect((await db.activity.counters(appId)).total).toBe(expected.counters.total + 1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('is migrated once when two processes open it at once', async () => {
+    const dbName = await loadFixture();
+    const said: string[] = [];
+    const open = () => openContractDatabase(engine, dbName, undefined, (line) => said.push(line));
+    const [first, second] = await Promise.all([open(), open()]);
+    try {
+      expect(said.filter((line) => line.includes('migrated'))).toHaveLength(1);
+      expect(await answers(second)).toEqual(await answers(first));
+      expect((await answers(first)).sessions).toEqual(expected.sessions);
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  });
+
+  it('moves to MongoDB: copied (npm run db:copy) and opened by the MongoDB-native implementation, it answers the same', async () => {
+    const source = await openContractDatabase(engine, await loadFixture());
+    const dbName = `moved_${process.pid}_${++databases}`;
+    try {
+      const copied = await copyToMongodb(source, `${mongo.uri.replace(/\/$/, '')}/${dbName}`);
+      expect(copied).toMatchObject({ sessions: fixture.collections.sessions.length, messages: fixture.collections.messages.length, chunks: fixture.collections.chunks.length });
+    } finally {
+      await source.close();
+    }
+    const moved = await openContractDatabase(mongo, dbName);
+    try {
+      const { activeVisitorId: _a, returningVisitorId: _r, visitorQuery: _q, appId: _app, otherAppId: _other, sessionIds: _ids, ...answered } = expected;
+      expect(await answers(moved)).toEqual({ ...answered, earlier: EARLIER });
+      expect(internalsOf<Partial<EmbeddedInternals>>(moved).readModel).toBeUndefined(); // the native implementation
+    } finally {
+      await moved.close();
+    }
+  });
+});

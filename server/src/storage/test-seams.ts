@@ -1,0 +1,13 @@
+import { counterKeys } from './activity-counters.js';
+import { internalsOf, type SharedInternals } from './internals.js';
+import type { Storage } from './ports.js';
+
+/**
+ * Tests only, on every implementation: states that take minutes to reach through the port (a session
+ * that stored nearly 200 MB, an application near its quota), put straight into the database.
+ */
+export async function pretendStored(storage: Storage, target: { sessionId: string } | { appId: string }, bytes: number): Promise<void> {
+  const { models, counters } = internalsOf<SharedInternals>(storage);
+  if ('sessionId' in target) await models.Session.updateOne({ _id: target.sessionId }, { $inc: { bytes } });
+  else await counters.updateOne({ _id: counterKeys.counters(target.appId) } as never, { $set: { appId: target.appId, bytes } }, { upsert: true });
+}
