@@ -97,7 +97,7 @@ describe('the replay viewer', () => {
     for (const size of COMMON_SIZES) {
       const page = await newPage(setup.browser, size);
       const view = await openAt(page, ids);
-      const conversation = view.getByRole('region', { name: 'Conversation' });
+      const conversation = view.getByRole('tabpanel', { name: 'Conversation' });
       await conversation.getByRole('button', { name: /Hello\?/ }).waitFor();
       await page.screenshot({ path: `/tmp/chatreel-replay-${size.width}x${size.height}.png` });
       const box = (await conversation.boundingBox())!;

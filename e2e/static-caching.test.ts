@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { newPage, serverAndBrowser, signInThroughConsole } from './support/fixtures.js';
-import { startChat, widgetSession } from './support/recording.js';
+import { recorderRunning, startChat, widgetSession } from './support/recording.js';
 
 const setup = serverAndBrowser();
 
@@ -37,6 +37,10 @@ describe('what the browser fetches again', () => {
     // The recorder's own chunk (`recording-<hash>.js`; `recording-events-<hash>.js` is a small shared one).
     const recorderChunk = /^\/widget-chunks\/recording-[\w-]{8}\.js$/;
     await expect.poll(() => widgetFiles(fetched.paths()).filter((path) => recorderChunk.test(path)).length, { timeout: 15_000 }).toBe(1);
+    // The recorder has run (its chunk's own imports, fetched only once it arrived, are in the cache too): a
+    // request still in flight when the page is left would be cancelled and fetched again on the next page.
+    await recorderRunning(page);
+    await page.waitForLoadState('networkidle');
     const firstView = widgetFiles(fetched.paths());
     expect(firstView.length).toBeGreaterThanOrEqual(6);
 

@@ -8,7 +8,7 @@ import type { TestServer } from '../../server/src/testing/test-server.js';
 import { serverAndBrowser, signInThroughConsole } from './fixtures.js';
 import { startFidelitySite } from './fidelity-site.js';
 import { pixelDifference } from './pixel-diff.js';
-import { waitForSettledSeqs, widgetSession } from './recording.js';
+import { recorderRunning, waitForSettledSeqs, widgetSession } from './recording.js';
 
 /**
  * Live page against console replay, moment by moment (issue 19). The visitor's window is 1024×640 and
@@ -75,6 +75,9 @@ export async function visit(env: FidelityEnv, page: string) {
   await visitor.goto(`${env.site.origin}/${page}`);
   await visitor.getByRole('button', { name: 'Open chat' }).click();
   const sessionId = await widgetSession(visitor);
+  // The recorder's chunk arrives after the session: what the visitor does before it runs is not recorded
+  // (a pointer already over a button would replay as nothing hovered).
+  await recorderRunning(visitor);
   await visitor.getByRole('button', { name: 'Close chat' }).click();
   return { visitor, sessionId };
 }
