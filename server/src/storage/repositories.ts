@@ -102,7 +102,7 @@ export interface SessionsRepository {
 }
 
 import type { AiUsageRepository, ConversationsRepository, MessagesRepository } from './chat-records.js';
-import type { StrugglesRepository } from './struggles-repository.js';
+import type { HelpOfferAnswer, StruggleReport, StrugglingSession } from '../protocol/struggle.js';
 export type * from './chat-records.js';
 
 /** The readable header of a stored recording chunk (the blob itself is fetched separately). */
@@ -186,4 +186,14 @@ export interface Repositories {
   recordings: RecordingsRepository;
   /** Live struggle and the help offer (issue 21), on the session documents. */
   struggles: StrugglesRepository;
+}
+
+/** Live struggle of sessions (issue 21), kept on the session document: no collection of its own. */
+export interface StrugglesRepository {
+  /** Records a report on an active session (the latest one, counted); null when the session is not active. */
+  report(sessionId: string, report: StruggleReport, at: Date): Promise<StrugglingSession | null>;
+  /** Grants the session's one help offer; null when it was granted before or the session is not active. */
+  claimHelpOffer(sessionId: string, at: Date): Promise<StrugglingSession | null>;
+  /** What the visitor did with the offer: once, and only after it was granted; null otherwise. */
+  answerHelpOffer(sessionId: string, outcome: HelpOfferAnswer, at: Date): Promise<StrugglingSession | null>;
 }

@@ -1,17 +1,9 @@
 import { isValidObjectId } from 'mongoose';
-import { HELP_OFFER_OUTCOMES, LIVE_STRUGGLE_TYPES, type HelpOfferAnswer, type HelpOfferOutcome, type LiveStruggle, type StruggleReport, type StrugglingSession } from '../protocol/struggle.js';
+import { HELP_OFFER_OUTCOMES, LIVE_STRUGGLE_TYPES, type HelpOfferOutcome, type LiveStruggle, type StrugglingSession } from '../protocol/struggle.js';
 import type { Models } from './models.js';
+import type { StrugglesRepository } from './repositories.js';
 import type { SessionDoc } from './session-model.js';
 
-/** Live struggle of sessions (issue 21), kept on the session document: no collection of its own. */
-export interface StrugglesRepository {
-  /** Records a report on an active session (the latest one, counted); null when the session is not active. */
-  report(sessionId: string, report: StruggleReport, at: Date): Promise<StrugglingSession | null>;
-  /** Grants the session's one help offer; null when it was granted before or the session is not active. */
-  claimHelpOffer(sessionId: string, at: Date): Promise<StrugglingSession | null>;
-  /** What the visitor did with the offer: once, and only after it was granted; null otherwise. */
-  answerHelpOffer(sessionId: string, outcome: HelpOfferAnswer, at: Date): Promise<StrugglingSession | null>;
-}
 
 type StruggleFields = Pick<SessionDoc, 'struggleType' | 'struggleLabel' | 'struggleAt' | 'struggleCount' | 'helpOffer' | 'helpOfferAt'>;
 
