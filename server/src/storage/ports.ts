@@ -12,6 +12,7 @@ import type { MessageRecord, Repositories, SessionRecord } from './repositories.
 
 export type * from './repositories.js';
 export type * from './font-files-repository.js';
+export type { FeedbackRepository } from './feedback-repository.js';
 
 export interface DatabaseHealth {
   connected: boolean;
@@ -31,6 +32,8 @@ export interface Storage {
   bulk: BulkLoader;
   /** Every stored document of every collection (or of those named), as stored: privacy audits, moving to MongoDB. */
   documents(collections?: readonly string[]): AsyncIterable<StoredDocument>;
+  /** Erases the application and every document about it, memberships included (issue 18); false when it did not exist. */
+  eraseApp(appId: string): Promise<boolean>;
   health(): Promise<DatabaseHealth>;
   /** Closes the connection, then stops the embedded database if this process started one. */
   close(): Promise<void>;

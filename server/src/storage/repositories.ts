@@ -30,6 +30,8 @@ export interface AppsRepository {
   listByIds(ids: string[]): Promise<AppRecord[]>;
   /** `settings` keys are dotted paths (`settings.ai.enabled`) so a patch never resets siblings. */
   update(id: string, patch: { name?: string; allowedOrigins?: string[]; settings?: Record<string, unknown> }): Promise<AppRecord | null>;
+  /** Gives the application a new widget key: from this write on, the old one finds nothing. */
+  setPublicKey(id: string, publicKey: string): Promise<AppRecord | null>;
 }
 
 export interface UsersRepository {
@@ -38,6 +40,7 @@ export interface UsersRepository {
   findByEmail(email: string): Promise<UserRecord | null>;
   findById(id: string): Promise<UserRecord | null>;
   addApp(userId: string, appId: string): Promise<void>;
+  setPasswordHash(userId: string, passwordHash: string): Promise<void>;
 }
 
 export interface LoginsRepository {
@@ -46,6 +49,8 @@ export interface LoginsRepository {
   findUserId(tokenHash: string, now: Date): Promise<string | null>;
   delete(tokenHash: string): Promise<void>;
   deleteExpired(now: Date): Promise<number>;
+  /** Ends every sign-in of the user but `keepTokenHash`; answers the token hashes it ended. */
+  deleteOthersOfUser(userId: string, keepTokenHash: string): Promise<string[]>;
 }
 
 export interface InstanceRepository {
@@ -102,6 +107,7 @@ export interface SessionsRepository {
 }
 
 import type { AiUsageRepository, ConversationsRepository, MessagesRepository } from './chat-records.js';
+import type { FeedbackRepository } from './feedback-repository.js';
 import type { StrugglesRepository } from './struggles-repository.js';
 export type * from './chat-records.js';
 
@@ -186,4 +192,6 @@ export interface Repositories {
   recordings: RecordingsRepository;
   /** Live struggle and the help offer (issue 21), on the session documents. */
   struggles: StrugglesRepository;
+  /** A visitor's rating and contact email (issue 18), on the session documents. */
+  feedback: FeedbackRepository;
 }
