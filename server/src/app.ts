@@ -62,6 +62,9 @@ import { registerFontHandlers } from './fonts/font-handlers.js';
 import { fontRoutes } from './fonts/font-routes.js';
 import { registerStruggleHandlers } from './struggle/struggle-handlers.js';
 import { createStruggleService } from './struggle/struggle-service.js';
+import { registerConsoleTypingHandler, registerVisitorFeedbackHandlers } from './feedback/feedback-handlers.js';
+import { createFeedbackService } from './feedback/feedback-service.js';
+import { conversationSummary } from './chat/chat-wire.js';
 
 export interface AppDependencies {
   config: Config;
@@ -187,7 +190,17 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
     announce: (session) => consoleNsp.to(appRoom(session.appId)).emit('session:struggle', { session }),
   });
   visitorNsp.on('connection', (socket) => registerStruggleHandlers(socket, commandHandler(socket, logger), struggles));
+  // Rating, contact email and typing (issue 18): an agent is online when a member has a console open.
+  const feedback = createFeedbackService({
+    repos: db.repos,
+    rateLimits,
+    now,
+    agentsOnline: async (appId) => (await consoleNsp.in(appRoom(appId)).fetchSockets()).length,
+    announce: (conversation) => consoleNsp.to(appRoom(conversation.appId)).emit('chat:conversation', { conversation: conversationSummary(conversation) }),
+  });
+  visitorNsp.on('connection', (socket) => registerVisitorFeedbackHandlers(socket, commandHandler(socket, logger), { feedback, consoles: consoleNsp }));
   consoleNsp.on('connection', (socket) => registerConsoleChatHandlers(socket, { chat, access, logger }));
+  consoleNsp.on('connection', (socket) => registerConsoleTypingHandler(socket, visitorNsp));
   const liveWatch = setupLiveWatch({ consoleNsp, visitorNsp, repos: db.repos, replay, access, logger });
 
   const sweeper = setInterval(() => {

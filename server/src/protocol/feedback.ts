@@ -8,17 +8,21 @@ import { MAX_EMAIL_CHARS, MAX_RATING_COMMENT_CHARS, MAX_RATING_SCORE, MIN_RATING
  */
 
 /** A rating: a CSAT score (1 very unhappy … 5 very happy) and an optional comment. */
+const sessionId = z.string().regex(/^[a-f0-9]{24}$/i, 'must be an id');
+
+/** Names the session, so a conversation that ended (and left the connection) can still be rated. */
 export const chatRateSchema = z
   .object({
+    sessionId,
     score: z.number().int().min(MIN_RATING_SCORE).max(MAX_RATING_SCORE),
     comment: z.string().trim().max(MAX_RATING_COMMENT_CHARS).default(''),
   })
   .strict();
 
-export const chatContactSchema = z.object({ email: z.string().trim().toLowerCase().max(MAX_EMAIL_CHARS).email('must be an email address') }).strict();
+export const chatContactSchema = z.object({ sessionId, email: z.string().trim().toLowerCase().max(MAX_EMAIL_CHARS).email('must be an email address') }).strict();
 
 export const visitorTypingSchema = z.object({ typing: z.boolean() }).strict();
-export const consoleTypingSchema = z.object({ sessionId: z.string().regex(/^[a-f0-9]{24}$/i, 'must be an id'), typing: z.boolean() }).strict();
+export const consoleTypingSchema = z.object({ sessionId, typing: z.boolean() }).strict();
 
 export type ChatRateInput = z.infer<typeof chatRateSchema>;
 
@@ -28,10 +32,11 @@ export interface ConversationRating {
   at: string;
 }
 
-/** What the widget needs to decide whether to ask for an email (and whether rating is still open). */
+/**
+ * What the widget needs, besides the chat state it has, to decide whether to ask for an email: nobody
+ * can answer when the AI cannot (or the chat waits for a person) and no agent is online.
+ */
 export interface ChatAvailability {
-  /** The AI can answer (key configured, enabled, under the daily cap). */
-  aiAvailable: boolean;
   /** A member of the application's team has the console open now. */
   agentsOnline: boolean;
   /** The email the visitor left for a reply, or null. */
@@ -40,10 +45,10 @@ export interface ChatAvailability {
 }
 
 export interface FeedbackVisitorClientToServer {
-  /** Rates the connection's session: once; E_ALREADY_RATED afterwards. */
+  /** Rates the visitor's own session: once; E_ALREADY_RATED afterwards. */
   'chat:rate': (payload: ChatRateInput, ack: Ack<{ rating: ConversationRating }>) => void;
   /** Leaves an email to be answered at (bounded, validated). */
-  'chat:contact': (payload: { email: string }, ack: Ack<{ contactEmail: string }>) => void;
+  'chat:contact': (payload: { sessionId: string; email: string }, ack: Ack<{ contactEmail: string }>) => void;
   'chat:availability': (ack: Ack<ChatAvailability>) => void;
   /** The visitor is typing (or stopped): relayed to agents with the conversation open. No ack. */
   'chat:typing': (payload: { typing: boolean }) => void;

@@ -290,3 +290,5 @@ export const MAX_RATING_COMMENT_CHARS = 1000;
  */
 export const TYPING_THROTTLE_MS = 1_500;
 export const TYPING_EXPIRY_MS = 5_000;
+/** Times a visitor may set the email to be answered at, per conversation and minute. */
+export const CONTACT_EMAILS_PER_SESSION_PER_MINUTE = 5;
