@@ -109,7 +109,16 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   // Open consoles follow every change of access at once (an application created, a member given or
   // taken away, a role changed, an account removed, a sign-out).
   const access = createConsoleAccess(consoleNsp, auth, db.repos);
-  const apps = createAppsService(db.repos, { onMembersChanged: (userId) => access.membershipsChanged(userId) });
+  const apps = createAppsService(db.repos, {
+    onMembersChanged: (userId) => access.membershipsChanged(userId),
+    erase: (appId) => db.eraseApp(appId),
+    users: () => db.team.list(),
+    // A deleted application's visitors are disconnected (through their session rooms: on every node).
+    onErasing: async (appId) => {
+      const visitors = io.of(VISITOR_NAMESPACE);
+      for (const session of await db.repos.sessions.listActive()) if (session.appId === appId) visitors.in(sessionRoom(session.id)).disconnectSockets(true);
+    },
+  });
   app.use(compression());
   app.use(baseSecurityHeaders());
   app.use(cookieParser(cookieSecret));

@@ -4,4 +4,6 @@ import type { Storage } from './ports.js';
 export type ImplementationParts = Omit<Storage, 'documents' | 'eraseApp' | 'health' | 'close' | 'fonts'> & {
   /** Writes what the implementation still holds in memory (before the connection closes). */
   close(): Promise<void>;
+  /** Writes now what the implementation would write a moment later (the embedded read model's deferred lists). */
+  settle?(): Promise<void>;
 };

@@ -78,7 +78,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Storag
         for await (const document of db.collection(name).find({})) yield { collection: name, document };
       }
     },
-    eraseApp: (appId) => eraseApp(connection, parts.repos, appId),
+    eraseApp: (appId) => eraseApp(connection, parts.repos, appId, () => parts.settle?.() ?? Promise.resolve()),
     async health() {
       try {
         const info = await connection.db!.admin().command({ buildInfo: 1 });
