@@ -4,6 +4,7 @@ import { countLabel, durationLabel, exactTime, landingLabel, relativeTime, repla
 import { activityStyles } from './shared-styles.js';
 import { rowInsights, rowInsightsStyles } from '../insights/summary-line.js';
 import { isStrugglingNow } from '../../../server/src/protocol/struggle.js';
+import '../views/rating-label.js';
 
 const ANSWER_LABEL: Record<PromptRow['answeredBy'], string> = { ai: 'Answered by AI', agent: 'Answered by an agent', waiting: 'Waiting for an answer' };
 
@@ -145,6 +146,7 @@ export class ActivityFeed extends LitElement {
           <span>${item.pageCount} ${item.pageCount === 1 ? 'page' : 'pages'}</span>
         </div>
         ${rowInsights(item)}
+        ${item.rating ? html`<rating-label .rating=${item.rating}></rating-label>` : nothing}
       </div>
       <div class="side">
         ${this.when(item.startedAt)}

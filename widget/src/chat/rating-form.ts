@@ -2,11 +2,11 @@ import { css, html, LitElement } from 'lit';
 import { MAX_RATING_COMMENT_CHARS } from '../../../server/src/protocol/limits.js';
 
 const SCORES = [
-  { score: 1, face: '😞', label: 'Very unhappy' },
-  { score: 2, face: '🙁', label: 'Unhappy' },
-  { score: 3, face: '😐', label: 'Neutral' },
-  { score: 4, face: '🙂', label: 'Happy' },
-  { score: 5, face: '😄', label: 'Very happy' },
+  { score: 1, word: 'Bad', label: 'Very unhappy' },
+  { score: 2, word: 'Poor', label: 'Unhappy' },
+  { score: 3, word: 'OK', label: 'Neutral' },
+  { score: 4, word: 'Good', label: 'Happy' },
+  { score: 5, word: 'Great', label: 'Very happy' },
 ];
 
 /**
@@ -61,7 +61,7 @@ export class ChatreelRatingForm extends LitElement {
       border: 2px solid #e5e7eb;
       border-radius: 10px;
       cursor: pointer;
-      font-size: 24px;
+      font-size: 20px;
     }
     label.score span {
       font-size: 11px;
@@ -135,9 +135,9 @@ export class ChatreelRatingForm extends LitElement {
       <fieldset>
         <legend>How was this conversation?</legend>
         ${SCORES.map(
-          ({ score, face, label }) => html`<label class="score" title=${label}>
+          ({ score, word, label }) => html`<label class="score" title=${label}>
             <input type="radio" name="score" .value=${String(score)} aria-label=${`${score}: ${label}`} @change=${() => (this.score = score)} />
-            <b aria-hidden="true">${face}</b><span aria-hidden="true">${score}</span>
+            <b aria-hidden="true">${score}</b><span aria-hidden="true">${word}</span>
           </label>`,
         )}
       </fieldset>
