@@ -39,8 +39,10 @@ async function agentOpens(name: string, text: string) {
 }
 
 describe('end chat and rating', () => {
-  it('the visitor ends the chat and rates it once; the owner sees the rating in Activity', async () => {
+  it('the visitor ends the chat and rates it once; the agent sees it on the open conversation, the owner in Activity', async () => {
     const { visitor } = await visitorWrites('Ada Rater', 'Is the monstera in stock?');
+    // An agent has the conversation open: the rating shows there as it is given.
+    const { agent, transcript } = await agentOpens('Ada Rater', 'Is the monstera in stock?');
     await widget(visitor).getByRole('button', { name: 'End chat' }).click();
     const rating = widget(visitor).locator('chatreel-rating-form');
     await rating.getByText('How was this conversation?').waitFor();
@@ -51,6 +53,7 @@ describe('end chat and rating', () => {
     await visitor.screenshot({ path: `${SHOTS}-rating.png` });
     await send.click();
     await rating.getByRole('status').getByText('Thank you for your feedback!').waitFor();
+    await transcript.getByRole('img', { name: /^Rated 4 out of 5 \(happy\)/ }).waitFor({ timeout: 10_000 });
 
     const owner = await newPage(setup.browser);
     await signInThroughConsole(owner, setup.server.url);
@@ -62,7 +65,7 @@ describe('end chat and rating', () => {
     // Rated once: the step is done, a new chat starts empty.
     await rating.getByRole('button', { name: 'Start a new chat' }).click();
     await widget(visitor).getByRole('textbox', { name: 'Message' }).waitFor();
-    await Promise.all([visitor.context().close(), owner.context().close()]);
+    await Promise.all([visitor.context().close(), owner.context().close(), agent.context().close()]);
   });
 });
 
