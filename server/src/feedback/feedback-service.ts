@@ -1,6 +1,6 @@
 import { AppError } from '../http/app-error.js';
 import type { ChatAvailability, ChatRateInput, ConversationRating } from '../protocol/feedback.js';
-import { CONTACT_EMAILS_PER_SESSION_PER_MINUTE } from '../protocol/limits.js';
+import { CONTACT_EMAILS_PER_SESSION_PER_MINUTE, FEEDBACK_COMMANDS_PER_VISITOR_PER_MINUTE } from '../protocol/limits.js';
 import { createRateLimit, memoryRateLimits, type RateLimitStore } from '../rate-limits/rate-limiter.js';
 import type { AppRecord, ConversationRecord, Repositories } from '../storage/ports.js';
 
@@ -26,8 +26,14 @@ export function createFeedbackService(deps: {
     deps.rateLimits ?? memoryRateLimits,
   );
 
-  /** The visitor's own conversation in this application, or E_NOT_FOUND (another's is not revealed). */
+  const perVisitor = createRateLimit(
+    { name: 'feedback-commands', points: FEEDBACK_COMMANDS_PER_VISITOR_PER_MINUTE, windowMs: 60_000, message: 'Too many requests from this chat.' },
+    deps.rateLimits ?? memoryRateLimits,
+  );
+
+  /** The visitor's own conversation in this application, or E_NOT_FOUND (another's is not revealed). Counted first: each is a read. */
   async function ownConversation(app: AppRecord, visitorId: string, sessionId: string | undefined): Promise<ConversationRecord> {
+    await perVisitor.take(`${app.id}:${visitorId}`);
     const conversation = sessionId ? await repos.conversations.find(sessionId) : null;
     if (!conversation || conversation.appId !== app.id || conversation.visitorId !== visitorId) {
       throw new AppError('E_NOT_FOUND', 'This conversation does not exist.');
@@ -60,6 +66,7 @@ export function createFeedbackService(deps: {
     },
 
     async availability(app: AppRecord, visitorId: string, sessionId: string | undefined): Promise<ChatAvailability> {
+      if (!sessionId) await perVisitor.take(`${app.id}:${visitorId}`);
       const feedback = sessionId ? await ownConversation(app, visitorId, sessionId) : null;
       return {
         agentsOnline: (await agentsOnline(app.id)) > 0,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_EMAIL_CHARS, MAX_RATING_COMMENT_CHARS, TYPING_THROTTLE_MS } from '../protocol/limits.js';
+import { FEEDBACK_COMMANDS_PER_VISITOR_PER_MINUTE, MAX_EMAIL_CHARS, MAX_RATING_COMMENT_CHARS, TYPING_THROTTLE_MS } from '../protocol/limits.js';
 import { ack, agentOf, chatVisitor, consoleSocket, createChatApp, recordEvents, waitFor } from '../testing/chat-test-kit.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { command } from '../testing/visitor-client.js';
@@ -129,5 +129,18 @@ describe('typing indicators (issue 18)', () => {
     outsider.close();
     owner.close();
     visitor.socket.close();
+  });
+});
+
+describe('bounds (issue 18)', () => {
+  it('refuses a flood of feedback commands from one visitor with E_RATE_LIMITED, touching nobody else', async () => {
+    const visitor = await chatVisitor(server, app.publicKey);
+    const other = await chatVisitor(server, app.publicKey);
+    const answers = await Promise.all(Array.from({ length: FEEDBACK_COMMANDS_PER_VISITOR_PER_MINUTE + 5 }, () => command<any>(visitor.socket, 'chat:availability')));
+    expect(answers.filter((answer) => answer.data)).toHaveLength(FEEDBACK_COMMANDS_PER_VISITOR_PER_MINUTE);
+    expect(answers.filter((answer) => answer.error?.code === 'E_RATE_LIMITED')).toHaveLength(5);
+    expect((await command<any>(other.socket, 'chat:availability')).data).toMatchObject({ agentsOnline: false });
+    visitor.socket.close();
+    other.socket.close();
   });
 });

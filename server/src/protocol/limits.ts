@@ -292,3 +292,5 @@ export const TYPING_THROTTLE_MS = 1_500;
 export const TYPING_EXPIRY_MS = 5_000;
 /** Times a visitor may set the email to be answered at, per conversation and minute. */
 export const CONTACT_EMAILS_PER_SESSION_PER_MINUTE = 5;
+/** Rating, email and availability commands one visitor may send per minute (each reads the database). */
+export const FEEDBACK_COMMANDS_PER_VISITOR_PER_MINUTE = 30;
