@@ -60,6 +60,7 @@ describe('end chat and rating', () => {
     await owner.getByRole('link', { name: 'Activity' }).click();
     const rated = owner.getByRole('img', { name: /^Rated 4 out of 5 \(happy\): Quick, but I still need a person <b>soon<\/b>$/ });
     await rated.waitFor({ timeout: 15_000 });
+    await owner.locator('activity-feed li.session', { has: rated }).screenshot({ path: `${SHOTS}-activity.png` });
     expect(await owner.locator('activity-feed b').count()).toBe(0);
 
     // Rated once: the step is done, a new chat starts empty.
