@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { hashPasswordNow } from '../server/src/auth/password-hashing.js';
 import { newPage, serverAndBrowser, signInThroughConsole, TEST_OWNER } from './support/fixtures.js';
 
 /**
@@ -76,7 +77,7 @@ describe('changing the password', () => {
 });
 
 describe('the console at phone width', () => {
-  it('folds the navigation, fits Conversations and a conversation, and keeps the reply box in reach (screenshots)', async () => {
+  it('folds the navigation, fits Conversations, a conversation and Activity, and keeps the reply box in reach (screenshots)', async () => {
     const visitor = await newPage(setup.browser);
     await visitor.goto(`${setup.server.url}/demo/`);
     await visitor.evaluate(() =>
@@ -87,8 +88,11 @@ describe('the console at phone width', () => {
     await box.fill('My parcel says delivered but it is not here. Can someone check order 5521?');
     await box.press('Enter');
 
+    // An agent of the demo application of its own (whatever the other tests did to the owner's password).
+    const demo = (await setup.server.db.repos.apps.findDemo())!;
+    await setup.server.db.repos.users.create({ email: 'phone-agent@test.local', passwordHash: hashPasswordNow('phone-agent-password'), role: 'agent', appIds: [demo.id] });
     const agent = await newPage(setup.browser, PHONE);
-    await signInThroughConsole(agent, setup.server.url, TEST_OWNER.email, 'a-brand-new-password');
+    await signInThroughConsole(agent, setup.server.url, 'phone-agent@test.local', 'phone-agent-password');
     const menu = agent.getByRole('button', { name: 'Menu' });
     await menu.waitFor();
     expect(await agent.getByRole('link', { name: 'Conversations' }).isVisible()).toBe(false);
@@ -121,6 +125,11 @@ describe('the console at phone width', () => {
     await agent.screenshot({ path: `${SHOTS}-phone-conversation.png` });
     await transcript.getByRole('button', { name: '← All conversations' }).click();
     await list.waitFor();
+    await agent.getByRole('button', { name: 'Menu' }).click();
+    await agent.getByRole('link', { name: 'Activity' }).click();
+    await agent.getByText('Kim Mobile').first().waitFor();
+    expect(await noSideScroll()).toBe(true);
+    await agent.screenshot({ path: `${SHOTS}-phone-activity.png`, fullPage: true });
     await Promise.all([visitor.context().close(), agent.context().close()]);
   });
 });

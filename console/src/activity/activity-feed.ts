@@ -59,6 +59,11 @@ export class ActivityFeed extends LitElement {
       .end { padding: 16px; text-align: center; color: var(--muted); font-size: 13px; }
       .badge.struggling { color: #fff; background: #ea580c; }
       button.more { font: inherit; border: 1px solid var(--line); background: #fff; border-radius: 8px; padding: 6px 14px; cursor: pointer; color: #374151; }
+      /* Phones: the time and status go under the item instead of beside it. */
+      @media (max-width: 640px) {
+        li { grid-template-columns: 32px minmax(0, 1fr); gap: 8px; }
+        .side { grid-column: 2; flex-direction: row; flex-wrap: wrap; align-items: center; }
+      }
     `,
   ];
 

@@ -3,6 +3,7 @@ import type { SessionRow } from '../../../server/src/protocol/activity.js';
 import { countLabel, durationLabel, exactTime, landingLabel, relativeTime, replayHref, visitorLabel } from './format.js';
 import { activityStyles } from './shared-styles.js';
 import { rowInsights, rowInsightsStyles } from '../insights/summary-line.js';
+import '../views/rating-label.js';
 
 /**
  * The Sessions page's table. A row with replay data opens the fullscreen replay; a row without it
@@ -82,6 +83,7 @@ export class SessionsTable extends LitElement {
           : html`<span class="url" title=${row.landingUrl}>${landingLabel(row.landingUrl)}</span>
               <span class="no-replay">No replay data</span>`}
         ${rowInsights(row)}
+        ${row.rating ? html`<rating-label .rating=${row.rating}></rating-label>` : nothing}
       </td>
       <td><time datetime=${row.startedAt} title=${exactTime(row.startedAt)}>${relativeTime(row.startedAt, this.now)}</time></td>
       <td class="num" data-col="events">${countLabel(row.eventCount)}</td>
