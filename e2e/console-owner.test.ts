@@ -130,6 +130,22 @@ describe('the console at phone width', () => {
     await agent.getByText('Kim Mobile').first().waitFor();
     expect(await noSideScroll()).toBe(true);
     await agent.screenshot({ path: `${SHOTS}-phone-activity.png`, fullPage: true });
+    // Every other page fits the width too (a wide table scrolls inside its own box).
+    const wide: string[] = [];
+    const loaded: Record<string, () => Promise<void>> = {
+      Sessions: () => agent.locator('sessions-table').getByText('Kim Mobile').waitFor(),
+      Settings: () => agent.getByRole('heading', { name: 'Settings' }).waitFor(),
+      Account: () => agent.getByRole('heading', { name: 'Change password' }).waitFor(),
+      Applications: () => agent.locator('section.card', { hasText: 'Demo site' }).waitFor(),
+    };
+    for (const [name, ready] of Object.entries(loaded)) {
+      await agent.getByRole('button', { name: 'Menu' }).click();
+      await agent.getByRole('link', { name }).click();
+      await ready();
+      await agent.screenshot({ path: `${SHOTS}-phone-${name.toLowerCase()}.png`, fullPage: true });
+      if (!(await noSideScroll())) wide.push(name);
+    }
+    expect(wide).toEqual([]);
     await Promise.all([visitor.context().close(), agent.context().close()]);
   });
 });

@@ -30,7 +30,8 @@ export class SessionsTable extends LitElement {
     activityStyles,
     rowInsightsStyles,
     css`
-      :host { display: block; }
+      /* A narrow screen scrolls the table inside its box, not the page. */
+      :host { display: block; overflow-x: auto; }
       table { width: 100%; border-collapse: collapse; font-size: 14px; }
       th { text-align: left; font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); font-weight: 600; padding: 10px 12px; border-bottom: 1px solid var(--line); }
       td { padding: 12px; border-bottom: 1px solid var(--line); vertical-align: middle; }
