@@ -86,7 +86,7 @@ describe('changing the password', () => {
     await laptop.getByLabel('New password').fill('a-brand-new-password');
     await laptop.getByRole('button', { name: 'Change password' }).click();
     // The phone's, and those of the tests before (their browsers closed, their sign-ins valid until now).
-    await laptop.getByRole('status').getByText(/^Password changed\. \d+ other sign-ins were ended\.$/).waitFor();
+    await laptop.getByRole('status').getByText(/^Password changed\. \d+ other sign-ins? (was|were) ended\.$/).waitFor();
 
     // The phone's console is signed out by the server, without a reload.
     await phone.getByText('You were signed out.').waitFor({ timeout: 10_000 });
@@ -95,7 +95,12 @@ describe('changing the password', () => {
     await laptop.getByRole('link', { name: 'Activity' }).click();
     await laptop.getByRole('heading', { name: 'Activity' }).first().waitFor();
     await signInThroughConsole(phone, setup.server.url, TEST_OWNER.email, 'a-brand-new-password');
-    await phone.getByRole('button', { name: 'Menu' }).waitFor();
+    // The owner's own pages fit the phone too.
+    await phone.getByRole('button', { name: 'Menu' }).click();
+    await phone.getByRole('link', { name: 'Team' }).click();
+    await phone.locator('team-view table').getByText(TEST_OWNER.email).waitFor();
+    await phone.screenshot({ path: `${SHOTS}-phone-team.png`, fullPage: true });
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await Promise.all([laptop.context().close(), phone.context().close()]);
   });
 });
