@@ -38,4 +38,9 @@ export const api = {
   logout: () => request<{ ok: true }>('POST', '/auth/logout'),
   listApps: () => request<{ apps: PublicApp[] }>('GET', '/apps'),
   createApp: (name: string, allowedOrigins: string[]) => request<{ app: PublicApp }>('POST', '/apps', { name, allowedOrigins }),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<{ ok: true; endedSignIns: number }>('POST', '/auth/password', { currentPassword, newPassword }),
+  renameApp: (appId: string, name: string) => request<{ app: PublicApp }>('PATCH', `/apps/${encodeURIComponent(appId)}`, { name }),
+  rotateKey: (appId: string) => request<{ app: PublicApp }>('POST', `/apps/${encodeURIComponent(appId)}/rotate-key`),
+  deleteApp: (appId: string, confirmName: string) => request<{ ok: true }>('DELETE', `/apps/${encodeURIComponent(appId)}`, { confirmName }),
 };

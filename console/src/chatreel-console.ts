@@ -26,6 +26,7 @@ export class ChatreelConsole extends LitElement {
     notice: { state: true },
     signInNotice: { state: true },
     viewKey: { state: true },
+    menuOpen: { state: true },
   };
   declare user: PublicUser | undefined;
   declare ready: boolean;
@@ -36,7 +37,12 @@ export class ChatreelConsole extends LitElement {
   declare signInNotice: string;
   /** Bumped to rebuild the current view from scratch (its data may no longer be the user's to see). */
   declare viewKey: number;
-  private readonly onHashChange = () => (this.hash = location.hash);
+  /** Phones: the navigation is folded behind a Menu button until opened (issue 18). */
+  declare menuOpen: boolean;
+  private readonly onHashChange = () => {
+    this.hash = location.hash;
+    this.menuOpen = false;
+  };
   private readonly unsubscribe: Array<() => void> = [];
   private signingOut = false;
 
@@ -48,6 +54,7 @@ export class ChatreelConsole extends LitElement {
     this.notice = '';
     this.signInNotice = '';
     this.viewKey = 0;
+    this.menuOpen = false;
   }
 
   override disconnectedCallback() {
@@ -66,6 +73,16 @@ export class ChatreelConsole extends LitElement {
     nav a { color: #d1d5db; text-decoration: none; padding: 6px 10px; border-radius: 6px; }
     nav a[aria-current='page'] { color: #fff; background: #374151; }
     .notice { margin: 0; padding: 10px 24px; background: #fef3c7; color: #92400e; }
+    header button.menu { display: none; }
+    @media (max-width: 640px) {
+      header { flex-wrap: wrap; gap: 8px; padding: 10px 12px; }
+      header button.menu { display: inline-block; }
+      header .who { display: none; }
+      nav { display: none; order: 10; width: 100%; flex-direction: column; }
+      nav.open { display: flex; }
+      nav a { padding: 10px; }
+      .notice { padding: 10px 12px; }
+    }
   `;
 
   override connectedCallback() {
@@ -95,7 +112,10 @@ export class ChatreelConsole extends LitElement {
     const { route, params } = matchRoute(this.hash);
     return html`<header>
         <strong>Chatreel</strong>
-        <nav aria-label="Console">
+        <button type="button" class="menu" aria-expanded=${String(this.menuOpen)} aria-controls="console-nav" @click=${() => (this.menuOpen = !this.menuOpen)}>
+          Menu
+        </button>
+        <nav aria-label="Console" id="console-nav" class=${this.menuOpen ? 'open' : ''}>
           ${routes.filter((r) => !r.hidden).map(
             (r) => html`<a href="#/${r.path}" aria-current=${r === route ? 'page' : 'false'}>${r.label}</a>`,
           )}

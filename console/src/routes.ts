@@ -5,6 +5,7 @@ import './views/activity-view.js';
 import './views/sessions-view.js';
 import './views/settings-view.js';
 import './views/team-view.js';
+import './views/account-view.js';
 import './replay/replay-view.js';
 import './views/conversations-view.js';
 
@@ -24,6 +25,7 @@ export const routes: ConsoleRoute[] = [
   { path: 'sessions', label: 'Sessions', render: (user) => html`<sessions-view .user=${user}></sessions-view>` },
   { path: 'settings', label: 'Settings', render: (user) => html`<settings-view .user=${user}></settings-view>` },
   { path: 'team', label: 'Team', render: (user) => html`<team-view .user=${user}></team-view>` },
+  { path: 'account', label: 'Account', render: (user) => html`<account-view .user=${user}></account-view>` },
   { path: 'replay', label: 'Replay', hidden: true, render: (user, [appId = '', sessionId = '', at = '']) => html`<replay-view app-id=${appId} session-id=${sessionId} at=${at} .viewerRole=${user.role}></replay-view>` },
 ];
 

@@ -62,6 +62,9 @@ import { registerFontHandlers } from './fonts/font-handlers.js';
 import { fontRoutes } from './fonts/font-routes.js';
 import { registerStruggleHandlers } from './struggle/struggle-handlers.js';
 import { createStruggleService } from './struggle/struggle-service.js';
+import { registerConsoleTypingHandler, registerVisitorFeedbackHandlers } from './feedback/feedback-handlers.js';
+import { createFeedbackService } from './feedback/feedback-service.js';
+import { conversationSummary } from './chat/chat-wire.js';
 
 export interface AppDependencies {
   config: Config;
@@ -106,7 +109,16 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   // Open consoles follow every change of access at once (an application created, a member given or
   // taken away, a role changed, an account removed, a sign-out).
   const access = createConsoleAccess(consoleNsp, auth, db.repos);
-  const apps = createAppsService(db.repos, { onMembersChanged: (userId) => access.membershipsChanged(userId) });
+  const apps = createAppsService(db.repos, {
+    onMembersChanged: (userId) => access.membershipsChanged(userId),
+    erase: (appId) => db.eraseApp(appId),
+    users: () => db.team.list(),
+    // A deleted application's visitors are disconnected (through their session rooms: on every node).
+    onErasing: async (appId) => {
+      const visitors = io.of(VISITOR_NAMESPACE);
+      for (const session of await db.repos.sessions.listActive()) if (session.appId === appId) visitors.in(sessionRoom(session.id)).disconnectSockets(true);
+    },
+  });
   app.use(compression());
   app.use(baseSecurityHeaders());
   app.use(cookieParser(cookieSecret));
@@ -187,7 +199,17 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
     announce: (session) => consoleNsp.to(appRoom(session.appId)).emit('session:struggle', { session }),
   });
   visitorNsp.on('connection', (socket) => registerStruggleHandlers(socket, commandHandler(socket, logger), struggles));
+  // Rating, contact email and typing (issue 18): an agent is online when a member has a console open.
+  const feedback = createFeedbackService({
+    repos: db.repos,
+    rateLimits,
+    now,
+    agentsOnline: async (appId) => (await consoleNsp.in(appRoom(appId)).fetchSockets()).length,
+    announce: (conversation) => consoleNsp.to(appRoom(conversation.appId)).emit('chat:conversation', { conversation: conversationSummary(conversation) }),
+  });
+  visitorNsp.on('connection', (socket) => registerVisitorFeedbackHandlers(socket, commandHandler(socket, logger), { feedback, consoles: consoleNsp }));
   consoleNsp.on('connection', (socket) => registerConsoleChatHandlers(socket, { chat, access, logger }));
+  consoleNsp.on('connection', (socket) => registerConsoleTypingHandler(socket, visitorNsp));
   const liveWatch = setupLiveWatch({ consoleNsp, visitorNsp, repos: db.repos, replay, access, logger });
 
   const sweeper = setInterval(() => {

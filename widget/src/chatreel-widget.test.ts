@@ -34,4 +34,24 @@ describe('<chatreel-widget>', () => {
     expect(statuses().filter((node) => node.textContent!.includes('Cannot reach')).length).to.equal(1);
     el.remove();
   });
+
+  it('counts replies that arrive while the chat is closed on the launcher, with an accessible label, until it opens', async () => {
+    const el = await fixture<ChatreelWidget>(html`<chatreel-widget key="pk_test_123456" server="http://127.0.0.1:9"></chatreel-widget>`);
+    const launcher = el.shadowRoot!.querySelector<HTMLButtonElement>('button.launcher')!;
+    // As the chat panel announces each message (bubbling, composed, from inside the shadow root).
+    const arrive = (role: string) => el.shadowRoot!.dispatchEvent(new CustomEvent('chatreel:message', { detail: { message: { role } }, bubbles: true, composed: true }));
+    arrive('agent');
+    arrive('visitor');
+    arrive('ai');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.badge')!.textContent).to.equal('2');
+    expect(launcher.getAttribute('aria-label')).to.equal('Open chat, 2 unread messages');
+    launcher.click();
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.badge')).to.equal(null);
+    arrive('agent');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.badge')).to.equal(null);
+    el.remove();
+  });
 });

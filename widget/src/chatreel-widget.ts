@@ -36,12 +36,15 @@ export class ChatreelWidget extends LitElement {
     server: { type: String },
     open: { type: Boolean, reflect: true },
     chatLoaded: { state: true },
+    unread: { state: true },
   };
 
   declare key: string;
   declare server: string;
   declare open: boolean;
   declare chatLoaded: boolean;
+  /** Replies (AI, team) that arrived while the panel was closed: the launcher's badge. */
+  declare unread: number;
 
   private readonly connection = new ConnectionController(this);
   private readonly watchNotice = new WatchNoticeController(this, this.connection);
@@ -54,6 +57,11 @@ export class ChatreelWidget extends LitElement {
     this.server = '';
     this.open = false;
     this.chatLoaded = false;
+    this.unread = 0;
+    this.addEventListener('chatreel:message', (event) => {
+      const role = (event as CustomEvent<{ message: { role: string } }>).detail?.message?.role;
+      if (!this.open && (role === 'ai' || role === 'agent')) this.unread += 1;
+    });
     new RecorderController(this, this.connection); // records while a chat session is under way (issue 4)
     // An agent started the conversation (issue 21): the chat opens to show their message.
     const invited = new WeakSet<object>();
@@ -95,10 +103,11 @@ export class ChatreelWidget extends LitElement {
       <button
         class="launcher ${this.appearance.settled ? '' : 'unpainted'}"
         part="launcher"
-        aria-label=${this.open ? 'Close chat' : 'Open chat'}
+        aria-label=${this.open ? 'Close chat' : this.unread ? `Open chat, ${this.unread} unread ${this.unread === 1 ? 'message' : 'messages'}` : 'Open chat'}
         aria-expanded=${String(this.open)}
         @click=${this.toggle}
       >
+        ${this.unread && !this.open ? html`<span class="badge" aria-hidden="true">${this.unread > 9 ? '9+' : this.unread}</span>` : nothing}
         <svg width="26" height="26" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
           <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z" />
         </svg>
@@ -152,6 +161,7 @@ export class ChatreelWidget extends LitElement {
   openChat(): void {
     if (this.open) return;
     this.open = true;
+    this.unread = 0;
     this.dispatchEvent(new CustomEvent('chatreel:open', { bubbles: true, composed: true }));
     void this.connection.connect();
     void this.loadChat();

@@ -43,6 +43,25 @@ export const widgetStyles = css`
     display: grid;
     place-items: center;
   }
+  button.launcher {
+    position: relative;
+  }
+  /* Replies that arrived while the chat was closed (issue 18). */
+  .badge {
+    position: absolute;
+    top: -4px;
+    right: -4px;
+    min-width: 20px;
+    height: 20px;
+    padding: 0 5px;
+    box-sizing: border-box;
+    border-radius: 10px;
+    background: #dc2626;
+    color: #fff;
+    border: 2px solid #fff;
+    font: 700 11px/16px system-ui, sans-serif;
+    text-align: center;
+  }
   /* Until the application's colour and corner are known: never a wrong launcher that then jumps. */
   button.launcher.unpainted {
     visibility: hidden;

@@ -4,6 +4,7 @@ import { countLabel, durationLabel, exactTime, landingLabel, relativeTime, repla
 import { activityStyles } from './shared-styles.js';
 import { rowInsights, rowInsightsStyles } from '../insights/summary-line.js';
 import { isStrugglingNow } from '../../../server/src/protocol/struggle.js';
+import '../views/rating-label.js';
 
 const ANSWER_LABEL: Record<PromptRow['answeredBy'], string> = { ai: 'Answered by AI', agent: 'Answered by an agent', waiting: 'Waiting for an answer' };
 
@@ -58,6 +59,11 @@ export class ActivityFeed extends LitElement {
       .end { padding: 16px; text-align: center; color: var(--muted); font-size: 13px; }
       .badge.struggling { color: #fff; background: #ea580c; }
       button.more { font: inherit; border: 1px solid var(--line); background: #fff; border-radius: 8px; padding: 6px 14px; cursor: pointer; color: #374151; }
+      /* Phones: the time and status go under the item instead of beside it. */
+      @media (max-width: 640px) {
+        li { grid-template-columns: 32px minmax(0, 1fr); gap: 8px; }
+        .side { grid-column: 2; flex-direction: row; flex-wrap: wrap; align-items: center; }
+      }
     `,
   ];
 
@@ -145,6 +151,7 @@ export class ActivityFeed extends LitElement {
           <span>${item.pageCount} ${item.pageCount === 1 ? 'page' : 'pages'}</span>
         </div>
         ${rowInsights(item)}
+        ${item.rating ? html`<rating-label .rating=${item.rating}></rating-label>` : nothing}
       </div>
       <div class="side">
         ${this.when(item.startedAt)}

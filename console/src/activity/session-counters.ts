@@ -16,6 +16,7 @@ export class SessionCounters extends LitElement {
       dt { font-size: 13px; color: var(--muted); }
       dd { margin: 4px 0 0; font-size: 26px; font-weight: 700; font-variant-numeric: tabular-nums; }
       .active dd { color: #047857; }
+      @media (max-width: 640px) { :host { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px; } }
     `,
   ];
 

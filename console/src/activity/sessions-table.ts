@@ -3,6 +3,7 @@ import type { SessionRow } from '../../../server/src/protocol/activity.js';
 import { countLabel, durationLabel, exactTime, landingLabel, relativeTime, replayHref, visitorLabel } from './format.js';
 import { activityStyles } from './shared-styles.js';
 import { rowInsights, rowInsightsStyles } from '../insights/summary-line.js';
+import '../views/rating-label.js';
 
 /**
  * The Sessions page's table. A row with replay data opens the fullscreen replay; a row without it
@@ -29,7 +30,8 @@ export class SessionsTable extends LitElement {
     activityStyles,
     rowInsightsStyles,
     css`
-      :host { display: block; }
+      /* A narrow screen scrolls the table inside its box, not the page. */
+      :host { display: block; overflow-x: auto; }
       table { width: 100%; border-collapse: collapse; font-size: 14px; }
       th { text-align: left; font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); font-weight: 600; padding: 10px 12px; border-bottom: 1px solid var(--line); }
       td { padding: 12px; border-bottom: 1px solid var(--line); vertical-align: middle; }
@@ -82,6 +84,7 @@ export class SessionsTable extends LitElement {
           : html`<span class="url" title=${row.landingUrl}>${landingLabel(row.landingUrl)}</span>
               <span class="no-replay">No replay data</span>`}
         ${rowInsights(row)}
+        ${row.rating ? html`<rating-label .rating=${row.rating}></rating-label>` : nothing}
       </td>
       <td><time datetime=${row.startedAt} title=${exactTime(row.startedAt)}>${relativeTime(row.startedAt, this.now)}</time></td>
       <td class="num" data-col="events">${countLabel(row.eventCount)}</td>

@@ -96,6 +96,7 @@ export class ActivityView extends LitElement {
     .feed-head { display: flex; align-items: center; justify-content: space-between; gap: 12px; margin-bottom: 4px; flex-wrap: wrap; }
     .feed-head .filters { display: flex; align-items: center; gap: 12px; flex-wrap: wrap; }
     .error { color: #b91c1c; }
+    @media (max-width: 640px) { :host { padding: 12px; } .card { padding: 12px; } }
   `;
 
   override connectedCallback() {

@@ -1,6 +1,7 @@
 import { css, html, LitElement } from 'lit';
 import type { PublicApp, PublicUser } from '../../../server/src/protocol/events.js';
 import { api, ApiError } from '../api-client.js';
+import './app-owner-actions.js';
 
 /** The user's applications, each with its embed snippet; owners can create one. */
 export class AppsView extends LitElement {
@@ -21,6 +22,7 @@ export class AppsView extends LitElement {
 
   static override styles = css`
     :host { display: block; max-width: 900px; margin: 0 auto; padding: 24px; }
+    @media (max-width: 640px) { :host { padding: 12px; } .card { padding: 14px; } }
     .card { background: #fff; border-radius: 12px; box-shadow: 0 1px 4px rgb(0 0 0 / 0.08); padding: 20px; margin-bottom: 16px; }
     h2 { margin: 0 0 4px; font-size: 18px; }
     .meta { color: #6b7280; font-size: 13px; }
@@ -65,6 +67,13 @@ export class AppsView extends LitElement {
       <p>Add this line to every page of your site, before <code>&lt;/body&gt;</code>:</p>
       <pre>${snippet}</pre>
       ${app.demo ? html`<a href="/demo/" target="_blank" rel="noopener">Open the demo site</a>` : ''}
+      ${this.user?.role === 'owner'
+        ? html`<app-owner-actions
+            .app=${app}
+            @app-changed=${(e: CustomEvent<{ app: PublicApp }>) => (this.apps = this.apps?.map((a) => (a.id === e.detail.app.id ? e.detail.app : a)))}
+            @app-deleted=${(e: CustomEvent<{ appId: string }>) => (this.apps = this.apps?.filter((a) => a.id !== e.detail.appId))}
+          ></app-owner-actions>`
+        : ''}
     </section>`;
   }
 

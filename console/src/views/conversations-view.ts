@@ -7,6 +7,8 @@ import '../live/struggling-now.js';
 import { isStrugglingNow } from '../../../server/src/protocol/struggle.js';
 import type { StrugglingSession } from '../../../server/src/protocol/struggle.js';
 import { consoleSocket, type ConsoleSocket } from '../live/console-socket.js';
+import { TypingController } from '../live/typing-controller.js';
+import './rating-label.js';
 
 const STATE_LABELS: Record<ConversationSummary['state'], string> = { ai: 'AI answering', waiting: 'Waiting for a person', human: 'With a person' };
 const ROLE_LABELS: Record<ChatMessage['role'], string> = { visitor: 'Visitor', ai: 'AI', agent: 'Agent', system: 'Note' };
@@ -38,6 +40,7 @@ export class ConversationsView extends LitElement {
   declare error: string;
   private socket: ConsoleSocket | undefined;
   private reply = '';
+  private readonly typing = new TypingController(this);
 
   constructor() {
     super();
@@ -75,6 +78,23 @@ export class ConversationsView extends LitElement {
     button.primary { font: inherit; border: none; border-radius: 8px; padding: 8px 14px; background: #4f46e5; color: #fff; cursor: pointer; }
     .empty { color: #6b7280; }
     .error { color: #b91c1c; }
+    .feedback { display: flex; flex-wrap: wrap; gap: 8px 14px; padding: 6px 14px; border-bottom: 1px solid #e5e7eb; font-size: 13px; }
+    .typing-note { margin: 0; padding: 0 14px 6px; font-size: 13px; color: #4b5563; }
+    .back { display: none; }
+    /* Phones (issue 18): one column; an open conversation takes the screen, its reply box in reach. */
+    @media (max-width: 640px) {
+      :host { padding: 12px; }
+      .top { flex-wrap: wrap; gap: 8px; }
+      .layout { grid-template-columns: minmax(0, 1fr); }
+      .layout[data-open] > nav { display: none; }
+      .back { display: inline-block; font: inherit; background: none; border: 1px solid #d1d5db; border-radius: 8px; padding: 4px 10px; cursor: pointer; }
+      section.transcript { min-height: 0; }
+      .head { flex-wrap: wrap; }
+      ol { max-height: none; }
+      li.msg { max-width: 92%; }
+      form { position: sticky; bottom: 0; background: #fff; border-radius: 0 0 12px 12px; }
+      textarea { font-size: 16px; min-width: 0; }
+    }
   `;
 
   override connectedCallback(): void {
@@ -183,6 +203,7 @@ export class ConversationsView extends LitElement {
       return;
     }
     textarea.value = '';
+    this.typing.stopped();
     this.error = '';
     this.onMessage({ message: answer.data.message });
   }
@@ -198,7 +219,7 @@ export class ConversationsView extends LitElement {
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <struggling-now app-id=${this.app?.id ?? ''}></struggling-now>
-      <div class="layout">
+      <div class="layout" ?data-open=${!!open}>
         <nav aria-label="Conversations">
           ${sorted.length === 0
             ? html`<p class="empty">No conversations under way.</p>`
@@ -222,12 +243,21 @@ export class ConversationsView extends LitElement {
   private renderTranscript(conversation: ConversationSummary) {
     return html`<section class="transcript" aria-label="Transcript">
       <div class="head">
+        <button type="button" class="back" @click=${() => (this.openId = '')}>← All conversations</button>
         <h2>
           <visitor-label .name=${conversation.visitorName} visitor-id=${conversation.visitorId} ?verified=${conversation.identityVerified === true}></visitor-label>
         </h2>
         <span class="badge" data-state=${conversation.state}>${STATE_LABELS[conversation.state]}</span>
         ${conversation.state !== 'human' ? html`<button type="button" class="primary" @click=${this.takeOver}>Take over</button>` : nothing}
       </div>
+      ${conversation.rating || conversation.contactEmail
+        ? html`<div class="feedback">
+            ${conversation.rating ? html`<rating-label .rating=${conversation.rating}></rating-label>` : nothing}
+            ${conversation.contactEmail
+              ? html`<span>Reply by email: <a href=${`mailto:${conversation.contactEmail}`}>${conversation.contactEmail}</a></span>`
+              : nothing}
+          </div>`
+        : nothing}
       <ol role="log" aria-live="polite">
         ${this.messages.map(
           (m) => html`<li class="msg" data-role=${m.role} data-seq=${m.seq}><span class="who">${ROLE_LABELS[m.role]}</span><span class="text">${m.text}</span></li>`,
@@ -236,9 +266,10 @@ export class ConversationsView extends LitElement {
           (text) => html`<li class="msg" data-role="ai" aria-busy="true"><span class="who">AI (typing)</span><span class="text">${text}</span></li>`,
         )}
       </ol>
+      ${this.typing.isVisitorTyping(conversation.sessionId) ? html`<p class="typing-note" role="status">The visitor is typing…</p>` : nothing}
       <form @submit=${this.sendReply}>
         <label for="reply" class="who">Reply</label>
-        <textarea id="reply" rows="2" .value=${this.reply}></textarea>
+        <textarea id="reply" rows="2" .value=${this.reply} @input=${() => this.typing.typed(conversation.sessionId)}></textarea>
         <button type="submit" class="primary">Send reply</button>
       </form>
     </section>`;

@@ -84,6 +84,7 @@ export class SessionsView extends LitElement {
 
   static override styles = css`
     :host { display: block; max-width: 1200px; margin: 0 auto; padding: 24px; }
+    @media (max-width: 640px) { :host { padding: 12px; } }
     .head { display: flex; align-items: center; justify-content: space-between; gap: 16px; margin-bottom: 16px; }
     h1 { margin: 0; font-size: 22px; }
     session-counters { margin-bottom: 16px; }

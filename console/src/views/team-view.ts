@@ -47,6 +47,9 @@ export class TeamView extends LitElement {
     code { font-size: 15px; background: #fff; padding: 2px 6px; border-radius: 4px; }
     .error { color: #b91c1c; }
     .muted { color: #6b7280; }
+    /* Phones: the members table scrolls inside its card. */
+    section.card:has(> table) { overflow-x: auto; }
+    @media (max-width: 640px) { :host { padding: 12px; } .card { padding: 12px; } }
   `;
 
   override connectedCallback() {

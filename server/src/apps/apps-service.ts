@@ -64,14 +64,24 @@ export interface AppsService {
   getFor(user: UserRecord, appId: string): Promise<AppRecord>;
   create(owner: UserRecord, input: CreateAppInput): Promise<AppRecord>;
   update(owner: UserRecord, appId: string, patch: UpdateAppInput): Promise<AppRecord>;
+  /** Gives the application a new widget key; the old one is refused from now on (issue 18). */
+  rotateKey(owner: UserRecord, appId: string): Promise<AppRecord>;
+  /** Erases the application and all its data when `confirmName` is its name (issue 18). */
+  remove(owner: UserRecord, appId: string, confirmName: string): Promise<void>;
 }
 
 export interface AppsServiceOptions {
   /** A user's memberships changed (an owner created an application): their open consoles follow. */
   onMembersChanged?: (userId: string) => Promise<void> | void;
+  /** Erases an application and every document about it (the storage port's `eraseApp`). */
+  erase?: (appId: string) => Promise<boolean>;
+  /** Everyone who may be a member of an application (read before an erasure, told after it). */
+  users?: () => Promise<Array<{ id: string; appIds: string[] }>>;
+  /** Before an application is erased: its visitors' live connections end. */
+  onErasing?: (appId: string) => Promise<void> | void;
 }
 
-export function createAppsService(repos: Repositories, { onMembersChanged }: AppsServiceOptions = {}): AppsService {
+export function createAppsService(repos: Repositories, { onMembersChanged, erase, users, onErasing }: AppsServiceOptions = {}): AppsService {
   const requireOwner = (user: UserRecord) => {
     if (user.role !== 'owner') throw new AppError('E_FORBIDDEN', 'Only an owner can manage applications.');
   };
@@ -97,6 +107,24 @@ export function createAppsService(repos: Repositories, { onMembersChanged }: App
       const app = await repos.apps.update(appId, { ...rest, ...(settings ? { settings: settingsPaths(settings) } : {}) });
       if (!app) throw new AppError('E_NOT_FOUND', 'No such application.');
       return app;
+    },
+    async rotateKey(owner, appId) {
+      await service.getFor(owner, appId);
+      requireOwner(owner);
+      const app = await repos.apps.setPublicKey(appId, newPublicKey());
+      if (!app) throw new AppError('E_NOT_FOUND', 'No such application.');
+      return app;
+    },
+    async remove(owner, appId, confirmName) {
+      const app = await service.getFor(owner, appId);
+      requireOwner(owner);
+      if (!erase) throw new AppError('E_UNAVAILABLE', 'Applications cannot be deleted here.');
+      if (confirmName.trim() !== app.name) throw new AppError('E_NAME_MISMATCH');
+      const members = ((await users?.()) ?? []).filter((user) => user.appIds.includes(appId));
+      await onErasing?.(appId);
+      await erase(appId);
+      // Their open consoles leave the application's rooms and hear their applications changed.
+      for (const member of members) await onMembersChanged?.(member.id);
     },
   };
   return service;

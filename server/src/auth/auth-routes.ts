@@ -2,7 +2,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { AppError } from '../http/app-error.js';
 import { validate } from '../http/validate.js';
-import { loginSchema } from '../protocol/schemas.js';
+import { changePasswordSchema, loginSchema } from '../protocol/schemas.js';
 import type { UserRecord } from '../storage/ports.js';
 import { hashToken, publicUser, type AuthService } from './auth-service.js';
 import type { LoginLimits } from './login-limits.js';
@@ -59,6 +59,21 @@ export function authRoutes(auth: AuthService, { limits, onSignedOut }: AuthRoute
     const { maxAge: _maxAge, ...options } = sessionCookieOptions(req);
     res.clearCookie(SESSION_COOKIE, options);
     res.json({ data: { ok: true } });
+  });
+
+  // Counted like sign-ins (a wrong current password is a failed attempt): no guessing through this door.
+  router.post('/password', requireUser(auth), async (req, res) => {
+    const { currentPassword, newPassword } = validate(changePasswordSchema, req.body);
+    const user = currentUser(req);
+    const token = readSessionToken(req)!;
+    const ended = await limits
+      .attempt(ipKeyGenerator(req.ip ?? ''), user.email, () => auth.changePassword(user, hashToken(token), currentPassword, newPassword))
+      .catch((error: unknown) => {
+        // Not a 401: the user is signed in, only the password they typed is wrong.
+        throw error instanceof AppError && error.code === 'E_BAD_CREDENTIALS' ? new AppError('E_WRONG_PASSWORD') : error;
+      });
+    for (const tokenHash of ended) await onSignedOut(tokenHash);
+    res.json({ data: { ok: true, endedSignIns: ended.length } });
   });
 
   router.get('/me', requireUser(auth), (req, res) => {

@@ -19,6 +19,12 @@ export interface AuthService {
   /** The same by the token's hash (what a live console keeps), read from the database each time. */
   authenticateHash(tokenHash: string): Promise<UserRecord | null>;
   logout(token: string | undefined): Promise<void>;
+  /**
+   * Changes the user's password when `currentPassword` is theirs (E_BAD_CREDENTIALS otherwise, counted
+   * by the sign-in limits like a failed sign-in) and ends
+   * every other sign-in of the user; answers the token hashes it ended (their consoles are disconnected).
+   */
+  changePassword(user: UserRecord, keepTokenHash: string, currentPassword: string, newPassword: string): Promise<string[]>;
 }
 
 export function createAuthService(repos: Repositories, passwords: PasswordHasher, now: () => Date = () => new Date()): AuthService {
@@ -45,6 +51,12 @@ export function createAuthService(repos: Repositories, passwords: PasswordHasher
     authenticateHash,
     async logout(token) {
       if (token) await repos.logins.delete(hashToken(token));
+    },
+    async changePassword(user, keepTokenHash, currentPassword, newPassword) {
+      const stored = await repos.users.findById(user.id);
+      if (!stored || !(await passwords.verify(currentPassword, stored.passwordHash))) throw new AppError('E_BAD_CREDENTIALS');
+      await repos.users.setPasswordHash(user.id, await passwords.hash(newPassword));
+      return repos.logins.deleteOthersOfUser(user.id, keepTokenHash);
     },
   };
 }

@@ -27,5 +27,7 @@ export function conversationSummary(conversation: ConversationRecord): Conversat
     visitorEmail: conversation.visitorEmail,
     identityVerified: conversation.identityVerified,
     struggle: conversation.struggle,
+    rating: conversation.rating,
+    contactEmail: conversation.contactEmail,
   };
 }

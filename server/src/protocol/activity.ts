@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS } from './limits.js';
 import { SIGNAL_TYPES, type SignalType } from './insights.js';
+import type { ConversationRating } from './feedback.js';
 import type { LiveStruggle } from './struggle.js';
 
 /**
@@ -71,6 +72,8 @@ export interface SessionRow {
   summary: { text: string; source: 'ai' | 'deterministic' } | null;
   /** The latest live struggle (issue 21), null when none was reported. */
   struggle?: LiveStruggle | null;
+  /** The visitor's rating of the conversation (issue 18), null until rated. */
+  rating?: ConversationRating | null;
 }
 
 /** A visitor's message, as the Activity feed lists it. */

@@ -1,5 +1,6 @@
 import type { Ack } from './events.js';
 import type { VisitorIdentity } from './chat-schemas.js';
+import type { ConversationRating } from './feedback.js';
 import type { LiveStruggle } from './struggle.js';
 
 /** Chat messages and events on the wire (widget ↔ server ↔ console). */
@@ -71,6 +72,10 @@ export interface ConversationSummary {
   identityVerified: boolean;
   /** The session's latest live struggle (issue 21), null when none was reported. */
   struggle?: LiveStruggle | null;
+  /** The visitor's rating (issue 18), null until rated. */
+  rating?: ConversationRating | null;
+  /** The email the visitor left to be answered at when nobody could answer (issue 18). */
+  contactEmail?: string;
 }
 
 export interface ConsoleChatServerToClient {

@@ -27,6 +27,9 @@ export const ERROR_CODES = {
   E_NOT_A_FONT: { status: 415, message: 'This file is not a WOFF2, WOFF, TrueType or OpenType font.' },
   E_HASH_MISMATCH: { status: 400, message: 'The file does not match the SHA-256 hash sent with it.' },
   E_FONT_QUOTA_EXCEEDED: { status: 403, message: 'The font storage quota of this application is used up.' },
+  E_ALREADY_RATED: { status: 409, message: 'This conversation was rated already.' },
+  E_WRONG_PASSWORD: { status: 403, message: 'The current password is not correct.' },
+  E_NAME_MISMATCH: { status: 400, message: 'Type the application\'s name exactly to confirm.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

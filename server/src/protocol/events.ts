@@ -5,6 +5,12 @@ import type { ConsoleChatClientToServer, ConsoleChatServerToClient, VisitorChatC
 import type { AppSettings } from './app-settings.js';
 import type { ReplayConsoleClientToServer, ReplayConsoleServerToClient, ReplayVisitorServerToClient } from './replay-events.js';
 import type { HelpOfferAnswer, StruggleReport, StrugglingSession } from './struggle.js';
+import type {
+  FeedbackConsoleClientToServer,
+  FeedbackConsoleServerToClient,
+  FeedbackVisitorClientToServer,
+  FeedbackVisitorServerToClient,
+} from './feedback.js';
 
 /**
  * Every Socket.IO message between widget, server and console, defined once. Event names are
@@ -60,14 +66,14 @@ export interface RecordingBatchAck {
   ackedThrough: number;
 }
 
-export interface VisitorServerToClient extends VisitorChatServerToClient, ReplayVisitorServerToClient {
+export interface VisitorServerToClient extends VisitorChatServerToClient, ReplayVisitorServerToClient, FeedbackVisitorServerToClient {
   /** Sent on every connection: who the visitor is, and their active session if one is under way. */
   /** `visitorToken` goes with `visitorId` in every later handshake (see realtime/visitor-token.ts). */
   'widget:ready': (payload: { visitorId: string; visitorToken: string; settings: WidgetSettings; session: VisitorSession | null }) => void;
   'session:ended': (payload: { sessionId: string; reason: string }) => void;
 }
 
-export interface VisitorClientToServer extends VisitorChatClientToServer {
+export interface VisitorClientToServer extends VisitorChatClientToServer, FeedbackVisitorClientToServer {
   'widget:ping': (ack: Ack<{ serverTime: number }>) => void;
   'session:start': (payload: SessionStartInput, ack: Ack<{ session: VisitorSession; resumed: boolean }>) => void;
   'session:end': (ack: Ack<{ session: VisitorSession }>) => void;
@@ -132,7 +138,7 @@ export interface PublicSession {
 /** Why the server ended a console's connection. */
 export type AccessEndedReason = 'signed-out' | 'removed' | 'role-changed';
 
-export interface ConsoleServerToClient extends ConsoleChatServerToClient, ReplayConsoleServerToClient, ActivityServerToClient {
+export interface ConsoleServerToClient extends ConsoleChatServerToClient, ReplayConsoleServerToClient, ActivityServerToClient, FeedbackConsoleServerToClient {
   'console:ready': (payload: { user: PublicUser; appIds: string[] }) => void;
   /** The user's applications changed (one given or taken away): live events of the ones taken away have stopped. */
   'console:apps': (payload: { appIds: string[] }) => void;
@@ -145,7 +151,7 @@ export interface ConsoleServerToClient extends ConsoleChatServerToClient, Replay
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- other domains add their events the same way
-export interface ConsoleClientToServer extends ConsoleChatClientToServer, ReplayConsoleClientToServer {}
+export interface ConsoleClientToServer extends ConsoleChatClientToServer, ReplayConsoleClientToServer, FeedbackConsoleClientToServer {}
 
 /** Error attached to a refused Socket.IO handshake (`connect_error`'s `data`). */
 export type HandshakeErrorData = ErrorBody['error'];

@@ -278,3 +278,19 @@ export const STRUGGLE_REPORTS_PER_SESSION_PER_MINUTE = 12;
 export const STRUGGLE_FRESH_MS = 5 * 60_000;
 /** The help prompt's text, set by the owner. */
 export const MAX_HELP_PROMPT_CHARS = 200;
+
+/** A visitor's rating of a conversation (issue 18): a score from 1 to 5 and an optional comment. */
+export const MIN_RATING_SCORE = 1;
+export const MAX_RATING_SCORE = 5;
+export const MAX_RATING_COMMENT_CHARS = 1000;
+/**
+ * Typing indicators (issue 18): a client says "typing" at most once per this interval while keys are
+ * pressed, and the server relays at most one per interval per connection; a receiver hides the
+ * indicator when no new one came within the expiry.
+ */
+export const TYPING_THROTTLE_MS = 1_500;
+export const TYPING_EXPIRY_MS = 5_000;
+/** Times a visitor may set the email to be answered at, per conversation and minute. */
+export const CONTACT_EMAILS_PER_SESSION_PER_MINUTE = 5;
+/** Rating, email and availability commands one visitor may send per minute (each reads the database). */
+export const FEEDBACK_COMMANDS_PER_VISITOR_PER_MINUTE = 30;

@@ -9,6 +9,7 @@ import {
   MAX_ORIGIN_CHARS,
   MAX_KNOWLEDGE_CHARS,
   MAX_PASSWORD_CHARS,
+  MIN_PASSWORD_CHARS,
   MAX_SYSTEM_PROMPT_CHARS,
   MAX_URL_CHARS,
   MAX_VISITOR_ID_CHARS,
@@ -39,6 +40,17 @@ export const loginSchema = z.object({
   email: z.string().trim().toLowerCase().max(MAX_EMAIL_CHARS).email(),
   password: z.string().min(1).max(MAX_PASSWORD_CHARS),
 });
+
+/** `POST /api/auth/password`: the signed-in user changes their password (issue 18). */
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string().min(1).max(MAX_PASSWORD_CHARS),
+    newPassword: z.string().min(MIN_PASSWORD_CHARS).max(MAX_PASSWORD_CHARS),
+  })
+  .strict();
+
+/** `DELETE /api/apps/:appId`: confirmed by typing the application's name. */
+export const deleteAppSchema = z.object({ confirmName: z.string().max(MAX_APP_NAME_CHARS * 2) }).strict();
 
 export const createAppSchema = z.object({
   name: z.string().trim().min(1).max(MAX_APP_NAME_CHARS),

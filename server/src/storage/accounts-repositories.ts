@@ -58,6 +58,11 @@ export function accountsRepositories({ App, User, Login, Instance, AiUsage }: Mo
         const doc = await App.findByIdAndUpdate(id, { $set: { ...fields, ...settings } }, { returnDocument: 'after' }).lean<AppDoc>();
         return doc ? toApp(doc) : null;
       },
+      async setPublicKey(id, publicKey) {
+        if (!isValidObjectId(id)) return null;
+        const doc = await App.findByIdAndUpdate(id, { $set: { publicKey } }, { returnDocument: 'after' }).lean<AppDoc>();
+        return doc ? toApp(doc) : null;
+      },
     },
     users: {
       count: () => User.countDocuments(),
@@ -76,6 +81,10 @@ export function accountsRepositories({ App, User, Login, Instance, AiUsage }: Mo
       async addApp(userId, appId) {
         await User.updateOne({ _id: userId }, { $addToSet: { appIds: appId } });
       },
+      async setPasswordHash(userId, passwordHash) {
+        if (!isValidObjectId(userId)) return;
+        await User.updateOne({ _id: userId }, { $set: { passwordHash } });
+      },
     },
     logins: {
       async create(input) {
@@ -90,6 +99,14 @@ export function accountsRepositories({ App, User, Login, Instance, AiUsage }: Mo
       },
       async deleteExpired(now) {
         return (await Login.deleteMany({ expiresAt: { $lte: now } })).deletedCount;
+      },
+      async deleteOthersOfUser(userId, keepTokenHash) {
+        if (!isValidObjectId(userId)) return [];
+        const others = { userId, tokenHash: { $ne: keepTokenHash } };
+        const ended = (await Login.find(others, { tokenHash: 1 }).lean<Array<{ tokenHash: string }>>()).map((doc) => doc.tokenHash);
+        // A sign-in opened between the read and the delete is ended too, and its sockets refused at their next command.
+        await Login.deleteMany(others);
+        return ended;
       },
     },
     instance: {

@@ -1,3 +1,4 @@
+import type { ConversationRating } from '../protocol/feedback.js';
 import type { LiveStruggle } from '../protocol/struggle.js';
 
 /** Records and repository interfaces of the chat (messages, conversations, AI usage). */
@@ -58,6 +59,10 @@ export interface ConversationRecord {
   identityVerified: boolean;
   /** The session's latest live struggle (issue 21). */
   struggle: LiveStruggle | null;
+  /** The visitor's rating (issue 18), null until rated. */
+  rating: ConversationRating | null;
+  /** The email the visitor left to be answered at (issue 18), '' when none. */
+  contactEmail: string;
 }
 
 export interface ConversationsRepository {

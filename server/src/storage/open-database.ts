@@ -5,6 +5,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/ferretd
 import { embeddedStorage } from './embedded/embedded-storage.js';
 import { registerInternals } from './internals.js';
 import { nativeStorage } from './mongo/native-storage.js';
+import { eraseApp } from './app-erasure.js';
 import { mongooseFontFiles } from './font-files.js';
 import { bindModels, type Models } from './models.js';
 import type { DatabaseHealth, Storage } from './ports.js';
@@ -77,6 +78,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Storag
         for await (const document of db.collection(name).find({})) yield { collection: name, document };
       }
     },
+    eraseApp: (appId) => eraseApp(connection, parts.repos, appId, () => parts.settle?.() ?? Promise.resolve()),
     async health() {
       try {
         const info = await connection.db!.admin().command({ buildInfo: 1 });

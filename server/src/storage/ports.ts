@@ -31,6 +31,8 @@ export interface Storage {
   bulk: BulkLoader;
   /** Every stored document of every collection (or of those named), as stored: privacy audits, moving to MongoDB. */
   documents(collections?: readonly string[]): AsyncIterable<StoredDocument>;
+  /** Erases the application and every document about it, memberships included (issue 18); false when it did not exist. */
+  eraseApp(appId: string): Promise<boolean>;
   health(): Promise<DatabaseHealth>;
   /** Closes the connection, then stops the embedded database if this process started one. */
   close(): Promise<void>;

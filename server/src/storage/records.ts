@@ -5,6 +5,7 @@ import type { MessageDoc } from './message-model.js';
 import { MAX_BATCH_SEQ } from '../protocol/limits.js';
 import type { ChunkHeader, ConversationRecord, MessageRecord, SessionRecord } from './ports.js';
 import type { SessionDoc } from './session-model.js';
+import { toRating } from './feedback-repository.js';
 import { toLiveStruggle } from './struggles-repository.js';
 
 /** Stored documents as the records and rows of the port: one mapping each, for every implementation. */
@@ -62,6 +63,8 @@ export function toConversation(doc: SessionDoc): ConversationRecord {
     visitorEmail: doc.visitorEmail ?? '',
     identityVerified: Boolean(doc.identityVerified),
     struggle: toLiveStruggle(doc),
+    rating: toRating(doc),
+    contactEmail: doc.contactEmail ?? '',
   };
 }
 
@@ -86,6 +89,7 @@ export function toSessionRow(doc: Partial<SessionDoc> & { _id: Types.ObjectId })
       ? { text: doc.insights.summary.text, source: doc.insights.summary.source === 'ai' ? 'ai' : 'deterministic' }
       : null,
     struggle: toLiveStruggle(doc),
+    rating: toRating(doc),
   };
 }
 

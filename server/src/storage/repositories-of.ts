@@ -6,6 +6,7 @@ import type { Models } from './models.js';
 import type { ChunkHeader, ConversationsRepository, MessagesRepository, RecordingsRepository, Repositories, SessionsRepository } from './ports.js';
 import { recordingWrites } from './recordings-repository.js';
 import { sessionsRepository } from './sessions-repository.js';
+import { feedbackRepository } from './feedback-repository.js';
 import { strugglesRepository } from './struggles-repository.js';
 import type { WriteHooks } from './write-hooks.js';
 
@@ -28,5 +29,6 @@ export function repositoriesOf(models: Models, counters: ActivityCountersStore, 
     conversations: { ...conversationWrites(models, hooks), ...reads.conversations },
     recordings: { ...recordingWrites(models, counters, hooks, chunkCounting(models, counters, reads.storedHeaders)), ...reads.recordings },
     struggles: strugglesRepository(models),
+    feedback: feedbackRepository(models),
   };
 }

@@ -30,6 +30,8 @@ export interface AppsRepository {
   listByIds(ids: string[]): Promise<AppRecord[]>;
   /** `settings` keys are dotted paths (`settings.ai.enabled`) so a patch never resets siblings. */
   update(id: string, patch: { name?: string; allowedOrigins?: string[]; settings?: Record<string, unknown> }): Promise<AppRecord | null>;
+  /** Gives the application a new widget key: from this write on, the old one finds nothing. */
+  setPublicKey(id: string, publicKey: string): Promise<AppRecord | null>;
 }
 
 export interface UsersRepository {
@@ -38,6 +40,7 @@ export interface UsersRepository {
   findByEmail(email: string): Promise<UserRecord | null>;
   findById(id: string): Promise<UserRecord | null>;
   addApp(userId: string, appId: string): Promise<void>;
+  setPasswordHash(userId: string, passwordHash: string): Promise<void>;
 }
 
 export interface LoginsRepository {
@@ -46,6 +49,8 @@ export interface LoginsRepository {
   findUserId(tokenHash: string, now: Date): Promise<string | null>;
   delete(tokenHash: string): Promise<void>;
   deleteExpired(now: Date): Promise<number>;
+  /** Ends every sign-in of the user but `keepTokenHash`; answers the token hashes it ended. */
+  deleteOthersOfUser(userId: string, keepTokenHash: string): Promise<string[]>;
 }
 
 export interface InstanceRepository {
@@ -103,6 +108,7 @@ export interface SessionsRepository {
 
 import type { AiUsageRepository, ConversationsRepository, MessagesRepository } from './chat-records.js';
 import type { HelpOfferAnswer, StruggleReport, StrugglingSession } from '../protocol/struggle.js';
+import type { ConversationRating } from '../protocol/feedback.js';
 export type * from './chat-records.js';
 
 /** The readable header of a stored recording chunk (the blob itself is fetched separately). */
@@ -186,6 +192,8 @@ export interface Repositories {
   recordings: RecordingsRepository;
   /** Live struggle and the help offer (issue 21), on the session documents. */
   struggles: StrugglesRepository;
+  /** A visitor's rating and contact email (issue 18), on the session documents. */
+  feedback: FeedbackRepository;
 }
 
 /** Live struggle of sessions (issue 21), kept on the session document: no collection of its own. */
@@ -196,4 +204,17 @@ export interface StrugglesRepository {
   claimHelpOffer(sessionId: string, at: Date): Promise<StrugglingSession | null>;
   /** What the visitor did with the offer: once, and only after it was granted; null otherwise. */
   answerHelpOffer(sessionId: string, outcome: HelpOfferAnswer, at: Date): Promise<StrugglingSession | null>;
+}
+
+/**
+ * What a visitor leaves on a conversation besides messages (issue 18): one rating, and an email to be
+ * answered at. Kept on the session document as flat fields, so each write is one conditional update,
+ * atomic on every engine whichever process makes it: the same on every implementation.
+ */
+export interface FeedbackRepository {
+  /** Rates the visitor's own session: null when it was rated before (or is not theirs). Once only, whoever races. */
+  rate(sessionId: string, visitorId: string, rating: { score: number; comment: string }, at: Date): Promise<ConversationRating | null>;
+  /** Stores the email to reply to on the visitor's own session; false when it is not theirs. */
+  setContactEmail(sessionId: string, visitorId: string, email: string, at: Date): Promise<boolean>;
+  find(sessionId: string): Promise<{ rating: ConversationRating | null; contactEmail: string | null } | null>;
 }

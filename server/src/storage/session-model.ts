@@ -60,6 +60,15 @@ const sessionSchema = new Schema(
     struggleCount: { type: Number, default: 0 },
     helpOffer: { type: String, default: null },
     helpOfferAt: { type: Date, default: null },
+    /**
+     * What the visitor left (issue 18): one rating (1–5, a comment, when), set once by a conditional
+     * update; the email they asked to be answered at when nobody could answer.
+     */
+    ratingScore: { type: Number, default: null },
+    ratingComment: { type: String, default: '' },
+    ratedAt: { type: Date, default: null },
+    contactEmail: { type: String, default: '' },
+    contactEmailAt: { type: Date, default: null },
     /** Insights (issue #7): distinct signal types found, for filtering the Sessions list by signal. */
     signalTypes: { type: [String], default: [] },
     /** MongoDB-native search (mongo/search-grams.ts): the searched texts lower-cased, and their trigrams. */

@@ -3,6 +3,7 @@ import type { ChatMessage } from '../../../server/src/protocol/chat-events.js';
 import type { ConnectionController } from '../connection-controller.js';
 import { ChatController } from './chat-controller.js';
 import { chatPanelStyles } from './chat-panel-styles.js';
+import { FeedbackController } from './feedback-controller.js';
 
 const ROLE_LABELS: Record<ChatMessage['role'], string> = { visitor: 'You', ai: 'Assistant', agent: 'Team', system: '' };
 
@@ -30,6 +31,7 @@ export class ChatreelChatPanel extends LitElement {
   declare status: string;
   declare settings: unknown;
   private chat: ChatController | undefined;
+  private feedback: FeedbackController | undefined;
   private draft = '';
 
   constructor() {
@@ -42,6 +44,7 @@ export class ChatreelChatPanel extends LitElement {
     this.chat ??= new ChatController(this, this.connection, (message) =>
       this.dispatchEvent(new CustomEvent('chatreel:message', { detail: { message }, bubbles: true, composed: true })),
     );
+    this.feedback ??= new FeedbackController(this, this.connection, this.chat);
     this.connection.onReady(() => this.startIfOpen());
   }
 
@@ -69,7 +72,9 @@ export class ChatreelChatPanel extends LitElement {
 
   override render() {
     const chat = this.chat!;
+    const feedback = this.feedback!;
     const { status, settings, error } = this.connection;
+    if (feedback.ended) return this.renderEnded();
     const streaming = [...chat.drafts.entries()];
     const notice =
       status === 'refused'
@@ -88,6 +93,9 @@ export class ChatreelChatPanel extends LitElement {
         <h2 id="title">${settings?.appName ?? 'Chat'}</h2>
         ${chat.state === 'ai' && status === 'online'
           ? html`<button type="button" class="human" @click=${() => chat.requestHuman()}>Talk to a person</button>`
+          : nothing}
+        ${this.connection.session && status === 'online'
+          ? html`<button type="button" class="end" @click=${() => void feedback.endChat()}>End chat</button>`
           : nothing}
         <button type="button" class="close" aria-label="Hide chat" @click=${this.close}>×</button>
       </header>
@@ -109,8 +117,12 @@ export class ChatreelChatPanel extends LitElement {
         )}
       </ol>
       ${streaming.length ? html`<p class="typing" role="status" aria-label="The assistant is typing"><span></span><span></span><span></span></p>` : nothing}
+      ${feedback.agentTyping && !streaming.length
+        ? html`<p class="typing" data-who="agent" role="status" aria-label="A member of the team is typing"><span></span><span></span><span></span></p>`
+        : nothing}
+      ${this.renderContactForm()}
       <p class="notice" role="status" data-status=${status}>${notice}</p>
-      ${chat.error ? html`<p class="error" role="alert">${chat.error}</p>` : nothing}
+      ${chat.error || feedback.error ? html`<p class="error" role="alert">${chat.error ?? feedback.error}</p>` : nothing}
       <form @submit=${this.submit}>
         <label for="composer" class="visually-hidden">Message</label>
         <textarea
@@ -119,12 +131,43 @@ export class ChatreelChatPanel extends LitElement {
           ?disabled=${status === 'refused'}
           placeholder="Write a message…"
           .value=${this.draft}
-          @input=${(e: InputEvent) => (this.draft = (e.target as HTMLTextAreaElement).value)}
+          @input=${(e: InputEvent) => {
+            this.draft = (e.target as HTMLTextAreaElement).value;
+            feedback.typed();
+          }}
           @keydown=${this.onKeydown}
         ></textarea>
         <button type="submit" class="send" ?disabled=${status === 'refused'}>Send</button>
       </form>
     `;
+  }
+
+  /** Asked when nobody can answer now (issue 18); its chunk loads only then. */
+  private renderContactForm() {
+    const feedback = this.feedback!;
+    const saved = feedback.availability?.contactEmail ?? '';
+    if (!feedback.asksForEmail && !saved) return nothing;
+    void import('./contact-form.js');
+    return html`<chatreel-contact-form
+      .saved=${saved}
+      @contact-submit=${(event: CustomEvent<{ email: string }>) => void feedback.leaveEmail(event.detail.email)}
+    ></chatreel-contact-form>`;
+  }
+
+  /** After "End chat": the rating step (its chunk loads only then), then a fresh chat. */
+  private renderEnded() {
+    const feedback = this.feedback!;
+    void import('./rating-form.js');
+    return html`<header>
+        <h2 id="title">${this.connection.settings?.appName ?? 'Chat'}</h2>
+        <button type="button" class="close" aria-label="Hide chat" @click=${this.close}>×</button>
+      </header>
+      <chatreel-rating-form
+        .rated=${!!feedback.ended?.rating}
+        @rating-submit=${(event: CustomEvent<{ score: number; comment: string }>) => void feedback.rate(event.detail.score, event.detail.comment)}
+        @rating-skip=${() => feedback.startOver()}
+      ></chatreel-rating-form>
+      ${feedback.error ? html`<p class="error" role="alert">${feedback.error}</p>` : nothing}`;
   }
 
   private renderMessage(message: ChatMessage, extra = '') {
@@ -151,6 +194,7 @@ export class ChatreelChatPanel extends LitElement {
     const text = this.draft;
     if (!text.trim()) return;
     const textarea = this.renderRoot.querySelector('textarea');
+    this.feedback!.stoppedTyping();
     this.draft = '';
     // The textarea's value is the visitor's (not re-rendered on input): clear it directly.
     if (textarea) textarea.value = '';

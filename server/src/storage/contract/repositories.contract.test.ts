@@ -151,4 +151,63 @@ describe.each(CONTRACT_TARGETS)('storage contract: $name', ({ engine: contractEn
     expect(await repos.recordings.chunkData(session.id, 1)).toBeNull();
     expect(await repos.messages.listAfter(session.id, 0, 10)).toEqual([]);
   });
+
+  // Issue 18: what visitors leave and what owners change.
+
+  it('rates a conversation once: of racing ratings exactly one is stored, and only by its own visitor', async () => {
+    const session = await newSession();
+    expect(await repos.feedback.rate(session.id, 'someone-else', { score: 5, comment: '' }, new Date())).toBeNull();
+    const results = await race(RACERS, (i) => repos.feedback.rate(session.id, session.visitorId, { score: (i % 5) + 1, comment: `comment ${i}` }, new Date(Date.parse('2026-11-30T12:00:00Z') + i)));
+    const winners = results.filter((result) => result !== null);
+    expect(winners).toHaveLength(1);
+    expect((await repos.feedback.find(session.id))?.rating).toEqual(winners[0]);
+    expect((await repos.conversations.find(session.id))?.rating).toEqual(winners[0]);
+    expect(await repos.feedback.rate(session.id, session.visitorId, { score: 1, comment: 'again' }, new Date())).toBeNull();
+  });
+
+  it('stores the email a visitor leaves on their own conversation only', async () => {
+    const session = await newSession();
+    expect(await repos.feedback.setContactEmail(session.id, 'someone-else', 'x@example.com', new Date())).toBe(false);
+    expect(await repos.feedback.setContactEmail(session.id, session.visitorId, 'ada@example.com', new Date())).toBe(true);
+    expect(await repos.feedback.find(session.id)).toEqual({ rating: null, contactEmail: 'ada@example.com' });
+    expect((await repos.conversations.find(session.id))?.contactEmail).toBe('ada@example.com');
+  });
+
+  it('rotates a widget key: the old key finds nothing from that write on', async () => {
+    const app = await repos.apps.create({ name: 'Rotating', publicKey: `pk_old_${Date.now()}`, allowedOrigins: [] });
+    const rotated = await repos.apps.setPublicKey(app.id, `pk_new_${Date.now()}`);
+    expect(await repos.apps.findByKey(app.publicKey)).toBeNull();
+    expect((await repos.apps.findByKey(rotated!.publicKey))?.id).toBe(app.id);
+  });
+
+  it('ends every other sign-in of a user and keeps the one named', async () => {
+    const user = await repos.users.create({ email: `signins-${Date.now()}@test.local`, passwordHash: 'x', role: 'agent' });
+    const expiresAt = new Date(Date.now() + 60_000);
+    for (const tokenHash of ['keep', 'other-1', 'other-2']) await repos.logins.create({ tokenHash: `${user.id}-${tokenHash}`, userId: user.id, createdAt: new Date(), expiresAt });
+    expect((await repos.logins.deleteOthersOfUser(user.id, `${user.id}-keep`)).sort()).toEqual([`${user.id}-other-1`, `${user.id}-other-2`]);
+    expect(await repos.logins.findUserId(`${user.id}-keep`, new Date())).toBe(user.id);
+    expect(await repos.logins.findUserId(`${user.id}-other-1`, new Date())).toBeNull();
+  });
+
+  it('erases an application and every document about it, and nothing of another application', async () => {
+    const doomed = await repos.apps.create({ name: 'Doomed', publicKey: `pk_doomed_${Date.now()}`, allowedOrigins: [] });
+    const member = await repos.users.create({ email: `member-${Date.now()}@test.local`, passwordHash: 'x', role: 'agent', appIds: [doomed.id, appId] });
+    const kept = await newSession();
+    for (let i = 0; i < 3; i++) {
+      const session = await repos.sessions.create({ appId: doomed.id, visitorId: `doomed-visitor-${i}`, startedAt: new Date('2026-11-30T10:00:00Z'), landingUrl: 'https://doomed.example/', userAgent: 'Contract', viewport: { width: 800, height: 600 } });
+      await repos.recordings.storeChunk({ ...chunk(session.id, 1), appId: doomed.id });
+      await repos.messages.append({ appId: doomed.id, sessionId: session.id, visitorId: session.visitorId, role: 'visitor', text: 'hello', createdAt: new Date() });
+      await repos.feedback.rate(session.id, session.visitorId, { score: 4, comment: 'fine' }, new Date());
+    }
+    await repos.aiUsage.add(doomed.id, '2026-11-30', 10);
+    await db.fonts.reserve(doomed.id, 100, 1_000);
+    expect(await db.eraseApp(doomed.id)).toBe(true);
+    const left: string[] = [];
+    for await (const { collection, document } of db.documents()) if (JSON.stringify(document).includes(doomed.id)) left.push(collection);
+    expect(left).toEqual([]);
+    expect(await repos.apps.findById(doomed.id)).toBeNull();
+    expect((await repos.users.findById(member.id))?.appIds).toEqual([appId]);
+    expect((await repos.sessions.findById(kept.id))?.appId).toBe(appId);
+    expect(await db.eraseApp(doomed.id)).toBe(false);
+  });
 });

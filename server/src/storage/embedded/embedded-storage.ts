@@ -42,6 +42,7 @@ export async function embeddedStorage(connection: Connection, models: Models, lo
       hooks.forgetPending(appId);
     }),
     close: () => hooks.flush(),
+    settle: () => hooks.flush(),
   };
   return { parts, internals: { models: all, counters: all.ReadModel.collection, readModel: hooks } };
 }
