@@ -17,6 +17,8 @@ export function sessionsRepository(
   { Session, Visitor }: Pick<Models, 'Session' | 'Visitor'>,
   counters: ActivityCountersStore,
   hooks: WriteHooks,
+  /** What the reads add to a session document as stored (this node's derived state not written yet). */
+  view: (doc: SessionDoc) => SessionDoc = (doc) => doc,
 ): Omit<SessionsRepository, 'listActive'> {
   const byId = (id: string) => (isValidObjectId(id) ? id : null);
   return {
@@ -50,14 +52,14 @@ export function sessionsRepository(
     async findById(id) {
       if (!byId(id)) return null;
       const doc = await Session.findById(id).lean<SessionDoc>();
-      return doc ? toSession(doc) : null;
+      return doc ? toSession(view(doc)) : null;
     },
     async findActiveForVisitor(appId, visitorId) {
       if (!byId(appId)) return null;
       const visitor = await Visitor.findById(visitorKey(appId, visitorId)).lean<VisitorDoc>();
       if (!visitor?.activeSessionId) return null;
       const doc = await Session.findById(visitor.activeSessionId).lean<SessionDoc>();
-      return doc && doc.status === 'active' ? toSession(doc) : null;
+      return doc && doc.status === 'active' ? toSession(view(doc)) : null;
     },
     async addPage(id, url, at) {
       if (!byId(id)) return null;

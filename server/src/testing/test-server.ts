@@ -47,6 +47,7 @@ export async function startTestServer(
     mongodbUri: config.mongodbUri,
     dataDir,
     ferretdbCacheDir: config.ferretdbCacheDir,
+    ingest: config.ingest,
     dbName: config.mongodbUri ? `chatreel_test_${path.basename(dataDir).replace(/\W/g, '_')}` : undefined,
   });
   const workers = createWorkers({ threads: 2, ...options.workers });
