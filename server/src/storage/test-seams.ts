@@ -11,3 +11,8 @@ export async function pretendStored(storage: Storage, target: { sessionId: strin
   if ('sessionId' in target) await models.Session.updateOne({ _id: target.sessionId }, { $inc: { bytes } });
   else await counters.updateOne({ _id: counterKeys.counters(target.appId) } as never, { $set: { appId: target.appId, bytes } }, { upsert: true });
 }
+
+/** Tests only: every group commit of chunks waits `ms` more before it is written (a slowed database). */
+export function slowChunkWrites(storage: Storage, ms: number): void {
+  internalsOf<SharedInternals>(storage).ingestSeams.delayMs = ms;
+}

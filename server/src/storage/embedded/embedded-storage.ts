@@ -49,5 +49,5 @@ export async function embeddedStorage(connection: Connection, models: Models, lo
       await hooks.flush();
     },
   };
-  return { parts, internals: { models: all, counters: all.ReadModel.collection, readModel: hooks } };
+  return { parts, internals: { models: all, counters: all.ReadModel.collection, readModel: hooks, ingestSeams: pipeline.seams } };
 }

@@ -39,5 +39,5 @@ export async function nativeStorage(connection: Connection, models: Models, log:
     ingest: pipeline.control,
     close: () => pipeline.close(),
   };
-  return { parts, internals: { models, counters: countersCollection } };
+  return { parts, internals: { models, counters: countersCollection, ingestSeams: pipeline.seams } };
 }
