@@ -34,8 +34,9 @@ describe('ingest with derived state written behind (issue 17)', () => {
     expect((await command<any>(socket, 'recording:start', { sessionId })).data.nextSeq).toBe(1);
     const sent = [1, 2, 3, 4, 5].map((seq) => batch(seq, seq * 1_000));
     for (const [i, data] of sent.entries()) expect((await command<any>(socket, 'recording:batch', { sessionId, seq: i + 1, data })).data).toEqual({ seq: i + 1, stored: true, ackedThrough: i + 1 });
-    socket.close();
+    // Killed with the visitor still connected (a disconnect would write the session's state first).
     await server.stop('SIGKILL');
+    socket.close();
 
     // What the crash left: every chunk, none of them counted (the write-behind window was lost).
     const config = loadConfig({ DATA_DIR: server.dataDir, LOG_LEVEL: 'silent', MONGODB_URI: '' });
@@ -79,15 +80,16 @@ describe('ingest with derived state written behind (issue 17)', () => {
     expect((await command<any>(first.socket, 'recording:start', { sessionId: first.sessionId })).data.nextSeq).toBe(1);
     const sent = [batch(2, 100), batch(3, 200), batch(4, 300)];
     for (const [i, data] of sent.entries()) expect((await command<any>(first.socket, 'recording:batch', { sessionId: first.sessionId, seq: i + 1, data })).data.stored).toBe(true);
-    first.socket.close();
 
-    // The page reloads and its new connection lands on node B.
+    // The page reloads and its new connection lands on node B before A saw the old one close (a
+    // disconnect would make A write the session's state at once).
     const { visitorId, visitorToken } = first.ready;
     const reloaded = await startVisitorSession(b.url, { key, visitorId, visitorToken }, SHOP);
     expect(reloaded.sessionId).toBe(first.sessionId);
     expect((await command<any>(reloaded.socket, 'recording:start', { sessionId: reloaded.sessionId })).data.nextSeq).toBe(4);
     expect((await command<any>(reloaded.socket, 'recording:batch', { sessionId: reloaded.sessionId, seq: 4, data: batch(1, 400) })).data).toEqual({ seq: 4, stored: true, ackedThrough: 4 });
     reloaded.socket.close();
+    first.socket.close();
 
     // A's pending counts, written late, count nothing B counted already.
     await a.close();
