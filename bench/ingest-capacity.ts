@@ -95,7 +95,11 @@ async function rampOn(engine: Engine, quick: boolean): Promise<Figure[]> {
           new Promise<{ connected: number; failed: number }>((resolve) => {
             const worker = fork(workerFile, [server.url, key, String(perWorker), `${target}-${w}`], { execArgv: ['--import', 'tsx'] });
             worker.on('message', (m: { type: string; connected?: number; latencies?: number[]; errors?: number; errorCodes?: Record<string, number> }) => {
-              if (m.type === 'connected') resolve({ connected: m.connected!, failed: (m as { failed?: number }).failed ?? 0 });
+              if (m.type === 'connected') {
+                const reasons = Object.entries((m as { failedReasons?: Record<string, number> }).failedReasons ?? {});
+                if (reasons.length) process.stdout.write(`    failed to connect: ${reasons.map(([why, n]) => `${why} (${n})`).join(', ')}\n`);
+                resolve({ connected: m.connected!, failed: (m as { failed?: number }).failed ?? 0 });
+              }
               if (m.type === 'latencies') {
                 latencies.push(...m.latencies!);
                 errors += m.errors!;
@@ -141,6 +145,9 @@ async function rampOn(engine: Engine, quick: boolean): Promise<Figure[]> {
     }
   } finally {
     for (const worker of workers) worker.send({ type: 'stop' });
+    // The server's own errors (logged at level error and above), so a failed level says why.
+    const logged = server.output().split('\n').filter((line) => /"level":(50|60)/.test(line));
+    for (const line of logged.slice(0, 3)) process.stdout.write(`    server error: ${line.slice(0, 600)}\n`);
     await server.dispose();
     await mongo?.stop();
   }
