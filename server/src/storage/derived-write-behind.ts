@@ -10,6 +10,8 @@ import type { WriteHooks } from './write-hooks.js';
 export const DEFAULT_DERIVED_FLUSH_MS = 200;
 /** Sessions written by one command at most (FerretDB 1.24: keep update commands far below 100 statements). */
 export const DERIVED_SESSIONS_PER_WRITE = 32;
+/** Session claims in flight at once during a flush. */
+const DERIVED_CLAIMS_AT_ONCE = 4;
 
 interface PendingSession {
   appId: string;
@@ -86,8 +88,12 @@ export function derivedWriteBehind(
     // Header pages before counts: a counted chunk always has its header (a recount finds the rest).
     await hooks.chunksStored(slice.flatMap(([sessionId, entry]) => [...entry.heads.values()].map((header) => ({ sessionId, header }))));
     const added = new Map<string, { events: number; bytes: number }>();
-    await Promise.all(
-      slice.map(async ([sessionId, entry]) => {
+    // Settled, not all: the application's counters get what was claimed even when another claim failed
+    // (claimed seqs are never claimed again, so a retry of the slice would not add them).
+    const claims: PromiseSettledResult<void>[] = [];
+    // A few at a time: the acknowledgements' reads and inserts queue behind these on the database.
+    for (let i = 0; i < slice.length; i += DERIVED_CLAIMS_AT_ONCE) claims.push(...(await Promise.allSettled(
+      slice.slice(i, i + DERIVED_CLAIMS_AT_ONCE).map(async ([sessionId, entry]) => {
         for (const run of runsOf([...entry.heads.values()])) {
           const claimed = await counting.countRun(sessionId, run, entry.at);
           if (claimed) {
@@ -103,8 +109,10 @@ export function derivedWriteBehind(
           for (const head of run) await counting.count(sessionId, head, entry.at);
         }
       }),
-    );
+    )));
     await Promise.all([...added].map(([appId, sum]) => counters.eventsAdded(appId, sum.events, sum.bytes)));
+    const failed = claims.find((claim) => claim.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   function take(sessionIds: Iterable<string>): Map<string, PendingSession> {
