@@ -31,7 +31,7 @@ export function registerIngestHandlers(socket: VisitorSocket, deps: IngestHandle
     const { seq, data } = (payload ?? {}) as { seq?: unknown; data?: unknown };
     const received = data instanceof Uint8Array ? data.byteLength : 0;
     try {
-      const session = await ownSession(socket, repos, payload);
+      const session = await ownSession(socket, repos, payload, 'recent');
       const stored = await ingest.store(session, seq, data, { via: 'socket', address: socket.data.address });
       deps.metrics?.batchAcked(stored.stored ? 'stored' : 'duplicate', received, (performance.now() - started) / 1000);
       return stored;

@@ -5,6 +5,7 @@ import { chunkGroupCommit } from './chunk-group-commit.js';
 import { chunkKey } from './chunk-model.js';
 import { contiguityMarks } from './contiguity-marks.js';
 import { derivedWriteBehind } from './derived-write-behind.js';
+import { recentSessions } from './recent-sessions.js';
 import { NO_OBSERVER, type IngestObserver } from './ingest-observer.js';
 import type { Models } from './models.js';
 import type { ActivityStore, NewChunk } from './ports.js';
@@ -35,16 +36,18 @@ export interface IngestControl {
  */
 export function ingestPipeline(models: Pick<Models, 'Chunk' | 'Session'>, counters: ActivityCountersStore, hooks: WriteHooks, counting: ChunkCounting, tuning: IngestTuning = {}) {
   let observer: IngestObserver = NO_OBSERVER;
-  const seams = { delayMs: 0 };
+  const seams = { delayMs: 0, forgetSessions: (ids: string[]) => recent.forget(ids) };
   const group = chunkGroupCommit(models.Chunk.collection, { maxPendingBytes: tuning.maxPendingBytes, observer: () => observer, delayMs: () => seams.delayMs });
   const behind = derivedWriteBehind(models, counters, hooks, counting, { flushMs: tuning.derivedFlushMs, observer: () => observer, onError: tuning.onError });
   const marks = contiguityMarks();
+  const recent = recentSessions();
   const sweeper = setInterval(() => marks.sweep(), 60_000);
   sweeper.unref();
   const { Session, Chunk } = models;
 
   return {
     seams,
+    recent,
     control: {
       observe(next: IngestObserver) {
         observer = next;
@@ -99,6 +102,7 @@ export function ingestPipeline(models: Pick<Models, 'Chunk' | 'Session'>, counte
     flushApp: (appId: string) => behind.flushApp(appId),
     async forget(sessionIds: string[]) {
       marks.forget(sessionIds);
+      recent.forget(sessionIds);
       await behind.forget(sessionIds);
     },
     /**

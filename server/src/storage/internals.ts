@@ -7,7 +7,7 @@ export interface SharedInternals {
   /** The collection of the counters and chart buckets (activity-counters.ts). */
   counters: Collection;
   /** The ingest path's test seams (a slowed database: ingest-pipeline.ts). */
-  ingestSeams: { delayMs: number };
+  ingestSeams: { delayMs: number; forgetSessions(ids: string[]): void };
 }
 
 /**

@@ -55,6 +55,7 @@ export function recordingWrites(
     async markRecordingStopped(sessionId, reason) {
       if (!valid(sessionId)) return false;
       const marked = await Session.updateOne({ _id: sessionId, recordingStopped: null }, { $set: { recordingStopped: reason } });
+      pipeline.recent.forget([sessionId]);
       return marked.modifiedCount === 1;
     },
     async storedBytes(appId) {

@@ -28,7 +28,7 @@ export interface ImplementationReads {
 export function repositoriesOf(models: Models, counters: ActivityCountersStore, hooks: WriteHooks, reads: ImplementationReads, tuning: IngestTuning = {}): { repos: Repositories; pipeline: IngestPipeline } {
   const counting = chunkCounting(models, counters, reads.storedHeaders);
   const pipeline = ingestPipeline(models, counters, hooks, counting, tuning);
-  const sessions = sessionsRepository(models, counters, hooks, (doc) => pipeline.withPending(doc));
+  const sessions = sessionsRepository(models, counters, hooks, (doc) => pipeline.withPending(doc), pipeline.recent);
   const recordings = { ...recordingWrites(models, counters, hooks, counting, pipeline), ...reads.recordings };
   return {
     pipeline,
