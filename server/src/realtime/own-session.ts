@@ -10,7 +10,7 @@ export async function ownSession(
   socket: VisitorSocket,
   repos: Pick<Repositories, 'sessions'>,
   payload: unknown,
-  /** `recent`: a read of the last second will do (each recording batch: sessions.findRecent). */
+  /** `recent`: a read a few seconds old will do (each recording batch: sessions.findRecent). */
   read: 'current' | 'recent' = 'current',
 ): Promise<SessionRecord> {
   const sessionId = (payload as { sessionId?: unknown } | null)?.sessionId;
