@@ -39,8 +39,10 @@ async function visitor(index: number): Promise<void> {
   const started = (await socket.timeout(30_000).emitWithAck('session:start', { url: `${url}/demo/`, viewport: { width: 1280, height: 800 } })) as {
     data: { session: { id: string } };
   };
+  if (!started.data) throw new Error(`session:start ${(started as { error?: { code?: string } }).error?.code}`);
   const sessionId = started.data.session.id;
   const opened = (await socket.timeout(30_000).emitWithAck('recording:start', { sessionId })) as { data: { nextSeq: number } };
+  if (!opened.data) throw new Error(`recording:start ${(opened as { error?: { code?: string } }).error?.code}`);
   let seq = opened.data.nextSeq;
   // Spread the visitors over the interval, as real ones are.
   await new Promise((resolve) => setTimeout(resolve, Math.random() * BATCH_INTERVAL_MS));
@@ -67,13 +69,20 @@ async function visitor(index: number): Promise<void> {
 
 let connected = 0;
 let failed = 0;
+/** Why visitors could not connect, start a session or start recording (so a failed step says why). */
+const failedReasons: Record<string, number> = {};
 const CONNECT_CONCURRENCY = 50;
 for (let start = 0; start < count; start += CONNECT_CONCURRENCY) {
   const results = await Promise.allSettled(Array.from({ length: Math.min(CONNECT_CONCURRENCY, count - start) }, (_, i) => visitor(start + i)));
   connected += results.filter((r) => r.status === 'fulfilled').length;
-  failed += results.filter((r) => r.status === 'rejected').length;
+  for (const result of results) {
+    if (result.status === 'fulfilled') continue;
+    failed += 1;
+    const reason = String((result.reason as Error)?.message ?? result.reason).slice(0, 80);
+    failedReasons[reason] = (failedReasons[reason] ?? 0) + 1;
+  }
 }
-process.send!({ type: 'connected', connected, failed });
+process.send!({ type: 'connected', connected, failed, failedReasons });
 
 setInterval(() => {
   process.send!({ type: 'latencies', latencies: latencies.splice(0), errors, errorCodes });

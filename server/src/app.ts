@@ -6,6 +6,8 @@ import express from 'express';
 import type { Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
 import { createAppsService } from './apps/apps-service.js';
+import { metricsRoute } from './metrics/metrics-route.js';
+import { createServerMetrics } from './metrics/server-metrics.js';
 import { appsRoutes } from './apps/apps-routes.js';
 import { widgetAppearanceRoutes } from './apps/widget-appearance-routes.js';
 import { authRoutes, requireUser } from './auth/auth-routes.js';
@@ -128,6 +130,11 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
     res.status(database.connected ? 200 : 503).json({ status: database.connected ? 'ok' : 'degraded', database });
   });
 
+  // This node's figures for Prometheus (who may read them: metrics-route.ts).
+  const metrics = createServerMetrics(db.ingest);
+  metrics.connections(() => ({ visitors: io.of(VISITOR_NAMESPACE).sockets.size, agents: consoleNsp.sockets.size }));
+  app.use(metricsRoute(metrics, config.metricsToken));
+
   const api = express.Router();
   api.use(consoleOrigins.middleware);
   api.use(express.json({ limit: MAX_JSON_BODY_BYTES }));
@@ -185,7 +192,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   setupVisitorNamespace(io.of(VISITOR_NAMESPACE) as VisitorNamespace, { repos: db.repos, sessions, limits: visitorLimits, logger, secret: cookieSecret });
   setupConsoleNamespace(consoleNsp, { auth, access, origins: consoleOrigins, cookieSecret, logger });
   const visitorNsp = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
-  visitorNsp.on('connection', (socket) => registerIngestHandlers(socket, { nsp: visitorNsp, repos: db.repos, ingest, logger, now }));
+  visitorNsp.on('connection', (socket) => registerIngestHandlers(socket, { nsp: visitorNsp, repos: db.repos, ingest, logger, now, metrics }));
   visitorNsp.on('connection', (socket) => registerFontHandlers(socket, { repos: db.repos, fonts, logger }));
   // The server decides a session is over; the visitor's open tabs hear it too.
   const announceEnded = (session: SessionRecord, reason: EndReason) => visitorNsp.to(sessionRoom(session.id)).emit('session:ended', { sessionId: session.id, reason });

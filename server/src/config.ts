@@ -50,6 +50,9 @@ const schema = z.object({
   FERRETDB_CACHE_DIR: optionalText,
   DEMO_APP: z.enum(['on', 'off']).default('on'),
   NODE_ENV: z.string().default('production'),
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  INGEST_FLUSH_MS: z.coerce.number().int().min(10).max(600_000).default(200),
+  INGEST_MAX_PENDING_BYTES: z.coerce.number().int().min(1_000_000).max(4_000_000_000).default(64 * 1024 * 1024),
 });
 
 export interface Config {
@@ -70,6 +73,14 @@ export interface Config {
   ferretdbCacheDir: string;
   demoApp: boolean;
   production: boolean;
+  /** GET /metrics: with a token, for `Authorization: Bearer <token>`; without, for direct loopback clients only. */
+  metricsToken: string | undefined;
+  /**
+   * The ingest path (storage/ingest-pipeline.ts): how often derived state (counters, chunk headers) is
+   * written behind the stored chunks — a crash loses at most that much of it, repaired at start — and
+   * the chunk bytes one node holds for the database before acknowledgements wait (backpressure).
+   */
+  ingest: { derivedFlushMs: number; maxPendingBytes: number };
 }
 
 /** Thrown for a bad environment variable; the message names the variable. */
@@ -102,5 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ferretdbCacheDir: path.resolve(e.FERRETDB_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'chatreel')),
     demoApp: e.DEMO_APP === 'on',
     production: e.NODE_ENV === 'production',
+    metricsToken: e.METRICS_TOKEN,
+    ingest: { derivedFlushMs: e.INGEST_FLUSH_MS, maxPendingBytes: e.INGEST_MAX_PENDING_BYTES },
   };
 }

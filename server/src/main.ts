@@ -56,6 +56,7 @@ async function main(): Promise<void> {
       mongodbUri: config.mongodbUri,
       dataDir: config.dataDir,
       ferretdbCacheDir: config.ferretdbCacheDir,
+      ingest: { ...config.ingest, onError: (error) => logger.warn({ err: error }, 'derived recording state not written yet; retried') },
       log: (line) => process.stderr.write(`${line}\n`),
       onEmbeddedCrash: (code) => {
         logger.fatal({ code }, 'the embedded database stopped unexpectedly');

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { AppError } from '../http/app-error.js';
+import type { ServerMetrics } from '../metrics/server-metrics.js';
 import { ownSession } from '../realtime/own-session.js';
 import { commandHandler, sessionRoom, type VisitorNamespace, type VisitorSocket } from '../realtime/visitor-namespace.js';
 import type { Repositories } from '../storage/ports.js';
@@ -10,6 +12,7 @@ export interface IngestHandlerDeps {
   ingest: IngestService;
   logger: Logger;
   now?: () => Date;
+  metrics?: Pick<ServerMetrics, 'batchAcked'>;
 }
 
 /**
@@ -24,9 +27,18 @@ export function registerIngestHandlers(socket: VisitorSocket, deps: IngestHandle
   handle('recording:start', async (payload) => ingest.open(await ownSession(socket, repos, payload)));
 
   handle('recording:batch', async (payload) => {
-    const session = await ownSession(socket, repos, payload);
-    const { seq, data } = payload as { seq?: unknown; data?: unknown };
-    return ingest.store(session, seq, data, { via: 'socket', address: socket.data.address });
+    const started = performance.now();
+    const { seq, data } = (payload ?? {}) as { seq?: unknown; data?: unknown };
+    const received = data instanceof Uint8Array ? data.byteLength : 0;
+    try {
+      const session = await ownSession(socket, repos, payload, 'recent');
+      const stored = await ingest.store(session, seq, data, { via: 'socket', address: socket.data.address });
+      deps.metrics?.batchAcked(stored.stored ? 'stored' : 'duplicate', received, (performance.now() - started) / 1000);
+      return stored;
+    } catch (error) {
+      deps.metrics?.batchAcked(error instanceof AppError ? error.code : 'E_INTERNAL', received, (performance.now() - started) / 1000);
+      throw error;
+    }
   });
 
   socket.on('disconnect', () => {

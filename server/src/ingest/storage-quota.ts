@@ -16,19 +16,41 @@ export const quotaBytesOf = (app: Pick<AppRecord, 'settings'>): number => app.se
 /**
  * Storage quotas per session (MAX_SESSION_STORED_BYTES against `sessions.bytes`) and per application
  * (its `storageQuotaGb` setting against its stored-bytes counter, both kept by `$inc` in the database).
- * An application's usage is read at most every APP_USAGE_RECHECK_MS per node, plus what this node
- * stored since: several nodes together may pass the quota by what they store in that time.
+ * An application's usage is read at most every APP_USAGE_RECHECK_MS per node (in the background up to
+ * twice that age), plus what this node stored since: several nodes together may pass the quota by what
+ * they store in that time.
  */
 export function createStorageQuota(repos: Repositories, now: () => Date): StorageQuota {
   const apps = new Map<string, { usedBytes: number; quotaBytes: number; readAt: number }>();
 
+  const refreshing = new Map<string, Promise<{ usedBytes: number; quotaBytes: number; readAt: number }>>();
+
+  function refresh(appId: string) {
+    let read = refreshing.get(appId);
+    if (!read) {
+      read = Promise.all([repos.apps.findById(appId), repos.recordings.storedBytes(appId)])
+        .then(([app, usedBytes]) => {
+          const fresh = { usedBytes, quotaBytes: app ? quotaBytesOf(app) : 0, readAt: now().getTime() };
+          apps.set(appId, fresh);
+          return fresh;
+        })
+        .finally(() => refreshing.delete(appId));
+      refreshing.set(appId, read);
+    }
+    return read;
+  }
+
   async function usage(appId: string) {
     const cached = apps.get(appId);
-    if (cached && now().getTime() - cached.readAt < APP_USAGE_RECHECK_MS) return cached;
-    const [app, usedBytes] = await Promise.all([repos.apps.findById(appId), repos.recordings.storedBytes(appId)]);
-    const fresh = { usedBytes, quotaBytes: app ? quotaBytesOf(app) : 0, readAt: now().getTime() };
-    apps.set(appId, fresh);
-    return fresh;
+    const age = cached ? now().getTime() - cached.readAt : Infinity;
+    if (age < APP_USAGE_RECHECK_MS) return cached!;
+    // Read again in the background while the count is less than twice as old: no batch waits for the
+    // read (it writes this node's pending counts first), and nodes lag each other by one more period.
+    if (age < 2 * APP_USAGE_RECHECK_MS) {
+      refresh(appId).catch(() => {});
+      return cached!;
+    }
+    return refresh(appId);
   }
 
   return {

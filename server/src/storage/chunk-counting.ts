@@ -88,8 +88,31 @@ export function chunkCounting(
     throw new Error(`chunk ${seq} of session ${sessionId}: the counted prefix kept moving`);
   }
 
+  /**
+   * Counts a run of stored chunks with consecutive seqs in one atomic update, when the run continues
+   * the counted prefix and none of it was counted past a gap; the session's counters after it, or null
+   * when that did not hold (the caller counts each chunk with `count` then). The application's
+   * counters are the caller's to add (a flush adds one application's runs at once).
+   */
+  async function countRun(sessionId: string, run: Array<Pick<ChunkHeader, 'seq' | 'eventCount' | 'bytes'>>, at: Date | null): Promise<CountedDoc | null> {
+    const first = run[0].seq;
+    const last = run[run.length - 1].seq;
+    const doc = await Session.findOneAndUpdate(
+      { _id: sessionId, countedThrough: first - 1, countedAbove: { $nin: run.map((head) => head.seq) } },
+      {
+        $inc: { eventCount: run.reduce((sum, head) => sum + head.eventCount, 0), bytes: run.reduce((sum, head) => sum + head.bytes, 0), chunkCount: run.length },
+        $max: { maxSeq: last, contiguousSeq: last, ...(at ? { lastActivityAt: at } : {}) },
+        $set: { countedThrough: last, ...(at ? { disconnectedAt: null } : {}) },
+      },
+      { returnDocument: 'after' },
+    ).lean<CountedDoc>();
+    if (doc?.countedAbove?.length) await fold(doc);
+    return doc;
+  }
+
   return {
     count,
+    countRun,
     /**
      * Counts what is stored but was never counted (the process died between storing a chunk and
      * counting it): right after the counted prefix (MAX_SEQ_SPAN_PER_READ seqs), and up to

@@ -6,6 +6,8 @@ export interface SharedInternals {
   models: Models;
   /** The collection of the counters and chart buckets (activity-counters.ts). */
   counters: Collection;
+  /** The ingest path's test seams (a slowed database: ingest-pipeline.ts). */
+  ingestSeams: { delayMs: number; forgetSessions(ids: string[]): void };
 }
 
 /**

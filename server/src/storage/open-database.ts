@@ -8,7 +8,7 @@ import { nativeStorage } from './mongo/native-storage.js';
 import { eraseApp } from './app-erasure.js';
 import { mongooseFontFiles } from './font-files.js';
 import { bindModels, type Models } from './models.js';
-import type { DatabaseHealth, Storage } from './ports.js';
+import type { DatabaseHealth, IngestTuning, Storage } from './ports.js';
 import { SHARED_INDEXES } from './shared-indexes.js';
 
 export type { Storage };
@@ -23,6 +23,8 @@ export interface OpenDatabaseOptions {
   onEmbeddedCrash?: (code: number | null) => void;
   /** Tests only: another implementation than the engine's own (the contract runs every one on every engine). */
   implementation?: 'embedded' | 'native';
+  /** The ingest path's write-behind period and backpressure bound (config.ts). */
+  ingest?: IngestTuning;
 }
 
 const SERVER_SELECTION_TIMEOUT_MS = 10_000;
@@ -64,7 +66,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Storag
   const models = bindModels(connection);
   await createIndexes(connection, models, log);
   const implementation = options.implementation ?? (ferretdb ? 'embedded' : 'native');
-  const { parts, internals } = implementation === 'embedded' ? await embeddedStorage(connection, models, log) : await nativeStorage(connection, models, log);
+  const { parts, internals } = implementation === 'embedded' ? await embeddedStorage(connection, models, log, options.ingest) : await nativeStorage(connection, models, log, options.ingest);
 
   let engine: DatabaseHealth['engine'] = 'unknown';
   let version: string | null = null;

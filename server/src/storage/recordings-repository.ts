@@ -7,7 +7,8 @@ import type { ChunkCounting } from './chunk-counting.js';
 import { chunkKey } from './chunk-model.js';
 import type { MessageDoc } from './message-model.js';
 import type { Models } from './models.js';
-import type { ChunkHeader, RecordingsRepository } from './ports.js';
+import type { IngestPipeline } from './ingest-pipeline.js';
+import type { RecordingsRepository } from './ports.js';
 import { blobOf } from './records.js';
 import type { SessionDoc } from './session-model.js';
 import type { WriteHooks } from './write-hooks.js';
@@ -27,11 +28,10 @@ export function recordingWrites(
   counters: ActivityCountersStore,
   hooks: WriteHooks,
   counting: ChunkCounting,
+  pipeline: IngestPipeline,
 ): Omit<RecordingsRepository, 'listChunks' | 'appIdsWithSessions' | 'listActiveDue'> {
   const valid = (id: string) => isValidObjectId(id);
   /** The header of the chunk stored under this seq (a copy sent again may differ in bytes: the stored one counts). */
-  const storedHeader = async (sessionId: string, seq: number) =>
-    Chunk.findById(chunkKey(sessionId, seq), { data: 0 }).lean<ChunkHeader & { seq: number }>();
   const repository: Omit<RecordingsRepository, 'listChunks' | 'appIdsWithSessions' | 'listActiveDue'> = {
     async insertChunk(chunk) {
       if (!valid(chunk.sessionId)) return false;
@@ -48,33 +48,28 @@ export function recordingWrites(
     async addToSession(sessionId, { seq, events, bytes, at }) {
       if (valid(sessionId)) await counting.count(sessionId, { seq, eventCount: events, bytes }, at);
     },
-    async storeChunk(chunk) {
-      const stored = await repository.insertChunk(chunk);
-      // A copy sent again counts what its first writer stored, if that writer died before counting it.
-      const header = stored ? chunk : await storedHeader(chunk.sessionId, chunk.seq);
-      if (header) await counting.count(chunk.sessionId, { seq: chunk.seq, eventCount: header.eventCount, bytes: header.bytes }, chunk.storedAt);
-      return stored;
-    },
+    // Durable before it resolves; what the chunk implies is written behind (ingest-pipeline.ts). A
+    // copy sent again counts what its first writer stored, if that writer died before counting it.
+    storeChunk: (chunk) => (valid(chunk.sessionId) && valid(chunk.appId) ? pipeline.store(chunk) : Promise.resolve(false)),
     recount: (sessionId) => (valid(sessionId) ? counting.recount(sessionId) : Promise.resolve(null)),
     async markRecordingStopped(sessionId, reason) {
       if (!valid(sessionId)) return false;
       const marked = await Session.updateOne({ _id: sessionId, recordingStopped: null }, { $set: { recordingStopped: reason } });
+      pipeline.recent.forget([sessionId]);
       return marked.modifiedCount === 1;
     },
-    storedBytes: (appId) => (valid(appId) ? counters.storedBytes(appId) : Promise.resolve(0)),
-    async contiguousSeq(sessionId) {
-      if (!valid(sessionId)) return 0;
-      const session = await Session.findById(sessionId, { contiguousSeq: 1 }).lean<{ contiguousSeq?: number }>();
-      const start = session?.contiguousSeq ?? 0;
-      let mark = start;
-      while (await Chunk.exists({ _id: chunkKey(sessionId, mark + 1) })) mark += 1;
-      if (mark > start) await Session.updateOne({ _id: sessionId }, { $max: { contiguousSeq: mark } });
-      return mark;
+    async storedBytes(appId) {
+      if (!valid(appId)) return 0;
+      await pipeline.flushApp(appId);
+      return counters.storedBytes(appId);
     },
+    contiguousSeq: (sessionId) => (valid(sessionId) ? pipeline.contiguousSeq(sessionId) : Promise.resolve(0)),
     async maxSeq(sessionId) {
       if (!valid(sessionId)) return 0;
-      const session = await Session.findById(sessionId, { maxSeq: 1 }).lean<{ maxSeq?: number }>();
-      return session?.maxSeq ?? 0;
+      // A reloaded page continues after every stored chunk: this node's pending counts written, and
+      // chunks another node (or a crashed one) stored but has not counted yet counted now.
+      await pipeline.flush([sessionId]);
+      return (await counting.recount(sessionId))?.maxSeq ?? 0;
     },
     async chunkData(sessionId, seq) {
       if (!valid(sessionId) || !Number.isSafeInteger(seq) || seq < 1 || seq >= MAX_BATCH_SEQ) return null;
@@ -95,6 +90,8 @@ export function recordingWrites(
     },
     async markDisconnected(sessionId, at) {
       if (!valid(sessionId)) return;
+      // A pending count would clear the mark again (a counted chunk means the visitor is there).
+      await pipeline.flush([sessionId]);
       await Session.updateOne({ _id: sessionId, status: 'active' }, { $set: { disconnectedAt: at } });
     },
     async listSessionIds(filter, limit) {
@@ -108,6 +105,7 @@ export function recordingWrites(
     async deleteSessions(ids) {
       const objectIds = ids.filter(valid).map((id) => new Types.ObjectId(id));
       if (objectIds.length === 0) return { sessions: 0, chunks: 0, messages: 0 };
+      await pipeline.forget(objectIds.map(String));
       // Children first: an interrupted run leaves a session that the next run deletes, never orphans.
       // A batch of long sessions can own more chunks than one FerretDB delete can take (deleteMatching).
       const children = { sessionId: { $in: objectIds } };

@@ -1,6 +1,7 @@
 import { accountsRepositories } from './accounts-repositories.js';
 import type { ActivityCountersStore } from './activity-counters.js';
 import { chunkCounting } from './chunk-counting.js';
+import { ingestPipeline, type IngestPipeline, type IngestTuning } from './ingest-pipeline.js';
 import { appendMessages, conversationWrites } from './messages-repository.js';
 import type { Models } from './models.js';
 import type { ChunkHeader, ConversationsRepository, MessagesRepository, RecordingsRepository, Repositories, SessionsRepository } from './ports.js';
@@ -20,15 +21,39 @@ export interface ImplementationReads {
   storedHeaders(sessionId: string, from: number, to: number): Promise<ChunkHeader[]>;
 }
 
-/** The repositories of an implementation: the shared writes with its hooks, and its own reads. */
-export function repositoriesOf(models: Models, counters: ActivityCountersStore, hooks: WriteHooks, reads: ImplementationReads): Repositories {
+/**
+ * The repositories of an implementation: the shared writes with its hooks, and its own reads. The
+ * ingest's chunks go through the pipeline (group commit, derived state written behind), so the
+ * readers of derived state flush this node's pending part first or add it (ingest-pipeline.ts).
+ */
+export function repositoriesOf(models: Models, counters: ActivityCountersStore, hooks: WriteHooks, reads: ImplementationReads, tuning: IngestTuning = {}): { repos: Repositories; pipeline: IngestPipeline } {
+  const counting = chunkCounting(models, counters, reads.storedHeaders);
+  const pipeline = ingestPipeline(models, counters, hooks, counting, tuning);
+  const sessions = sessionsRepository(models, counters, hooks, (doc) => pipeline.withPending(doc), pipeline.recent);
+  const recordings = { ...recordingWrites(models, counters, hooks, counting, pipeline), ...reads.recordings };
   return {
-    ...accountsRepositories(models),
-    sessions: { ...sessionsRepository(models, counters, hooks), ...reads.sessions },
-    messages: { ...appendMessages(models, counters, hooks), ...reads.messages },
-    conversations: { ...conversationWrites(models, hooks), ...reads.conversations },
-    recordings: { ...recordingWrites(models, counters, hooks, chunkCounting(models, counters, reads.storedHeaders)), ...reads.recordings },
-    struggles: strugglesRepository(models),
-    feedback: feedbackRepository(models),
+    pipeline,
+    repos: {
+      ...accountsRepositories(models),
+      sessions: {
+        ...sessions,
+        ...reads.sessions,
+        async complete(id, at, reason) {
+          await pipeline.flush([id]);
+          return sessions.complete(id, at, reason);
+        },
+      },
+      messages: { ...appendMessages(models, counters, hooks), ...reads.messages },
+      conversations: { ...conversationWrites(models, hooks), ...reads.conversations },
+      recordings: {
+        ...recordings,
+        async listChunks(sessionId, afterSeq, limit) {
+          await pipeline.flush([sessionId]);
+          return recordings.listChunks(sessionId, afterSeq, limit);
+        },
+      },
+      struggles: strugglesRepository(models),
+      feedback: feedbackRepository(models),
+    },
   };
 }

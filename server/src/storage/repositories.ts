@@ -93,6 +93,12 @@ export interface NewSession {
 export interface SessionsRepository {
   create(input: NewSession): Promise<SessionRecord>;
   findById(id: string): Promise<SessionRecord | null>;
+  /**
+   * The session as this node read it at most RECENT_SESSION_MS ago (its own writes of the session
+   * seen at once, its stored chunks added): for the ingest's per-batch checks, which all tolerate
+   * another node's change arriving seconds later (status, stop marker, seq window, quota bytes).
+   */
+  findRecent(id: string): Promise<SessionRecord | null>;
   /** The visitor's newest active session in this application. */
   findActiveForVisitor(appId: string, visitorId: string): Promise<SessionRecord | null>;
   /** Records a page view (navigation or reload) and activity. */

@@ -6,6 +6,7 @@ import type { SessionsRepository } from './ports.js';
 import { toSession } from './records.js';
 import type { SessionDoc } from './session-model.js';
 import { visitorKey, type VisitorDoc } from './visitor-model.js';
+import { recentSessions, type RecentSessions } from './recent-sessions.js';
 import type { WriteHooks } from './write-hooks.js';
 
 /**
@@ -17,6 +18,9 @@ export function sessionsRepository(
   { Session, Visitor }: Pick<Models, 'Session' | 'Visitor'>,
   counters: ActivityCountersStore,
   hooks: WriteHooks,
+  /** What the reads add to a session document as stored (this node's derived state not written yet). */
+  view: (doc: SessionDoc) => SessionDoc = (doc) => doc,
+  recent: RecentSessions = recentSessions(),
 ): Omit<SessionsRepository, 'listActive'> {
   const byId = (id: string) => (isValidObjectId(id) ? id : null);
   return {
@@ -50,14 +54,23 @@ export function sessionsRepository(
     async findById(id) {
       if (!byId(id)) return null;
       const doc = await Session.findById(id).lean<SessionDoc>();
-      return doc ? toSession(doc) : null;
+      return doc ? toSession(view(doc)) : null;
+    },
+    async findRecent(id) {
+      if (!byId(id)) return null;
+      let doc = recent.get(id);
+      if (!doc) {
+        doc = await Session.findById(id).lean<SessionDoc>();
+        if (doc) recent.set(id, doc);
+      }
+      return doc ? toSession(view(doc)) : null;
     },
     async findActiveForVisitor(appId, visitorId) {
       if (!byId(appId)) return null;
       const visitor = await Visitor.findById(visitorKey(appId, visitorId)).lean<VisitorDoc>();
       if (!visitor?.activeSessionId) return null;
       const doc = await Session.findById(visitor.activeSessionId).lean<SessionDoc>();
-      return doc && doc.status === 'active' ? toSession(doc) : null;
+      return doc && doc.status === 'active' ? toSession(view(doc)) : null;
     },
     async addPage(id, url, at) {
       if (!byId(id)) return null;
@@ -83,6 +96,7 @@ export function sessionsRepository(
         { $set: { status: 'completed', endedAt: at, endReason: reason } },
         { returnDocument: 'after' },
       ).lean<SessionDoc>();
+      recent.forget([id]);
       if (!doc) return null;
       await Promise.all([counters.sessionCompleted(String(doc.appId)), hooks.sessionCompleted(doc)]);
       return toSession(doc);

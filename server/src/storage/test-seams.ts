@@ -8,6 +8,15 @@ import type { Storage } from './ports.js';
  */
 export async function pretendStored(storage: Storage, target: { sessionId: string } | { appId: string }, bytes: number): Promise<void> {
   const { models, counters } = internalsOf<SharedInternals>(storage);
-  if ('sessionId' in target) await models.Session.updateOne({ _id: target.sessionId }, { $inc: { bytes } });
+  if ('sessionId' in target) {
+    await models.Session.updateOne({ _id: target.sessionId }, { $inc: { bytes } });
+    // As if stored through this node's port: its recent reads of the session see it at once.
+    internalsOf<SharedInternals>(storage).ingestSeams.forgetSessions([target.sessionId]);
+  }
   else await counters.updateOne({ _id: counterKeys.counters(target.appId) } as never, { $set: { appId: target.appId, bytes } }, { upsert: true });
+}
+
+/** Tests only: every group commit of chunks waits `ms` more before it is written (a slowed database). */
+export function slowChunkWrites(storage: Storage, ms: number): void {
+  internalsOf<SharedInternals>(storage).ingestSeams.delayMs = ms;
 }

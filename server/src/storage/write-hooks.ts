@@ -27,6 +27,8 @@ export interface WriteHooks {
   /** A stored message, with its session as the seq draw left it. */
   messageStored(message: MessageDoc, session: SessionDoc): Promise<void>;
   chunkStored(sessionId: string, header: ChunkHeader): Promise<void>;
+  /** Chunks the ingest stored, written behind in bulk (derived-write-behind.ts): at most a few dozen sessions' worth. */
+  chunksStored(chunks: Array<{ sessionId: string; header: ChunkHeader }>): Promise<void>;
   /** A chunk sent again: the stored one may lack what chunkStored adds (its writer died in between). */
   chunkSentAgain(sessionId: string, seq: number): Promise<void>;
   signalsSaved(session: { id: string; appId: string; startedAt: Date }, signalTypes: SignalType[]): Promise<void>;

@@ -31,7 +31,8 @@ export interface TestServer {
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { now?: () => Date; workers?: WorkerPoolOptions } = {},
+  /** `dbName`: a database of that name on MONGODB_URI (two servers sharing one database). */
+  options: { now?: () => Date; workers?: WorkerPoolOptions; dbName?: string } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chatreel-test-'));
   const config = loadConfig({
@@ -47,7 +48,8 @@ export async function startTestServer(
     mongodbUri: config.mongodbUri,
     dataDir,
     ferretdbCacheDir: config.ferretdbCacheDir,
-    dbName: config.mongodbUri ? `chatreel_test_${path.basename(dataDir).replace(/\W/g, '_')}` : undefined,
+    ingest: config.ingest,
+    dbName: options.dbName ?? (config.mongodbUri ? `chatreel_test_${path.basename(dataDir).replace(/\W/g, '_')}` : undefined),
   });
   const workers = createWorkers({ threads: 2, ...options.workers });
   await bootstrapInstallation(

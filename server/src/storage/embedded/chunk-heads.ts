@@ -1,4 +1,4 @@
-import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { ChunkHeader } from '../ports.js';
 
 /**
@@ -47,3 +47,23 @@ export function decodeHeads(parts: string[]): ChunkHeader[] {
 /** Adds a chunk's header to its page (a header added twice is there once). */
 export const addHead = (ChunkHeads: Model<ChunkHeadsDoc>, sessionId: string, head: ChunkHeader) =>
   ChunkHeads.updateOne({ _id: headsKey(sessionId, headsPage(head.seq)) }, { $setOnInsert: { sessionId }, $addToSet: { h: encodeHead(head) } }, { upsert: true });
+
+/** Header pages written by one command at most (FerretDB 1.24 hangs on update commands of 100 statements or more). */
+const PAGES_PER_WRITE = 32;
+
+/** Adds many sessions' chunk headers: one `$addToSet: {$each}` per header page, in small unordered bulk writes. */
+export async function addHeads(ChunkHeads: Model<ChunkHeadsDoc>, chunks: Array<{ sessionId: string; header: ChunkHeader }>): Promise<void> {
+  const pages = new Map<string, { sessionId: string; heads: string[] }>();
+  for (const { sessionId, header } of chunks) {
+    const key = headsKey(sessionId, headsPage(header.seq));
+    const page = pages.get(key) ?? { sessionId, heads: [] };
+    page.heads.push(encodeHead(header));
+    pages.set(key, page);
+  }
+  const operations = [...pages].map(([_id, { sessionId, heads }]) => ({
+    updateOne: { filter: { _id }, update: { $setOnInsert: { sessionId: new Types.ObjectId(sessionId) }, $addToSet: { h: { $each: heads } } }, upsert: true },
+  }));
+  for (let i = 0; i < operations.length; i += PAGES_PER_WRITE) {
+    await ChunkHeads.collection.bulkWrite(operations.slice(i, i + PAGES_PER_WRITE) as never, { ordered: false });
+  }
+}

@@ -1,13 +1,14 @@
 import { isValidObjectId, Types } from 'mongoose';
-import { byIds } from '../by-ids.js';
+import { byIds, IDS_PER_QUERY } from '../by-ids.js';
 import type { MessageDoc } from '../message-model.js';
 import type { Models } from '../models.js';
 import type { ChunkHeader, ConversationsRepository, MessageRecord, MessagesRepository, RecordingsRepository, SessionRecord, SessionsRepository } from '../ports.js';
-import { isSaneHeader, toConversation, toMessage, toSession } from '../records.js';
+import { isSaneHeader, toChunkHeader, toConversation, toMessage, toSession } from '../records.js';
+import { chunkKey } from '../chunk-model.js';
 import { MAX_BATCH_SEQ, MAX_CHUNK_HEADS_PER_READ, MAX_SEQ_SPAN_PER_READ } from '../../protocol/limits.js';
 import type { SessionDoc } from '../session-model.js';
 import { visitorKey, type VisitorDoc } from '../visitor-model.js';
-import { decodeHeads, headsKey, headsPage, HEADS_PER_PAGE, type ChunkHeadsDoc } from './chunk-heads.js';
+import { addHeads, decodeHeads, headsKey, headsPage, HEADS_PER_PAGE, type ChunkHeadsDoc } from './chunk-heads.js';
 import type { EmbeddedModels } from './embedded-models.js';
 import type { MessagePages } from './message-pages.js';
 import { readModelKeys, setMembers } from './read-model-keys.js';
@@ -24,7 +25,7 @@ const ANSWER_WINDOW = 100;
  * application's chats set. (FerretDB 1.x answers nothing else from an index; see read-model-keys.ts.)
  */
 export function embeddedReads(models: Models & EmbeddedModels, pages: MessagePages) {
-  const { Session, Message, Visitor, ActiveSession, ChunkHeads, ReadModel } = models;
+  const { Session, Message, Visitor, ActiveSession, ChunkHeads, ReadModel, Chunk } = models;
 
   /**
    * Headers of the session's stored chunks with seqs from..to (a span the caller bounds), read from
@@ -41,6 +42,25 @@ export function embeddedReads(models: Models & EmbeddedModels, pages: MessagePag
       for (const head of decodeHeads(parts)) if (isSaneHeader(head) && head.seq >= from && head.seq <= to && !bySeq.has(head.seq)) bySeq.set(head.seq, head);
     }
     return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  /**
+   * For recounts: the headers of from..to as storedHeaders gives them, and the chunks stored there
+   * whose header was never written (the ingest writes headers behind, and a crash can lose them),
+   * read from the chunks by `_id` — their headers written now, so later reads find them.
+   */
+  async function recountHeaders(sessionId: string, from: number, to: number): Promise<ChunkHeader[]> {
+    const headed = await storedHeaders(sessionId, from, to);
+    const known = new Set(headed.map((head) => head.seq));
+    const missing: string[] = [];
+    for (let seq = Math.max(from, 1); seq <= to; seq++) if (!known.has(seq)) missing.push(chunkKey(sessionId, seq));
+    const found: ChunkHeader[] = [];
+    for (let i = 0; i < missing.length; i += IDS_PER_QUERY) {
+      const docs = await Chunk.find({ _id: { $in: missing.slice(i, i + IDS_PER_QUERY) } }, { data: 0 }).lean<ChunkHeader[]>();
+      found.push(...docs.map(toChunkHeader).filter(isSaneHeader));
+    }
+    if (found.length) await addHeads(ChunkHeads, found.map((header) => ({ sessionId, header })));
+    return [...headed, ...found].sort((a, b) => a.seq - b.seq);
   }
 
   /** Messages of seqs from..to, oldest first, in one `{_id: {$in}}` read after the page read. */
@@ -155,5 +175,5 @@ export function embeddedReads(models: Models & EmbeddedModels, pages: MessagePag
     },
   };
 
-  return { messages, sessions, recordings, conversations, storedHeaders };
+  return { messages, sessions, recordings, conversations, storedHeaders: recountHeaders };
 }

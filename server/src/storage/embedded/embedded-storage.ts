@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { activityCounters } from '../activity-counters.js';
 import { insightsStore } from '../insights-store.js';
 import type { ImplementationParts } from '../implementation-parts.js';
+import type { IngestTuning } from '../ingest-pipeline.js';
 import type { SharedInternals } from '../internals.js';
 import type { Models } from '../models.js';
 import { repositoriesOf } from '../repositories-of.js';
@@ -25,24 +26,29 @@ export interface EmbeddedInternals extends SharedInternals {
  * shared documents and writes, plus the `_id`-keyed lists, sets, counters and pages it keeps beside
  * them, migrated to the current layout once before anything is served.
  */
-export async function embeddedStorage(connection: Connection, models: Models, log: (line: string) => void): Promise<{ parts: ImplementationParts; internals: EmbeddedInternals }> {
+export async function embeddedStorage(connection: Connection, models: Models, log: (line: string) => void, tuning: IngestTuning = {}): Promise<{ parts: ImplementationParts; internals: EmbeddedInternals }> {
   const all = { ...models, ...bindEmbeddedModels(connection) };
   await ensureReadModel(all, log);
   const pages = messagePages(all.MessagePages);
   const reads = embeddedReads(all, pages);
   const hooks = readModelWriter(all, pages, reads);
   const counters = activityCounters(all.ReadModel.collection);
+  const { repos, pipeline } = repositoriesOf(all, counters, hooks, reads, tuning);
   const parts: ImplementationParts = {
-    repos: repositoriesOf(all, counters, hooks, reads),
-    activity: embeddedActivityStore(all, all.ReadModel.collection, counters),
+    repos,
+    activity: pipeline.countersFlushed(embeddedActivityStore(all, all.ReadModel.collection, counters)),
     insights: insightsStore(all, hooks),
     team: teamQueries(all),
     bulk: embeddedBulkLoader(all, async (appId) => {
       await hooks.flush();
       hooks.forgetPending(appId);
     }),
-    close: () => hooks.flush(),
+    ingest: pipeline.control,
+    close: async () => {
+      await pipeline.close();
+      await hooks.flush();
+    },
     settle: () => hooks.flush(),
   };
-  return { parts, internals: { models: all, counters: all.ReadModel.collection, readModel: hooks } };
+  return { parts, internals: { models: all, counters: all.ReadModel.collection, readModel: hooks, ingestSeams: pipeline.seams } };
 }

@@ -59,6 +59,16 @@ describe.each(CONTRACT_ENGINES)('paged lists on $name', (contractEngine) => {
     expect(await pageRanges(appId, 'sessions')).toBe(true);
   });
 
+  it('keeps every entry of a burst of 200 appends on one node at once (sessions started together)', { timeout: 60_000 }, async () => {
+    const appId = `app${++lists}`;
+    const writer = pagedLists(collection);
+    const all = Array.from({ length: 200 }, (_, n) => entry(5_000 + n, n));
+    const outcomes = await Promise.allSettled(all.map((one) => writer.append(appId, 'sessions', [one])));
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toEqual([]);
+    expect(await listed(appId, 'sessions')).toEqual([...all].sort(newestFirst));
+    expect(await pageRanges(appId, 'sessions')).toBe(true);
+  });
+
   it('keeps deferred batches of several writers, each entry once', async () => {
     const appId = `app${++lists}`;
     const writers = Array.from({ length: WRITERS }, () => pagedLists(collection));

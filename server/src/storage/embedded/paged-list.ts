@@ -139,6 +139,33 @@ export function pagedLists(collection: Collection, onError: (error: unknown) => 
     }
   }
 
+  /**
+   * This node's appends to one list, one at a time: entries arriving while one runs join the next, so
+   * a burst of appends (a hundred sessions started at once) is a few compare-and-sets instead of a
+   * hundred racing each other on the same page. Other nodes still race through compare-and-set.
+   */
+  const tails = new Map<string, Promise<void>>();
+  const joining = new Map<string, Entry[]>();
+  function combinedAppend(appId: string, list: ListName, entries: Entry[]): Promise<void> {
+    const key = `${appId}\n${list}`;
+    const waiting = joining.get(key);
+    if (waiting) {
+      waiting.push(...entries);
+      return tails.get(key)!;
+    }
+    const batch = [...entries];
+    joining.set(key, batch);
+    const done = (tails.get(key) ?? Promise.resolve())
+      .catch(() => {})
+      .then(() => {
+        if (joining.get(key) === batch) joining.delete(key);
+        return append(appId, list, batch);
+      });
+    tails.set(key, done);
+    void done.catch(() => {}).finally(() => tails.get(key) === done && tails.delete(key));
+    return done;
+  }
+
   const pending = new Map<string, { appId: string; list: ListName; entries: Entry[] }>();
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
@@ -179,7 +206,7 @@ export function pagedLists(collection: Collection, onError: (error: unknown) => 
   }
 
   return {
-    append,
+    append: combinedAppend,
     defer(appId, list, entries) {
       if (entries.length === 0) return;
       put(appId, list, entries);

@@ -5,7 +5,7 @@ import type { Models } from '../models.js';
 import { sessionTrigrams } from '../search-terms.js';
 import { MAX_VISITOR_SESSIONS } from '../visitor-model.js';
 import type { WriteHooks } from '../write-hooks.js';
-import { addHead } from './chunk-heads.js';
+import { addHead, addHeads } from './chunk-heads.js';
 import type { EmbeddedModels } from './embedded-models.js';
 import type { embeddedReads } from './embedded-reads.js';
 import type { MessagePages } from './message-pages.js';
@@ -83,6 +83,7 @@ export function readModelWriter(models: Models & EmbeddedModels, pages: MessageP
     async chunkStored(sessionId, header) {
       await addHead(ChunkHeads, sessionId, header);
     },
+    chunksStored: (chunks) => addHeads(ChunkHeads, chunks),
     async chunkSentAgain(sessionId, seq) {
       // The header is the stored chunk's: a copy sent again (socket, then the pagehide POST) may differ in bytes.
       const stored = await Chunk.findById(chunkKey(sessionId, seq), { data: 0 }).lean<ChunkDoc>();

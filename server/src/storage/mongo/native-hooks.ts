@@ -24,6 +24,7 @@ export function nativeWriteHooks({ Session, Message }: Pick<Models, 'Session' | 
     }),
     messageStored: none,
     chunkStored: none,
+    chunksStored: none,
     chunkSentAgain: none,
     async signalsSaved(session: { id: string }, signalTypes: string[]) {
       await Message.updateMany({ sessionId: new Types.ObjectId(session.id), role: 'visitor' }, { $set: { sessionSignals: signalTypes } });

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { activityCounters } from '../activity-counters.js';
 import type { ImplementationParts } from '../implementation-parts.js';
+import type { IngestTuning } from '../ingest-pipeline.js';
 import { insightsStore } from '../insights-store.js';
 import type { SharedInternals } from '../internals.js';
 import type { Models } from '../models.js';
@@ -19,7 +20,7 @@ const COUNTERS_COLLECTION = 'counters';
  * The MongoDB-native implementation of the port: the shared documents and writes, the indexes its
  * queries need, and nothing kept in memory — any number of server processes write at once.
  */
-export async function nativeStorage(connection: Connection, models: Models, log: (line: string) => void): Promise<{ parts: ImplementationParts; internals: SharedInternals }> {
+export async function nativeStorage(connection: Connection, models: Models, log: (line: string) => void, tuning: IngestTuning = {}): Promise<{ parts: ImplementationParts; internals: SharedInternals }> {
   const db = connection.db!;
   const failed = (collection: string) => (error: Error) => log(`index creation failed for ${collection}: ${error.message}`);
   await Promise.all(NATIVE_INDEXES.map(({ collection, key, options }) => db.collection(collection).createIndex(key, options).catch(failed(collection))));
@@ -28,13 +29,15 @@ export async function nativeStorage(connection: Connection, models: Models, log:
   const counters = activityCounters(countersCollection);
   const hooks = nativeWriteHooks(models);
   const reads = nativeReads(models);
+  const { repos, pipeline } = repositoriesOf(models, counters, hooks, reads, tuning);
   const parts: ImplementationParts = {
-    repos: repositoriesOf(models, counters, hooks, reads),
-    activity: nativeActivityStore(models, counters),
+    repos,
+    activity: pipeline.countersFlushed(nativeActivityStore(models, counters)),
     insights: insightsStore(models, hooks),
     team: teamQueries(models),
     bulk: nativeBulkLoader(models, countersCollection),
-    close: async () => {},
+    ingest: pipeline.control,
+    close: () => pipeline.close(),
   };
-  return { parts, internals: { models, counters: countersCollection } };
+  return { parts, internals: { models, counters: countersCollection, ingestSeams: pipeline.seams } };
 }
