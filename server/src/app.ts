@@ -15,6 +15,7 @@ import { pooledPasswordHasher } from './auth/passwords.js';
 import { consoleOriginGuard, type TrustProxy } from './http/console-origin.js';
 import { memoryRateLimits } from './rate-limits/rate-limiter.js';
 import { createConsoleAccess } from './realtime/console-access.js';
+import { connectCluster } from './realtime/cluster-link.js';
 import { appRoom } from './realtime/console-rooms.js';
 import type { WorkerPool } from './workers/worker-pool.js';
 import type { Config } from './config.js';
@@ -87,6 +88,8 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   const cookieSecret = config.cookieSecret ?? (await db.repos.instance.cookieSecret(() => randomBytes(32).toString('base64url')));
   const passwords = pooledPasswordHasher(workers);
   const auth = createAuthService(db.repos, passwords, now);
+  // REDIS_URL: rooms, recovery and rate limits shared by every node; unset: one process, nothing shared.
+  const cluster = config.redisUrl ? await connectCluster(config.redisUrl, logger) : null;
   // Rate-limit counters live here: memory on one node; a Redis store with REDIS_URL (scale-out).
   const rateLimits = memoryRateLimits;
 
@@ -100,6 +103,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
     // Cross-origin by design for the widget: the visitor namespace checks each application's origins,
     // the console namespace its own origin (console-origin.ts). CORS is not what protects either.
     cors: { origin: true, credentials: false },
+    ...cluster?.socketOptions,
   });
   const consoleNsp = io.of(CONSOLE_NAMESPACE) as ConsoleNamespace;
   const consoleOrigins = consoleOriginGuard(config.consoleOrigins, app.get('trust proxy fn') as TrustProxy);
@@ -114,6 +118,11 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   app.get('/healthz', async (_req, res) => {
     const database = await db.health();
     res.status(database.connected ? 200 : 503).json({ status: database.connected ? 'ok' : 'degraded', database });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const database = await db.health();
+    const ready = database.connected && (cluster?.ready() ?? true);
+    res.status(ready ? 200 : 503).json({ ready });
   });
 
   const api = express.Router();
@@ -211,7 +220,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
         chat.close();
         clearInterval(retention);
         // Insights and the start-up recount finish first: they write to the database the caller closes next.
-        void Promise.all([insights.idle(), repairing]).then(() => io.close(() => resolve()));
+        void Promise.all([insights.idle(), repairing]).then(() => io.close(() => void (cluster?.close() ?? Promise.resolve()).finally(resolve)));
       }),
   };
 }

@@ -16,6 +16,7 @@ describe('loadConfig', () => {
     ['PORT', 'abc'],
     ['PORT', '70000'],
     ['MONGODB_URI', 'postgres://nope'],
+    ['REDIS_URL', 'localhost:6379'],
     ['COOKIE_SECRET', 'short'],
     ['ANTHROPIC_BASE_URL', 'not a url'],
     ['LOG_LEVEL', 'loud'],
@@ -37,6 +38,13 @@ describe('loadConfig', () => {
 
   it('treats an empty MONGODB_URI as unset', () => {
     expect(loadConfig({ MONGODB_URI: '' }).mongodbUri).toBeUndefined();
+  });
+
+  it('reads REDIS_URL (several nodes) and leaves it unset by default (one process)', () => {
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: ' ' }).redisUrl).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: 'redis://cache.internal:6379/0' }).redisUrl).toBe('redis://cache.internal:6379/0');
+    expect(loadConfig({ REDIS_URL: 'rediss://user:pw@cache.example:6380' }).redisUrl).toBe('rediss://user:pw@cache.example:6380');
   });
 });
 

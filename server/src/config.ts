@@ -37,6 +37,7 @@ const schema = z.object({
   PORT: port.default(3000),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   MONGODB_URI: optionalText.pipe(z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional()),
+  REDIS_URL: optionalText.pipe(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional()),
   DATA_DIR: z.string().trim().min(1).default('./data'),
   COOKIE_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   OWNER_EMAIL: z.string().trim().email().default('owner@chatreel.local'),
@@ -56,6 +57,8 @@ export interface Config {
   port: number;
   host: string;
   mongodbUri: string | undefined;
+  /** Set: several nodes share Socket.IO rooms and rate limits through this Redis (README "Running more than one node"). */
+  redisUrl: string | undefined;
   dataDir: string;
   cookieSecret: string | undefined;
   owner: { email: string; password: string | undefined };
@@ -92,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     mongodbUri: e.MONGODB_URI,
+    redisUrl: e.REDIS_URL,
     dataDir: path.resolve(e.DATA_DIR),
     cookieSecret: e.COOKIE_SECRET,
     owner: { email: e.OWNER_EMAIL.toLowerCase(), password: e.OWNER_PASSWORD },

@@ -1,0 +1,67 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startAnthropicDouble, type AnthropicDouble } from '../../server/src/testing/anthropic-double.js';
+import { startBalancer, type Balancer } from '../../server/src/testing/balancer-process.js';
+import { startMongoSemantics } from '../../server/src/testing/mongo-semantics.js';
+import { startRedis, type RedisProcess } from '../../server/src/testing/redis-process.js';
+import { startServerProcess, type ServerProcess } from '../../server/src/testing/server-process.js';
+import type { TestServer } from '../../server/src/testing/test-server.js';
+import type { EngineProcess } from '../../server/src/storage/engines.js';
+
+/**
+ * Two Chatreel nodes as real processes (the normal entry, server/src/main.ts) on one shared database
+ * (the MongoDB-semantics engine), one private redis-server, the Anthropic test double and HAProxy
+ * running deploy/haproxy.cfg in front: everything on free ports and in /tmp/cluster-* directories.
+ */
+export interface Cluster {
+  /** The balancer: what browsers and widgets are given. */
+  url: string;
+  nodes: [ServerProcess, ServerProcess];
+  redisUrl: string;
+  mongodbUri: string;
+  ai: AnthropicDouble;
+  /** Stops everything that is still running. */
+  stop(): Promise<void>;
+}
+
+/** A node's or the balancer's address as the chat test kit takes a server (it reads only `url`). */
+export const reach = (url: string): TestServer => ({ url }) as TestServer;
+
+export async function startCluster(env: Record<string, string> = {}): Promise<Cluster> {
+  const started: Array<{ stop(): Promise<unknown> }> = [];
+  const stop = async () => {
+    for (const part of started.reverse()) await part.stop().catch(() => {});
+  };
+  try {
+    const ai = await startAnthropicDouble();
+    started.push({ stop: () => ai.close() });
+    const engine: EngineProcess = await startMongoSemantics();
+    started.push(engine);
+    const database = new URL(engine.uri);
+    database.pathname = `/chatreel_cluster_${process.pid}_${Date.now()}`;
+    const redis: RedisProcess = await startRedis();
+    started.push(redis);
+    const nodeEnv = {
+      MONGODB_URI: database.toString(),
+      REDIS_URL: redis.url,
+      ANTHROPIC_API_KEY: 'sk-test-double',
+      ANTHROPIC_BASE_URL: ai.url,
+      ANTHROPIC_MODEL: 'claude-test-model',
+      DEMO_APP: 'off',
+      ...env,
+    };
+    const nodes: ServerProcess[] = [];
+    for (const name of ['a', 'b']) {
+      const node = await startServerProcess(nodeEnv, mkdtempSync(path.join(os.tmpdir(), `cluster-node-${name}-`)));
+      nodes.push(node);
+      started.push({ stop: () => node.dispose() });
+    }
+    const balancer: Balancer = await startBalancer([`127.0.0.1:${nodes[0].port}`, `127.0.0.1:${nodes[1].port}`]);
+    started.push(balancer);
+    return { url: balancer.url, nodes: nodes as [ServerProcess, ServerProcess], redisUrl: redis.url, mongodbUri: nodeEnv.MONGODB_URI, ai, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
