@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ack, chatVisitor, consoleSocket, createChatApp, newClientId, type ConsoleTestSocket } from '../server/src/testing/chat-test-kit.js';
 import { HttpClient } from '../server/src/testing/http-client.js';
 import { command } from '../server/src/testing/visitor-client.js';
-import { startCluster, reach, type Cluster } from './support/cluster.js';
-import { nextEvent, recordingBatch } from './support/cluster-clients.js';
+import type { Storage } from '../server/src/storage/ports.js';
+import { openSharedDatabase, reach, startCluster, type Cluster } from './support/cluster.js';
+import { nextEvent, recordingBatch, recordingVisitor, type RecordingVisitor } from './support/cluster-clients.js';
 
 /**
  * Issue 16: two nodes, one database, Redis, HAProxy. Clients are placed on a chosen node by
@@ -14,15 +15,18 @@ let A: string;
 let B: string;
 let app: { id: string; publicKey: string };
 let owner: HttpClient;
+let db: Storage;
 const consoles: ConsoleTestSocket[] = [];
 
 beforeAll(async () => {
   cluster = await startCluster();
   [A, B] = cluster.nodes.map((node) => node.url);
   ({ owner, app } = await createChatApp(reach(B), 'Cluster shop'));
+  db = await openSharedDatabase(cluster);
 });
 afterAll(async () => {
   for (const socket of consoles) socket.close();
+  await db?.close();
   await cluster?.stop();
 });
 
@@ -95,5 +99,53 @@ describe('a visitor on node A and a console on node B', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(batches).toEqual([]);
     visitor.socket.close();
+  });
+});
+
+/** Batches each visitor sends before, and after, node A is killed. */
+const BEFORE_KILL = 10;
+const RECORDED = 30;
+const KILL_VISITORS = 4;
+
+describe('node A killed (SIGKILL) mid-recording', () => {
+  const visitors: RecordingVisitor[] = [];
+  afterAll(() => {
+    for (const visitor of visitors) visitor.socket.close();
+  });
+
+  it('its visitors go on through the balancer on node B: every seq 1..N stored once, one session each, the live view resumes', async () => {
+    // Connections through a round-robin balancer alternate: half of these land on node A.
+    for (let n = 0; n < KILL_VISITORS; n++) {
+      visitors.push(recordingVisitor(cluster.url, app.publicKey, `10.16.0.${n + 1}`));
+      await visitors[n].session();
+    }
+    const sessionIds = await Promise.all(visitors.map((visitor) => visitor.session()));
+    const agentConsole = await consoleOn(B, owner.cookie);
+    for (const sessionId of sessionIds) expect((await ack(agentConsole, 'replay:watch', { sessionId })).data.watchers).toBe(1);
+    const live: Array<{ sessionId: string; seq: number }> = [];
+    agentConsole.on('replay:batch', ({ sessionId, seq }: { sessionId: string; seq: number }) => live.push({ sessionId, seq }));
+
+    for (let seq = 1; seq <= BEFORE_KILL; seq++) await Promise.all(visitors.map((visitor) => visitor.send(seq)));
+    expect(await cluster.nodes[0].stop('SIGKILL')).toBeNull();
+    for (let seq = BEFORE_KILL + 1; seq <= RECORDED; seq++) await Promise.all(visitors.map((visitor) => visitor.send(seq)));
+
+    const moved = visitors.filter((visitor) => visitor.disconnects > 0);
+    expect(moved.length).toBeGreaterThan(0);
+    expect(moved.length).toBeLessThan(KILL_VISITORS);
+    for (const [n, visitor] of visitors.entries()) {
+      // The session stays one session: every connection resumed the same one.
+      expect([...visitor.sessionIds]).toEqual([sessionIds[n]]);
+      const chunks = await db.repos.recordings.listChunks(sessionIds[n], 0, 1_000);
+      expect(chunks.map((chunk) => chunk.seq)).toEqual(Array.from({ length: RECORDED }, (_, i) => i + 1));
+      expect(await db.repos.recordings.maxSeq(sessionIds[n])).toBe(RECORDED);
+      const session = (await db.repos.sessions.findById(sessionIds[n]))!;
+      expect({ status: session.status, chunkCount: session.chunkCount }).toEqual({ status: 'active', chunkCount: RECORDED });
+      expect((await db.repos.sessions.findActiveForVisitor(app.id, session.visitorId))?.id).toBe(sessionIds[n]);
+    }
+    // The agent's live view on B resumed for the visitors that moved: their last batch reached it.
+    for (const visitor of moved) {
+      const sessionId = [...visitor.sessionIds][0];
+      expect(live.some((batch) => batch.sessionId === sessionId && batch.seq === RECORDED)).toBe(true);
+    }
   });
 });

@@ -8,6 +8,8 @@ import { startRedis, type RedisProcess } from '../../server/src/testing/redis-pr
 import { startServerProcess, type ServerProcess } from '../../server/src/testing/server-process.js';
 import type { TestServer } from '../../server/src/testing/test-server.js';
 import type { EngineProcess } from '../../server/src/storage/engines.js';
+import { openDatabase } from '../../server/src/storage/open-database.js';
+import type { Storage } from '../../server/src/storage/ports.js';
 
 /**
  * Two Chatreel nodes as real processes (the normal entry, server/src/main.ts) on one shared database
@@ -24,6 +26,10 @@ export interface Cluster {
   /** Stops everything that is still running. */
   stop(): Promise<void>;
 }
+
+/** The test's own connection to the nodes' database (the port, as a third writer would have it). */
+export const openSharedDatabase = (cluster: Cluster): Promise<Storage> =>
+  openDatabase({ mongodbUri: cluster.mongodbUri, dataDir: os.tmpdir(), ferretdbCacheDir: os.tmpdir() });
 
 /** A node's or the balancer's address as the chat test kit takes a server (it reads only `url`). */
 export const reach = (url: string): TestServer => ({ url }) as TestServer;
