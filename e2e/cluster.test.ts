@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ack, chatVisitor, consoleSocket, createChatApp, newClientId, type ConsoleTestSocket } from '../server/src/testing/chat-test-kit.js';
+import { ack, chatVisitor, consoleSocket, createChatApp, messagesOf, newClientId, waitFor, type ConsoleTestSocket } from '../server/src/testing/chat-test-kit.js';
 import { HttpClient } from '../server/src/testing/http-client.js';
 import { command } from '../server/src/testing/visitor-client.js';
+import { portAnswers, rawRecount } from '../server/src/storage/contract/port-recount.js';
 import type { Storage } from '../server/src/storage/ports.js';
 import { openSharedDatabase, reach, startCluster, type Cluster } from './support/cluster.js';
 import { nextEvent, recordingBatch, recordingVisitor, type RecordingVisitor } from './support/cluster-clients.js';
@@ -76,6 +77,26 @@ describe('a visitor on node A and a console on node B', () => {
     visitor.socket.close();
   });
 
+  it('stops the AI answer streaming on node A when an agent on node B takes over: the model request is aborted, no delta follows', async () => {
+    cluster.ai.script({ tokens: Array.from({ length: 40 }, (_, i) => `t${i} `), delayPerTokenMs: 100 });
+    const agentConsole = await consoleOn(B, owner.cookie);
+    const visitor = await chatVisitor(reach(A), app.publicKey);
+    const firstDelta = nextEvent(visitor.socket, 'chat:delta');
+    await visitor.send('Tell me everything.');
+    await firstDelta;
+    const request = cluster.ai.requests.at(-1)!;
+    const joined = nextEvent(visitor.socket, 'chat:state', ({ state }) => state === 'human');
+    expect((await ack(agentConsole, 'chat:takeover', { sessionId: visitor.sessionId })).data.conversation.state).toBe('human');
+    await joined;
+    await waitFor(() => request.aborted, 'the model request to be aborted', 2_000);
+    const deltasAtTakeover = visitor.events.filter((event) => event.name === 'chat:delta').length;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(visitor.events.filter((event) => event.name === 'chat:delta').length).toBe(deltasAtTakeover);
+    expect(deltasAtTakeover).toBeLessThan(40);
+    expect((await db.repos.messages.listAfter(visitor.sessionId, 0, 10)).filter((message) => message.role === 'ai')).toEqual([]);
+    visitor.socket.close();
+  });
+
   it('ends a removed agent\'s live access on node B at once, the removal made on node A', async () => {
     const ownerOnA = new HttpClient(A);
     await ownerOnA.signIn();
@@ -99,6 +120,46 @@ describe('a visitor on node A and a console on node B', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(batches).toEqual([]);
     visitor.socket.close();
+  });
+});
+
+const CROWD = 40;
+/** An AI answer that takes a while: another page of the visitor opens on the other node meanwhile. */
+const SLOW_ANSWER = { tokens: ['One', ' answer', ' only', '.'], delayPerTokenMs: 150, inputTokens: 10, outputTokens: 4 };
+
+describe(`${CROWD} visitors at once across both nodes`, () => {
+  it('leaves counters, lists and sessions equal to a brute-force recount, and one AI answer per message', async () => {
+    const { app: crowdApp } = await createChatApp(reach(B), 'Crowd shop');
+    const requestsBefore = cluster.ai.requests.length;
+    cluster.ai.setDefault(SLOW_ANSWER);
+    const sockets: Array<{ close(): void }> = [];
+    const visit = async (n: number) => {
+      const [home, other] = n % 2 === 0 ? [A, B] : [B, A];
+      const page = await chatVisitor(reach(home), crowdApp.publicKey);
+      sockets.push(page.socket);
+      for (let seq = 1; seq <= 3; seq++) await command(page.socket, 'recording:batch', { sessionId: page.sessionId, seq, data: recordingBatch(seq) });
+      expect((await page.send(`question ${n}`)).data.duplicate).toBe(false);
+      // The visitor opens another page while the answer streams: it lands on the other node and resyncs.
+      const next = await chatVisitor(reach(other), crowdApp.publicKey, { visitorId: page.visitorId, visitorToken: page.visitorToken });
+      sockets.push(next.socket);
+      expect(next.sessionId).toBe(page.sessionId);
+      expect((await command<any>(next.socket, 'chat:sync', { afterSeq: 0 })).data.messages[0].text).toBe(`question ${n}`);
+      await waitFor(() => messagesOf(page.events).some((message) => message.role === 'ai'), `the answer to visitor ${n}`, 30_000);
+      if (n % 2 === 0) await command(page.socket, 'session:end');
+      return page.sessionId;
+    };
+    const sessionIds = await Promise.all(Array.from({ length: CROWD }, (_, n) => visit(n)));
+    // Anything a second answer would have added has landed by now.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    for (const socket of sockets) socket.close();
+
+    const aiAnswers = await Promise.all(sessionIds.map(async (id) => (await db.repos.messages.listAfter(id, 0, 100)).filter((m) => m.role === 'ai').length));
+    expect(aiAnswers).toEqual(sessionIds.map(() => 1));
+    // One model request per message (completed sessions add their summary requests: not counted here).
+    const asked = cluster.ai.requests.slice(requestsBefore).map((request) => request.body.messages.at(-1)?.content).filter((text) => /^question \d+$/.test(String(text)));
+    expect(asked.sort()).toEqual(Array.from({ length: CROWD }, (_, n) => `question ${n}`).sort());
+    const day = new Date();
+    expect(await portAnswers(db, crowdApp.id, sessionIds, day)).toEqual(await rawRecount(db, crowdApp.id, sessionIds, day));
   });
 });
 

@@ -16,6 +16,7 @@ import { consoleOriginGuard, type TrustProxy } from './http/console-origin.js';
 import { memoryRateLimits } from './rate-limits/rate-limiter.js';
 import { createConsoleAccess } from './realtime/console-access.js';
 import { connectCluster } from './realtime/cluster-link.js';
+import { clusterSignals, singleNodeSignals } from './realtime/answer-signals.js';
 import { appRoom } from './realtime/console-rooms.js';
 import type { WorkerPool } from './workers/worker-pool.js';
 import type { Config } from './config.js';
@@ -186,7 +187,14 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   visitorNsp.on('connection', (socket) => registerFontHandlers(socket, { repos: db.repos, fonts, logger }));
   // The server decides a session is over; the visitor's open tabs hear it too.
   const announceEnded = (session: SessionRecord, reason: EndReason) => visitorNsp.to(sessionRoom(session.id)).emit('session:ended', { sessionId: session.id, reason });
-  const chat = createChatService({ repos: db.repos, ai: createAiResponder(config, aiModel), publish: withPromptAnnouncements(createChatPublisher(visitorNsp, consoleNsp), consoleNsp), logger, now });
+  const chat = createChatService({
+    repos: db.repos,
+    ai: createAiResponder(config, aiModel),
+    publish: withPromptAnnouncements(createChatPublisher(visitorNsp, consoleNsp), consoleNsp),
+    logger,
+    now,
+    signals: cluster ? clusterSignals(visitorNsp) : singleNodeSignals,
+  });
   useIdentityCheck(visitorNsp, logger);
   visitorNsp.on('connection', (socket) => registerVisitorChatHandlers(socket, commandHandler(socket, logger), chat));
   const struggles = createStruggleService({
