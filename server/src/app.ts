@@ -39,6 +39,7 @@ import { recordingRoutes } from './ingest/recording-routes.js';
 import { runRetention } from './ingest/retention.js';
 import { RETENTION_SWEEP_INTERVAL_MS } from './protocol/limits.js';
 import { sweepLifecycle } from './sessions/lifecycle-sweep.js';
+import { leasedJobs } from './jobs/leased-jobs.js';
 import type { EndReason } from './sessions/sessions-service.js';
 import type { SessionRecord } from './storage/ports.js';
 import type { Storage } from './storage/ports.js';
@@ -72,6 +73,8 @@ export interface AppDependencies {
   /** CPU-heavy work off the event loop; the caller owns it (closes it after the app). */
   workers: WorkerPool;
   now?: () => Date;
+  /** Tests only: the periodic jobs' intervals (the sweep's and retention's defaults are in protocol/limits.ts). */
+  jobIntervals?: { sweepMs: number; retentionMs: number };
 }
 
 export interface Application {
@@ -85,7 +88,7 @@ export interface Application {
 }
 
 /** Builds the whole server from its dependencies. Listening is the caller's job (main.ts, tests). */
-export async function createApplication({ config, logger, db, workers, now }: AppDependencies): Promise<Application> {
+export async function createApplication({ config, logger, db, workers, now, jobIntervals }: AppDependencies): Promise<Application> {
   const cookieSecret = config.cookieSecret ?? (await db.repos.instance.cookieSecret(() => randomBytes(32).toString('base64url')));
   const passwords = pooledPasswordHasher(workers);
   const auth = createAuthService(db.repos, passwords, now);
@@ -175,8 +178,10 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
       if (session.status === 'completed') insights.sessionCompleted(session);
     },
   });
-  // Counters a crash of the previous process left short, put right from the stored chunk headers.
-  const repairing = sessions.repairActiveCounters().then(
+  // Each periodic job runs on one node at a time, under a lease in the database (jobs/leased-jobs.ts).
+  const jobs = leasedJobs({ instance: db.repos.instance, logger, now });
+  // Counters a crash of a process left short, put right from the stored chunk headers (one node at a time).
+  const repairing = jobs.exclusively('counter-repair', () => sessions.repairActiveCounters()).then(
     (count) => count > 0 && logger.info({ sessions: count }, 'recounted the recordings of active sessions'),
     (error: Error) => logger.error({ err: error }, 'could not recount active sessions'),
   );
@@ -207,15 +212,11 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   consoleNsp.on('connection', (socket) => registerConsoleChatHandlers(socket, { chat, access, logger }));
   const liveWatch = setupLiveWatch({ consoleNsp, visitorNsp, repos: db.repos, replay, access, logger });
 
-  const sweeper = setInterval(() => {
-    sweepLifecycle({ repos: db.repos, sessions, now: now ?? (() => new Date()), onEnded: announceEnded }).catch((error: Error) =>
-      logger.error({ err: error }, 'session lifecycle sweep failed'),
-    );
-    db.repos.logins.deleteExpired(now?.() ?? new Date()).catch((error: Error) => logger.error({ err: error }, 'sign-in cleanup failed'));
-  }, SESSION_SWEEP_INTERVAL_MS).unref();
-  const retention = setInterval(() => {
-    runRetention(db.repos, now?.() ?? new Date()).catch((error: Error) => logger.error({ err: error }, 'retention job failed'));
-  }, RETENTION_SWEEP_INTERVAL_MS).unref();
+  jobs.every('lifecycle-sweep', jobIntervals?.sweepMs ?? SESSION_SWEEP_INTERVAL_MS, async () => {
+    await sweepLifecycle({ repos: db.repos, sessions, now: now ?? (() => new Date()), onEnded: announceEnded });
+    await db.repos.logins.deleteExpired(now?.() ?? new Date());
+  });
+  jobs.every('retention', jobIntervals?.retentionMs ?? RETENTION_SWEEP_INTERVAL_MS, () => runRetention(db.repos, now?.() ?? new Date()));
 
   return {
     httpServer,
@@ -224,11 +225,9 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
     liveWatch,
     close: () =>
       new Promise<void>((resolve) => {
-        clearInterval(sweeper);
         chat.close();
-        clearInterval(retention);
-        // Insights and the start-up recount finish first: they write to the database the caller closes next.
-        void Promise.all([insights.idle(), repairing]).then(() => io.close(() => void (cluster?.close() ?? Promise.resolve()).finally(resolve)));
+        // Insights, the start-up recount and the jobs' leases finish first: they write to the database the caller closes next.
+        void Promise.all([insights.idle(), repairing, jobs.stop()]).then(() => io.close(() => void (cluster?.close() ?? Promise.resolve()).finally(resolve)));
       }),
   };
 }

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createApplication } from './app.js';
 import { bootstrapInstallation } from './apps/bootstrap.js';
+import { leasedJobs } from './jobs/leased-jobs.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { GoMissingError } from './storage/engines.js';
@@ -72,11 +73,15 @@ async function main(): Promise<void> {
   const health = await db.health();
   logger.info({ database: health }, 'database connected');
 
-  await bootstrapInstallation(
-    db.repos,
-    { ownerEmail: config.owner.email, ownerPassword: config.owner.password, dataDir: config.dataDir, demoApp: config.demoApp },
-    pooledPasswordHasher(workers),
-    logger,
+  // Nodes starting at once bootstrap in turn: one creates the owner and the demo, the others find them.
+  const repos = db.repos;
+  await leasedJobs({ instance: repos.instance, logger }).exclusively('bootstrap', () =>
+    bootstrapInstallation(
+      repos,
+      { ownerEmail: config.owner.email, ownerPassword: config.owner.password, dataDir: config.dataDir, demoApp: config.demoApp },
+      pooledPasswordHasher(workers),
+      logger,
+    ),
   );
   const app = await createApplication({ config, logger, db, workers });
   closeApp = app.close;

@@ -145,6 +145,24 @@ describe.each(CONTRACT_TARGETS)('storage contract: $name', ({ engine: contractEn
     expect(await repos.conversations.claimAnswer(session.id, { holder: 'ai', seq: 3, until }, now)).toBe(false);
   });
 
+  it('gives a periodic job\'s lease to exactly one of racing nodes, renews it for its holder only, and lets another take it once expired', async () => {
+    const now = new Date('2026-11-30T12:00:00Z');
+    const until = new Date(now.getTime() + 60_000);
+    const taken = await race(RACERS, (n) => repos.instance.takeJobLease('sweep', `node-${n}`, now, until));
+    expect(taken.filter(Boolean)).toHaveLength(1);
+    const holder = `node-${taken.indexOf(true)}`;
+    const other = holder === 'node-0' ? 'node-1' : 'node-0';
+    expect(await repos.instance.takeJobLease('sweep', holder, new Date(now.getTime() + 30_000), new Date(until.getTime() + 30_000))).toBe(true);
+    expect(await repos.instance.takeJobLease('sweep', other, new Date(now.getTime() + 30_000), until)).toBe(false);
+    // Another job is another lease.
+    expect(await repos.instance.takeJobLease('retention', other, now, until)).toBe(true);
+    expect(await repos.instance.takeJobLease('sweep', other, new Date(until.getTime() + 30_001), new Date(until.getTime() + 90_000))).toBe(true);
+    await repos.instance.releaseJobLease('sweep', holder); // not the holder any more: nothing happens
+    expect(await repos.instance.takeJobLease('sweep', holder, new Date(until.getTime() + 30_002), until)).toBe(false);
+    await repos.instance.releaseJobLease('sweep', other);
+    expect(await repos.instance.takeJobLease('sweep', holder, new Date(until.getTime() + 30_003), until)).toBe(true);
+  });
+
   it('adds AI token usage from concurrent answers exactly, in one counter per application and day', async () => {
     await race(RACERS, () => repos.aiUsage.add(appId, '2026-11-30', 10));
     expect(await repos.aiUsage.tokensOn(appId, '2026-11-30')).toBe(RACERS * 10);
