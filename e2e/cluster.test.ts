@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ack, chatVisitor, consoleSocket, createChatApp, messagesOf, newClientId, waitFor, type ConsoleTestSocket } from '../server/src/testing/chat-test-kit.js';
+import { LOGIN_FAILURES_PER_ADDRESS_PER_WINDOW } from '../server/src/protocol/limits.js';
 import { HttpClient } from '../server/src/testing/http-client.js';
 import { command } from '../server/src/testing/visitor-client.js';
 import { portAnswers, rawRecount } from '../server/src/storage/contract/port-recount.js';
@@ -120,6 +121,20 @@ describe('a visitor on node A and a console on node B', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(batches).toEqual([]);
     visitor.socket.close();
+  });
+});
+
+describe('limits shared by the nodes (Redis)', () => {
+  it('refuses the sign-in failure past the per-address limit whichever node each attempt reached', async () => {
+    const address = '10.99.0.7';
+    const statuses: number[] = [];
+    for (let n = 0; n <= LOGIN_FAILURES_PER_ADDRESS_PER_WINDOW; n++) {
+      const client = new HttpClient(n % 2 === 0 ? A : B);
+      const answer = await client.request('POST', '/api/auth/login', { email: `nobody-${n}@test.local`, password: 'wrong-password-1' }, { 'x-forwarded-for': address });
+      statuses.push(answer.status);
+    }
+    expect(statuses.slice(0, LOGIN_FAILURES_PER_ADDRESS_PER_WINDOW).every((status) => status === 401)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
   });
 });
 

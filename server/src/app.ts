@@ -13,7 +13,7 @@ import { createAuthService } from './auth/auth-service.js';
 import { createLoginLimits } from './auth/login-limits.js';
 import { pooledPasswordHasher } from './auth/passwords.js';
 import { consoleOriginGuard, type TrustProxy } from './http/console-origin.js';
-import { memoryRateLimits } from './rate-limits/rate-limiter.js';
+import { memoryRateLimits, redisRateLimits } from './rate-limits/rate-limiter.js';
 import { createConsoleAccess } from './realtime/console-access.js';
 import { connectCluster } from './realtime/cluster-link.js';
 import { clusterSignals, singleNodeSignals } from './realtime/answer-signals.js';
@@ -94,8 +94,8 @@ export async function createApplication({ config, logger, db, workers, now, jobI
   const auth = createAuthService(db.repos, passwords, now);
   // REDIS_URL: rooms, recovery and rate limits shared by every node; unset: one process, nothing shared.
   const cluster = config.redisUrl ? await connectCluster(config.redisUrl, logger) : null;
-  // Rate-limit counters live here: memory on one node; a Redis store with REDIS_URL (scale-out).
-  const rateLimits = memoryRateLimits;
+  // Rate-limit counters live here: memory on one node; in Redis with REDIS_URL, counted by all nodes together.
+  const rateLimits = cluster ? redisRateLimits(cluster.redis) : memoryRateLimits;
 
   const app = express();
   app.disable('x-powered-by');
@@ -164,7 +164,7 @@ export async function createApplication({ config, logger, db, workers, now, jobI
 
   const visitorLimits = createVisitorLimits(rateLimits);
   const ingest = createIngestService(db.repos, { secret: cookieSecret, limits: visitorLimits, workers, now, onStored: (session, seq, data) => liveWatch?.batchStored(session, seq, data) });
-  app.use(ingestRoutes({ repos: db.repos, ingest, secret: cookieSecret }));
+  app.use(ingestRoutes({ repos: db.repos, ingest, secret: cookieSecret, rateLimits }));
   app.use(widgetAppearanceRoutes(db.repos));
   app.use(demoApiRoutes());
   app.use(staticRoutes(db.repos));
@@ -199,6 +199,7 @@ export async function createApplication({ config, logger, db, workers, now, jobI
     logger,
     now,
     signals: cluster ? clusterSignals(visitorNsp) : singleNodeSignals,
+    rateLimits,
   });
   useIdentityCheck(visitorNsp, logger);
   visitorNsp.on('connection', (socket) => registerVisitorChatHandlers(socket, commandHandler(socket, logger), chat));

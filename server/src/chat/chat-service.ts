@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AiModelUnavailableError } from '../ai/ai-model.js';
 import type { AiResponder } from '../ai/ai-responder.js';
 import { buildHistory } from '../ai/prompt.js';
@@ -18,6 +17,7 @@ import {
 import { dayKey } from '../protocol/utc-buckets.js';
 import type { AppRecord, ConversationRecord, MessageRecord, Repositories, UserRecord } from '../storage/ports.js';
 import { singleNodeSignals, type AnswerSignals } from '../realtime/answer-signals.js';
+import { createRateLimit, type RateLimitStore } from '../rate-limits/rate-limiter.js';
 import { ANSWER_LEASE_MS, claimAnswer } from './answer-lease.js';
 import type { ChatPublisher } from './chat-publisher.js';
 import { wireMessage } from './chat-wire.js';
@@ -43,6 +43,8 @@ export interface ChatServiceDeps {
   now?: () => Date;
   /** Stops answers streamed by other nodes (a takeover, the visitor gone); none on one node. */
   signals?: AnswerSignals;
+  /** Where the per-visitor message limit counts (Redis with several nodes). */
+  rateLimits?: RateLimitStore;
 }
 
 /** A page load that found another node answering looks again this often, at most this many times. */
@@ -51,9 +53,12 @@ const ANSWER_RECHECKS = 3;
 
 export type ChatService = ReturnType<typeof createChatService>;
 
-export function createChatService({ repos, ai, publish, logger, now = () => new Date(), signals = singleNodeSignals }: ChatServiceDeps) {
-  // Per process: a visitor's messages arrive on their own connection, which one node serves.
-  const limiter = new RateLimiterMemory({ points: CHAT_MESSAGES_PER_WINDOW, duration: CHAT_RATE_WINDOW_MS / 1000 });
+export function createChatService({ repos, ai, publish, logger, now = () => new Date(), signals = singleNodeSignals, rateLimits }: ChatServiceDeps) {
+  // Counted by visitor, whichever node each of their pages reached.
+  const limiter = createRateLimit(
+    { name: 'chat-messages', points: CHAT_MESSAGES_PER_WINDOW, windowMs: CHAT_RATE_WINDOW_MS, message: 'You are sending messages quickly.' },
+    rateLimits,
+  );
   // Streams run in the process that holds the conversation's answering lease (answer-lease.ts);
   // other nodes stop them by a signal (answer-signals.ts). The chat state and the lease are checked
   // again before an answer is stored, so a takeover or a newer message on another node still wins.
@@ -205,13 +210,7 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
       if (conversation.visitorId !== visitorId) throw new AppError('E_NOT_FOUND', 'This conversation does not exist.');
       const duplicate = await repos.messages.findByClientId(sessionId, input.clientId);
       if (duplicate) return { message: wireMessage(duplicate), duplicate: true };
-      try {
-        await limiter.consume(`${app.id}:${visitorId}`);
-      } catch (error) {
-        if (!(error instanceof RateLimiterRes)) throw error;
-        const seconds = Math.ceil(error.msBeforeNext / 1000);
-        throw new AppError('E_RATE_LIMITED', `You are sending messages quickly. Wait ${seconds} s and try again.`, { retryAfterMs: error.msBeforeNext });
-      }
+      await limiter.take(`${app.id}:${visitorId}`);
       const { stored, conversation: latest } = await append(conversation, { role: 'visitor', text: input.text, clientId: input.clientId });
       if (aiMayAnswer(latest.chatState)) startAnswer(app, latest, stored.seq);
       return { message: wireMessage(stored), duplicate: false };
