@@ -178,6 +178,62 @@ describe(`${CROWD} visitors at once across both nodes`, () => {
   });
 });
 
+/**
+ * Some visitors (not all) lost their node and reconnected; each one's session is still one session
+ * with every seq 1..recorded stored once. Returns the visitors that moved.
+ */
+async function expectRecordedOnce(visitors: RecordingVisitor[], sessionIds: string[], recorded: number): Promise<RecordingVisitor[]> {
+  const moved = visitors.filter((visitor) => visitor.disconnects > 0);
+  expect(moved.length).toBeGreaterThan(0);
+  expect(moved.length).toBeLessThan(visitors.length);
+  for (const [n, visitor] of visitors.entries()) {
+    // The session stays one session: every connection resumed the same one.
+    expect([...visitor.sessionIds]).toEqual([sessionIds[n]]);
+    const chunks = await db.repos.recordings.listChunks(sessionIds[n], 0, 1_000);
+    expect(chunks.map((chunk) => chunk.seq)).toEqual(Array.from({ length: recorded }, (_, i) => i + 1));
+    expect(await db.repos.recordings.maxSeq(sessionIds[n])).toBe(recorded);
+    const session = (await db.repos.sessions.findById(sessionIds[n]))!;
+    expect({ status: session.status, chunkCount: session.chunkCount }).toEqual({ status: 'active', chunkCount: recorded });
+    expect((await db.repos.sessions.findActiveForVisitor(app.id, session.visitorId))?.id).toBe(sessionIds[n]);
+  }
+  return moved;
+}
+
+/** Connects `count` recording visitors through the balancer, one after another (round-robin: both nodes get some). */
+async function recordingVisitors(count: number, subnet: number): Promise<RecordingVisitor[]> {
+  const visitors: RecordingVisitor[] = [];
+  for (let n = 0; n < count; n++) {
+    visitors.push(recordingVisitor(cluster.url, app.publicKey, `10.${subnet}.0.${n + 1}`));
+    await visitors[n].session();
+  }
+  return visitors;
+}
+
+const DRAINED = 15;
+
+describe('node B stopped with SIGTERM (graceful drain)', () => {
+  it('leaves the balancer first (/readyz 503), then its visitors go on on node A: every seq once, one session each', async () => {
+    const visitors = await recordingVisitors(KILL_VISITORS, 17);
+    const sessionIds = await Promise.all(visitors.map((visitor) => visitor.session()));
+    for (let seq = 1; seq <= 5; seq++) await Promise.all(visitors.map((visitor) => visitor.send(seq)));
+    const exited = cluster.nodes[1].stop('SIGTERM');
+    await waitFor(async () => (await fetch(`${B}/readyz`)).status === 503, 'node B to report itself not ready', 1_000);
+    expect((await fetch(`${B}/healthz`)).status).toBe(200);
+    for (let seq = 6; seq <= DRAINED; seq++) await Promise.all(visitors.map((visitor) => visitor.send(seq)));
+    expect(await exited).toBe(0);
+    await expectRecordedOnce(visitors, sessionIds, DRAINED);
+    for (const visitor of visitors) visitor.socket.close();
+
+    // Back for what follows: node B again, on its address, and in the balancer once its checks pass.
+    await cluster.restart(1);
+    await waitFor(async () => (await fetch(`${B}/readyz`)).ok, 'node B to be ready again', 30_000);
+    await new Promise((resolve) => setTimeout(resolve, BALANCER_RISE_MS));
+  });
+});
+
+/** deploy/haproxy.cfg: a node is back in the balancer after 2 passed checks, 1 s apart. */
+const BALANCER_RISE_MS = 2_500;
+
 /** Batches each visitor sends before, and after, node A is killed. */
 const BEFORE_KILL = 10;
 const RECORDED = 30;
@@ -191,10 +247,7 @@ describe('node A killed (SIGKILL) mid-recording', () => {
 
   it('its visitors go on through the balancer on node B: every seq 1..N stored once, one session each, the live view resumes', async () => {
     // Connections through a round-robin balancer alternate: half of these land on node A.
-    for (let n = 0; n < KILL_VISITORS; n++) {
-      visitors.push(recordingVisitor(cluster.url, app.publicKey, `10.16.0.${n + 1}`));
-      await visitors[n].session();
-    }
+    visitors.push(...(await recordingVisitors(KILL_VISITORS, 16)));
     const sessionIds = await Promise.all(visitors.map((visitor) => visitor.session()));
     const agentConsole = await consoleOn(B, owner.cookie);
     for (const sessionId of sessionIds) expect((await ack(agentConsole, 'replay:watch', { sessionId })).data.watchers).toBe(1);
@@ -205,19 +258,7 @@ describe('node A killed (SIGKILL) mid-recording', () => {
     expect(await cluster.nodes[0].stop('SIGKILL')).toBeNull();
     for (let seq = BEFORE_KILL + 1; seq <= RECORDED; seq++) await Promise.all(visitors.map((visitor) => visitor.send(seq)));
 
-    const moved = visitors.filter((visitor) => visitor.disconnects > 0);
-    expect(moved.length).toBeGreaterThan(0);
-    expect(moved.length).toBeLessThan(KILL_VISITORS);
-    for (const [n, visitor] of visitors.entries()) {
-      // The session stays one session: every connection resumed the same one.
-      expect([...visitor.sessionIds]).toEqual([sessionIds[n]]);
-      const chunks = await db.repos.recordings.listChunks(sessionIds[n], 0, 1_000);
-      expect(chunks.map((chunk) => chunk.seq)).toEqual(Array.from({ length: RECORDED }, (_, i) => i + 1));
-      expect(await db.repos.recordings.maxSeq(sessionIds[n])).toBe(RECORDED);
-      const session = (await db.repos.sessions.findById(sessionIds[n]))!;
-      expect({ status: session.status, chunkCount: session.chunkCount }).toEqual({ status: 'active', chunkCount: RECORDED });
-      expect((await db.repos.sessions.findActiveForVisitor(app.id, session.visitorId))?.id).toBe(sessionIds[n]);
-    }
+    const moved = await expectRecordedOnce(visitors, sessionIds, RECORDED);
     // The agent's live view on B resumed for the visitors that moved: their last batch reached it.
     for (const visitor of moved) {
       const sessionId = [...visitor.sessionIds][0];

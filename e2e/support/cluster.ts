@@ -23,6 +23,8 @@ export interface Cluster {
   redisUrl: string;
   mongodbUri: string;
   ai: AnthropicDouble;
+  /** Starts node `index` again (after it stopped) on its address, so the balancer finds it there. */
+  restart(index: 0 | 1): Promise<ServerProcess>;
   /** Stops everything that is still running. */
   stop(): Promise<void>;
 }
@@ -58,14 +60,24 @@ export async function startCluster(env: Record<string, string> = {}): Promise<Cl
       ...env,
     };
     const nodes: ServerProcess[] = [];
-    for (const name of ['a', 'b']) {
-      const node = await startServerProcess(nodeEnv, mkdtempSync(path.join(os.tmpdir(), `cluster-node-${name}-`)));
-      nodes.push(node);
+    const startNode = async (index: number, port?: number) => {
+      const node = await startServerProcess(nodeEnv, mkdtempSync(path.join(os.tmpdir(), `cluster-node-${'ab'[index]}-`)), { port });
+      nodes[index] = node;
       started.push({ stop: () => node.dispose() });
-    }
+      return node;
+    };
+    for (const index of [0, 1]) await startNode(index);
     const balancer: Balancer = await startBalancer([`127.0.0.1:${nodes[0].port}`, `127.0.0.1:${nodes[1].port}`]);
     started.push(balancer);
-    return { url: balancer.url, nodes: nodes as [ServerProcess, ServerProcess], redisUrl: redis.url, mongodbUri: nodeEnv.MONGODB_URI, ai, stop };
+    return {
+      url: balancer.url,
+      nodes: nodes as [ServerProcess, ServerProcess],
+      redisUrl: redis.url,
+      mongodbUri: nodeEnv.MONGODB_URI,
+      ai,
+      restart: (index) => startNode(index, nodes[index].port),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -83,6 +83,8 @@ export interface Application {
   sessions: SessionsService;
   /** Hands stored recording batches to agents watching live. */
   liveWatch: LiveWatch;
+  /** Readiness off (/readyz 503): a balancer stops sending new clients here; the rest goes on (graceful drain). */
+  drain(): void;
   /** Stops accepting connections and closes sockets; the database is the caller's to close. */
   close(): Promise<void>;
 }
@@ -123,10 +125,15 @@ export async function createApplication({ config, logger, db, workers, now, jobI
     const database = await db.health();
     res.status(database.connected ? 200 : 503).json({ status: database.connected ? 'ok' : 'degraded', database });
   });
+  // Readiness, for a balancer: this node takes new clients (database and Redis reachable, not draining).
+  // Liveness is /healthz. Both are cheap: one ping each.
+  let draining = false;
   app.get('/readyz', async (_req, res) => {
+    if (draining) return void res.status(503).json({ ready: false, reason: 'draining' });
     const database = await db.health();
-    const ready = database.connected && (cluster?.ready() ?? true);
-    res.status(ready ? 200 : 503).json({ ready });
+    const redis = cluster?.ready() ?? true;
+    const ready = database.connected && redis;
+    res.status(ready ? 200 : 503).json({ ready, ...(ready ? {} : { reason: database.connected ? 'redis unreachable' : 'database unreachable' }) });
   });
 
   const api = express.Router();
@@ -224,6 +231,9 @@ export async function createApplication({ config, logger, db, workers, now, jobI
     io,
     sessions,
     liveWatch,
+    drain: () => {
+      draining = true;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         chat.close();

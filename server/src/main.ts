@@ -13,6 +13,12 @@ import { createWorkers } from './workers/worker-pool.js';
 /** The only file that listens. Starts the database (embedded unless MONGODB_URI), the app, and owns shutdown. */
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+/**
+ * With several nodes, how long a stopping node answers /readyz 503 before it closes: the balancer's
+ * health check sees it first (deploy/haproxy.cfg checks every 1 s, down after 2 failures), so the
+ * clients that reconnect when their sockets close are sent to the other nodes.
+ */
+const DRAIN_NOTICE_MS = 3_000;
 
 function readConfig(): Config {
   try {
@@ -31,6 +37,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   let db: Storage | undefined;
   let closeApp: (() => Promise<void>) | undefined;
+  let drainApp: (() => void) | undefined;
   const workers = createWorkers();
   let stopping = false;
 
@@ -39,6 +46,10 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ reason }, 'shutting down');
     const force = setTimeout(() => process.exit(exitCode || 1), SHUTDOWN_TIMEOUT_MS).unref();
+    // Graceful drain: out of the balancer first, then the sockets close (clients reconnect elsewhere and
+    // resend what was not acknowledged: batches by seq and messages by client id are stored once).
+    drainApp?.();
+    if (drainApp && config.redisUrl && exitCode === 0) await new Promise((resolve) => setTimeout(resolve, DRAIN_NOTICE_MS));
     await closeApp?.().catch(() => {});
     await workers.close().catch(() => {});
     await db?.close().catch(() => {});
@@ -85,6 +96,7 @@ async function main(): Promise<void> {
   );
   const app = await createApplication({ config, logger, db, workers });
   closeApp = app.close;
+  drainApp = app.drain;
   await new Promise<void>((resolve, reject) => {
     app.httpServer.once('error', reject);
     app.httpServer.listen(config.port, config.host, resolve);
