@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ack, chatVisitor, consoleSocket, createChatApp, messagesOf, newClientId, waitFor, type ConsoleTestSocket } from '../server/src/testing/chat-test-kit.js';
+import { ANSWER_LEASE_MS } from '../server/src/chat/answer-lease.js';
 import { LOGIN_FAILURES_PER_ADDRESS_PER_WINDOW } from '../server/src/protocol/limits.js';
 import { HttpClient } from '../server/src/testing/http-client.js';
 import { command } from '../server/src/testing/visitor-client.js';
@@ -85,7 +86,8 @@ describe('a visitor on node A and a console on node B', () => {
     const firstDelta = nextEvent(visitor.socket, 'chat:delta');
     await visitor.send('Tell me everything.');
     await firstDelta;
-    const request = cluster.ai.requests.at(-1)!;
+    // The chat's request (a completed session's summary may be asked for meanwhile).
+    const request = cluster.ai.requests.find((r) => r.body.messages.at(-1)?.content === 'Tell me everything.')!;
     const joined = nextEvent(visitor.socket, 'chat:state', ({ state }) => state === 'human');
     expect((await ack(agentConsole, 'chat:takeover', { sessionId: visitor.sessionId })).data.conversation.state).toBe('human');
     await joined;
@@ -245,7 +247,7 @@ describe('node A killed (SIGKILL) mid-recording', () => {
     for (const visitor of visitors) visitor.socket.close();
   });
 
-  it('its visitors go on through the balancer on node B: every seq 1..N stored once, one session each, the live view resumes', async () => {
+  it('its visitors go on through the balancer on node B: every seq 1..N stored once, one session each, the live view resumes, a half-streamed answer is given once by B after its lease expires', async () => {
     // Connections through a round-robin balancer alternate: half of these land on node A.
     visitors.push(...(await recordingVisitors(KILL_VISITORS, 16)));
     const sessionIds = await Promise.all(visitors.map((visitor) => visitor.session()));
@@ -253,6 +255,13 @@ describe('node A killed (SIGKILL) mid-recording', () => {
     for (const sessionId of sessionIds) expect((await ack(agentConsole, 'replay:watch', { sessionId })).data.watchers).toBe(1);
     const live: Array<{ sessionId: string; seq: number }> = [];
     agentConsole.on('replay:batch', ({ sessionId, seq }: { sessionId: string; seq: number }) => live.push({ sessionId, seq }));
+
+    // A visitor chatting on node A, its answer half streamed when the node dies.
+    cluster.ai.script({ tokens: ['Half an'], hold: true });
+    const chatter = await chatVisitor(reach(A), app.publicKey);
+    const halfway = nextEvent(chatter.socket, 'chat:delta');
+    await chatter.send('Is anyone there?');
+    await halfway;
 
     for (let seq = 1; seq <= BEFORE_KILL; seq++) await Promise.all(visitors.map((visitor) => visitor.send(seq)));
     expect(await cluster.nodes[0].stop('SIGKILL')).toBeNull();
@@ -264,5 +273,15 @@ describe('node A killed (SIGKILL) mid-recording', () => {
       const sessionId = [...visitor.sessionIds][0];
       expect(live.some((batch) => batch.sessionId === sessionId && batch.seq === RECORDED)).toBe(true);
     }
+
+    // The chatter's page comes back on node B: the dead node's answering lease expires, and B answers once.
+    const back = await chatVisitor(reach(B), app.publicKey, { visitorId: chatter.visitorId, visitorToken: chatter.visitorToken });
+    expect(back.sessionId).toBe(chatter.sessionId);
+    await command(back.socket, 'chat:sync', { afterSeq: 0 });
+    const answer = await waitFor(() => messagesOf(back.events).find((message) => message.role === 'ai'), 'the answer after the lease expired', ANSWER_LEASE_MS * 2);
+    expect(answer.text).toBe('One answer only.');
+    const stored = await db.repos.messages.listAfter(chatter.sessionId, 0, 10);
+    expect(stored.map((message) => [message.role, message.answeredBy])).toEqual([['visitor', 'ai'], ['ai', null]]);
+    back.socket.close();
   });
 });
