@@ -126,6 +126,32 @@ describe('a visitor on node A and a console on node B', () => {
   });
 });
 
+describe('membership changed on node A, the agent\'s console on node B', () => {
+  it('takes the application away at once: its live view stops, the console is told its applications', async () => {
+    const ownerOnA = new HttpClient(A);
+    await ownerOnA.signIn();
+    const { app: other } = await createChatApp(reach(A), 'Second shop');
+    const email = `member-${Date.now()}@test.local`;
+    const invited = await ownerOnA.request('POST', '/api/team', { email, password: 'agent-password-123', appIds: [app.id, other.id] });
+    const agentClient = new HttpClient(B);
+    await agentClient.signIn(email, 'agent-password-123');
+    const agentConsole = await consoleOn(B, agentClient.cookie);
+    const visitor = await chatVisitor(reach(A), app.publicKey);
+    expect((await ack(agentConsole, 'replay:watch', { sessionId: visitor.sessionId })).data.watchers).toBe(1);
+
+    const told = nextEvent(agentConsole, 'console:apps');
+    expect((await ownerOnA.request('DELETE', `/api/team/${invited.json.data.member.id}/apps/${app.id}`)).status).toBe(200);
+    expect((await told).appIds).toEqual([other.id]);
+    const batches: unknown[] = [];
+    agentConsole.on('replay:batch', (batch) => batches.push(batch));
+    await command(visitor.socket, 'recording:batch', { sessionId: visitor.sessionId, seq: 1, data: recordingBatch(1) });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(batches).toEqual([]);
+    expect(agentConsole.connected).toBe(true);
+    visitor.socket.close();
+  });
+});
+
 describe('limits shared by the nodes (Redis)', () => {
   it('refuses the sign-in failure past the per-address limit whichever node each attempt reached', async () => {
     const address = '10.99.0.7';
