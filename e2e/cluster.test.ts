@@ -6,7 +6,7 @@ import { HttpClient } from '../server/src/testing/http-client.js';
 import { command } from '../server/src/testing/visitor-client.js';
 import { portAnswers, rawRecount } from '../server/src/storage/contract/port-recount.js';
 import type { Storage } from '../server/src/storage/ports.js';
-import { openSharedDatabase, reach, startCluster, type Cluster } from './support/cluster.js';
+import { openSharedDatabase, reach, startCluster, type Cluster } from '../server/src/testing/cluster-processes.js';
 import { nextEvent, recordingBatch, recordingVisitor, type RecordingVisitor } from './support/cluster-clients.js';
 
 /**

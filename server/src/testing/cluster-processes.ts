@@ -1,15 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startAnthropicDouble, type AnthropicDouble } from '../../server/src/testing/anthropic-double.js';
-import { startBalancer, type Balancer } from '../../server/src/testing/balancer-process.js';
-import { startMongoSemantics } from '../../server/src/testing/mongo-semantics.js';
-import { startRedis, type RedisProcess } from '../../server/src/testing/redis-process.js';
-import { startServerProcess, type ServerProcess } from '../../server/src/testing/server-process.js';
-import type { TestServer } from '../../server/src/testing/test-server.js';
-import type { EngineProcess } from '../../server/src/storage/engines.js';
-import { openDatabase } from '../../server/src/storage/open-database.js';
-import type { Storage } from '../../server/src/storage/ports.js';
+import { startAnthropicDouble, type AnthropicDouble } from './anthropic-double.js';
+import { startBalancer, type Balancer } from './balancer-process.js';
+import { startMongoSemantics } from './mongo-semantics.js';
+import { startRedis, type RedisProcess } from './redis-process.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
+import type { TestServer } from './test-server.js';
+import type { EngineProcess } from '../storage/engines.js';
+import { openDatabase } from '../storage/open-database.js';
+import type { Storage } from '../storage/ports.js';
 
 /**
  * Two Chatreel nodes as real processes (the normal entry, server/src/main.ts) on one shared database
