@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ack, chatVisitor, consoleSocket, createChatApp, messagesOf, newClientId, waitFor, type ConsoleTestSocket } from '../server/src/testing/chat-test-kit.js';
 import { ANSWER_LEASE_MS } from '../server/src/chat/answer-lease.js';
+import { DEFAULT_REPLY } from '../server/src/testing/anthropic-double.js';
 import { LOGIN_FAILURES_PER_ADDRESS_PER_WINDOW } from '../server/src/protocol/limits.js';
 import { HttpClient } from '../server/src/testing/http-client.js';
 import { command } from '../server/src/testing/visitor-client.js';
@@ -80,7 +81,8 @@ describe('a visitor on node A and a console on node B', () => {
   });
 
   it('stops the AI answer streaming on node A when an agent on node B takes over: the model request is aborted, no delta follows', async () => {
-    cluster.ai.script({ tokens: Array.from({ length: 40 }, (_, i) => `t${i} `), delayPerTokenMs: 100 });
+    // The default reply, not a scripted one: a summary of the session completed above may take the next script.
+    cluster.ai.setDefault({ tokens: Array.from({ length: 40 }, (_, i) => `t${i} `), delayPerTokenMs: 100 });
     const agentConsole = await consoleOn(B, owner.cookie);
     const visitor = await chatVisitor(reach(A), app.publicKey);
     const firstDelta = nextEvent(visitor.socket, 'chat:delta');
@@ -98,6 +100,7 @@ describe('a visitor on node A and a console on node B', () => {
     expect(deltasAtTakeover).toBeLessThan(40);
     expect((await db.repos.messages.listAfter(visitor.sessionId, 0, 10)).filter((message) => message.role === 'ai')).toEqual([]);
     visitor.socket.close();
+    cluster.ai.setDefault(DEFAULT_REPLY);
   });
 
   it('ends a removed agent\'s live access on node B at once, the removal made on node A', async () => {
@@ -283,11 +286,12 @@ describe('node A killed (SIGKILL) mid-recording', () => {
     agentConsole.on('replay:batch', ({ sessionId, seq }: { sessionId: string; seq: number }) => live.push({ sessionId, seq }));
 
     // A visitor chatting on node A, its answer half streamed when the node dies.
-    cluster.ai.script({ tokens: ['Half an'], hold: true });
+    cluster.ai.setDefault({ tokens: ['Half an'], hold: true });
     const chatter = await chatVisitor(reach(A), app.publicKey);
     const halfway = nextEvent(chatter.socket, 'chat:delta');
     await chatter.send('Is anyone there?');
     await halfway;
+    cluster.ai.setDefault(SLOW_ANSWER);
 
     for (let seq = 1; seq <= BEFORE_KILL; seq++) await Promise.all(visitors.map((visitor) => visitor.send(seq)));
     expect(await cluster.nodes[0].stop('SIGKILL')).toBeNull();
@@ -309,5 +313,6 @@ describe('node A killed (SIGKILL) mid-recording', () => {
     const stored = await db.repos.messages.listAfter(chatter.sessionId, 0, 10);
     expect(stored.map((message) => [message.role, message.answeredBy])).toEqual([['visitor', 'ai'], ['ai', null]]);
     back.socket.close();
+    cluster.ai.release();
   });
 });
