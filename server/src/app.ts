@@ -101,7 +101,8 @@ export async function createApplication({ config, logger, db, workers, now, jobI
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Whose X-Forwarded-* headers are believed: loopback by default, the balancers' addresses with TRUST_PROXY.
+  app.set('trust proxy', config.trustProxy);
   const httpServer = createServer(app);
   const io = new SocketServer(httpServer, {
     maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
@@ -192,7 +193,14 @@ export async function createApplication({ config, logger, db, workers, now, jobI
     (count) => count > 0 && logger.info({ sessions: count }, 'recounted the recordings of active sessions'),
     (error: Error) => logger.error({ err: error }, 'could not recount active sessions'),
   );
-  setupVisitorNamespace(io.of(VISITOR_NAMESPACE) as VisitorNamespace, { repos: db.repos, sessions, limits: visitorLimits, logger, secret: cookieSecret });
+  setupVisitorNamespace(io.of(VISITOR_NAMESPACE) as VisitorNamespace, {
+    repos: db.repos,
+    sessions,
+    limits: visitorLimits,
+    logger,
+    secret: cookieSecret,
+    trustProxy: app.get('trust proxy fn') as TrustProxy,
+  });
   setupConsoleNamespace(consoleNsp, { auth, access, origins: consoleOrigins, cookieSecret, logger });
   const visitorNsp = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
   visitorNsp.on('connection', (socket) => registerIngestHandlers(socket, { nsp: visitorNsp, repos: db.repos, ingest, logger, now }));

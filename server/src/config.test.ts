@@ -17,6 +17,9 @@ describe('loadConfig', () => {
     ['PORT', '70000'],
     ['MONGODB_URI', 'postgres://nope'],
     ['REDIS_URL', 'localhost:6379'],
+    ['TRUST_PROXY', 'everyone'],
+    ['TRUST_PROXY', '10.0.0.0/40'],
+    ['TRUST_PROXY', 'loopback, 10.0.0.1/8/2'],
     ['COOKIE_SECRET', 'short'],
     ['ANTHROPIC_BASE_URL', 'not a url'],
     ['LOG_LEVEL', 'loud'],
@@ -38,6 +41,11 @@ describe('loadConfig', () => {
 
   it('treats an empty MONGODB_URI as unset', () => {
     expect(loadConfig({ MONGODB_URI: '' }).mongodbUri).toBeUndefined();
+  });
+
+  it('reads TRUST_PROXY as the balancers to believe, loopback by default', () => {
+    expect(loadConfig({}).trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: ' loopback, 10.0.0.0/8 ,fd00::1' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::1']);
   });
 
   it('reads REDIS_URL (several nodes) and leaves it unset by default (one process)', () => {
