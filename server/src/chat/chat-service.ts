@@ -187,7 +187,19 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
     return last?.role === 'visitor' && !last.answeredBy ? last : null;
   }
 
-  function scheduleRecheck(app: AppRecord, sessionId: string, remaining: number): void {
+  /** After the grace period, stops the answer when none of the visitor's pages is back (on any node). */
+  function checkPresenceLater(sessionId: string): void {
+    setTimeout(() => {
+      publish
+        .visitorsPresent(sessionId)
+        .then((count) => {
+          if (count === 0) stopAnswer(sessionId);
+        })
+        .catch((error: Error) => logger.warn({ err: error }, 'could not check visitor presence'));
+    }, VISITOR_LEFT_GRACE_MS).unref();
+  }
+
+    function scheduleRecheck(app: AppRecord, sessionId: string, remaining: number): void {
     const timer = setTimeout(() => {
       rechecks.delete(timer);
       void (async () => {
@@ -243,16 +255,13 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
 
     /** The visitor's connection closed; when none of their pages is back after a grace period, stop answering. */
     visitorLeft(sessionId: string): void {
-      // The answer may stream on another node: with a cluster, every departure is checked.
-      if (!streams.has(sessionId) && signals === singleNodeSignals) return;
-      setTimeout(() => {
-        publish
-          .visitorsPresent(sessionId)
-          .then((count) => {
-            if (count === 0) stopAnswer(sessionId);
-          })
-          .catch((error: Error) => logger.warn({ err: error }, 'could not check visitor presence'));
-      }, VISITOR_LEFT_GRACE_MS).unref();
+      if (streams.has(sessionId)) return checkPresenceLater(sessionId);
+      // The answer may stream on another node: looked at only while some node holds its lease.
+      if (signals === singleNodeSignals) return;
+      repos.conversations.find(sessionId).then(
+        (conversation) => conversation?.answeringUntil && conversation.answeringUntil > now() && checkPresenceLater(sessionId),
+        (error: Error) => logger.warn({ err: error }, 'could not check the answering lease'),
+      );
     },
 
     // —— console side; every call checks the agent is a member of the conversation's application ——

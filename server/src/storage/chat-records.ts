@@ -58,6 +58,8 @@ export interface ConversationRecord {
   identityVerified: boolean;
   /** The session's latest live struggle (issue 21). */
   struggle: LiveStruggle | null;
+  /** Until when some node's AI answer holds the conversation (its answering lease); null when none does. */
+  answeringUntil: Date | null;
 }
 
 /** Who streams the AI answer of a conversation, for which visitor message, until when unless renewed. */

@@ -62,6 +62,7 @@ export function toConversation(doc: SessionDoc): ConversationRecord {
     visitorEmail: doc.visitorEmail ?? '',
     identityVerified: Boolean(doc.identityVerified),
     struggle: toLiveStruggle(doc),
+    answeringUntil: doc.answerLease?.until ?? null,
   };
 }
 
