@@ -1,4 +1,5 @@
 import type { Benchmark } from './figure.js';
+import { cluster } from './cluster.js';
 import { consoleQueries } from './console-queries.js';
 import { hostileSoak } from './hostile-soak.js';
 import { ingestCapacity } from './ingest-capacity.js';
@@ -9,4 +10,4 @@ import { storage } from './storage.js';
 import { widgetSize } from './widget-size.js';
 
 /** Every benchmark, in the order `npm run bench` runs them. */
-export const benchmarks: Benchmark[] = [widgetSize, recordingOverhead, storage, ingestCapacity, liveLatency, replayFirstFrame, consoleQueries, hostileSoak];
+export const benchmarks: Benchmark[] = [widgetSize, recordingOverhead, storage, ingestCapacity, liveLatency, replayFirstFrame, consoleQueries, hostileSoak, cluster];

@@ -15,8 +15,10 @@ import { createAuthService } from './auth/auth-service.js';
 import { createLoginLimits } from './auth/login-limits.js';
 import { pooledPasswordHasher } from './auth/passwords.js';
 import { consoleOriginGuard, type TrustProxy } from './http/console-origin.js';
-import { memoryRateLimits } from './rate-limits/rate-limiter.js';
+import { memoryRateLimits, redisRateLimits } from './rate-limits/rate-limiter.js';
 import { createConsoleAccess } from './realtime/console-access.js';
+import { connectCluster } from './realtime/cluster-link.js';
+import { clusterSignals, singleNodeSignals } from './realtime/answer-signals.js';
 import { appRoom } from './realtime/console-rooms.js';
 import type { WorkerPool } from './workers/worker-pool.js';
 import type { Config } from './config.js';
@@ -39,6 +41,7 @@ import { recordingRoutes } from './ingest/recording-routes.js';
 import { runRetention } from './ingest/retention.js';
 import { RETENTION_SWEEP_INTERVAL_MS } from './protocol/limits.js';
 import { sweepLifecycle } from './sessions/lifecycle-sweep.js';
+import { leasedJobs } from './jobs/leased-jobs.js';
 import type { EndReason } from './sessions/sessions-service.js';
 import type { SessionRecord } from './storage/ports.js';
 import type { Storage } from './storage/ports.js';
@@ -75,6 +78,8 @@ export interface AppDependencies {
   /** CPU-heavy work off the event loop; the caller owns it (closes it after the app). */
   workers: WorkerPool;
   now?: () => Date;
+  /** Tests only: the periodic jobs' intervals (the sweep's and retention's defaults are in protocol/limits.ts). */
+  jobIntervals?: { sweepMs: number; retentionMs: number };
 }
 
 export interface Application {
@@ -83,21 +88,26 @@ export interface Application {
   sessions: SessionsService;
   /** Hands stored recording batches to agents watching live. */
   liveWatch: LiveWatch;
+  /** Readiness off (/readyz 503): a balancer stops sending new clients here; the rest goes on (graceful drain). */
+  drain(): void;
   /** Stops accepting connections and closes sockets; the database is the caller's to close. */
   close(): Promise<void>;
 }
 
 /** Builds the whole server from its dependencies. Listening is the caller's job (main.ts, tests). */
-export async function createApplication({ config, logger, db, workers, now }: AppDependencies): Promise<Application> {
+export async function createApplication({ config, logger, db, workers, now, jobIntervals }: AppDependencies): Promise<Application> {
   const cookieSecret = config.cookieSecret ?? (await db.repos.instance.cookieSecret(() => randomBytes(32).toString('base64url')));
   const passwords = pooledPasswordHasher(workers);
   const auth = createAuthService(db.repos, passwords, now);
-  // Rate-limit counters live here: memory on one node; a Redis store with REDIS_URL (scale-out).
-  const rateLimits = memoryRateLimits;
+  // REDIS_URL: rooms, recovery and rate limits shared by every node; unset: one process, nothing shared.
+  const cluster = config.redisUrl ? await connectCluster(config.redisUrl, logger) : null;
+  // Rate-limit counters live here: memory on one node; in Redis with REDIS_URL, counted by all nodes together.
+  const rateLimits = cluster ? redisRateLimits(cluster.redis) : memoryRateLimits;
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Whose X-Forwarded-* headers are believed: loopback by default, the balancers' addresses with TRUST_PROXY.
+  app.set('trust proxy', config.trustProxy);
   const httpServer = createServer(app);
   const io = new SocketServer(httpServer, {
     maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
@@ -105,6 +115,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
     // Cross-origin by design for the widget: the visitor namespace checks each application's origins,
     // the console namespace its own origin (console-origin.ts). CORS is not what protects either.
     cors: { origin: true, credentials: false },
+    ...cluster?.socketOptions,
   });
   const consoleNsp = io.of(CONSOLE_NAMESPACE) as ConsoleNamespace;
   const consoleOrigins = consoleOriginGuard(config.consoleOrigins, app.get('trust proxy fn') as TrustProxy);
@@ -128,6 +139,16 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   app.get('/healthz', async (_req, res) => {
     const database = await db.health();
     res.status(database.connected ? 200 : 503).json({ status: database.connected ? 'ok' : 'degraded', database });
+  });
+  // Readiness, for a balancer: this node takes new clients (database and Redis reachable, not draining).
+  // Liveness is /healthz. Both are cheap: one ping each.
+  let draining = false;
+  app.get('/readyz', async (_req, res) => {
+    if (draining) return void res.status(503).json({ ready: false, reason: 'draining' });
+    const database = await db.health();
+    const redis = cluster?.ready() ?? true;
+    const ready = database.connected && redis;
+    res.status(ready ? 200 : 503).json({ ready, ...(ready ? {} : { reason: database.connected ? 'redis unreachable' : 'database unreachable' }) });
   });
 
   // This node's figures for Prometheus (who may read them: metrics-route.ts).
@@ -170,7 +191,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
 
   const visitorLimits = createVisitorLimits(rateLimits);
   const ingest = createIngestService(db.repos, { secret: cookieSecret, limits: visitorLimits, workers, now, onStored: (session, seq, data) => liveWatch?.batchStored(session, seq, data) });
-  app.use(ingestRoutes({ repos: db.repos, ingest, secret: cookieSecret }));
+  app.use(ingestRoutes({ repos: db.repos, ingest, secret: cookieSecret, rateLimits }));
   app.use(widgetAppearanceRoutes(db.repos));
   app.use(demoApiRoutes());
   app.use(staticRoutes(db.repos));
@@ -184,19 +205,36 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
       if (session.status === 'completed') insights.sessionCompleted(session);
     },
   });
-  // Counters a crash of the previous process left short, put right from the stored chunk headers.
-  const repairing = sessions.repairActiveCounters().then(
+  // Each periodic job runs on one node at a time, under a lease in the database (jobs/leased-jobs.ts).
+  const jobs = leasedJobs({ instance: db.repos.instance, logger, now });
+  // Counters a crash of a process left short, put right from the stored chunk headers (one node at a time).
+  const repairing = jobs.exclusively('counter-repair', () => sessions.repairActiveCounters()).then(
     (count) => count > 0 && logger.info({ sessions: count }, 'recounted the recordings of active sessions'),
     (error: Error) => logger.error({ err: error }, 'could not recount active sessions'),
   );
-  setupVisitorNamespace(io.of(VISITOR_NAMESPACE) as VisitorNamespace, { repos: db.repos, sessions, limits: visitorLimits, logger, secret: cookieSecret });
+  setupVisitorNamespace(io.of(VISITOR_NAMESPACE) as VisitorNamespace, {
+    repos: db.repos,
+    sessions,
+    limits: visitorLimits,
+    logger,
+    secret: cookieSecret,
+    trustProxy: app.get('trust proxy fn') as TrustProxy,
+  });
   setupConsoleNamespace(consoleNsp, { auth, access, origins: consoleOrigins, cookieSecret, logger });
   const visitorNsp = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
   visitorNsp.on('connection', (socket) => registerIngestHandlers(socket, { nsp: visitorNsp, repos: db.repos, ingest, logger, now, metrics }));
   visitorNsp.on('connection', (socket) => registerFontHandlers(socket, { repos: db.repos, fonts, logger }));
   // The server decides a session is over; the visitor's open tabs hear it too.
   const announceEnded = (session: SessionRecord, reason: EndReason) => visitorNsp.to(sessionRoom(session.id)).emit('session:ended', { sessionId: session.id, reason });
-  const chat = createChatService({ repos: db.repos, ai: createAiResponder(config, aiModel), publish: withPromptAnnouncements(createChatPublisher(visitorNsp, consoleNsp), consoleNsp), logger, now });
+  const chat = createChatService({
+    repos: db.repos,
+    ai: createAiResponder(config, aiModel),
+    publish: withPromptAnnouncements(createChatPublisher(visitorNsp, consoleNsp), consoleNsp),
+    logger,
+    now,
+    signals: cluster ? clusterSignals(visitorNsp) : singleNodeSignals,
+    rateLimits,
+  });
   useIdentityCheck(visitorNsp, logger);
   visitorNsp.on('connection', (socket) => registerVisitorChatHandlers(socket, commandHandler(socket, logger), chat));
   const struggles = createStruggleService({
@@ -219,28 +257,25 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   consoleNsp.on('connection', (socket) => registerConsoleTypingHandler(socket, visitorNsp));
   const liveWatch = setupLiveWatch({ consoleNsp, visitorNsp, repos: db.repos, replay, access, logger });
 
-  const sweeper = setInterval(() => {
-    sweepLifecycle({ repos: db.repos, sessions, now: now ?? (() => new Date()), onEnded: announceEnded }).catch((error: Error) =>
-      logger.error({ err: error }, 'session lifecycle sweep failed'),
-    );
-    db.repos.logins.deleteExpired(now?.() ?? new Date()).catch((error: Error) => logger.error({ err: error }, 'sign-in cleanup failed'));
-  }, SESSION_SWEEP_INTERVAL_MS).unref();
-  const retention = setInterval(() => {
-    runRetention(db.repos, now?.() ?? new Date()).catch((error: Error) => logger.error({ err: error }, 'retention job failed'));
-  }, RETENTION_SWEEP_INTERVAL_MS).unref();
+  jobs.every('lifecycle-sweep', jobIntervals?.sweepMs ?? SESSION_SWEEP_INTERVAL_MS, async () => {
+    await sweepLifecycle({ repos: db.repos, sessions, now: now ?? (() => new Date()), onEnded: announceEnded });
+    await db.repos.logins.deleteExpired(now?.() ?? new Date());
+  });
+  jobs.every('retention', jobIntervals?.retentionMs ?? RETENTION_SWEEP_INTERVAL_MS, () => runRetention(db.repos, now?.() ?? new Date()));
 
   return {
     httpServer,
     io,
     sessions,
     liveWatch,
+    drain: () => {
+      draining = true;
+    },
     close: () =>
       new Promise<void>((resolve) => {
-        clearInterval(sweeper);
         chat.close();
-        clearInterval(retention);
-        // Insights and the start-up recount finish first: they write to the database the caller closes next.
-        void Promise.all([insights.idle(), repairing]).then(() => io.close(() => resolve()));
+        // Insights, the start-up recount and the jobs' leases finish first: they write to the database the caller closes next.
+        void Promise.all([insights.idle(), repairing, jobs.stop()]).then(() => io.close(() => void (cluster?.close() ?? Promise.resolve()).finally(resolve)));
       }),
   };
 }

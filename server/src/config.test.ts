@@ -16,6 +16,10 @@ describe('loadConfig', () => {
     ['PORT', 'abc'],
     ['PORT', '70000'],
     ['MONGODB_URI', 'postgres://nope'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['TRUST_PROXY', 'everyone'],
+    ['TRUST_PROXY', '10.0.0.0/40'],
+    ['TRUST_PROXY', 'loopback, 10.0.0.1/8/2'],
     ['COOKIE_SECRET', 'short'],
     ['ANTHROPIC_BASE_URL', 'not a url'],
     ['LOG_LEVEL', 'loud'],
@@ -37,6 +41,18 @@ describe('loadConfig', () => {
 
   it('treats an empty MONGODB_URI as unset', () => {
     expect(loadConfig({ MONGODB_URI: '' }).mongodbUri).toBeUndefined();
+  });
+
+  it('reads TRUST_PROXY as the balancers to believe, loopback by default', () => {
+    expect(loadConfig({}).trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: ' loopback, 10.0.0.0/8 ,fd00::1' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::1']);
+  });
+
+  it('reads REDIS_URL (several nodes) and leaves it unset by default (one process)', () => {
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: ' ' }).redisUrl).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: 'redis://cache.internal:6379/0' }).redisUrl).toBe('redis://cache.internal:6379/0');
+    expect(loadConfig({ REDIS_URL: 'rediss://user:pw@cache.example:6380' }).redisUrl).toBe('rediss://user:pw@cache.example:6380');
   });
 });
 

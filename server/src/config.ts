@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -33,10 +34,28 @@ const originList = optionalText.transform((value, context) => {
   return origins;
 });
 
+/** `loopback, 10.0.0.0/8` → Express `trust proxy` values: keywords, addresses and CIDR ranges only. */
+const PROXY_KEYWORDS = ['loopback', 'linklocal', 'uniquelocal'];
+const proxyList = optionalText.transform((value, context) => {
+  const items = (value ?? 'loopback').split(',').map((item) => item.trim()).filter(Boolean);
+  for (const item of items) {
+    const [address, bits, ...rest] = item.split('/');
+    const maxBits = isIP(address) === 4 ? 32 : 128;
+    const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (!PROXY_KEYWORDS.includes(item) && !(isIP(address) && okBits && rest.length === 0)) {
+      context.addIssue({ code: 'custom', message: `must list loopback, linklocal, uniquelocal, addresses or CIDR ranges (${JSON.stringify(item)} is none)` });
+      return z.NEVER;
+    }
+  }
+  return items;
+});
+
 const schema = z.object({
   PORT: port.default(3000),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   MONGODB_URI: optionalText.pipe(z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional()),
+  TRUST_PROXY: proxyList,
+  REDIS_URL: optionalText.pipe(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional()),
   DATA_DIR: z.string().trim().min(1).default('./data'),
   COOKIE_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   OWNER_EMAIL: z.string().trim().email().default('owner@chatreel.local'),
@@ -59,6 +78,10 @@ export interface Config {
   port: number;
   host: string;
   mongodbUri: string | undefined;
+  /** Set: several nodes share Socket.IO rooms and rate limits through this Redis (README "Running more than one node"). */
+  redisUrl: string | undefined;
+  /** Proxies (balancers) whose X-Forwarded-For / -Proto / -Host are believed: Express `trust proxy` values. */
+  trustProxy: string[];
   dataDir: string;
   cookieSecret: string | undefined;
   owner: { email: string; password: string | undefined };
@@ -103,6 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     mongodbUri: e.MONGODB_URI,
+    redisUrl: e.REDIS_URL,
+    trustProxy: e.TRUST_PROXY,
     dataDir: path.resolve(e.DATA_DIR),
     cookieSecret: e.COOKIE_SECRET,
     owner: { email: e.OWNER_EMAIL.toLowerCase(), password: e.OWNER_PASSWORD },

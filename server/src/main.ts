@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createApplication } from './app.js';
 import { bootstrapInstallation } from './apps/bootstrap.js';
+import { leasedJobs } from './jobs/leased-jobs.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { GoMissingError } from './storage/engines.js';
@@ -12,6 +13,12 @@ import { createWorkers } from './workers/worker-pool.js';
 /** The only file that listens. Starts the database (embedded unless MONGODB_URI), the app, and owns shutdown. */
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+/**
+ * With several nodes, how long a stopping node answers /readyz 503 before it closes: the balancer's
+ * health check sees it first (deploy/haproxy.cfg checks every 1 s, down after 2 failures), so the
+ * clients that reconnect when their sockets close are sent to the other nodes.
+ */
+const DRAIN_NOTICE_MS = 3_000;
 
 function readConfig(): Config {
   try {
@@ -30,6 +37,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   let db: Storage | undefined;
   let closeApp: (() => Promise<void>) | undefined;
+  let drainApp: (() => void) | undefined;
   const workers = createWorkers();
   let stopping = false;
 
@@ -38,6 +46,10 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ reason }, 'shutting down');
     const force = setTimeout(() => process.exit(exitCode || 1), SHUTDOWN_TIMEOUT_MS).unref();
+    // Graceful drain: out of the balancer first, then the sockets close (clients reconnect elsewhere and
+    // resend what was not acknowledged: batches by seq and messages by client id are stored once).
+    drainApp?.();
+    if (drainApp && config.redisUrl && exitCode === 0) await new Promise((resolve) => setTimeout(resolve, DRAIN_NOTICE_MS));
     await closeApp?.().catch(() => {});
     await workers.close().catch(() => {});
     await db?.close().catch(() => {});
@@ -73,14 +85,19 @@ async function main(): Promise<void> {
   const health = await db.health();
   logger.info({ database: health }, 'database connected');
 
-  await bootstrapInstallation(
-    db.repos,
-    { ownerEmail: config.owner.email, ownerPassword: config.owner.password, dataDir: config.dataDir, demoApp: config.demoApp },
-    pooledPasswordHasher(workers),
-    logger,
+  // Nodes starting at once bootstrap in turn: one creates the owner and the demo, the others find them.
+  const repos = db.repos;
+  await leasedJobs({ instance: repos.instance, logger }).exclusively('bootstrap', () =>
+    bootstrapInstallation(
+      repos,
+      { ownerEmail: config.owner.email, ownerPassword: config.owner.password, dataDir: config.dataDir, demoApp: config.demoApp },
+      pooledPasswordHasher(workers),
+      logger,
+    ),
   );
   const app = await createApplication({ config, logger, db, workers });
   closeApp = app.close;
+  drainApp = app.drain;
   await new Promise<void>((resolve, reject) => {
     app.httpServer.once('error', reject);
     app.httpServer.listen(config.port, config.host, resolve);

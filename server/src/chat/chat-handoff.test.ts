@@ -116,7 +116,7 @@ describe('guardrails', () => {
     const visitor = await chatVisitor(server, app.publicKey);
     for (let i = 0; i < CHAT_MESSAGES_PER_WINDOW; i++) expect((await visitor.send(`message ${i}`)).error, `message ${i}`).toBeUndefined();
     const limited = await visitor.send('one too many');
-    expect(limited.error).toMatchObject({ code: 'E_RATE_LIMITED', message: expect.stringMatching(/Wait \d+ s/) });
+    expect(limited.error).toMatchObject({ code: 'E_RATE_LIMITED', message: expect.stringMatching(/sending messages quickly\. Try again in \d+ s/) });
     // Another visitor is not affected.
     const other = await chatVisitor(server, app.publicKey);
     expect((await other.send('hello')).data.message.seq).toBe(1);

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AiModelUnavailableError } from '../ai/ai-model.js';
 import type { AiResponder } from '../ai/ai-responder.js';
 import { buildHistory } from '../ai/prompt.js';
@@ -17,6 +16,9 @@ import {
 } from '../protocol/limits.js';
 import { dayKey } from '../protocol/utc-buckets.js';
 import type { AppRecord, ConversationRecord, MessageRecord, Repositories, UserRecord } from '../storage/ports.js';
+import { singleNodeSignals, type AnswerSignals } from '../realtime/answer-signals.js';
+import { createRateLimit, type RateLimitStore } from '../rate-limits/rate-limiter.js';
+import { ANSWER_LEASE_MS, claimAnswer } from './answer-lease.js';
 import type { ChatPublisher } from './chat-publisher.js';
 import { wireMessage } from './chat-wire.js';
 import { aiMayAnswer, transitionFor, type HandoffEvent } from './handoff.js';
@@ -39,16 +41,32 @@ export interface ChatServiceDeps {
   publish: ChatPublisher;
   logger: Logger;
   now?: () => Date;
+  /** Stops answers streamed by other nodes (a takeover, the visitor gone); none on one node. */
+  signals?: AnswerSignals;
+  /** Where the per-visitor message limit counts (Redis with several nodes). */
+  rateLimits?: RateLimitStore;
 }
+
+/** A page load that found another node answering looks again this often, at most this many times. */
+const ANSWER_RECHECK_MS = ANSWER_LEASE_MS + 1_000;
+const ANSWER_RECHECKS = 3;
 
 export type ChatService = ReturnType<typeof createChatService>;
 
-export function createChatService({ repos, ai, publish, logger, now = () => new Date() }: ChatServiceDeps) {
-  // Per process: a visitor's messages arrive on their own connection, which one node serves.
-  const limiter = new RateLimiterMemory({ points: CHAT_MESSAGES_PER_WINDOW, duration: CHAT_RATE_WINDOW_MS / 1000 });
-  // Streams run in the process that started them; aborting them is local. The chat state in the
-  // database is checked again before an answer is stored, so a takeover on another node still wins.
+export function createChatService({ repos, ai, publish, logger, now = () => new Date(), signals = singleNodeSignals, rateLimits }: ChatServiceDeps) {
+  // Counted by visitor, whichever node each of their pages reached.
+  const limiter = createRateLimit(
+    { name: 'chat-messages', points: CHAT_MESSAGES_PER_WINDOW, windowMs: CHAT_RATE_WINDOW_MS, message: 'You are sending messages quickly.' },
+    rateLimits,
+  );
+  // Streams run in the process that holds the conversation's answering lease (answer-lease.ts);
+  // other nodes stop them by a signal (answer-signals.ts). The chat state and the lease are checked
+  // again before an answer is stored, so a takeover or a newer message on another node still wins.
   const streams = new Map<string, { controller: AbortController; replyId: string }>();
+  const rechecks = new Set<NodeJS.Timeout>();
+  signals.onAbort((sessionId, keep) => {
+    if (streams.get(sessionId)?.replyId !== keep) abortStream(sessionId);
+  });
 
   async function aiAvailable(app: AppRecord): Promise<boolean> {
     if (!ai || !app.settings.ai.enabled) return false;
@@ -83,26 +101,48 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
     streams.delete(sessionId);
   }
 
+  /** Stops the session's answer here and on every other node. */
+  function stopAnswer(sessionId: string): void {
+    abortStream(sessionId);
+    signals.abortElsewhere(sessionId);
+  }
+
   /** Applies a handoff event; when it changes the state, adds a note for people and tells everyone. */
   async function handoff(app: AppRecord, conversation: ConversationRecord, event: HandoffEvent, note: string): Promise<ConversationRecord> {
     const { from, to } = transitionFor(event);
     const moved = await repos.conversations.transition(conversation.sessionId, from, to);
     if (!moved) return (await repos.conversations.find(conversation.sessionId)) ?? conversation;
-    if (!aiMayAnswer(to)) abortStream(conversation.sessionId);
+    if (!aiMayAnswer(to)) stopAnswer(conversation.sessionId);
     const { conversation: latest } = await append(moved, { role: 'system', text: note });
     publish.state(latest, await statusOf(app, latest));
     return latest;
   }
 
-  async function answerWithAi(app: AppRecord, conversation: ConversationRecord): Promise<void> {
+  /**
+   * Answers the visitor message `seq` (and the history before it) when this node gets the answering
+   * lease; `recheck`: when another node holds it, look again once it would have expired (that node
+   * may have died mid-answer: the visitor then gets the answer from here).
+   */
+  async function answerWithAi(app: AppRecord, conversation: ConversationRecord, seq: number, recheck: number): Promise<void> {
     const { sessionId } = conversation;
     if (!ai || !(await aiAvailable(app))) {
       await handoff(app, conversation, 'ai-unavailable', NOTES.noAi);
       return;
     }
-    abortStream(sessionId); // a newer message is answered with the whole history instead
     const controller = new AbortController();
     const replyId = `r_${randomBytes(9).toString('base64url')}`;
+    const lease = await claimAnswer({ repos, logger, now }, sessionId, { holder: replyId, seq }, () => controller.abort());
+    if (!lease) {
+      if (recheck > 0) scheduleRecheck(app, sessionId, recheck - 1);
+      return;
+    }
+    // Read after the claim: an answer stored meanwhile (its lease already given up) is not given twice.
+    if ((await unanswered(sessionId))?.seq !== seq) {
+      await lease.release();
+      return;
+    }
+    abortStream(sessionId); // a newer message is answered with the whole history instead
+    signals.abortElsewhere(sessionId, replyId);
     streams.set(sessionId, { controller, replyId });
     publish.streamStart(conversation, replyId);
     try {
@@ -117,7 +157,9 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
       });
       await repos.aiUsage.add(app.id, dayKey(now()), reply.tokens);
       const latest = await repos.conversations.find(sessionId);
-      if (controller.signal.aborted || !latest || !aiMayAnswer(latest.chatState) || !reply.text.trim()) {
+      // Still ours: not taken over by a newer message (the lease is given up only once the answer is stored).
+      const stillOurs = !controller.signal.aborted && latest && aiMayAnswer(latest.chatState) && reply.text.trim() && (await lease.renew());
+      if (!stillOurs || !latest) {
         publish.streamEnd(conversation, replyId);
         return;
       }
@@ -132,11 +174,42 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
       if (latest) await handoff(app, latest, 'ai-unavailable', NOTES.aiFailed);
     } finally {
       if (streams.get(sessionId)?.replyId === replyId) streams.delete(sessionId);
+      await lease.release().catch((error: Error) => logger.warn({ err: error, sessionId }, 'could not release the answering lease'));
     }
   }
 
-  const startAnswer = (app: AppRecord, conversation: ConversationRecord) =>
-    void answerWithAi(app, conversation).catch((error: Error) => logger.error({ err: error }, 'AI answer crashed'));
+  const startAnswer = (app: AppRecord, conversation: ConversationRecord, seq: number, recheck = 0) =>
+    void answerWithAi(app, conversation, seq, recheck).catch((error: Error) => logger.error({ err: error }, 'AI answer crashed'));
+
+  /** The session's last message, when it is the visitor's and nobody answered it. */
+  async function unanswered(sessionId: string) {
+    const [last] = await repos.messages.listRecent(sessionId, 1);
+    return last?.role === 'visitor' && !last.answeredBy ? last : null;
+  }
+
+  /** After the grace period, stops the answer when none of the visitor's pages is back (on any node). */
+  function checkPresenceLater(sessionId: string): void {
+    setTimeout(() => {
+      publish
+        .visitorsPresent(sessionId)
+        .then((count) => {
+          if (count === 0) stopAnswer(sessionId);
+        })
+        .catch((error: Error) => logger.warn({ err: error }, 'could not check visitor presence'));
+    }, VISITOR_LEFT_GRACE_MS).unref();
+  }
+
+    function scheduleRecheck(app: AppRecord, sessionId: string, remaining: number): void {
+    const timer = setTimeout(() => {
+      rechecks.delete(timer);
+      void (async () => {
+        const conversation = await repos.conversations.find(sessionId);
+        const last = conversation && aiMayAnswer(conversation.chatState) && !streams.has(sessionId) ? await unanswered(sessionId) : null;
+        if (conversation && last) startAnswer(app, conversation, last.seq, remaining);
+      })().catch((error: Error) => logger.warn({ err: error, sessionId }, 'could not look at an unfinished answer again'));
+    }, ANSWER_RECHECK_MS).unref();
+    rechecks.add(timer);
+  }
 
   const service = {
     /** The visitor's message: stored (a "prompt"), then answered by the AI while the chat is in `ai`. */
@@ -149,15 +222,9 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
       if (conversation.visitorId !== visitorId) throw new AppError('E_NOT_FOUND', 'This conversation does not exist.');
       const duplicate = await repos.messages.findByClientId(sessionId, input.clientId);
       if (duplicate) return { message: wireMessage(duplicate), duplicate: true };
-      try {
-        await limiter.consume(`${app.id}:${visitorId}`);
-      } catch (error) {
-        if (!(error instanceof RateLimiterRes)) throw error;
-        const seconds = Math.ceil(error.msBeforeNext / 1000);
-        throw new AppError('E_RATE_LIMITED', `You are sending messages quickly. Wait ${seconds} s and try again.`, { retryAfterMs: error.msBeforeNext });
-      }
+      await limiter.take(`${app.id}:${visitorId}`);
       const { stored, conversation: latest } = await append(conversation, { role: 'visitor', text: input.text, clientId: input.clientId });
-      if (aiMayAnswer(latest.chatState)) startAnswer(app, latest);
+      if (aiMayAnswer(latest.chatState)) startAnswer(app, latest, stored.seq);
       return { message: wireMessage(stored), duplicate: false };
     },
 
@@ -168,9 +235,10 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
       const earlier =
         afterSeq === 0 ? await repos.messages.listEarlier(app.id, visitorId, conversation?.sessionId ?? null, CHAT_EARLIER_MESSAGES) : [];
       if (conversation && aiMayAnswer(conversation.chatState) && !streams.has(conversation.sessionId)) {
-        // An answer cut short when the visitor navigated away is given again now they are back.
-        const [last] = await repos.messages.listRecent(conversation.sessionId, 1);
-        if (last?.role === 'visitor' && !last.answeredBy) startAnswer(app, conversation);
+        // An answer cut short when the visitor navigated away is given again now they are back; one
+        // under way on another node is left to it (the lease), and looked at again should that node die.
+        const last = await unanswered(conversation.sessionId);
+        if (last) startAnswer(app, conversation, last.seq, ANSWER_RECHECKS);
       }
       return { ...(await statusOf(app, conversation)), messages: messages.map(wireMessage), earlier: earlier.map(wireMessage) };
     },
@@ -187,15 +255,13 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
 
     /** The visitor's connection closed; when none of their pages is back after a grace period, stop answering. */
     visitorLeft(sessionId: string): void {
-      if (!streams.has(sessionId)) return;
-      setTimeout(() => {
-        publish
-          .visitorsPresent(sessionId)
-          .then((count) => {
-            if (count === 0) abortStream(sessionId);
-          })
-          .catch((error: Error) => logger.warn({ err: error }, 'could not check visitor presence'));
-      }, VISITOR_LEFT_GRACE_MS).unref();
+      if (streams.has(sessionId)) return checkPresenceLater(sessionId);
+      // The answer may stream on another node: looked at only while some node holds its lease.
+      if (signals === singleNodeSignals) return;
+      repos.conversations.find(sessionId).then(
+        (conversation) => conversation?.answeringUntil && conversation.answeringUntil > now() && checkPresenceLater(sessionId),
+        (error: Error) => logger.warn({ err: error }, 'could not check the answering lease'),
+      );
     },
 
     // —— console side; every call checks the agent is a member of the conversation's application ——
@@ -220,7 +286,7 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
       const conversation = await service.conversationFor(user, sessionId);
       const app = await repos.apps.findById(conversation.appId);
       if (!app) throw new AppError('E_NOT_FOUND', 'This conversation does not exist.');
-      abortStream(sessionId);
+      stopAnswer(sessionId);
       return handoff(app, conversation, 'agent-took-over', NOTES.agentJoined);
     },
 
@@ -253,6 +319,8 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
     /** Stops every stream (server shutdown). */
     close(): void {
       for (const sessionId of [...streams.keys()]) abortStream(sessionId);
+      for (const timer of rechecks) clearTimeout(timer);
+      rechecks.clear();
     },
   };
   return service;

@@ -15,6 +15,14 @@ describe('clientAddress', () => {
     expect(clientAddress('127.0.0.1', undefined)).toBe('127.0.0.1');
   });
 
+  it('reads X-Forwarded-For through the proxies TRUST_PROXY names (a balancer on another machine)', () => {
+    const balancer = (address: string | undefined) => address === '10.0.0.2' || address === '127.0.0.1';
+    expect(clientAddress('10.0.0.2', '198.51.100.4', balancer)).toBe('198.51.100.4');
+    expect(clientAddress('10.0.0.2', '203.0.113.1, 198.51.100.4', balancer)).toBe('198.51.100.4');
+    // Not named: its header is the client's own claim.
+    expect(clientAddress('10.0.0.3', '198.51.100.4', balancer)).toBe('10.0.0.3');
+  });
+
   it('counts an IPv6 client by its /56, like POST /ingest', () => {
     expect(clientAddress('2001:db8:abcd:12ff::1', undefined)).toBe(clientAddress('2001:db8:abcd:1200::99', undefined));
     expect(clientAddress('2001:db8:abcd:12ff::1', undefined)).not.toBe(clientAddress('2001:db8:abcd:1300::1', undefined));

@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import express, { Router, type Request, type RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator } from 'express-rate-limit';
 import { isOriginAllowed } from '../apps/apps-service.js';
 import { AppError } from '../http/app-error.js';
 import { INGEST_HTTP_PER_SESSION_PER_MINUTE, MAX_BATCH_BYTES } from '../protocol/limits.js';
@@ -9,6 +9,7 @@ import { ingestQuerySchema } from '../protocol/schemas.js';
 import { validate } from '../http/validate.js';
 import type { Repositories } from '../storage/ports.js';
 import type { IngestService } from './ingest-service.js';
+import { createRateLimit, type RateLimitStore } from '../rate-limits/rate-limiter.js';
 import { isIngestTokenValid } from './ingest-token.js';
 const gzipAsync = promisify(gzip);
 
@@ -19,17 +20,17 @@ const gzipAsync = promisify(gzip);
  * array: a page being unloaded cannot wait for CompressionStream, so the server compresses it.
  * Answers like `recording:batch`: `{ data: { seq, stored, ackedThrough } }`.
  */
-export function ingestRoutes(deps: { repos: Repositories; ingest: IngestService; secret: string }): Router {
+export function ingestRoutes(deps: { repos: Repositories; ingest: IngestService; secret: string; rateLimits?: RateLimitStore }): Router {
   const router = Router();
-  // Counted before the token check, so guessing tokens or replaying one beacon in a loop is bounded too.
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: INGEST_HTTP_PER_SESSION_PER_MINUTE,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String(req.query.sessionId ?? '').slice(0, 64)}`,
-    handler: (_req, _res, next) => next(new AppError('E_RATE_LIMITED', 'Too many recording uploads for this session. Wait a minute.')),
-  });
+  // Counted before the token check, so guessing tokens or replaying one beacon in a loop is bounded
+  // too; in the shared store with several nodes, so a balancer spreading the beacons changes nothing.
+  const uploads = createRateLimit(
+    { name: 'ingest-http', points: INGEST_HTTP_PER_SESSION_PER_MINUTE, windowMs: 60_000, message: 'Too many recording uploads for this session.' },
+    deps.rateLimits,
+  );
+  const limiter: RequestHandler = (req, _res, next) => {
+    uploads.take(`${ipKeyGenerator(req.ip ?? '')}|${String(req.query.sessionId ?? '').slice(0, 64)}`).then(() => next(), next);
+  };
   router.post('/ingest', limiter, refuseOversize, rawBody, async (req, res) => {
     const { sessionId, seq, token, encoding } = validate(ingestQuerySchema, req.query);
     const session = await deps.repos.sessions.findById(sessionId);

@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RedisClientType } from 'redis';
 import { AppError } from '../http/app-error.js';
 
 /** One counter: at most `points` per key in each window of `windowMs`. */
@@ -11,13 +12,30 @@ export interface RateLimitRule {
 
 /**
  * Where counters are kept. Every limiter of the server is made by one of these, so the store is chosen
- * in one place: in memory today (one process); with several nodes (REDIS_URL, the scale-out issue) a
- * store making `RateLimiterRedis` from the same rules is passed instead, and all nodes count together.
+ * in one place (app.ts): in memory on one process; with several nodes (REDIS_URL) in Redis, and all
+ * nodes count together.
  */
 export type RateLimitStore = (rule: RateLimitRule) => RateLimiterAbstract;
 
 export const memoryRateLimits: RateLimitStore = (rule) =>
   new RateLimiterMemory({ keyPrefix: rule.name, points: rule.points, duration: Math.ceil(rule.windowMs / 1000) });
+
+/**
+ * Counters in Redis, shared by every node (node-redis client, REDIS_URL). While Redis cannot be
+ * reached each node counts in its own memory instead (rate-limiter-flexible's insurance limiter):
+ * limits loosen to per node for that time, and nothing fails because of it.
+ */
+export const redisRateLimits =
+  (client: RedisClientType): RateLimitStore =>
+  (rule) =>
+    new RateLimiterRedis({
+      storeClient: client,
+      useRedisPackage: true,
+      keyPrefix: `chatreel:limit:${rule.name}`,
+      points: rule.points,
+      duration: Math.ceil(rule.windowMs / 1000),
+      insuranceLimiter: memoryRateLimits(rule) as RateLimiterMemory,
+    });
 
 /** A refusal by a limiter (rate-limiter-flexible rejects with its result, not an Error). */
 export const isRateLimitRefusal = (error: unknown): error is RateLimiterRes => error instanceof RateLimiterRes;

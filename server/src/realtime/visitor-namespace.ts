@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { isOriginAllowed } from '../apps/apps-service.js';
 import { AppError } from '../http/app-error.js';
 import { clientAddress } from '../http/client-address.js';
+import type { TrustProxy } from '../http/console-origin.js';
 import { validate } from '../http/validate.js';
 import type { Ack, VisitorClientToServer, VisitorServerToClient, WidgetSettings } from '../protocol/events.js';
 import { sessionStartSchema, visitorHandshakeSchema } from '../protocol/schemas.js';
@@ -59,13 +60,13 @@ function serverOriginOf(socket: Socket): string | undefined {
 /** The widget's namespace: a handshake names an application key from an allowed origin, or is refused. */
 export function setupVisitorNamespace(
   nsp: VisitorNamespace,
-  deps: { repos: Repositories; sessions: SessionsService; limits: VisitorLimits; logger: Logger; secret: string },
+  deps: { repos: Repositories; sessions: SessionsService; limits: VisitorLimits; logger: Logger; secret: string; trustProxy?: TrustProxy },
 ): void {
-  const { repos, sessions, limits, logger, secret } = deps;
+  const { repos, sessions, limits, logger, secret, trustProxy } = deps;
   nsp.use(async (socket, next) => {
     try {
       // Counted before anything is looked up, so a flood of handshakes costs no database reads.
-      const address = clientAddress(socket.request.socket.remoteAddress, socket.handshake.headers['x-forwarded-for']);
+      const address = clientAddress(socket.request.socket.remoteAddress, socket.handshake.headers['x-forwarded-for'], trustProxy);
       try {
         await limits.connection(address);
       } catch (error) {

@@ -28,6 +28,8 @@ function toUser(doc: UserDoc): UserRecord {
   };
 }
 
+const DUPLICATE_KEY = 11000;
+
 export function accountsRepositories({ App, User, Login, Instance, AiUsage }: Models): Pick<Repositories, 'apps' | 'users' | 'logins' | 'instance' | 'aiUsage'> {
   return {
     apps: {
@@ -119,6 +121,23 @@ export function accountsRepositories({ App, User, Login, Instance, AiUsage }: Mo
         );
         const doc = await Instance.findById('instance').lean();
         return doc!.cookieSecret;
+      },
+      async takeJobLease(job, holder, now, until) {
+        // The raw collection: a lease is no part of the instance document's schema.
+        try {
+          const result = await Instance.collection.updateOne(
+            { _id: `job:${job}`, $or: [{ holder }, { until: { $lte: now } }] } as never,
+            { $set: { holder, until } },
+            { upsert: true },
+          );
+          return result.matchedCount + result.upsertedCount === 1;
+        } catch (error) {
+          if ((error as { code?: number }).code === DUPLICATE_KEY) return false; // held by another: the upsert met it
+          throw error;
+        }
+      },
+      async releaseJobLease(job, holder) {
+        await Instance.collection.deleteOne({ _id: `job:${job}`, holder } as never);
       },
     },
     aiUsage: {

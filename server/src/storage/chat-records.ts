@@ -63,12 +63,33 @@ export interface ConversationRecord {
   rating: ConversationRating | null;
   /** The email the visitor left to be answered at (issue 18), '' when none. */
   contactEmail: string;
+  /** Until when some node's AI answer holds the conversation (its answering lease); null when none does. */
+  answeringUntil: Date | null;
+}
+
+/** Who streams the AI answer of a conversation, for which visitor message, until when unless renewed. */
+export interface AnswerLease {
+  /** The answer's own id (its replyId): unique across nodes. */
+  holder: string;
+  /** The visitor message (its seq) being answered: a newer message takes the lease over. */
+  seq: number;
+  until: Date;
 }
 
 export interface ConversationsRepository {
   find(sessionId: string): Promise<ConversationRecord | null>;
   /** Compare-and-set of the chat state: null when the state was not one of `from`. */
   transition(sessionId: string, from: ChatState[], to: ChatState): Promise<ConversationRecord | null>;
+  /**
+   * Takes the "answering" lease by one conditional update: only while the chat is with the AI and the
+   * lease is free, expired at `now`, or held for an older message. One AI answer per message, whatever
+   * node the message or a page load reached.
+   */
+  claimAnswer(sessionId: string, lease: AnswerLease, now: Date): Promise<boolean>;
+  /** Extends a held lease; false when it was lost (taken over by a newer message, or expired and claimed). */
+  renewAnswer(sessionId: string, holder: string, until: Date): Promise<boolean>;
+  /** Gives the lease up; true when `holder` still held it (only then is its answer stored). */
+  releaseAnswer(sessionId: string, holder: string): Promise<boolean>;
   /** Active sessions of the application that have messages, newest activity first. */
   listActive(appId: string, limit: number): Promise<ConversationRecord[]>;
   setIdentity(sessionId: string, identity: { name: string; email: string; verified: boolean }): Promise<void>;

@@ -89,6 +89,26 @@ export function conversationWrites(
       ).lean<SessionDoc>();
       return doc ? toConversation(doc) : null;
     },
+    async claimAnswer(sessionId, lease, now) {
+      if (!isValidObjectId(sessionId)) return false;
+      const claimed = await Session.updateOne(
+        {
+          _id: sessionId,
+          chatState: { $in: ['ai', null] },
+          $or: [{ answerLease: null }, { 'answerLease.until': { $lte: now } }, { 'answerLease.seq': { $lt: lease.seq } }],
+        },
+        { $set: { answerLease: lease } },
+      );
+      return claimed.modifiedCount === 1;
+    },
+    async renewAnswer(sessionId, holder, until) {
+      if (!isValidObjectId(sessionId)) return false;
+      return (await Session.updateOne({ _id: sessionId, 'answerLease.holder': holder }, { $set: { 'answerLease.until': until } })).matchedCount === 1;
+    },
+    async releaseAnswer(sessionId, holder) {
+      if (!isValidObjectId(sessionId)) return false;
+      return (await Session.updateOne({ _id: sessionId, 'answerLease.holder': holder }, { $set: { answerLease: null } })).matchedCount === 1;
+    },
     async setIdentity(sessionId, identity) {
       if (!isValidObjectId(sessionId)) return;
       const before = await Session.findOneAndUpdate(

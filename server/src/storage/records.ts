@@ -65,6 +65,7 @@ export function toConversation(doc: SessionDoc): ConversationRecord {
     struggle: toLiveStruggle(doc),
     rating: toRating(doc),
     contactEmail: doc.contactEmail ?? '',
+    answeringUntil: doc.answerLease?.until ?? null,
   };
 }
 

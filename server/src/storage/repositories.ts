@@ -56,6 +56,13 @@ export interface LoginsRepository {
 export interface InstanceRepository {
   /** The installation's cookie secret, created with `generate` on first call. */
   cookieSecret(generate: () => string): Promise<string>;
+  /**
+   * Takes or renews the lease of a periodic job (one node runs each: issue 16) until `until`: true
+   * when `holder` has it, because it is free, expired at `now`, or already `holder`'s.
+   */
+  takeJobLease(job: string, holder: string, now: Date, until: Date): Promise<boolean>;
+  /** Gives the lease up when `holder` has it. */
+  releaseJobLease(job: string, holder: string): Promise<void>;
 }
 
 export interface SessionRecord {

@@ -42,6 +42,8 @@ const sessionSchema = new Schema(
      * issue #18, adds its state beside it and an index per view).
      */
     chatPriority: { type: Number, default: 0 },
+    /** The node streaming this conversation's AI answer (chat-records.ts AnswerLease); null when none. */
+    answerLease: { type: new Schema({ holder: String, seq: Number, until: Date }, { _id: false }), default: null },
     /** Highest message seq given out in this session (messages.seq). */
     messageSeq: { type: Number, default: 0 },
     lastMessageAt: { type: Date, default: null },

@@ -47,7 +47,7 @@ export interface AnthropicDouble {
   close(): Promise<void>;
 }
 
-const DEFAULT_REPLY: ScriptedReply = { tokens: ['Hello', ' from', ' the', ' double.'], inputTokens: 10, outputTokens: 4 };
+export const DEFAULT_REPLY: ScriptedReply = { tokens: ['Hello', ' from', ' the', ' double.'], inputTokens: 10, outputTokens: 4 };
 
 export async function startAnthropicDouble(): Promise<AnthropicDouble> {
   const queue: ScriptedReply[] = [];

@@ -123,6 +123,46 @@ describe.each(CONTRACT_TARGETS)('storage contract: $name', ({ engine: contractEn
     expect(await repos.conversations.transition(session.id, ['ai'], 'human')).toBeNull();
   });
 
+  it('gives the answering lease to exactly one of racing claims; a newer message or expiry takes it over; only the holder releases it', async () => {
+    const session = await newSession();
+    const now = new Date('2026-11-30T12:00:00Z');
+    const until = new Date(now.getTime() + 20_000);
+    const claims = await race(RACERS, (n) => repos.conversations.claimAnswer(session.id, { holder: `r${n}`, seq: 1, until }, now));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    const holder = `r${claims.indexOf(true)}`;
+    expect(await repos.conversations.renewAnswer(session.id, holder, new Date(until.getTime() + 20_000))).toBe(true);
+    expect(await repos.conversations.renewAnswer(session.id, 'someone-else', until)).toBe(false);
+    // A newer visitor message takes it over; the old holder has lost it.
+    expect(await repos.conversations.claimAnswer(session.id, { holder: 'newer', seq: 2, until }, now)).toBe(true);
+    expect(await repos.conversations.releaseAnswer(session.id, holder)).toBe(false);
+    // Expired: anyone may take it, even for the same message.
+    expect(await repos.conversations.claimAnswer(session.id, { holder: 'late', seq: 2, until }, new Date(until.getTime() + 1))).toBe(true);
+    expect(await repos.conversations.releaseAnswer(session.id, 'late')).toBe(true);
+    expect(await repos.conversations.claimAnswer(session.id, { holder: 'free', seq: 2, until }, now)).toBe(true);
+    // People answer from here on: no AI lease at all.
+    await repos.conversations.releaseAnswer(session.id, 'free');
+    await repos.conversations.transition(session.id, ['ai'], 'human');
+    expect(await repos.conversations.claimAnswer(session.id, { holder: 'ai', seq: 3, until }, now)).toBe(false);
+  });
+
+  it('gives a periodic job\'s lease to exactly one of racing nodes, renews it for its holder only, and lets another take it once expired', async () => {
+    const now = new Date('2026-11-30T12:00:00Z');
+    const until = new Date(now.getTime() + 60_000);
+    const taken = await race(RACERS, (n) => repos.instance.takeJobLease('sweep', `node-${n}`, now, until));
+    expect(taken.filter(Boolean)).toHaveLength(1);
+    const holder = `node-${taken.indexOf(true)}`;
+    const other = holder === 'node-0' ? 'node-1' : 'node-0';
+    expect(await repos.instance.takeJobLease('sweep', holder, new Date(now.getTime() + 30_000), new Date(until.getTime() + 30_000))).toBe(true);
+    expect(await repos.instance.takeJobLease('sweep', other, new Date(now.getTime() + 30_000), until)).toBe(false);
+    // Another job is another lease.
+    expect(await repos.instance.takeJobLease('retention', other, now, until)).toBe(true);
+    expect(await repos.instance.takeJobLease('sweep', other, new Date(until.getTime() + 30_001), new Date(until.getTime() + 90_000))).toBe(true);
+    await repos.instance.releaseJobLease('sweep', holder); // not the holder any more: nothing happens
+    expect(await repos.instance.takeJobLease('sweep', holder, new Date(until.getTime() + 30_002), until)).toBe(false);
+    await repos.instance.releaseJobLease('sweep', other);
+    expect(await repos.instance.takeJobLease('sweep', holder, new Date(until.getTime() + 30_003), until)).toBe(true);
+  });
+
   it('adds AI token usage from concurrent answers exactly, in one counter per application and day', async () => {
     await race(RACERS, () => repos.aiUsage.add(appId, '2026-11-30', 10));
     expect(await repos.aiUsage.tokensOn(appId, '2026-11-30')).toBe(RACERS * 10);
