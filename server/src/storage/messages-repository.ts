@@ -34,7 +34,10 @@ export function appendMessages(
           { _id: input.sessionId },
           {
             $inc: { messageSeq: 1 },
-            $set: { lastMessageAt: input.createdAt, lastMessageText: input.text.slice(0, PREVIEW_CHARS), lastActivityAt: input.createdAt },
+            $set: { lastMessageAt: input.createdAt, lastMessageText: input.text.slice(0, PREVIEW_CHARS) },
+            // Only the visitor's own messages are their activity: an agent's or the AI's reply after they left
+            // never keeps their session alive nor lengthens it (issue 18, defect 5).
+            ...(input.role === 'visitor' ? { $max: { lastActivityAt: input.createdAt } } : {}),
           },
           { returnDocument: 'after' },
         ).lean<SessionDoc>();
