@@ -37,6 +37,8 @@ import { recordingRoutes } from './ingest/recording-routes.js';
 import { runRetention } from './ingest/retention.js';
 import { RETENTION_SWEEP_INTERVAL_MS } from './protocol/limits.js';
 import { sweepLifecycle } from './sessions/lifecycle-sweep.js';
+import { resolveQuietConversations } from './chat/quiet-conversations.js';
+import type { ChatService } from './chat/chat-service.js';
 import type { EndReason } from './sessions/sessions-service.js';
 import type { SessionRecord } from './storage/ports.js';
 import type { Storage } from './storage/ports.js';
@@ -76,6 +78,8 @@ export interface Application {
   httpServer: HttpServer;
   io: SocketServer;
   sessions: SessionsService;
+  /** The chat: its periodic jobs (the quiet-period resolution) are also run by tests with their own clock. */
+  chat: ChatService;
   /** Hands stored recording batches to agents watching live. */
   liveWatch: LiveWatch;
   /** Stops accepting connections and closes sockets; the database is the caller's to close. */
@@ -177,7 +181,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
   visitorNsp.on('connection', (socket) => registerFontHandlers(socket, { repos: db.repos, fonts, logger }));
   // The server decides a session is over; the visitor's open tabs hear it too.
   const announceEnded = (session: SessionRecord, reason: EndReason) => visitorNsp.to(sessionRoom(session.id)).emit('session:ended', { sessionId: session.id, reason });
-  const chat = createChatService({ repos: db.repos, ai: createAiResponder(config, aiModel), publish: withPromptAnnouncements(createChatPublisher(visitorNsp, consoleNsp), consoleNsp), logger, now });
+  const chat = createChatService({ repos: db.repos, team: db.team, ai: createAiResponder(config, aiModel), publish: withPromptAnnouncements(createChatPublisher(visitorNsp, consoleNsp), consoleNsp), logger, now });
   useIdentityCheck(visitorNsp, logger);
   visitorNsp.on('connection', (socket) => registerVisitorChatHandlers(socket, commandHandler(socket, logger), chat));
   const struggles = createStruggleService({
@@ -195,6 +199,9 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
       logger.error({ err: error }, 'session lifecycle sweep failed'),
     );
     db.repos.logins.deleteExpired(now?.() ?? new Date()).catch((error: Error) => logger.error({ err: error }, 'sign-in cleanup failed'));
+    resolveQuietConversations({ apps: db.repos.apps, chat, now: now ?? (() => new Date()) }).catch((error: Error) =>
+      logger.error({ err: error }, 'quiet conversations sweep failed'),
+    );
   }, SESSION_SWEEP_INTERVAL_MS).unref();
   const retention = setInterval(() => {
     runRetention(db.repos, now?.() ?? new Date()).catch((error: Error) => logger.error({ err: error }, 'retention job failed'));
@@ -204,6 +211,7 @@ export async function createApplication({ config, logger, db, workers, now }: Ap
     httpServer,
     io,
     sessions,
+    chat,
     liveWatch,
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
-import type { ChatMessage, ConversationSummary } from '../../../server/src/protocol/chat-events.js';
+import { CONVERSATION_VIEWS, type ChatMessage, type ConversationSummary, type ConversationView } from '../../../server/src/protocol/chat-events.js';
+import { belongsTo, sortForView, STATUS_LABELS, VIEW_LABELS } from '../conversations/conversation-views.js';
 import type { PublicApp, PublicUser } from '../../../server/src/protocol/events.js';
 import '../activity/app-picker.js';
 import './visitor-label.js';
@@ -10,20 +11,23 @@ import { consoleSocket, type ConsoleSocket } from '../live/console-socket.js';
 
 const STATE_LABELS: Record<ConversationSummary['state'], string> = { ai: 'AI answering', waiting: 'Waiting for a person', human: 'With a person' };
 const ROLE_LABELS: Record<ChatMessage['role'], string> = { visitor: 'Visitor', ai: 'AI', agent: 'Agent', system: 'Note' };
-const ORDER: Record<ConversationSummary['state'], number> = { waiting: 0, human: 1, ai: 2 };
 const ACK_TIMEOUT_MS = 10_000;
 
 type Answer<T> = { data: T } | { error: { code: string; message: string } };
 
 /**
- * Conversations for agents: who is waiting for a person, the live transcript of one conversation,
- * "Take over" and reply. Everything arrives over the console socket; text is rendered as text.
+ * Conversations for agents: the Waiting / Mine / Open / Resolved views (issue 18), the live transcript
+ * of one conversation, take over, reply, assign and resolve. Everything arrives over the console
+ * socket; text is rendered as text.
  */
 export class ConversationsView extends LitElement {
   static override properties = {
     user: { attribute: false },
     app: { state: true },
     conversations: { state: true },
+    view: { state: true },
+    waitingIds: { state: true },
+    teammates: { state: true },
     openId: { state: true },
     messages: { state: true },
     drafts: { state: true },
@@ -32,6 +36,10 @@ export class ConversationsView extends LitElement {
   declare user: PublicUser;
   declare app: PublicApp | undefined;
   declare conversations: ConversationSummary[];
+  declare view: ConversationView;
+  /** Conversations waiting for a person, whatever view is shown (the Waiting tab's count). */
+  declare waitingIds: Set<string>;
+  declare teammates: Array<{ id: string; email: string }>;
   declare openId: string;
   declare messages: ChatMessage[];
   declare drafts: Map<string, string>;
@@ -43,6 +51,9 @@ export class ConversationsView extends LitElement {
     super();
     this.app = undefined;
     this.conversations = [];
+    this.view = 'waiting';
+    this.waitingIds = new Set();
+    this.teammates = [];
     this.openId = '';
     this.messages = [];
     this.drafts = new Map();
@@ -59,7 +70,16 @@ export class ConversationsView extends LitElement {
     ul.list button[aria-current='true'] { border-color: #4f46e5; box-shadow: 0 0 0 2px #c7d2fe; }
     .badge { display: inline-block; font-size: 12px; padding: 1px 8px; border-radius: 999px; background: #e5e7eb; }
     .badge[data-state='waiting'] { background: #fef3c7; color: #92400e; }
-    .badge[data-state='human'] { background: #d1fae5; color: #065f46; }
+    .badge[data-state='human'], .badge[data-status='assigned'] { background: #d1fae5; color: #065f46; }
+    .badge[data-status='waiting'] { background: #fef3c7; color: #92400e; }
+    .badge[data-status='resolved'] { background: #e0e7ff; color: #3730a3; }
+    [role='tablist'] { display: flex; gap: 4px; margin-bottom: 10px; flex-wrap: wrap; }
+    [role='tab'] { font: inherit; font-size: 14px; border: 1px solid #d1d5db; background: #fff; border-radius: 999px; padding: 4px 12px; cursor: pointer; }
+    [role='tab'][aria-selected='true'] { background: #4f46e5; border-color: #4f46e5; color: #fff; }
+    .actions { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+    .actions select, .actions button { font: inherit; font-size: 13px; }
+    button.secondary { border: 1px solid #d1d5db; background: #fff; border-radius: 8px; padding: 6px 10px; cursor: pointer; }
+    .assignee { font-size: 13px; color: #4b5563; }
     .badge.struggling { background: #ea580c; color: #fff; }
     .preview { display: block; color: #4b5563; font-size: 13px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
     section.transcript { border: 1px solid #e5e7eb; border-radius: 12px; background: #fff; display: flex; flex-direction: column; min-height: 420px; }
@@ -113,9 +133,17 @@ export class ConversationsView extends LitElement {
     if (this.openId) void this.openConversation(this.openId);
   };
 
+  /** A conversation changed: it joins, moves within or leaves the view shown, as a fresh list would have it. */
   private onConversation = ({ conversation }: { conversation: ConversationSummary }) => {
     if (conversation.appId !== this.app?.id) return;
-    this.conversations = [conversation, ...this.conversations.filter((c) => c.sessionId !== conversation.sessionId)];
+    const others = this.conversations.filter((c) => c.sessionId !== conversation.sessionId);
+    // The open conversation stays listed while read, whatever became of it.
+    const keep = belongsTo(this.view, conversation, this.user.id) || conversation.sessionId === this.openId;
+    this.conversations = keep ? [conversation, ...others] : others;
+    const waiting = new Set(this.waitingIds);
+    if (conversation.conversationStatus === 'waiting') waiting.add(conversation.sessionId);
+    else waiting.delete(conversation.sessionId);
+    this.waitingIds = waiting;
   };
 
   /** A listed conversation's visitor struggles (issue 21): its badge shows at once. */
@@ -145,9 +173,42 @@ export class ConversationsView extends LitElement {
 
   private async loadList(): Promise<void> {
     if (!this.app) return;
-    const answer = await this.ask<{ conversations: ConversationSummary[] }>('chat:list', { appId: this.app.id });
+    const appId = this.app.id;
+    const view = this.view;
+    const [answer, waiting] = await Promise.all([
+      this.ask<{ conversations: ConversationSummary[] }>('chat:list', { appId, view }),
+      view === 'waiting' ? null : this.ask<{ conversations: ConversationSummary[] }>('chat:list', { appId, view: 'waiting' }),
+    ]);
+    if (this.view !== view || this.app?.id !== appId) return;
+    if ('error' in answer) {
+      this.error = answer.error.message;
+      return;
+    }
+    this.conversations = answer.data.conversations;
+    const waitingList = waiting && 'data' in waiting ? waiting.data.conversations : view === 'waiting' ? answer.data.conversations : [];
+    this.waitingIds = new Set(waitingList.map((c) => c.sessionId));
+  }
+
+  private showView(view: ConversationView): void {
+    if (this.view === view) return;
+    this.view = view;
+    void this.loadList();
+  }
+
+  private async loadTeammates(): Promise<void> {
+    if (!this.app) return;
+    const answer = await this.ask<{ members: Array<{ id: string; email: string }> }>('chat:teammates', { appId: this.app.id });
+    if ('data' in answer) this.teammates = answer.data.members;
+  }
+
+  /** Assign (to a teammate, or to me when none is named) or resolve the open conversation. */
+  private async act(event: 'chat:assign' | 'chat:resolve', payload: { userId?: string } = {}): Promise<void> {
+    const answer = await this.ask<{ conversation: ConversationSummary }>(event, { sessionId: this.openId, ...payload });
     if ('error' in answer) this.error = answer.error.message;
-    else this.conversations = answer.data.conversations;
+    else {
+      this.error = '';
+      this.onConversation(answer.data);
+    }
   }
 
   private async openConversation(sessionId: string): Promise<void> {
@@ -188,9 +249,7 @@ export class ConversationsView extends LitElement {
   }
 
   override render() {
-    const sorted = [...this.conversations].sort(
-      (a, b) => ORDER[a.state] - ORDER[b.state] || (b.lastMessageAt ?? '').localeCompare(a.lastMessageAt ?? ''),
-    );
+    const sorted = sortForView(this.view, this.conversations);
     const open = this.conversations.find((c) => c.sessionId === this.openId);
     return html`<div class="top">
         <h1>Conversations</h1>
@@ -200,13 +259,21 @@ export class ConversationsView extends LitElement {
       <struggling-now app-id=${this.app?.id ?? ''}></struggling-now>
       <div class="layout">
         <nav aria-label="Conversations">
+          <div role="tablist" aria-label="Views">
+            ${CONVERSATION_VIEWS.map(
+              (view) => html`<button type="button" role="tab" data-view=${view} aria-selected=${String(view === this.view)} @click=${() => this.showView(view)}>
+                ${VIEW_LABELS[view]}${view === 'waiting' ? ` (${this.waitingIds.size})` : ''}
+              </button>`,
+            )}
+          </div>
           ${sorted.length === 0
-            ? html`<p class="empty">No conversations under way.</p>`
+            ? html`<p class="empty">No conversations here.</p>`
             : html`<ul class="list">
                 ${sorted.map(
                   (c) => html`<li>
-                    <button type="button" aria-current=${String(c.sessionId === this.openId)} @click=${() => this.openConversation(c.sessionId)}>
+                    <button type="button" data-session-id=${c.sessionId} aria-current=${String(c.sessionId === this.openId)} @click=${() => this.openConversation(c.sessionId)}>
                       <visitor-label .name=${c.visitorName} visitor-id=${c.visitorId} ?verified=${c.identityVerified === true}></visitor-label>
+                      ${c.conversationStatus ? html`<span class="badge" data-status=${c.conversationStatus}>${STATUS_LABELS[c.conversationStatus]}</span>` : nothing}
                       <span class="badge" data-state=${c.state}>${STATE_LABELS[c.state]}</span>
                       ${isStrugglingNow({ status: 'active', struggle: c.struggle }, Date.now()) ? html`<span class="badge struggling">Struggling now</span>` : nothing}
                       <span class="preview">${c.lastMessageText}</span>
@@ -228,6 +295,7 @@ export class ConversationsView extends LitElement {
         <span class="badge" data-state=${conversation.state}>${STATE_LABELS[conversation.state]}</span>
         ${conversation.state !== 'human' ? html`<button type="button" class="primary" @click=${this.takeOver}>Take over</button>` : nothing}
       </div>
+      ${this.renderActions(conversation)}
       <ol role="log" aria-live="polite">
         ${this.messages.map(
           (m) => html`<li class="msg" data-role=${m.role} data-seq=${m.seq}><span class="who">${ROLE_LABELS[m.role]}</span><span class="text">${m.text}</span></li>`,
@@ -244,12 +312,42 @@ export class ConversationsView extends LitElement {
     </section>`;
   }
 
+  private renderActions(conversation: ConversationSummary) {
+    const assignee = conversation.assigneeId === this.user.id ? 'you' : this.teammates.find((t) => t.id === conversation.assigneeId)?.email;
+    return html`<div class="head actions" aria-label="Conversation status">
+      ${conversation.conversationStatus
+        ? html`<span class="badge" data-status=${conversation.conversationStatus}>${STATUS_LABELS[conversation.conversationStatus]}</span>`
+        : nothing}
+      <span class="assignee">${conversation.assigneeId ? `Assigned to ${assignee ?? 'a teammate'}` : 'Unassigned'}</span>
+      ${conversation.assigneeId !== this.user.id ? html`<button type="button" class="secondary" @click=${() => this.act('chat:assign')}>Assign to me</button>` : nothing}
+      <label>
+        <span class="who">Assign to</span>
+        <select
+          aria-label="Assign to a teammate"
+          @focus=${() => this.loadTeammates()}
+          @change=${(e: Event) => {
+            const select = e.target as HTMLSelectElement;
+            if (select.value) void this.act('chat:assign', { userId: select.value });
+            select.value = '';
+          }}
+        >
+          <option value="">Choose…</option>
+          ${this.teammates.map((t) => html`<option value=${t.id}>${t.email}</option>`)}
+        </select>
+      </label>
+      ${conversation.conversationStatus && conversation.conversationStatus !== 'resolved'
+        ? html`<button type="button" class="secondary" @click=${() => this.act('chat:resolve')}>Resolve</button>`
+        : nothing}
+    </div>`;
+  }
+
   private pickApp(app: PublicApp): void {
     if (this.app?.id === app.id) return;
     this.app = app;
     this.openId = '';
     this.messages = [];
     void this.loadList();
+    void this.loadTeammates();
   }
 }
 

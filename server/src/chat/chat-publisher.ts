@@ -20,6 +20,8 @@ export interface ChatPublisher {
   delta(conversation: ConversationRef, replyId: string, text: string): void;
   streamEnd(conversation: ConversationRef, replyId: string): void;
   state(conversation: ConversationRecord, status: ChatStatus): void;
+  /** The conversation's lifecycle moved (issue 18): consoles only, the visitor is not told. */
+  conversation(conversation: ConversationRecord): void;
   /** An agent started the conversation: the visitor's widget opens its chat (issue 21). */
   invite(sessionId: string): void;
   /** How many visitor connections are in the session's room (0: the visitor has left). */
@@ -55,6 +57,7 @@ export function createChatPublisher(
       visitors.to(sessionRoom(conversation.sessionId)).emit('chat:state', status);
       announce(conversation);
     },
+    conversation: announce,
     invite(sessionId) {
       visitors.to(sessionRoom(sessionId)).emit('chat:invite', { sessionId });
     },

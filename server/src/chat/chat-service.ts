@@ -5,7 +5,7 @@ import { AiModelUnavailableError } from '../ai/ai-model.js';
 import type { AiResponder } from '../ai/ai-responder.js';
 import { buildHistory } from '../ai/prompt.js';
 import { AppError } from '../http/app-error.js';
-import type { ChatMessage, ChatStatus, ChatSyncResult } from '../protocol/chat-events.js';
+import type { ChatMessage, ChatStatus, ChatSyncResult, ConversationView } from '../protocol/chat-events.js';
 import type { ChatSendInput } from '../protocol/chat-schemas.js';
 import {
   AI_HISTORY_TOKEN_BUDGET,
@@ -16,11 +16,14 @@ import {
   MAX_CHAT_MESSAGE_CHARS,
 } from '../protocol/limits.js';
 import { dayKey } from '../protocol/utc-buckets.js';
-import type { AppRecord, ConversationRecord, MessageRecord, Repositories, UserRecord } from '../storage/ports.js';
+import type { AppRecord, ConversationRecord, MessageRecord, Repositories, TeamQueries, UserRecord } from '../storage/ports.js';
 import type { ChatPublisher } from './chat-publisher.js';
 import { wireMessage } from './chat-wire.js';
+import { conversationLifecycle } from './conversation-lifecycle.js';
 import { aiMayAnswer, transitionFor, type HandoffEvent } from './handoff.js';
 
+/** Conversations one view of the Conversations page shows. */
+const CONVERSATIONS_PER_VIEW = 100;
 /** Messages the history may draw from before the token budget trims it. */
 const HISTORY_MESSAGES = 100;
 /** A visitor who navigates to another page reconnects within this; only then has the visitor left. */
@@ -35,6 +38,8 @@ export const NOTES = {
 
 export interface ChatServiceDeps {
   repos: Repositories;
+  /** The accounts, for the teammates a conversation can be assigned to. */
+  team: Pick<TeamQueries, 'list'>;
   ai: AiResponder | null;
   publish: ChatPublisher;
   logger: Logger;
@@ -43,12 +48,18 @@ export interface ChatServiceDeps {
 
 export type ChatService = ReturnType<typeof createChatService>;
 
-export function createChatService({ repos, ai, publish, logger, now = () => new Date() }: ChatServiceDeps) {
+export function createChatService({ repos, team, ai, publish, logger, now = () => new Date() }: ChatServiceDeps) {
   // Per process: a visitor's messages arrive on their own connection, which one node serves.
   const limiter = new RateLimiterMemory({ points: CHAT_MESSAGES_PER_WINDOW, duration: CHAT_RATE_WINDOW_MS / 1000 });
   // Streams run in the process that started them; aborting them is local. The chat state in the
   // database is checked again before an answer is stored, so a takeover on another node still wins.
   const streams = new Map<string, { controller: AbortController; replyId: string }>();
+  const lifecycle = conversationLifecycle(repos.conversations, now);
+  /** Tells the consoles when a lifecycle move happened (null: it did not apply). */
+  const announceMove = (conversation: ConversationRecord | null) => {
+    if (conversation) publish.conversation(conversation);
+    return conversation;
+  };
 
   async function aiAvailable(app: AppRecord): Promise<boolean> {
     if (!ai || !app.settings.ai.enabled) return false;
@@ -78,6 +89,12 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
     return { stored, conversation: fresh };
   }
 
+  /** Who had the visitor's previous conversation (their latest message in another session), if anyone. */
+  async function previousAssignee(conversation: ConversationRecord): Promise<string | null> {
+    const [last] = await repos.messages.listEarlier(conversation.appId, conversation.visitorId, conversation.sessionId, 1);
+    return last ? ((await repos.conversations.find(last.sessionId))?.assigneeId ?? null) : null;
+  }
+
   function abortStream(sessionId: string): void {
     streams.get(sessionId)?.controller.abort();
     streams.delete(sessionId);
@@ -91,6 +108,8 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
     if (!aiMayAnswer(to)) abortStream(conversation.sessionId);
     const { conversation: latest } = await append(moved, { role: 'system', text: note });
     publish.state(latest, await statusOf(app, latest));
+    // A person is wanted: the conversation waits for one until someone answers or resolves it.
+    if (to === 'waiting') return (await lifecycle.personWanted(latest).then(announceMove)) ?? latest;
     return latest;
   }
 
@@ -156,7 +175,9 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
         const seconds = Math.ceil(error.msBeforeNext / 1000);
         throw new AppError('E_RATE_LIMITED', `You are sending messages quickly. Wait ${seconds} s and try again.`, { retryAfterMs: error.msBeforeNext });
       }
-      const { stored, conversation: latest } = await append(conversation, { role: 'visitor', text: input.text, clientId: input.clientId });
+      const { stored, conversation: appended } = await append(conversation, { role: 'visitor', text: input.text, clientId: input.clientId });
+      const previous = appended.conversationStatus === null ? await previousAssignee(appended) : null;
+      const latest = (await lifecycle.visitorWrote(appended, aiMayAnswer(appended.chatState), previous).then(announceMove)) ?? appended;
       if (aiMayAnswer(latest.chatState)) startAnswer(app, latest);
       return { message: wireMessage(stored), duplicate: false };
     },
@@ -207,9 +228,37 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
       return conversation;
     },
 
-    async list(user: UserRecord, appId: string): Promise<ConversationRecord[]> {
+    async list(user: UserRecord, appId: string, view: ConversationView = 'open'): Promise<ConversationRecord[]> {
       if (!(await repos.users.findById(user.id))?.appIds.includes(appId)) throw new AppError('E_NOT_FOUND', 'This application does not exist.');
-      return repos.conversations.listActive(appId, 100);
+      return repos.conversations.list(appId, view, user.id, CONVERSATIONS_PER_VIEW);
+    },
+
+    /** The members of the application, whom its conversations can be assigned to. */
+    async teammates(user: UserRecord, appId: string): Promise<Array<{ id: string; email: string }>> {
+      if (!(await repos.users.findById(user.id))?.appIds.includes(appId)) throw new AppError('E_NOT_FOUND', 'This application does not exist.');
+      return (await team.list()).filter((member) => member.appIds.includes(appId)).map(({ id, email }) => ({ id, email }));
+    },
+
+    /** Gives the conversation to a member of its application (the caller by default). */
+    async assign(user: UserRecord, sessionId: string, assigneeId = user.id): Promise<ConversationRecord> {
+      const conversation = await service.conversationFor(user, sessionId);
+      const assignee = await repos.users.findById(assigneeId);
+      if (!assignee?.appIds.includes(conversation.appId)) throw new AppError('E_NOT_FOUND', 'This teammate is not a member of the application.');
+      return (await lifecycle.assign(conversation, assignee.id).then(announceMove)) ?? conversation;
+    },
+
+    async resolve(user: UserRecord, sessionId: string): Promise<ConversationRecord> {
+      const conversation = await service.conversationFor(user, sessionId);
+      return (await lifecycle.resolve(conversation).then(announceMove)) ?? (await service.conversationFor(user, sessionId));
+    },
+
+    /** Resolves the application's conversations quiet since `quietSince` (the owner's quiet period); returns how many. */
+    async resolveQuiet(appId: string, quietSince: Date): Promise<number> {
+      let resolved = 0;
+      for (const conversation of await repos.conversations.listQuiet(appId, quietSince, CONVERSATIONS_PER_VIEW)) {
+        if (await lifecycle.resolveQuiet(conversation, quietSince).then(announceMove)) resolved += 1;
+      }
+      return resolved;
     },
 
     async transcript(conversation: ConversationRecord): Promise<ChatMessage[]> {
@@ -221,7 +270,8 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
       const app = await repos.apps.findById(conversation.appId);
       if (!app) throw new AppError('E_NOT_FOUND', 'This conversation does not exist.');
       abortStream(sessionId);
-      return handoff(app, conversation, 'agent-took-over', NOTES.agentJoined);
+      const joined = await handoff(app, conversation, 'agent-took-over', NOTES.agentJoined);
+      return (await lifecycle.personAnswered(joined, user.id).then(announceMove)) ?? joined;
     },
 
     async agentReply(user: UserRecord, sessionId: string, input: ChatSendInput): Promise<MessageRecord> {
@@ -234,7 +284,9 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
       // Replying is joining: the AI is quiet from here on.
       if (conversation.chatState !== 'human') conversation = await service.takeover(user, sessionId);
       await repos.messages.markAnswered(sessionId, 'agent');
-      const { stored } = await append(conversation, { role: 'agent', text: input.text, clientId: input.clientId, agentId: user.id });
+      const { stored, conversation: answered } = await append(conversation, { role: 'agent', text: input.text, clientId: input.clientId, agentId: user.id });
+      // An answer ends the wait: the conversation is the answering agent's unless someone already has it.
+      announceMove(await lifecycle.personAnswered(answered, user.id));
       return stored;
     },
 

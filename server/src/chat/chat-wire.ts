@@ -27,5 +27,9 @@ export function conversationSummary(conversation: ConversationRecord): Conversat
     visitorEmail: conversation.visitorEmail,
     identityVerified: conversation.identityVerified,
     struggle: conversation.struggle,
+    conversationStatus: conversation.conversationStatus,
+    assigneeId: conversation.assigneeId,
+    waitingSince: conversation.waitingSince?.toISOString() ?? null,
+    resolvedAt: conversation.resolvedAt?.toISOString() ?? null,
   };
 }

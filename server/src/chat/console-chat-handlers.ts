@@ -3,7 +3,10 @@ import { AppError } from '../http/app-error.js';
 import { validate } from '../http/validate.js';
 import type { ConsoleChatClientToServer } from '../protocol/chat-events.js';
 import {
+  consoleChatAssignSchema,
   consoleChatListSchema,
+  consoleChatResolveSchema,
+  consoleChatTeammatesSchema,
   consoleChatOpenSchema,
   consoleChatReplySchema,
   consoleChatStartSchema,
@@ -41,8 +44,8 @@ export function registerConsoleChatHandlers(socket: ConsoleSocket, deps: { chat:
   const user = () => access.currentUser(socket);
 
   handle('chat:list', async (payload) => {
-    const { appId } = validate(consoleChatListSchema, payload);
-    return { conversations: (await chat.list(await user(), appId)).map(conversationSummary) };
+    const { appId, view } = validate(consoleChatListSchema, payload);
+    return { conversations: (await chat.list(await user(), appId, view)).map(conversationSummary) };
   });
 
   handle('chat:open', async (payload) => {
@@ -67,6 +70,21 @@ export function registerConsoleChatHandlers(socket: ConsoleSocket, deps: { chat:
   handle('chat:reply', async (payload) => {
     const { sessionId, text, clientId } = validate(consoleChatReplySchema, payload);
     return { message: wireMessage(await chat.agentReply(await user(), sessionId, { text, clientId })) };
+  });
+
+  handle('chat:teammates', async (payload) => {
+    const { appId } = validate(consoleChatTeammatesSchema, payload);
+    return { members: await chat.teammates(await user(), appId) };
+  });
+
+  handle('chat:assign', async (payload) => {
+    const { sessionId, userId } = validate(consoleChatAssignSchema, payload);
+    return { conversation: conversationSummary(await chat.assign(await user(), sessionId, userId)) };
+  });
+
+  handle('chat:resolve', async (payload) => {
+    const { sessionId } = validate(consoleChatResolveSchema, payload);
+    return { conversation: conversationSummary(await chat.resolve(await user(), sessionId)) };
   });
 
   handle('chat:start', async (payload) => {

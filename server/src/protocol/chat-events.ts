@@ -8,6 +8,17 @@ export type ChatRole = 'visitor' | 'ai' | 'agent' | 'system';
 /** AI answering → waiting for a human → human. Once `human`, the AI never answers again. */
 export type ChatState = 'ai' | 'waiting' | 'human';
 
+/**
+ * A conversation's own lifecycle (issue 18), apart from its recording session's: `open` once the
+ * visitor wrote, `waiting` while a person is wanted and none has answered, `assigned` once a person
+ * answered or was given it, `resolved` by an agent or after the owner's quiet period. A visitor's new
+ * message reopens a resolved one.
+ */
+export type ConversationStatus = 'open' | 'waiting' | 'assigned' | 'resolved';
+/** The Conversations page's views: waiting (oldest first), assigned to me, every unresolved one, resolved. */
+export const CONVERSATION_VIEWS = ['waiting', 'mine', 'open', 'resolved'] as const;
+export type ConversationView = (typeof CONVERSATION_VIEWS)[number];
+
 export interface ChatMessage {
   id: string;
   sessionId: string;
@@ -71,6 +82,13 @@ export interface ConversationSummary {
   identityVerified: boolean;
   /** The session's latest live struggle (issue 21), null when none was reported. */
   struggle?: LiveStruggle | null;
+  /** The conversation's lifecycle (null: the visitor has not written yet). */
+  conversationStatus: ConversationStatus | null;
+  /** Who the conversation is assigned to (a console user id). */
+  assigneeId: string | null;
+  /** Since when a person is wanted (set while `waiting`). */
+  waitingSince: string | null;
+  resolvedAt: string | null;
 }
 
 export interface ConsoleChatServerToClient {
@@ -83,7 +101,8 @@ export interface ConsoleChatServerToClient {
 }
 
 export interface ConsoleChatClientToServer {
-  'chat:list': (payload: { appId: string }, ack: Ack<{ conversations: ConversationSummary[] }>) => void;
+  /** One view of the application's conversations (`open` when none is named). */
+  'chat:list': (payload: { appId: string; view?: ConversationView }, ack: Ack<{ conversations: ConversationSummary[] }>) => void;
   /** Opens a conversation: its messages, and live deltas from now on. */
   'chat:open': (payload: { sessionId: string }, ack: Ack<{ conversation: ConversationSummary; messages: ChatMessage[] }>) => void;
   'chat:close': (payload: { sessionId: string }, ack: Ack<{ ok: true }>) => void;
@@ -94,6 +113,12 @@ export interface ConsoleChatClientToServer {
    * (taking the chat over) and the visitor's widget opens its chat (issue 21).
    */
   'chat:start': (payload: { sessionId: string; text: string; clientId: string }, ack: Ack<{ message: ChatMessage }>) => void;
+  /** Assigns the conversation to a member of its application (the caller when `userId` is absent). */
+  'chat:assign': (payload: { sessionId: string; userId?: string }, ack: Ack<{ conversation: ConversationSummary }>) => void;
+  /** The application's members, whom its conversations can be assigned to. */
+  'chat:teammates': (payload: { appId: string }, ack: Ack<{ members: Array<{ id: string; email: string }> }>) => void;
+  /** Resolves the conversation; the visitor's next message reopens it. */
+  'chat:resolve': (payload: { sessionId: string }, ack: Ack<{ conversation: ConversationSummary }>) => void;
 }
 
 export type { VisitorIdentity };

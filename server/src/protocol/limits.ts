@@ -21,6 +21,8 @@ export const LOGIN_WINDOW_MS = 15 * 60_000;
 /** How long a console sign-in lasts without activity. */
 export const LOGIN_SESSION_TTL_MS = 7 * 24 * 60 * 60_000;
 
+/** The longest quiet period an owner may set before conversations resolve by themselves (30 days). */
+export const MAX_AUTO_RESOLVE_MINUTES = 30 * 24 * 60;
 /** How often the server looks for idle and departed visitors' sessions (and quiet conversations). */
 export const SESSION_SWEEP_INTERVAL_MS = 15_000;
 export const MAX_URL_CHARS = 2048;

@@ -5,6 +5,7 @@ import {
   MAX_STRUGGLE_LABEL_CHARS,
   MAX_APP_NAME_CHARS,
   MAX_APP_STORAGE_QUOTA_GB,
+  MAX_AUTO_RESOLVE_MINUTES,
   MAX_EMAIL_CHARS,
   MAX_ORIGIN_CHARS,
   MAX_KNOWLEDGE_CHARS,
@@ -89,6 +90,7 @@ export const appSettingsPatchSchema = z
       .partial()
       .strict(),
     privacy: z.object({ notifyWhenWatched: z.boolean() }).partial().strict(),
+    conversations: z.object({ autoResolveMinutes: z.number().int().min(0).max(MAX_AUTO_RESOLVE_MINUTES) }).partial().strict(),
     retentionDays: z.number().int().min(1).max(3650),
     storageQuotaGb: z.number().int().min(1).max(MAX_APP_STORAGE_QUOTA_GB),
   })

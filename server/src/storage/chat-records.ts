@@ -1,4 +1,7 @@
+import type { ConversationStatus, ConversationView } from '../protocol/chat-events.js';
 import type { LiveStruggle } from '../protocol/struggle.js';
+
+export type { ConversationStatus, ConversationView };
 
 /** Records and repository interfaces of the chat (messages, conversations, AI usage). */
 
@@ -58,6 +61,27 @@ export interface ConversationRecord {
   identityVerified: boolean;
   /** The session's latest live struggle (issue 21). */
   struggle: LiveStruggle | null;
+  /** The conversation's own lifecycle (issue 18); null until the visitor writes. */
+  conversationStatus: ConversationStatus | null;
+  assigneeId: string | null;
+  waitingSince: Date | null;
+  resolvedAt: Date | null;
+}
+
+/**
+ * A conditional move of a conversation's lifecycle: it happens only when the status is one of `from`
+ * (null: no conversation yet) and every condition holds at that moment, as one atomic update.
+ */
+export interface ConversationMove {
+  from: Array<ConversationStatus | null>;
+  to: ConversationStatus;
+  at: Date;
+  /** Written with `assigned`. */
+  assigneeId?: string;
+  /** Only when someone is (true) or nobody is (false) assigned. */
+  assigned?: boolean;
+  /** Only when the last message is older than this (a quiet conversation). */
+  lastMessageBefore?: Date;
 }
 
 export interface ConversationsRepository {
@@ -66,6 +90,16 @@ export interface ConversationsRepository {
   transition(sessionId: string, from: ChatState[], to: ChatState): Promise<ConversationRecord | null>;
   /** Active sessions of the application that have messages, newest activity first. */
   listActive(appId: string, limit: number): Promise<ConversationRecord[]>;
+  /** null when the move's `from` or conditions did not hold. */
+  move(sessionId: string, move: ConversationMove): Promise<ConversationRecord | null>;
+  /**
+   * One view of the application's conversations, whatever became of their recording sessions:
+   * `waiting` oldest wait first; `mine` (assigned to `userId`) and `open` (every unresolved one) latest
+   * message first; `resolved` latest resolution first.
+   */
+  list(appId: string, view: ConversationView, userId: string, limit: number): Promise<ConversationRecord[]>;
+  /** Unresolved conversations not waiting for a person whose last message is older than `before`. */
+  listQuiet(appId: string, before: Date, limit: number): Promise<ConversationRecord[]>;
   setIdentity(sessionId: string, identity: { name: string; email: string; verified: boolean }): Promise<void>;
 }
 

@@ -74,7 +74,7 @@ export function appendMessages(
 export function conversationWrites(
   { Session }: Pick<Models, 'Session'>,
   hooks: WriteHooks,
-): Omit<ConversationsRepository, 'listActive'> {
+): Omit<ConversationsRepository, 'listActive' | 'list' | 'listQuiet'> {
   return {
     async find(sessionId) {
       if (!isValidObjectId(sessionId)) return null;
@@ -90,6 +90,20 @@ export function conversationWrites(
         { $set: { chatState: to, chatPriority: to === 'ai' ? 0 : 1 } },
         { returnDocument: 'after' },
       ).lean<SessionDoc>();
+      return doc ? toConversation(doc) : null;
+    },
+    async move(sessionId, move) {
+      if (!isValidObjectId(sessionId)) return null;
+      const filter: Record<string, unknown> = { _id: sessionId, conversationStatus: { $in: move.from } };
+      if (move.assigned !== undefined) filter.assigneeId = move.assigned ? { $type: 'string' } : null;
+      if (move.lastMessageBefore) filter.lastMessageAt = { $lt: move.lastMessageBefore };
+      const set: Record<string, unknown> = { conversationStatus: move.to, resolvedAt: move.to === 'resolved' ? move.at : null };
+      // The wait starts once, when a person is first wanted; any other status ends it.
+      if (move.to !== 'waiting') set.waitingSince = null;
+      else if (!move.from.includes('waiting')) set.waitingSince = move.at;
+      if (move.assigneeId !== undefined) set.assigneeId = move.assigneeId;
+      const doc = await Session.findOneAndUpdate(filter, { $set: set }, { returnDocument: 'after' }).lean<SessionDoc>();
+      if (doc) await hooks.conversationMoved(doc);
       return doc ? toConversation(doc) : null;
     },
     async setIdentity(sessionId, identity) {

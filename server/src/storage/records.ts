@@ -62,6 +62,10 @@ export function toConversation(doc: SessionDoc): ConversationRecord {
     visitorEmail: doc.visitorEmail ?? '',
     identityVerified: Boolean(doc.identityVerified),
     struggle: toLiveStruggle(doc),
+    conversationStatus: (doc.conversationStatus as ConversationRecord['conversationStatus']) ?? null,
+    assigneeId: doc.assigneeId ?? null,
+    waitingSince: doc.waitingSince ?? null,
+    resolvedAt: doc.resolvedAt ?? null,
   };
 }
 
