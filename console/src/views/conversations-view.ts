@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { CONVERSATION_VIEWS, type ChatMessage, type ConversationSummary, type ConversationView } from '../../../server/src/protocol/chat-events.js';
+import { CONVERSATION_VIEWS, type ConsoleChatMessage as ChatMessage, type ConversationSummary, type ConversationView } from '../../../server/src/protocol/chat-events.js';
 import { belongsTo, sortForView, STATUS_LABELS, VIEW_LABELS } from '../conversations/conversation-views.js';
 import type { PublicApp, PublicUser } from '../../../server/src/protocol/events.js';
 import '../activity/app-picker.js';
@@ -10,7 +10,7 @@ import type { StrugglingSession } from '../../../server/src/protocol/struggle.js
 import { consoleSocket, type ConsoleSocket } from '../live/console-socket.js';
 
 const STATE_LABELS: Record<ConversationSummary['state'], string> = { ai: 'AI answering', waiting: 'Waiting for a person', human: 'With a person' };
-const ROLE_LABELS: Record<ChatMessage['role'], string> = { visitor: 'Visitor', ai: 'AI', agent: 'Agent', system: 'Note' };
+const ROLE_LABELS: Record<ChatMessage['role'], string> = { visitor: 'Visitor', ai: 'AI', agent: 'Agent', system: 'Note', note: 'Internal note' };
 const ACK_TIMEOUT_MS = 10_000;
 
 type Answer<T> = { data: T } | { error: { code: string; message: string } };
@@ -89,6 +89,7 @@ export class ConversationsView extends LitElement {
     li.msg { white-space: pre-wrap; overflow-wrap: anywhere; padding: 8px 12px; border-radius: 10px; background: #f3f4f6; max-width: 80%; }
     li.msg[data-role='agent'], li.msg[data-role='ai'] { align-self: flex-end; background: #eef2ff; }
     li.msg[data-role='system'] { align-self: center; background: none; color: #6b7280; font-size: 13px; }
+    li.msg[data-role='note'] { align-self: flex-end; background: #fef9c3; border: 1px dashed #ca8a04; }
     .who { display: block; font-size: 12px; font-weight: 600; color: #6b7280; }
     form { display: flex; gap: 8px; padding: 10px; border-top: 1px solid #e5e7eb; }
     textarea { flex: 1; font: inherit; padding: 8px; border: 1px solid #d1d5db; border-radius: 8px; resize: vertical; }
@@ -231,14 +232,16 @@ export class ConversationsView extends LitElement {
     else this.onConversation(answer.data);
   }
 
-  private async sendReply(event: Event): Promise<void> {
+  /** Sends the composer's text as a reply to the visitor, or (the "Add internal note" button) as a note only agents see. */
+  private async sendReply(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     const textarea = form.querySelector('textarea')!;
     const text = textarea.value.trim();
     if (!text) return;
+    const asNote = (event.submitter as HTMLButtonElement | null)?.value === 'note';
     const clientId = `a_${crypto.randomUUID().replaceAll('-', '')}`;
-    const answer = await this.ask<{ message: ChatMessage }>('chat:reply', { sessionId: this.openId, text, clientId });
+    const answer = await this.ask<{ message: ChatMessage }>(asNote ? 'chat:note' : 'chat:reply', { sessionId: this.openId, text, clientId });
     if ('error' in answer) {
       this.error = answer.error.message;
       return;
@@ -307,7 +310,8 @@ export class ConversationsView extends LitElement {
       <form @submit=${this.sendReply}>
         <label for="reply" class="who">Reply</label>
         <textarea id="reply" rows="2" .value=${this.reply}></textarea>
-        <button type="submit" class="primary">Send reply</button>
+        <button type="submit" class="primary" value="reply">Send reply</button>
+        <button type="submit" class="secondary" value="note" title="Only your team sees internal notes">Add internal note</button>
       </form>
     </section>`;
   }

@@ -1,5 +1,5 @@
 import type { Namespace } from 'socket.io';
-import type { ChatMessage, ChatStatus } from '../protocol/chat-events.js';
+import type { ChatMessage, ChatStatus, ConsoleChatMessage } from '../protocol/chat-events.js';
 import type { ConsoleServerToClient, VisitorServerToClient } from '../protocol/events.js';
 import { appRoom, conversationRoom } from '../realtime/console-rooms.js';
 import { sessionRoom } from '../realtime/visitor-namespace.js';
@@ -15,6 +15,8 @@ type ConversationRef = Pick<ConversationRecord, 'appId' | 'sessionId'>;
  */
 export interface ChatPublisher {
   message(conversation: ConversationRecord, message: ChatMessage, replyId?: string): void;
+  /** An internal note: the consoles' rooms only, never the visitor's session room (issue 18). */
+  note(conversation: ConversationRecord, message: ConsoleChatMessage): void;
   /** An AI answer began: typing shows before its first token. */
   streamStart(conversation: ConversationRef, replyId: string): void;
   delta(conversation: ConversationRef, replyId: string, text: string): void;
@@ -39,6 +41,10 @@ export function createChatPublisher(
       const payload = replyId ? { message, replyId } : { message };
       visitors.to(sessionRoom(message.sessionId)).emit('chat:message', payload);
       consoles.to(conversationRoom(conversation.appId, message.sessionId)).emit('chat:message', payload);
+      announce(conversation);
+    },
+    note(conversation, message) {
+      consoles.to(conversationRoom(conversation.appId, message.sessionId)).emit('chat:message', { message });
       announce(conversation);
     },
     streamStart({ appId, sessionId }, replyId) {

@@ -5,7 +5,7 @@ import { AiModelUnavailableError } from '../ai/ai-model.js';
 import type { AiResponder } from '../ai/ai-responder.js';
 import { buildHistory } from '../ai/prompt.js';
 import { AppError } from '../http/app-error.js';
-import type { ChatMessage, ChatStatus, ChatSyncResult, ConversationView } from '../protocol/chat-events.js';
+import type { ChatStatus, ChatSyncResult, ConsoleChatMessage, ConversationView } from '../protocol/chat-events.js';
 import type { ChatSendInput } from '../protocol/chat-schemas.js';
 import {
   AI_HISTORY_TOKEN_BUDGET,
@@ -18,7 +18,7 @@ import {
 import { dayKey } from '../protocol/utc-buckets.js';
 import type { AppRecord, ConversationRecord, MessageRecord, Repositories, TeamQueries, UserRecord } from '../storage/ports.js';
 import type { ChatPublisher } from './chat-publisher.js';
-import { wireMessage } from './chat-wire.js';
+import { consoleMessage, isForVisitor, wireMessage } from './chat-wire.js';
 import { conversationLifecycle } from './conversation-lifecycle.js';
 import { aiMayAnswer, transitionFor, type HandoffEvent } from './handoff.js';
 
@@ -85,7 +85,9 @@ export function createChatService({ repos, team, ai, publish, logger, now = () =
       createdAt: now(),
     });
     const fresh = (await repos.conversations.find(conversation.sessionId)) ?? conversation;
-    publish.message(fresh, wireMessage(stored), replyId);
+    // An internal note goes to the consoles only; everything else to the visitor too.
+    if (isForVisitor(stored)) publish.message(fresh, wireMessage(stored), replyId);
+    else publish.note(fresh, consoleMessage(stored));
     return { stored, conversation: fresh };
   }
 
@@ -167,7 +169,9 @@ export function createChatService({ repos, team, ai, publish, logger, now = () =
       const conversation = await conversationOf(app, sessionId);
       if (conversation.visitorId !== visitorId) throw new AppError('E_NOT_FOUND', 'This conversation does not exist.');
       const duplicate = await repos.messages.findByClientId(sessionId, input.clientId);
-      if (duplicate) return { message: wireMessage(duplicate), duplicate: true };
+      if (duplicate && duplicate.role === 'visitor') return { message: wireMessage(duplicate as typeof duplicate & { role: 'visitor' }), duplicate: true };
+      // Another author's message under this id (a note, a reply) is never handed to the visitor.
+      if (duplicate) throw new AppError('E_CONFLICT', 'This message id is taken. Send the message again.');
       try {
         await limiter.consume(`${app.id}:${visitorId}`);
       } catch (error) {
@@ -179,7 +183,7 @@ export function createChatService({ repos, team, ai, publish, logger, now = () =
       const previous = appended.conversationStatus === null ? await previousAssignee(appended) : null;
       const latest = (await lifecycle.visitorWrote(appended, aiMayAnswer(appended.chatState), previous).then(announceMove)) ?? appended;
       if (aiMayAnswer(latest.chatState)) startAnswer(app, latest);
-      return { message: wireMessage(stored), duplicate: false };
+      return { message: wireMessage({ ...stored, role: 'visitor' }), duplicate: false };
     },
 
     /** Everything after `afterSeq` (the widget's resync after a reconnect), plus the chat's state. */
@@ -193,7 +197,8 @@ export function createChatService({ repos, team, ai, publish, logger, now = () =
         const [last] = await repos.messages.listRecent(conversation.sessionId, 1);
         if (last?.role === 'visitor' && !last.answeredBy) startAnswer(app, conversation);
       }
-      return { ...(await statusOf(app, conversation)), messages: messages.map(wireMessage), earlier: earlier.map(wireMessage) };
+      // Internal notes never reach the visitor's socket.
+      return { ...(await statusOf(app, conversation)), messages: messages.filter(isForVisitor).map(wireMessage), earlier: earlier.filter(isForVisitor).map(wireMessage) };
     },
 
     async requestHuman(app: AppRecord, sessionId: string | undefined): Promise<ChatStatus> {
@@ -261,8 +266,8 @@ export function createChatService({ repos, team, ai, publish, logger, now = () =
       return resolved;
     },
 
-    async transcript(conversation: ConversationRecord): Promise<ChatMessage[]> {
-      return (await repos.messages.listAfter(conversation.sessionId, 0, CHAT_SYNC_PAGE_SIZE * 5)).map(wireMessage);
+    async transcript(conversation: ConversationRecord): Promise<ConsoleChatMessage[]> {
+      return (await repos.messages.listAfter(conversation.sessionId, 0, CHAT_SYNC_PAGE_SIZE * 5)).map(consoleMessage);
     },
 
     async takeover(user: UserRecord, sessionId: string): Promise<ConversationRecord> {
@@ -288,6 +293,18 @@ export function createChatService({ repos, team, ai, publish, logger, now = () =
       // An answer ends the wait: the conversation is the answering agent's unless someone already has it.
       announceMove(await lifecycle.personAnswered(answered, user.id));
       return stored;
+    },
+
+    /** An internal note on the conversation: to its application's agents only, never the visitor nor the AI. */
+    async agentNote(user: UserRecord, sessionId: string, input: ChatSendInput): Promise<MessageRecord> {
+      if (input.text.length > MAX_CHAT_MESSAGE_CHARS) {
+        throw new AppError('E_MESSAGE_TOO_LONG', `Messages can be at most ${MAX_CHAT_MESSAGE_CHARS} characters.`);
+      }
+      const conversation = await service.conversationFor(user, sessionId);
+      const duplicate = await repos.messages.findByClientId(sessionId, input.clientId);
+      if (duplicate?.role === 'note' && duplicate.agentId === user.id) return duplicate;
+      if (duplicate) throw new AppError('E_CONFLICT', 'This message id is taken. Send the note again.');
+      return (await append(conversation, { role: 'note', text: input.text, clientId: input.clientId, agentId: user.id })).stored;
     },
 
     /**

@@ -5,6 +5,7 @@ import type { ConsoleChatClientToServer } from '../protocol/chat-events.js';
 import {
   consoleChatAssignSchema,
   consoleChatListSchema,
+  consoleChatNoteSchema,
   consoleChatResolveSchema,
   consoleChatTeammatesSchema,
   consoleChatOpenSchema,
@@ -17,7 +18,7 @@ import type { ConsoleAccess } from '../realtime/console-access.js';
 import type { ConsoleSocket } from '../realtime/console-namespace.js';
 import { conversationRoom, sessionRoomsOf } from '../realtime/console-rooms.js';
 import type { ChatService } from './chat-service.js';
-import { conversationSummary, wireMessage } from './chat-wire.js';
+import { consoleMessage, conversationSummary } from './chat-wire.js';
 
 type Result<E extends keyof ConsoleChatClientToServer> = ConsoleChatClientToServer[E] extends (payload: never, ack: Ack<infer T>) => void ? T : never;
 
@@ -69,12 +70,17 @@ export function registerConsoleChatHandlers(socket: ConsoleSocket, deps: { chat:
 
   handle('chat:reply', async (payload) => {
     const { sessionId, text, clientId } = validate(consoleChatReplySchema, payload);
-    return { message: wireMessage(await chat.agentReply(await user(), sessionId, { text, clientId })) };
+    return { message: consoleMessage(await chat.agentReply(await user(), sessionId, { text, clientId })) };
   });
 
   handle('chat:teammates', async (payload) => {
     const { appId } = validate(consoleChatTeammatesSchema, payload);
     return { members: await chat.teammates(await user(), appId) };
+  });
+
+  handle('chat:note', async (payload) => {
+    const { sessionId, text, clientId } = validate(consoleChatNoteSchema, payload);
+    return { message: consoleMessage(await chat.agentNote(await user(), sessionId, { text, clientId })) };
   });
 
   handle('chat:assign', async (payload) => {
@@ -89,6 +95,6 @@ export function registerConsoleChatHandlers(socket: ConsoleSocket, deps: { chat:
 
   handle('chat:start', async (payload) => {
     const { sessionId, text, clientId } = validate(consoleChatStartSchema, payload);
-    return { message: wireMessage(await chat.agentStart(await user(), sessionId, { text, clientId })) };
+    return { message: consoleMessage(await chat.agentStart(await user(), sessionId, { text, clientId })) };
   });
 }

@@ -5,6 +5,11 @@ import type { LiveStruggle } from './struggle.js';
 /** Chat messages and events on the wire (widget ↔ server ↔ console). */
 
 export type ChatRole = 'visitor' | 'ai' | 'agent' | 'system';
+/**
+ * An internal note (issue 18): agents' words about the conversation that its visitor never sees. Only
+ * console events carry it; the visitor's events are typed with ChatRole, which has no note.
+ */
+export type ConsoleChatRole = ChatRole | 'note';
 /** AI answering → waiting for a human → human. Once `human`, the AI never answers again. */
 export type ChatState = 'ai' | 'waiting' | 'human';
 
@@ -28,6 +33,9 @@ export interface ChatMessage {
   createdAt: string;
   clientId: string | null;
 }
+
+/** A message as the console sees it: internal notes included. */
+export type ConsoleChatMessage = Omit<ChatMessage, 'role'> & { role: ConsoleChatRole };
 
 /** A streamed AI reply in progress; `replyId` ties deltas to the message that finally replaces them. */
 export interface ChatDelta {
@@ -94,7 +102,7 @@ export interface ConversationSummary {
 export interface ConsoleChatServerToClient {
   /** A conversation of one of the user's applications changed (new message, new state). */
   'chat:conversation': (payload: { conversation: ConversationSummary }) => void;
-  'chat:message': (payload: { message: ChatMessage; replyId?: string }) => void;
+  'chat:message': (payload: { message: ConsoleChatMessage; replyId?: string }) => void;
   'chat:stream-start': (payload: { sessionId: string; replyId: string }) => void;
   'chat:delta': (payload: ChatDelta) => void;
   'chat:stream-end': (payload: { sessionId: string; replyId: string }) => void;
@@ -104,19 +112,21 @@ export interface ConsoleChatClientToServer {
   /** One view of the application's conversations (`open` when none is named). */
   'chat:list': (payload: { appId: string; view?: ConversationView }, ack: Ack<{ conversations: ConversationSummary[] }>) => void;
   /** Opens a conversation: its messages, and live deltas from now on. */
-  'chat:open': (payload: { sessionId: string }, ack: Ack<{ conversation: ConversationSummary; messages: ChatMessage[] }>) => void;
+  'chat:open': (payload: { sessionId: string }, ack: Ack<{ conversation: ConversationSummary; messages: ConsoleChatMessage[] }>) => void;
   'chat:close': (payload: { sessionId: string }, ack: Ack<{ ok: true }>) => void;
   'chat:takeover': (payload: { sessionId: string }, ack: Ack<{ conversation: ConversationSummary }>) => void;
-  'chat:reply': (payload: { sessionId: string; text: string; clientId: string }, ack: Ack<{ message: ChatMessage }>) => void;
+  'chat:reply': (payload: { sessionId: string; text: string; clientId: string }, ack: Ack<{ message: ConsoleChatMessage }>) => void;
   /**
    * The agent starts the conversation with a visitor on a live session: the message is sent as a reply
    * (taking the chat over) and the visitor's widget opens its chat (issue 21).
    */
-  'chat:start': (payload: { sessionId: string; text: string; clientId: string }, ack: Ack<{ message: ChatMessage }>) => void;
+  'chat:start': (payload: { sessionId: string; text: string; clientId: string }, ack: Ack<{ message: ConsoleChatMessage }>) => void;
   /** Assigns the conversation to a member of its application (the caller when `userId` is absent). */
   'chat:assign': (payload: { sessionId: string; userId?: string }, ack: Ack<{ conversation: ConversationSummary }>) => void;
   /** The application's members, whom its conversations can be assigned to. */
   'chat:teammates': (payload: { appId: string }, ack: Ack<{ members: Array<{ id: string; email: string }> }>) => void;
+  /** Adds an internal note: the application's agents see it, the visitor never does (nor the AI). */
+  'chat:note': (payload: { sessionId: string; text: string; clientId: string }, ack: Ack<{ message: ConsoleChatMessage }>) => void;
   /** Resolves the conversation; the visitor's next message reopens it. */
   'chat:resolve': (payload: { sessionId: string }, ack: Ack<{ conversation: ConversationSummary }>) => void;
 }

@@ -18,6 +18,7 @@ export const consoleChatOpenSchema = z.object({ sessionId: objectId });
 export const consoleChatTakeoverSchema = consoleChatOpenSchema;
 export const consoleChatReplySchema = z.object({ sessionId: objectId, text: messageText, clientId });
 export const consoleChatStartSchema = consoleChatReplySchema;
+export const consoleChatNoteSchema = consoleChatReplySchema;
 export const consoleChatAssignSchema = z.object({ sessionId: objectId, userId: objectId.optional() });
 export const consoleChatResolveSchema = consoleChatOpenSchema;
 export const consoleChatTeammatesSchema = z.object({ appId: objectId });

@@ -5,7 +5,8 @@ export type { ConversationStatus, ConversationView };
 
 /** Records and repository interfaces of the chat (messages, conversations, AI usage). */
 
-export type MessageRole = 'visitor' | 'ai' | 'agent' | 'system';
+/** `note`: an agent's internal note, never shown to the visitor (issue 18). */
+export type MessageRole = 'visitor' | 'ai' | 'agent' | 'system' | 'note';
 export type ChatState = 'ai' | 'waiting' | 'human';
 
 export interface MessageRecord {
