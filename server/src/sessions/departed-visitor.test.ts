@@ -1,7 +1,9 @@
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_SWEEP_INTERVAL_MS, VISITOR_GONE_GRACE_MS } from '../protocol/limits.js';
 import { ack, chatVisitor, consoleSocket, createChatApp, newClientId, waitFor } from '../testing/chat-test-kit.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { command } from '../testing/visitor-client.js';
 import { sweepLifecycle } from './lifecycle-sweep.js';
 
 /**
@@ -59,5 +61,27 @@ describe('a departed visitor (issue 18, defect 5)', () => {
     // The server sweeps every SESSION_SWEEP_INTERVAL_MS, completing after VISITOR_GONE_GRACE_MS: within a minute.
     expect(VISITOR_GONE_GRACE_MS + SESSION_SWEEP_INTERVAL_MS).toBeLessThanOrEqual(60 * SECOND_MS);
     agent.close();
+  });
+
+  it('is completed though the page’s last batch arrives by POST /ingest after its socket closed (the pagehide flush is leaving, not coming back)', async () => {
+    const visitor = await chatVisitor(server, app.publicKey);
+    const { token } = (await command<any>(visitor.socket, 'recording:start', { sessionId: visitor.sessionId })).data;
+    const events = JSON.stringify([{ type: 3, timestamp: clock.at, data: { source: 2, type: 2, id: 1, x: 5, y: 5 } }]);
+    expect((await command<any>(visitor.socket, 'recording:batch', { sessionId: visitor.sessionId, seq: 1, data: gzipSync(events) })).data).toMatchObject({ stored: true });
+    const lastActivity = (await server.db.repos.sessions.findById(visitor.sessionId))!.lastActivityAt.getTime();
+    advance(5 * SECOND_MS);
+    visitor.socket.close();
+    await waitFor(() => disconnected(visitor.sessionId), 'the disconnect to be recorded');
+    // The page's pagehide flush comes in just after the socket closed.
+    advance(100);
+    const query = new URLSearchParams({ sessionId: visitor.sessionId, seq: '2', token, encoding: 'json' });
+    const flushed = await fetch(`${server.url}/ingest?${query}`, { method: 'POST', headers: { origin: 'https://chat.example', 'content-type': 'text/plain' }, body: events });
+    expect((await flushed.json()).data).toMatchObject({ seq: 2, stored: true });
+
+    advance(SECOND_MS * 45);
+    await sweep();
+    const session = (await server.db.repos.sessions.findById(visitor.sessionId))!;
+    expect(session).toMatchObject({ status: 'completed', endReason: 'visitor-gone', chunkCount: 2 });
+    expect(session.endedAt!.getTime()).toBe(lastActivity);
   });
 });

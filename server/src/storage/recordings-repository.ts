@@ -52,7 +52,10 @@ export function recordingWrites(
       const stored = await repository.insertChunk(chunk);
       // A copy sent again counts what its first writer stored, if that writer died before counting it.
       const header = stored ? chunk : await storedHeader(chunk.sessionId, chunk.seq);
-      if (header) await counting.count(chunk.sessionId, { seq: chunk.seq, eventCount: header.eventCount, bytes: header.bytes }, chunk.storedAt);
+      // The pagehide POST is the visitor leaving, often after their socket closed: it is not them coming back,
+      // so it moves no activity time (which would keep a departed visitor's session active, issue 18).
+      const activityAt = chunk.via === 'http' ? null : chunk.storedAt;
+      if (header) await counting.count(chunk.sessionId, { seq: chunk.seq, eventCount: header.eventCount, bytes: header.bytes }, activityAt);
       return stored;
     },
     recount: (sessionId) => (valid(sessionId) ? counting.recount(sessionId) : Promise.resolve(null)),
