@@ -51,7 +51,7 @@ export class ConversationsView extends LitElement {
     super();
     this.app = undefined;
     this.conversations = [];
-    this.view = 'waiting';
+    this.view = 'open';
     this.waitingIds = new Set();
     this.teammates = [];
     this.openId = '';
