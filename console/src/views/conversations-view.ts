@@ -1,6 +1,8 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { CONVERSATION_VIEWS, type ConsoleChatMessage as ChatMessage, type ConversationSummary, type ConversationView } from '../../../server/src/protocol/chat-events.js';
 import { belongsTo, sortForView, STATUS_LABELS, VIEW_LABELS } from '../conversations/conversation-views.js';
+import { markSeen, unreadCount } from '../conversations/seen-messages.js';
+import { allowDesktopNotifications } from '../live/waiting-alerts.js';
 import type { PublicApp, PublicUser } from '../../../server/src/protocol/events.js';
 import '../activity/app-picker.js';
 import './visitor-label.js';
@@ -80,6 +82,7 @@ export class ConversationsView extends LitElement {
     .actions select, .actions button { font: inherit; font-size: 13px; }
     button.secondary { border: 1px solid #d1d5db; background: #fff; border-radius: 8px; padding: 6px 10px; cursor: pointer; }
     .assignee { font-size: 13px; color: #4b5563; }
+    .unread { float: right; min-width: 20px; padding: 0 6px; border-radius: 999px; background: #dc2626; color: #fff; font-size: 12px; font-weight: 700; text-align: center; }
     .badge.struggling { background: #ea580c; color: #fff; }
     .preview { display: block; color: #4b5563; font-size: 13px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
     section.transcript { border: 1px solid #e5e7eb; border-radius: 12px; background: #fff; display: flex; flex-direction: column; min-height: 420px; }
@@ -140,6 +143,7 @@ export class ConversationsView extends LitElement {
     const others = this.conversations.filter((c) => c.sessionId !== conversation.sessionId);
     // The open conversation stays listed while read, whatever became of it.
     const keep = belongsTo(this.view, conversation, this.user.id) || conversation.sessionId === this.openId;
+    if (conversation.sessionId === this.openId) markSeen(conversation.sessionId, conversation.messageCount);
     this.conversations = keep ? [conversation, ...others] : others;
     const waiting = new Set(this.waitingIds);
     if (conversation.conversationStatus === 'waiting') waiting.add(conversation.sessionId);
@@ -257,6 +261,9 @@ export class ConversationsView extends LitElement {
     return html`<div class="top">
         <h1>Conversations</h1>
         <app-picker @app-change=${(e: CustomEvent<{ app: PublicApp }>) => this.pickApp(e.detail.app)}></app-picker>
+        ${typeof Notification !== 'undefined' && Notification.permission === 'default'
+          ? html`<button type="button" class="secondary" @click=${async () => (await allowDesktopNotifications(), this.requestUpdate())}>Turn on desktop notifications</button>`
+          : nothing}
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <struggling-now app-id=${this.app?.id ?? ''}></struggling-now>
@@ -276,6 +283,9 @@ export class ConversationsView extends LitElement {
                   (c) => html`<li>
                     <button type="button" data-session-id=${c.sessionId} aria-current=${String(c.sessionId === this.openId)} @click=${() => this.openConversation(c.sessionId)}>
                       <visitor-label .name=${c.visitorName} visitor-id=${c.visitorId} ?verified=${c.identityVerified === true}></visitor-label>
+                      ${c.sessionId !== this.openId && unreadCount(c.sessionId, c.messageCount) > 0
+                        ? html`<span class="unread" title="Unread messages">${unreadCount(c.sessionId, c.messageCount)}</span>`
+                        : nothing}
                       ${c.conversationStatus ? html`<span class="badge" data-status=${c.conversationStatus}>${STATUS_LABELS[c.conversationStatus]}</span>` : nothing}
                       <span class="badge" data-state=${c.state}>${STATE_LABELS[c.state]}</span>
                       ${isStrugglingNow({ status: 'active', struggle: c.struggle }, Date.now()) ? html`<span class="badge struggling">Struggling now</span>` : nothing}
