@@ -6,12 +6,12 @@ import type { ConversationStatus, ConversationSummary, ConversationView } from '
  * would put it.
  */
 export const VIEW_LABELS: Record<ConversationView, string> = { waiting: 'Waiting', mine: 'Mine', open: 'Open', resolved: 'Resolved' };
-export const STATUS_LABELS: Record<ConversationStatus, string> = { open: 'Open', waiting: 'Waiting for a person', assigned: 'Assigned', resolved: 'Resolved' };
+export const STATUS_LABELS: Record<ConversationStatus, string> = { open: 'Open', waiting: 'Waiting', assigned: 'Assigned', resolved: 'Resolved' };
 
 export function belongsTo(view: ConversationView, conversation: ConversationSummary, userId: string): boolean {
   const status = conversation.conversationStatus;
   if (view === 'waiting') return status === 'waiting';
-  if (view === 'mine') return status === 'assigned' && conversation.assigneeId === userId;
+  if (view === 'mine') return (status === 'assigned' || status === 'waiting') && conversation.assigneeId === userId;
   if (view === 'resolved') return status === 'resolved';
   return status !== null && status !== 'resolved';
 }

@@ -76,7 +76,7 @@ export class ConversationsView extends LitElement {
     .badge[data-status='waiting'] { background: #fef3c7; color: #92400e; }
     .badge[data-status='resolved'] { background: #e0e7ff; color: #3730a3; }
     [role='tablist'] { display: flex; gap: 4px; margin-bottom: 10px; flex-wrap: wrap; }
-    [role='tab'] { font: inherit; font-size: 14px; border: 1px solid #d1d5db; background: #fff; border-radius: 999px; padding: 4px 12px; cursor: pointer; }
+    [role='tab'] { font: inherit; font-size: 13px; border: 1px solid #d1d5db; background: #fff; border-radius: 999px; padding: 3px 9px; cursor: pointer; }
     [role='tab'][aria-selected='true'] { background: #4f46e5; border-color: #4f46e5; color: #fff; }
     .actions { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
     .actions select, .actions button { font: inherit; font-size: 13px; }
@@ -287,7 +287,7 @@ export class ConversationsView extends LitElement {
                         ? html`<span class="unread" title="Unread messages">${unreadCount(c.sessionId, c.messageCount)}</span>`
                         : nothing}
                       ${c.conversationStatus ? html`<span class="badge" data-status=${c.conversationStatus}>${STATUS_LABELS[c.conversationStatus]}</span>` : nothing}
-                      <span class="badge" data-state=${c.state}>${STATE_LABELS[c.state]}</span>
+                      ${c.state === 'waiting' && c.conversationStatus === 'waiting' ? nothing : html`<span class="badge" data-state=${c.state}>${STATE_LABELS[c.state]}</span>`}
                       ${isStrugglingNow({ status: 'active', struggle: c.struggle }, Date.now()) ? html`<span class="badge struggling">Struggling now</span>` : nothing}
                       <span class="preview">${c.lastMessageText}</span>
                     </button>

@@ -61,6 +61,12 @@ describe('conversation lifecycle (issue 18, defect 1)', () => {
     expect(await idsIn('waiting')).toEqual([first.sessionId, second.sessionId]);
     expect((await list('waiting'))[0]).toMatchObject({ conversationStatus: 'waiting', waitingSince: new Date(clock.at - 31 * MINUTE_MS).toISOString() });
 
+    // Assigned while waiting, it is theirs and still waits (oldest first) until answered.
+    const assigned = await ack(agent, 'chat:assign', { sessionId: second.sessionId });
+    expect(assigned.data.conversation).toMatchObject({ conversationStatus: 'waiting', assigneeId: expect.any(String) });
+    expect(await idsIn('waiting')).toEqual([first.sessionId, second.sessionId]);
+    expect(await idsIn('mine')).toEqual([second.sessionId]);
+
     // The quiet period never resolves a waiting conversation.
     expect((await owner.request('PATCH', `/api/apps/${app.id}`, { settings: { conversations: { autoResolveMinutes: 5 } } })).status).toBe(200);
     expect(await resolveQuietConversations({ apps: server.db.repos.apps, chat: server.app.chat, now })).toBe(0);
@@ -71,7 +77,7 @@ describe('conversation lifecycle (issue 18, defect 1)', () => {
     const reply = await ack(agent, 'chat:reply', { sessionId: first.sessionId, text: 'Sorry for the wait, I can help.', clientId: newClientId() });
     expect(reply.data?.message.role).toBe('agent');
     expect(await idsIn('waiting')).toEqual([second.sessionId]);
-    expect(await idsIn('mine')).toEqual([first.sessionId]);
+    expect(new Set(await idsIn('mine'))).toEqual(new Set([first.sessionId, second.sessionId]));
     await waitFor(() => announced.some((c) => c.sessionId === first.sessionId && c.conversationStatus === 'assigned'), 'the assignment to be announced');
 
     // Resolved by the agent.
@@ -85,7 +91,7 @@ describe('conversation lifecycle (issue 18, defect 1)', () => {
     expect(back.sessionId).not.toBe(first.sessionId);
     await back.send('Thanks, one more question.');
     const mine = await list('mine');
-    expect(mine.map((c) => c.sessionId)).toEqual([back.sessionId]);
+    expect(mine.map((c) => c.sessionId)).toEqual([back.sessionId, second.sessionId]);
     expect(mine[0].assigneeId).toBe(resolved.data.conversation.assigneeId);
     back.socket.close();
   });

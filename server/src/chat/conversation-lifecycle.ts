@@ -3,7 +3,8 @@ import type { ConversationMove, ConversationRecord, ConversationsRepository } fr
 /**
  * A conversation's own lifecycle (issue 18), apart from its recording session's:
  *
- *   (none) ──visitor writes──▶ open ──a person is wanted──▶ waiting ──a person answers / is assigned──▶ assigned
+ *   (none) ──visitor writes──▶ open ──a person is wanted──▶ waiting ──a person answers──▶ assigned
+ *   open, resolved ──assigned to someone──▶ assigned; waiting ──assigned to someone──▶ waiting (theirs, still unanswered)
  *   open, waiting, assigned ──an agent resolves, or (not waiting) the owner's quiet period passes──▶ resolved
  *   resolved ──the visitor writes again──▶ assigned (to whoever had it), else open, or waiting when no AI answers
  *
@@ -43,11 +44,15 @@ export function conversationLifecycle(conversations: ConversationsRepository, no
     personAnswered(conversation: ConversationRecord, userId: string) {
       return firstOf(conversation, [
         { from: [null, 'open', 'waiting', 'resolved'], to: 'assigned', assigneeId: userId, assigned: false },
-        { from: ['resolved'], to: 'assigned', assigned: true },
+        { from: ['waiting', 'resolved'], to: 'assigned', assigned: true },
       ]);
     },
+    /** Gives the conversation to someone; a waiting one stays waiting (in the Waiting view, oldest first) until answered. */
     assign(conversation: ConversationRecord, userId: string) {
-      return move(conversation, { from: ['open', 'waiting', 'assigned', 'resolved'], to: 'assigned', assigneeId: userId });
+      return firstOf(conversation, [
+        { from: ['waiting'], to: 'waiting', assigneeId: userId },
+        { from: ['open', 'assigned', 'resolved'], to: 'assigned', assigneeId: userId },
+      ]);
     },
     resolve(conversation: ConversationRecord) {
       return move(conversation, { from: ['open', 'waiting', 'assigned'], to: 'resolved' });

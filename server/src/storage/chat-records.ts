@@ -95,7 +95,7 @@ export interface ConversationsRepository {
   move(sessionId: string, move: ConversationMove): Promise<ConversationRecord | null>;
   /**
    * One view of the application's conversations, whatever became of their recording sessions:
-   * `waiting` oldest wait first; `mine` (assigned to `userId`) and `open` (every unresolved one) latest
+   * `waiting` oldest wait first; `mine` (assigned to `userId`, answered or still waiting) and `open` (every unresolved one) latest
    * message first; `resolved` latest resolution first.
    */
   list(appId: string, view: ConversationView, userId: string, limit: number): Promise<ConversationRecord[]>;

@@ -52,6 +52,11 @@ describe.each(CONTRACT_TARGETS)('conversations contract: $name', (target) => {
     expect(await ids('waiting')).toEqual([later]);
     expect(await ids('mine', winner)).toEqual([earlier]);
     expect(await ids('mine', agents.find((agent) => agent !== winner))).toEqual([]);
+    // Given to someone while it waits, it stays waiting (and its wait's start) and is theirs.
+    expect(await repos.conversations.move(later, { from: ['waiting'], to: 'waiting', assigneeId: winner, at: AT(21) })).toMatchObject({ waitingSince: AT(6), assigneeId: winner });
+    expect(await ids('waiting')).toEqual([later]);
+    expect(new Set(await ids('mine', winner))).toEqual(new Set([earlier, later]));
+    await repos.conversations.move(later, { from: ['waiting'], to: 'waiting', assigneeId: AGENT, at: AT(22) });
 
     // The quiet period: not the waiting one; not one with a message after the cut-off (checked in the same update).
     expect((await repos.conversations.listQuiet(appId, AT(30), 100)).map((found) => found.sessionId).sort()).toEqual([chatty, earlier].sort());

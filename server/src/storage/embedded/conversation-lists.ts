@@ -32,7 +32,7 @@ const isUnresolved = (doc: Pick<SessionDoc, 'conversationStatus'> | null | undef
 
 const VIEW_MATCHES: Record<Exclude<ConversationView, 'resolved'>, (doc: SessionDoc, userId: string) => boolean> = {
   waiting: (doc) => doc.conversationStatus === 'waiting',
-  mine: (doc, userId) => doc.conversationStatus === 'assigned' && doc.assigneeId === userId,
+  mine: (doc, userId) => (doc.conversationStatus === 'assigned' || doc.conversationStatus === 'waiting') && doc.assigneeId === userId,
   open: (doc) => isUnresolved(doc),
 };
 const time = (date: Date | null | undefined) => date?.getTime() ?? 0;

@@ -109,7 +109,7 @@ export function nativeReads({ Session, Message, Chunk }: Pick<Models, 'Session' 
 /** Each Conversations view as one query on its index (native-indexes.ts). */
 const NATIVE_VIEWS: Record<ConversationView, (userId: string) => { filter: Record<string, unknown>; sort: Record<string, 1 | -1> }> = {
   waiting: () => ({ filter: { conversationStatus: 'waiting' }, sort: { waitingSince: 1 } }),
-  mine: (userId) => ({ filter: { conversationStatus: 'assigned', assigneeId: userId }, sort: { lastMessageAt: -1 } }),
+  mine: (userId) => ({ filter: { conversationStatus: { $in: ['waiting', 'assigned'] }, assigneeId: userId }, sort: { lastMessageAt: -1 } }),
   open: () => ({ filter: { conversationStatus: { $in: ['open', 'waiting', 'assigned'] } }, sort: { lastMessageAt: -1 } }),
   resolved: () => ({ filter: { conversationStatus: 'resolved' }, sort: { resolvedAt: -1 } }),
 };
