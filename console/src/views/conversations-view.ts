@@ -320,10 +320,30 @@ export class ConversationsView extends LitElement {
       <form @submit=${this.sendReply}>
         <label for="reply" class="who">Reply</label>
         <textarea id="reply" rows="2" .value=${this.reply}></textarea>
+        ${this.renderSavedReplies()}
         <button type="submit" class="primary" value="reply">Send reply</button>
         <button type="submit" class="secondary" value="note" title="Only your team sees internal notes">Add internal note</button>
       </form>
     </section>`;
+  }
+
+  /** The application's saved replies: choosing one puts it in the composer, to edit or send. */
+  private renderSavedReplies() {
+    const replies = this.app?.settings.conversations.savedReplies ?? [];
+    if (!replies.length) return nothing;
+    return html`<select
+      aria-label="Saved replies"
+      @change=${(e: Event) => {
+        const select = e.target as HTMLSelectElement;
+        const textarea = this.shadowRoot!.querySelector<HTMLTextAreaElement>('#reply')!;
+        if (select.value) textarea.value = replies[Number(select.value)] ?? textarea.value;
+        select.value = '';
+        textarea.focus();
+      }}
+    >
+      <option value="">Saved replies…</option>
+      ${replies.map((reply, i) => html`<option value=${i}>${reply.length > 60 ? `${reply.slice(0, 60)}…` : reply}</option>`)}
+    </select>`;
   }
 
   private renderActions(conversation: ConversationSummary) {

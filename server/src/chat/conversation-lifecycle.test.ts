@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationSummary, ConversationView } from '../protocol/chat-events.js';
+import { MAX_SAVED_REPLIES } from '../protocol/limits.js';
 import { ack, agentOf, chatVisitor, consoleSocket, createChatApp, newClientId, waitFor, type ConsoleTestSocket } from '../testing/chat-test-kit.js';
 import type { HttpClient } from '../testing/http-client.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
@@ -116,6 +117,12 @@ describe('conversation lifecycle (issue 18, defect 1)', () => {
     const teammateSocket = await consoleSocket(server, teammate.cookie);
     expect(await idsIn('mine', teammateSocket)).toEqual([visitor.sessionId]);
     teammateSocket.close();
+
+    // Saved replies are bounded per application (MAX_SAVED_REPLIES, each a chat message long at most).
+    const tooMany = await owner.request('PATCH', `/api/apps/${app.id}`, { settings: { conversations: { savedReplies: Array.from({ length: MAX_SAVED_REPLIES + 1 }, (_, i) => `reply ${i}`) } } });
+    expect([tooMany.status, tooMany.json.error.code]).toEqual([400, 'E_INVALID_PAYLOAD']);
+    const kept = await owner.request('PATCH', `/api/apps/${app.id}`, { settings: { conversations: { savedReplies: ['Thanks for waiting!'] } } });
+    expect(kept.json.data.app.settings.conversations).toEqual({ autoResolveMinutes: 5, savedReplies: ['Thanks for waiting!'] });
 
     // Quiet for longer than the owner's 5 minutes: resolved by the sweep (the waiting one from before stays).
     expect((await owner.request('PATCH', `/api/apps/${app.id}`, { settings: { conversations: { autoResolveMinutes: 5 } } })).status).toBe(200);

@@ -24,7 +24,11 @@ export interface AppSettings {
   help: { offerOnStruggle: boolean; promptText: string };
   privacy: { notifyWhenWatched: boolean };
   /** Conversations (issue 18): resolved after this many quiet minutes (0: only by an agent). Never while waiting for a person. */
-  conversations: { autoResolveMinutes: number };
+  conversations: {
+    autoResolveMinutes: number;
+    /** Replies the application's agents insert with one click (never sent to the widget). */
+    savedReplies: string[];
+  };
   retentionDays: number;
   /** Recordings this application may store, in GB (10^9 bytes); past it, recording stops (E_QUOTA_EXCEEDED). */
   storageQuotaGb: number;

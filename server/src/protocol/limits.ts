@@ -21,6 +21,8 @@ export const LOGIN_WINDOW_MS = 15 * 60_000;
 /** How long a console sign-in lasts without activity. */
 export const LOGIN_SESSION_TTL_MS = 7 * 24 * 60 * 60_000;
 
+/** Saved replies an application keeps for its agents (issue 18), each at most a chat message long. */
+export const MAX_SAVED_REPLIES = 50;
 /** The longest quiet period an owner may set before conversations resolve by themselves (30 days). */
 export const MAX_AUTO_RESOLVE_MINUTES = 30 * 24 * 60;
 /** How often the server looks for idle and departed visitors' sessions (and quiet conversations). */
