@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { waitUntil } from '../server/src/testing/server-process.js';
+import { demoVisitorWrites, widget } from './support/demo-chat.js';
 import { newPage, serverAndBrowser, signInThroughConsole } from './support/fixtures.js';
 import { widgetSession } from './support/recording.js';
 
@@ -15,7 +16,6 @@ const setup = serverAndBrowser();
 /** The departed visitor's session completes within a minute; the machine is shared, so allow twice that. */
 const COMPLETED_WITHIN_MS = 120_000;
 
-const widget = (page: Page) => page.locator('chatreel-widget');
 const tab = (agent: Page, name: RegExp) => agent.getByRole('tablist', { name: 'Views' }).getByRole('tab', { name });
 const listed = (agent: Page) => agent.getByRole('navigation', { name: 'Conversations' }).locator('li button[data-session-id]');
 const listedIds = (agent: Page) => listed(agent).evaluateAll((buttons) => buttons.map((button) => (button as HTMLElement).dataset.sessionId));
@@ -23,12 +23,7 @@ const listedIds = (agent: Page) => listed(agent).evaluateAll((buttons) => button
 describe('a conversation outlives its recording (issue 18)', () => {
   it('waits after the visitor left and the session completed, is answered and resolved by an agent, and goes back to that agent when the visitor writes again', { timeout: 240_000 }, async () => {
     const { server, browser } = setup;
-    const visitor = await newPage(browser);
-    await visitor.goto(`${server.url}/demo/`);
-    await visitor.getByRole('button', { name: 'Open chat' }).click();
-    const box = widget(visitor).getByRole('textbox', { name: 'Message' });
-    await box.fill('Can a person call me back about order 1042?');
-    await box.press('Enter');
+    const { visitor, box } = await demoVisitorWrites(browser, server.url, 'Can a person call me back about order 1042?');
     await widget(visitor).getByText('A member of our team will reply here soon.').waitFor({ timeout: 15_000 });
     const sessionId = await widgetSession(visitor);
 

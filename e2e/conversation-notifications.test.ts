@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { newPage, serverAndBrowser, signInThroughConsole } from './support/fixtures.js';
+import { demoVisitorWrites, widget } from './support/demo-chat.js';
+import { serverAndBrowser, signInThroughConsole } from './support/fixtures.js';
 
 /**
  * Issue 18: agents are told when a visitor waits for a person, on any console page — a desktop
@@ -31,7 +32,6 @@ const OBSERVE_ALERTS = () => {
   };
 };
 const alerts = (page: Page) => page.evaluate(() => (window as unknown as { alertsSeen: { notifications: Array<{ title: string; body?: string }>; tones: number } }).alertsSeen);
-const widget = (page: Page) => page.locator('chatreel-widget');
 
 describe('agents are told a visitor waits (issue 18)', () => {
   it('notifies on the desktop with a sound, counts waiting chats in the title and the menu, and unread messages on each conversation', async () => {
@@ -46,12 +46,7 @@ describe('agents are told a visitor waits (issue 18)', () => {
     await expect.poll(() => agent.title()).toBe('Chatreel console');
 
     // A visitor writes; nobody (no AI) answers: they wait for a person.
-    const visitor = await newPage(browser);
-    await visitor.goto(`${server.url}/demo/`);
-    await visitor.getByRole('button', { name: 'Open chat' }).click();
-    const box = widget(visitor).getByRole('textbox', { name: 'Message' });
-    await box.fill('Is someone there? My payment failed.');
-    await box.press('Enter');
+    const { visitor, box } = await demoVisitorWrites(browser, server.url, 'Is someone there? My payment failed.');
 
     await expect.poll(async () => (await alerts(agent)).notifications, { timeout: 15_000 }).toEqual([
       { title: 'A visitor is waiting for a person', body: expect.any(String) },

@@ -1,5 +1,5 @@
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { demoVisitorWrites, widget } from './support/demo-chat.js';
 import { newPage, serverAndBrowser, signInThroughConsole } from './support/fixtures.js';
 
 /**
@@ -8,7 +8,6 @@ import { newPage, serverAndBrowser, signInThroughConsole } from './support/fixtu
  * settings never carry them.
  */
 const setup = serverAndBrowser();
-const widget = (page: Page) => page.locator('chatreel-widget');
 const SAVED = ['Thanks for waiting! Let me look into it.', 'Your parcel ships within 2 working days.'];
 
 describe('saved replies (issue 18)', () => {
@@ -22,12 +21,7 @@ describe('saved replies (issue 18)', () => {
     await owner.getByRole('button', { name: 'Save settings' }).click();
     await owner.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
 
-    const visitor = await newPage(browser);
-    await visitor.goto(`${server.url}/demo/`);
-    await visitor.getByRole('button', { name: 'Open chat' }).click();
-    const box = widget(visitor).getByRole('textbox', { name: 'Message' });
-    await box.fill('When will my parcel ship?');
-    await box.press('Enter');
+    const { visitor, box } = await demoVisitorWrites(browser, server.url, 'When will my parcel ship?');
 
     await owner.goto(`${server.url}/#/conversations`);
     await owner.reload();
