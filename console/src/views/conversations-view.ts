@@ -1,5 +1,7 @@
-import { css, html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import { CONVERSATION_VIEWS, type ConsoleChatMessage as ChatMessage, type ConversationSummary, type ConversationView } from '../../../server/src/protocol/chat-events.js';
+import { conversationActions, savedRepliesPicker } from '../conversations/conversation-actions.js';
+import { conversationsStyles } from '../conversations/conversations-styles.js';
 import { belongsTo, sortForView, STATUS_LABELS, VIEW_LABELS } from '../conversations/conversation-views.js';
 import { markSeen, unreadCount } from '../conversations/seen-messages.js';
 import { allowDesktopNotifications } from '../live/waiting-alerts.js';
@@ -62,44 +64,7 @@ export class ConversationsView extends LitElement {
     this.error = '';
   }
 
-  static override styles = css`
-    :host { display: block; padding: 20px 24px; }
-    .top { display: flex; align-items: center; gap: 16px; margin-bottom: 16px; }
-    h1 { font-size: 22px; margin: 0; }
-    .layout { display: grid; grid-template-columns: minmax(220px, 320px) 1fr; gap: 16px; align-items: start; }
-    ul.list { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 6px; }
-    ul.list button { width: 100%; text-align: left; font: inherit; padding: 10px; border: 1px solid #e5e7eb; border-radius: 10px; background: #fff; cursor: pointer; }
-    ul.list button[aria-current='true'] { border-color: #4f46e5; box-shadow: 0 0 0 2px #c7d2fe; }
-    .badge { display: inline-block; font-size: 12px; padding: 1px 8px; border-radius: 999px; background: #e5e7eb; }
-    .badge[data-state='waiting'] { background: #fef3c7; color: #92400e; }
-    .badge[data-state='human'], .badge[data-status='assigned'] { background: #d1fae5; color: #065f46; }
-    .badge[data-status='waiting'] { background: #fef3c7; color: #92400e; }
-    .badge[data-status='resolved'] { background: #e0e7ff; color: #3730a3; }
-    [role='tablist'] { display: flex; gap: 4px; margin-bottom: 10px; flex-wrap: wrap; }
-    [role='tab'] { font: inherit; font-size: 13px; border: 1px solid #d1d5db; background: #fff; border-radius: 999px; padding: 3px 9px; cursor: pointer; }
-    [role='tab'][aria-selected='true'] { background: #4f46e5; border-color: #4f46e5; color: #fff; }
-    .actions { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
-    .actions select, .actions button { font: inherit; font-size: 13px; }
-    button.secondary { border: 1px solid #d1d5db; background: #fff; border-radius: 8px; padding: 6px 10px; cursor: pointer; }
-    .assignee { font-size: 13px; color: #4b5563; }
-    .unread { float: right; min-width: 20px; padding: 0 6px; border-radius: 999px; background: #dc2626; color: #fff; font-size: 12px; font-weight: 700; text-align: center; }
-    .badge.struggling { background: #ea580c; color: #fff; }
-    .preview { display: block; color: #4b5563; font-size: 13px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-    section.transcript { border: 1px solid #e5e7eb; border-radius: 12px; background: #fff; display: flex; flex-direction: column; min-height: 420px; }
-    .head { display: flex; align-items: center; gap: 12px; padding: 10px 14px; border-bottom: 1px solid #e5e7eb; }
-    .head h2 { font-size: 16px; margin: 0; flex: 1; }
-    ol { list-style: none; margin: 0; padding: 12px; flex: 1; display: flex; flex-direction: column; gap: 8px; overflow-y: auto; max-height: 60vh; }
-    li.msg { white-space: pre-wrap; overflow-wrap: anywhere; padding: 8px 12px; border-radius: 10px; background: #f3f4f6; max-width: 80%; }
-    li.msg[data-role='agent'], li.msg[data-role='ai'] { align-self: flex-end; background: #eef2ff; }
-    li.msg[data-role='system'] { align-self: center; background: none; color: #6b7280; font-size: 13px; }
-    li.msg[data-role='note'] { align-self: flex-end; background: #fef9c3; border: 1px dashed #ca8a04; }
-    .who { display: block; font-size: 12px; font-weight: 600; color: #6b7280; }
-    form { display: flex; gap: 8px; padding: 10px; border-top: 1px solid #e5e7eb; }
-    textarea { flex: 1; font: inherit; padding: 8px; border: 1px solid #d1d5db; border-radius: 8px; resize: vertical; }
-    button.primary { font: inherit; border: none; border-radius: 8px; padding: 8px 14px; background: #4f46e5; color: #fff; cursor: pointer; }
-    .empty { color: #6b7280; }
-    .error { color: #b91c1c; }
-  `;
+  static override styles = conversationsStyles;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -308,7 +273,13 @@ export class ConversationsView extends LitElement {
         <span class="badge" data-state=${conversation.state}>${STATE_LABELS[conversation.state]}</span>
         ${conversation.state !== 'human' ? html`<button type="button" class="primary" @click=${this.takeOver}>Take over</button>` : nothing}
       </div>
-      ${this.renderActions(conversation)}
+      ${conversationActions(conversation, {
+        userId: this.user.id,
+        teammates: this.teammates,
+        wantTeammates: () => void this.loadTeammates(),
+        assign: (userId) => void this.act('chat:assign', userId ? { userId } : {}),
+        resolve: () => void this.act('chat:resolve'),
+      })}
       <ol role="log" aria-live="polite">
         ${this.messages.map(
           (m) => html`<li class="msg" data-role=${m.role} data-seq=${m.seq}><span class="who">${ROLE_LABELS[m.role]}</span><span class="text">${m.text}</span></li>`,
@@ -320,59 +291,15 @@ export class ConversationsView extends LitElement {
       <form @submit=${this.sendReply}>
         <label for="reply" class="who">Reply</label>
         <textarea id="reply" rows="2" .value=${this.reply}></textarea>
-        ${this.renderSavedReplies()}
+        ${savedRepliesPicker(this.app?.settings.conversations.savedReplies ?? [], (text) => {
+          const textarea = this.shadowRoot!.querySelector<HTMLTextAreaElement>('#reply')!;
+          textarea.value = text;
+          textarea.focus();
+        })}
         <button type="submit" class="primary" value="reply">Send reply</button>
         <button type="submit" class="secondary" value="note" title="Only your team sees internal notes">Add internal note</button>
       </form>
     </section>`;
-  }
-
-  /** The application's saved replies: choosing one puts it in the composer, to edit or send. */
-  private renderSavedReplies() {
-    const replies = this.app?.settings.conversations.savedReplies ?? [];
-    if (!replies.length) return nothing;
-    return html`<select
-      aria-label="Saved replies"
-      @change=${(e: Event) => {
-        const select = e.target as HTMLSelectElement;
-        const textarea = this.shadowRoot!.querySelector<HTMLTextAreaElement>('#reply')!;
-        if (select.value) textarea.value = replies[Number(select.value)] ?? textarea.value;
-        select.value = '';
-        textarea.focus();
-      }}
-    >
-      <option value="">Saved replies…</option>
-      ${replies.map((reply, i) => html`<option value=${i}>${reply.length > 60 ? `${reply.slice(0, 60)}…` : reply}</option>`)}
-    </select>`;
-  }
-
-  private renderActions(conversation: ConversationSummary) {
-    const assignee = conversation.assigneeId === this.user.id ? 'you' : this.teammates.find((t) => t.id === conversation.assigneeId)?.email;
-    return html`<div class="head actions" aria-label="Conversation status">
-      ${conversation.conversationStatus
-        ? html`<span class="badge" data-status=${conversation.conversationStatus}>${STATUS_LABELS[conversation.conversationStatus]}</span>`
-        : nothing}
-      <span class="assignee">${conversation.assigneeId ? `Assigned to ${assignee ?? 'a teammate'}` : 'Unassigned'}</span>
-      ${conversation.assigneeId !== this.user.id ? html`<button type="button" class="secondary" @click=${() => this.act('chat:assign')}>Assign to me</button>` : nothing}
-      <label>
-        <span class="who">Assign to</span>
-        <select
-          aria-label="Assign to a teammate"
-          @focus=${() => this.loadTeammates()}
-          @change=${(e: Event) => {
-            const select = e.target as HTMLSelectElement;
-            if (select.value) void this.act('chat:assign', { userId: select.value });
-            select.value = '';
-          }}
-        >
-          <option value="">Choose…</option>
-          ${this.teammates.map((t) => html`<option value=${t.id}>${t.email}</option>`)}
-        </select>
-      </label>
-      ${conversation.conversationStatus && conversation.conversationStatus !== 'resolved'
-        ? html`<button type="button" class="secondary" @click=${() => this.act('chat:resolve')}>Resolve</button>`
-        : nothing}
-    </div>`;
   }
 
   private pickApp(app: PublicApp): void {

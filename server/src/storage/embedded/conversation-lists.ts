@@ -94,7 +94,8 @@ export function conversationLists({ Session, ReadModel }: Pick<Models, 'Session'
     async moved(doc: SessionDoc): Promise<void> {
       const appId = String(doc.appId);
       const id = doc._id.toString();
-      const place = async (unresolvedNow: boolean) => (unresolvedNow ? join(appId, id, time(doc.lastMessageAt)) : leave(appId, [id]));
+      // A member's value is its session's start, which never changes: the set is the same however often it is written.
+      const place = async (unresolvedNow: boolean) => (unresolvedNow ? join(appId, id, doc.startedAt.getTime()) : leave(appId, [id]));
       if (doc.conversationStatus === 'resolved') await lists.append(appId, listNames.resolvedConversations, [{ t: time(doc.resolvedAt), id }]);
       await place(isUnresolved(doc));
       const now = await Session.findById(id, { conversationStatus: 1 }).lean<Pick<SessionDoc, 'conversationStatus'>>();

@@ -17,7 +17,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
  *   `<appId>:chats`               active sessions with messages: `t<sessionId>` = last message (ms),
  *                                 `c<sessionId>` = its chat state (ai, waiting, human)
  *   `<appId>:conversations`       unresolved conversations (issue 18), whatever their session's status:
- *                                 `u<sessionId>` = its last message (ms) (conversation-lists.ts)
+ *                                 `u<sessionId>` = its session's start (ms) (conversation-lists.ts)
  *   `built`                       marker: the read model's layout version (migration.ts)
  *
  * Lists: all sessions and all prompts (written with the row), and — written a moment later, see
