@@ -5,6 +5,7 @@ import { api } from './api-client.js';
 import { selectedAppId } from './activity/app-picker.js';
 import { matchRoute, routes } from './routes.js';
 import { closeConsoleSocket, consoleSocket, onAccessEnded, onAppsChanged } from './live/console-socket.js';
+import { watchWaiting } from './live/waiting-alerts.js';
 import './views/login-view.js';
 
 const SIGNED_OUT_NOTICES: Record<Exclude<AccessEndedReason, 'role-changed'>, string> = {
@@ -27,7 +28,11 @@ export class ChatreelConsole extends LitElement {
     signInNotice: { state: true },
     viewKey: { state: true },
     menuOpen: { state: true },
+    waitingCount: { state: true },
   };
+  /** Conversations waiting for a person, in every application of the user (live/waiting-alerts.ts). */
+  declare waitingCount: number;
+  private stopWatchingWaiting: (() => void) | undefined;
   declare user: PublicUser | undefined;
   declare ready: boolean;
   declare hash: string;
@@ -55,6 +60,7 @@ export class ChatreelConsole extends LitElement {
     this.signInNotice = '';
     this.viewKey = 0;
     this.menuOpen = false;
+    this.waitingCount = 0;
   }
 
   override disconnectedCallback() {
@@ -72,6 +78,7 @@ export class ChatreelConsole extends LitElement {
     nav { display: flex; gap: 4px; }
     nav a { color: #d1d5db; text-decoration: none; padding: 6px 10px; border-radius: 6px; }
     nav a[aria-current='page'] { color: #fff; background: #374151; }
+    nav .count { display: inline-block; min-width: 18px; padding: 0 5px; border-radius: 999px; background: #f59e0b; color: #111827; font-size: 12px; font-weight: 700; text-align: center; }
     .notice { margin: 0; padding: 10px 24px; background: #fef3c7; color: #92400e; }
     header button.menu { display: none; }
     @media (max-width: 640px) {
@@ -101,7 +108,11 @@ export class ChatreelConsole extends LitElement {
 
   override willUpdate(changed: Map<string, unknown>) {
     // Signed in: the live connection is open on every page, so an ended access is heard on any of them.
-    if (changed.has('user') && this.user) consoleSocket();
+    if (changed.has('user') && this.user) {
+      consoleSocket();
+      this.stopWatchingWaiting?.();
+      this.stopWatchingWaiting = watchWaiting((count) => (this.waitingCount = count));
+    }
   }
 
   override render() {
@@ -117,7 +128,10 @@ export class ChatreelConsole extends LitElement {
         </button>
         <nav aria-label="Console" id="console-nav" class=${this.menuOpen ? 'open' : ''}>
           ${routes.filter((r) => !r.hidden).map(
-            (r) => html`<a href="#/${r.path}" aria-current=${r === route ? 'page' : 'false'}>${r.label}</a>`,
+            (r) =>
+              html`<a href="#/${r.path}" aria-current=${r === route ? 'page' : 'false'}
+                >${r.label}${r.path === 'conversations' && this.waitingCount ? html` <span class="count" title="Waiting for a person">${this.waitingCount}</span>` : ''}</a
+              >`,
           )}
         </nav>
         <span class="spacer"></span>

@@ -42,6 +42,8 @@ import { runRetention } from './ingest/retention.js';
 import { RETENTION_SWEEP_INTERVAL_MS } from './protocol/limits.js';
 import { sweepLifecycle } from './sessions/lifecycle-sweep.js';
 import { leasedJobs } from './jobs/leased-jobs.js';
+import { resolveQuietConversations } from './chat/quiet-conversations.js';
+import type { ChatService } from './chat/chat-service.js';
 import type { EndReason } from './sessions/sessions-service.js';
 import type { SessionRecord } from './storage/ports.js';
 import type { Storage } from './storage/ports.js';
@@ -86,6 +88,8 @@ export interface Application {
   httpServer: HttpServer;
   io: SocketServer;
   sessions: SessionsService;
+  /** The chat: its periodic jobs (the quiet-period resolution) are also run by tests with their own clock. */
+  chat: ChatService;
   /** Hands stored recording batches to agents watching live. */
   liveWatch: LiveWatch;
   /** Readiness off (/readyz 503): a balancer stops sending new clients here; the rest goes on (graceful drain). */
@@ -228,6 +232,7 @@ export async function createApplication({ config, logger, db, workers, now, jobI
   const announceEnded = (session: SessionRecord, reason: EndReason) => visitorNsp.to(sessionRoom(session.id)).emit('session:ended', { sessionId: session.id, reason });
   const chat = createChatService({
     repos: db.repos,
+    team: db.team,
     ai: createAiResponder(config, aiModel),
     publish: withPromptAnnouncements(createChatPublisher(visitorNsp, consoleNsp), consoleNsp),
     logger,
@@ -260,6 +265,7 @@ export async function createApplication({ config, logger, db, workers, now, jobI
   jobs.every('lifecycle-sweep', jobIntervals?.sweepMs ?? SESSION_SWEEP_INTERVAL_MS, async () => {
     await sweepLifecycle({ repos: db.repos, sessions, now: now ?? (() => new Date()), onEnded: announceEnded });
     await db.repos.logins.deleteExpired(now?.() ?? new Date());
+    await resolveQuietConversations({ apps: db.repos.apps, chat, now: now ?? (() => new Date()) });
   });
   jobs.every('retention', jobIntervals?.retentionMs ?? RETENTION_SWEEP_INTERVAL_MS, () => runRetention(db.repos, now?.() ?? new Date()));
 
@@ -267,6 +273,7 @@ export async function createApplication({ config, logger, db, workers, now, jobI
     httpServer,
     io,
     sessions,
+    chat,
     liveWatch,
     drain: () => {
       draining = true;

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ChatMessage } from '../../../server/src/protocol/chat-events.js';
+import type { ConsoleChatMessage as ChatMessage } from '../../../server/src/protocol/chat-events.js';
 import type { ReplayManifest, ReplaySessionFacts } from '../../../server/src/protocol/replay-events.js';
 import { DevtoolsLog } from './devtools-log.js';
 import { EventStream } from './event-stream.js';

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { ChatMessage } from '../../../server/src/protocol/chat-events.js';
+import type { ConsoleChatMessage as ChatMessage } from '../../../server/src/protocol/chat-events.js';
 import type { ReplaySessionFacts } from '../../../server/src/protocol/replay-events.js';
 import type { DevtoolsLog } from './devtools-log.js';
 import { formatDuration } from './timeline-markers.js';
@@ -33,7 +33,7 @@ export function sessionFacts(session: ReplaySessionFacts): TemplateResult {
   </dl>`;
 }
 
-const ROLE_LABELS: Record<ChatMessage['role'], string> = { visitor: 'Visitor', ai: 'AI', agent: 'Agent', system: 'System' };
+const ROLE_LABELS: Record<ChatMessage['role'], string> = { visitor: 'Visitor', ai: 'AI', agent: 'Agent', system: 'System', note: 'Internal note' };
 
 /** The conversation; the message being sent at the playhead is marked current, a click seeks to it. */
 export function transcript(messages: ChatMessage[], current: number, seek: ((message: ChatMessage) => void) | undefined): TemplateResult {

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../../server/src/protocol/chat-events.js';
+import type { ConsoleChatMessage as ChatMessage } from '../../../server/src/protocol/chat-events.js';
 import type { PublicSession } from '../../../server/src/protocol/events.js';
 import type { LiveBatch } from '../../../server/src/protocol/replay-events.js';
 import { consoleSocket, type ConsoleSocket } from '../live/console-socket.js';

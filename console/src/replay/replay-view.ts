@@ -1,5 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import type { ChatMessage } from '../../../server/src/protocol/chat-events.js';
+import type { ConsoleChatMessage as ChatMessage } from '../../../server/src/protocol/chat-events.js';
 import { request } from '../api-client.js';
 import { InsightsController } from './insights-controller.js';
 import './devtools-panel.js';

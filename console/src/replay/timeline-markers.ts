@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../../server/src/protocol/chat-events.js';
+import type { ConsoleChatMessage as ChatMessage } from '../../../server/src/protocol/chat-events.js';
 import type { ReplayChunk } from '../../../server/src/protocol/replay-events.js';
 
 import type { RecordedEvent } from '../../../server/src/protocol/recording-events.js';

@@ -16,6 +16,10 @@ const conversation = (sessionId: string, visitorName: string, identityVerified: 
   visitorName,
   visitorEmail: '',
   identityVerified,
+  conversationStatus: 'waiting',
+  assigneeId: null,
+  waitingSince: '2026-12-01T10:00:00.000Z',
+  resolvedAt: null,
 });
 
 /** What an agent sees of each conversation in the list: the name's text and whether a badge stands beside it. */
@@ -42,7 +46,7 @@ describe('conversations-view: who is verified', () => {
     ]);
 
     // The transcript's heading says the same, for each conversation opened.
-    const buttons = [...list.querySelectorAll('button')];
+    const buttons = [...list.querySelectorAll<HTMLButtonElement>('li button')];
     for (const [index, expected] of [
       [0, { name: 'Mallory (verified) ✓ Verified', badge: null }],
       [1, { name: 'Alice', badge: 'Verified' }],

@@ -1,5 +1,10 @@
-import { css, html, LitElement, nothing } from 'lit';
-import type { ChatMessage, ConversationSummary } from '../../../server/src/protocol/chat-events.js';
+import { html, LitElement, nothing } from 'lit';
+import { CONVERSATION_VIEWS, type ConsoleChatMessage as ChatMessage, type ConversationSummary, type ConversationView } from '../../../server/src/protocol/chat-events.js';
+import { conversationActions, savedRepliesPicker } from '../conversations/conversation-actions.js';
+import { conversationsStyles } from '../conversations/conversations-styles.js';
+import { belongsTo, sortForView, STATUS_LABELS, VIEW_LABELS } from '../conversations/conversation-views.js';
+import { markSeen, unreadCount } from '../conversations/seen-messages.js';
+import { allowDesktopNotifications } from '../live/waiting-alerts.js';
 import type { PublicApp, PublicUser } from '../../../server/src/protocol/events.js';
 import '../activity/app-picker.js';
 import './visitor-label.js';
@@ -11,21 +16,24 @@ import { TypingController } from '../live/typing-controller.js';
 import './rating-label.js';
 
 const STATE_LABELS: Record<ConversationSummary['state'], string> = { ai: 'AI answering', waiting: 'Waiting for a person', human: 'With a person' };
-const ROLE_LABELS: Record<ChatMessage['role'], string> = { visitor: 'Visitor', ai: 'AI', agent: 'Agent', system: 'Note' };
-const ORDER: Record<ConversationSummary['state'], number> = { waiting: 0, human: 1, ai: 2 };
+const ROLE_LABELS: Record<ChatMessage['role'], string> = { visitor: 'Visitor', ai: 'AI', agent: 'Agent', system: 'Note', note: 'Internal note' };
 const ACK_TIMEOUT_MS = 10_000;
 
 type Answer<T> = { data: T } | { error: { code: string; message: string } };
 
 /**
- * Conversations for agents: who is waiting for a person, the live transcript of one conversation,
- * "Take over" and reply. Everything arrives over the console socket; text is rendered as text.
+ * Conversations for agents: the Waiting / Mine / Open / Resolved views (issue 18), the live transcript
+ * of one conversation, take over, reply, assign and resolve. Everything arrives over the console
+ * socket; text is rendered as text.
  */
 export class ConversationsView extends LitElement {
   static override properties = {
     user: { attribute: false },
     app: { state: true },
     conversations: { state: true },
+    view: { state: true },
+    waitingIds: { state: true },
+    teammates: { state: true },
     openId: { state: true },
     messages: { state: true },
     drafts: { state: true },
@@ -34,6 +42,10 @@ export class ConversationsView extends LitElement {
   declare user: PublicUser;
   declare app: PublicApp | undefined;
   declare conversations: ConversationSummary[];
+  declare view: ConversationView;
+  /** Conversations waiting for a person, whatever view is shown (the Waiting tab's count). */
+  declare waitingIds: Set<string>;
+  declare teammates: Array<{ id: string; email: string }>;
   declare openId: string;
   declare messages: ChatMessage[];
   declare drafts: Map<string, string>;
@@ -46,56 +58,16 @@ export class ConversationsView extends LitElement {
     super();
     this.app = undefined;
     this.conversations = [];
+    this.view = 'open';
+    this.waitingIds = new Set();
+    this.teammates = [];
     this.openId = '';
     this.messages = [];
     this.drafts = new Map();
     this.error = '';
   }
 
-  static override styles = css`
-    :host { display: block; padding: 20px 24px; }
-    .top { display: flex; align-items: center; gap: 16px; margin-bottom: 16px; }
-    h1 { font-size: 22px; margin: 0; }
-    .layout { display: grid; grid-template-columns: minmax(220px, 320px) 1fr; gap: 16px; align-items: start; }
-    ul.list { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 6px; }
-    ul.list button { width: 100%; text-align: left; font: inherit; padding: 10px; border: 1px solid #e5e7eb; border-radius: 10px; background: #fff; cursor: pointer; }
-    ul.list button[aria-current='true'] { border-color: #4f46e5; box-shadow: 0 0 0 2px #c7d2fe; }
-    .badge { display: inline-block; font-size: 12px; padding: 1px 8px; border-radius: 999px; background: #e5e7eb; }
-    .badge[data-state='waiting'] { background: #fef3c7; color: #92400e; }
-    .badge[data-state='human'] { background: #d1fae5; color: #065f46; }
-    .badge.struggling { background: #ea580c; color: #fff; }
-    .preview { display: block; color: #4b5563; font-size: 13px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-    section.transcript { border: 1px solid #e5e7eb; border-radius: 12px; background: #fff; display: flex; flex-direction: column; min-height: 420px; }
-    .head { display: flex; align-items: center; gap: 12px; padding: 10px 14px; border-bottom: 1px solid #e5e7eb; }
-    .head h2 { font-size: 16px; margin: 0; flex: 1; }
-    ol { list-style: none; margin: 0; padding: 12px; flex: 1; display: flex; flex-direction: column; gap: 8px; overflow-y: auto; max-height: 60vh; }
-    li.msg { white-space: pre-wrap; overflow-wrap: anywhere; padding: 8px 12px; border-radius: 10px; background: #f3f4f6; max-width: 80%; }
-    li.msg[data-role='agent'], li.msg[data-role='ai'] { align-self: flex-end; background: #eef2ff; }
-    li.msg[data-role='system'] { align-self: center; background: none; color: #6b7280; font-size: 13px; }
-    .who { display: block; font-size: 12px; font-weight: 600; color: #6b7280; }
-    form { display: flex; gap: 8px; padding: 10px; border-top: 1px solid #e5e7eb; }
-    textarea { flex: 1; font: inherit; padding: 8px; border: 1px solid #d1d5db; border-radius: 8px; resize: vertical; }
-    button.primary { font: inherit; border: none; border-radius: 8px; padding: 8px 14px; background: #4f46e5; color: #fff; cursor: pointer; }
-    .empty { color: #6b7280; }
-    .error { color: #b91c1c; }
-    .feedback { display: flex; flex-wrap: wrap; gap: 8px 14px; padding: 6px 14px; border-bottom: 1px solid #e5e7eb; font-size: 13px; }
-    .typing-note { margin: 0; padding: 0 14px 6px; font-size: 13px; color: #4b5563; }
-    .back { display: none; }
-    /* Phones (issue 18): one column; an open conversation takes the screen, its reply box in reach. */
-    @media (max-width: 640px) {
-      :host { padding: 12px; }
-      .top { flex-wrap: wrap; gap: 8px; }
-      .layout { grid-template-columns: minmax(0, 1fr); }
-      .layout[data-open] > nav { display: none; }
-      .back { display: inline-block; font: inherit; background: none; border: 1px solid #d1d5db; border-radius: 8px; padding: 4px 10px; cursor: pointer; }
-      section.transcript { min-height: 0; }
-      .head { flex-wrap: wrap; }
-      ol { max-height: none; }
-      li.msg { max-width: 92%; }
-      form { position: sticky; bottom: 0; background: #fff; border-radius: 0 0 12px 12px; }
-      textarea { font-size: 16px; min-width: 0; }
-    }
-  `;
+  static override styles = conversationsStyles;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -133,9 +105,18 @@ export class ConversationsView extends LitElement {
     if (this.openId) void this.openConversation(this.openId);
   };
 
+  /** A conversation changed: it joins, moves within or leaves the view shown, as a fresh list would have it. */
   private onConversation = ({ conversation }: { conversation: ConversationSummary }) => {
     if (conversation.appId !== this.app?.id) return;
-    this.conversations = [conversation, ...this.conversations.filter((c) => c.sessionId !== conversation.sessionId)];
+    const others = this.conversations.filter((c) => c.sessionId !== conversation.sessionId);
+    // The open conversation stays listed while read, whatever became of it.
+    const keep = belongsTo(this.view, conversation, this.user.id) || conversation.sessionId === this.openId;
+    if (conversation.sessionId === this.openId) markSeen(conversation.sessionId, conversation.messageCount);
+    this.conversations = keep ? [conversation, ...others] : others;
+    const waiting = new Set(this.waitingIds);
+    if (conversation.conversationStatus === 'waiting') waiting.add(conversation.sessionId);
+    else waiting.delete(conversation.sessionId);
+    this.waitingIds = waiting;
   };
 
   /** A listed conversation's visitor struggles (issue 21): its badge shows at once. */
@@ -165,9 +146,42 @@ export class ConversationsView extends LitElement {
 
   private async loadList(): Promise<void> {
     if (!this.app) return;
-    const answer = await this.ask<{ conversations: ConversationSummary[] }>('chat:list', { appId: this.app.id });
+    const appId = this.app.id;
+    const view = this.view;
+    const [answer, waiting] = await Promise.all([
+      this.ask<{ conversations: ConversationSummary[] }>('chat:list', { appId, view }),
+      view === 'waiting' ? null : this.ask<{ conversations: ConversationSummary[] }>('chat:list', { appId, view: 'waiting' }),
+    ]);
+    if (this.view !== view || this.app?.id !== appId) return;
+    if ('error' in answer) {
+      this.error = answer.error.message;
+      return;
+    }
+    this.conversations = answer.data.conversations;
+    const waitingList = waiting && 'data' in waiting ? waiting.data.conversations : view === 'waiting' ? answer.data.conversations : [];
+    this.waitingIds = new Set(waitingList.map((c) => c.sessionId));
+  }
+
+  private showView(view: ConversationView): void {
+    if (this.view === view) return;
+    this.view = view;
+    void this.loadList();
+  }
+
+  private async loadTeammates(): Promise<void> {
+    if (!this.app) return;
+    const answer = await this.ask<{ members: Array<{ id: string; email: string }> }>('chat:teammates', { appId: this.app.id });
+    if ('data' in answer) this.teammates = answer.data.members;
+  }
+
+  /** Assign (to a teammate, or to me when none is named) or resolve the open conversation. */
+  private async act(event: 'chat:assign' | 'chat:resolve', payload: { userId?: string } = {}): Promise<void> {
+    const answer = await this.ask<{ conversation: ConversationSummary }>(event, { sessionId: this.openId, ...payload });
     if ('error' in answer) this.error = answer.error.message;
-    else this.conversations = answer.data.conversations;
+    else {
+      this.error = '';
+      this.onConversation(answer.data);
+    }
   }
 
   private async openConversation(sessionId: string): Promise<void> {
@@ -190,14 +204,16 @@ export class ConversationsView extends LitElement {
     else this.onConversation(answer.data);
   }
 
-  private async sendReply(event: Event): Promise<void> {
+  /** Sends the composer's text as a reply to the visitor, or (the "Add internal note" button) as a note only agents see. */
+  private async sendReply(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     const textarea = form.querySelector('textarea')!;
     const text = textarea.value.trim();
     if (!text) return;
+    const asNote = (event.submitter as HTMLButtonElement | null)?.value === 'note';
     const clientId = `a_${crypto.randomUUID().replaceAll('-', '')}`;
-    const answer = await this.ask<{ message: ChatMessage }>('chat:reply', { sessionId: this.openId, text, clientId });
+    const answer = await this.ask<{ message: ChatMessage }>(asNote ? 'chat:note' : 'chat:reply', { sessionId: this.openId, text, clientId });
     if ('error' in answer) {
       this.error = answer.error.message;
       return;
@@ -209,26 +225,38 @@ export class ConversationsView extends LitElement {
   }
 
   override render() {
-    const sorted = [...this.conversations].sort(
-      (a, b) => ORDER[a.state] - ORDER[b.state] || (b.lastMessageAt ?? '').localeCompare(a.lastMessageAt ?? ''),
-    );
+    const sorted = sortForView(this.view, this.conversations);
     const open = this.conversations.find((c) => c.sessionId === this.openId);
     return html`<div class="top">
         <h1>Conversations</h1>
         <app-picker @app-change=${(e: CustomEvent<{ app: PublicApp }>) => this.pickApp(e.detail.app)}></app-picker>
+        ${typeof Notification !== 'undefined' && Notification.permission === 'default'
+          ? html`<button type="button" class="secondary" @click=${async () => (await allowDesktopNotifications(), this.requestUpdate())}>Turn on desktop notifications</button>`
+          : nothing}
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <struggling-now app-id=${this.app?.id ?? ''}></struggling-now>
       <div class="layout" ?data-open=${!!open}>
         <nav aria-label="Conversations">
+          <div role="tablist" aria-label="Views">
+            ${CONVERSATION_VIEWS.map(
+              (view) => html`<button type="button" role="tab" data-view=${view} aria-selected=${String(view === this.view)} @click=${() => this.showView(view)}>
+                ${VIEW_LABELS[view]}${view === 'waiting' ? ` (${this.waitingIds.size})` : ''}
+              </button>`,
+            )}
+          </div>
           ${sorted.length === 0
-            ? html`<p class="empty">No conversations under way.</p>`
+            ? html`<p class="empty">No conversations here.</p>`
             : html`<ul class="list">
                 ${sorted.map(
                   (c) => html`<li>
-                    <button type="button" aria-current=${String(c.sessionId === this.openId)} @click=${() => this.openConversation(c.sessionId)}>
+                    <button type="button" data-session-id=${c.sessionId} aria-current=${String(c.sessionId === this.openId)} @click=${() => this.openConversation(c.sessionId)}>
                       <visitor-label .name=${c.visitorName} visitor-id=${c.visitorId} ?verified=${c.identityVerified === true}></visitor-label>
-                      <span class="badge" data-state=${c.state}>${STATE_LABELS[c.state]}</span>
+                      ${c.sessionId !== this.openId && unreadCount(c.sessionId, c.messageCount) > 0
+                        ? html`<span class="unread" title="Unread messages">${unreadCount(c.sessionId, c.messageCount)}</span>`
+                        : nothing}
+                      ${c.conversationStatus ? html`<span class="badge" data-status=${c.conversationStatus}>${STATUS_LABELS[c.conversationStatus]}</span>` : nothing}
+                      ${c.state === 'waiting' && c.conversationStatus === 'waiting' ? nothing : html`<span class="badge" data-state=${c.state}>${STATE_LABELS[c.state]}</span>`}
                       ${isStrugglingNow({ status: 'active', struggle: c.struggle }, Date.now()) ? html`<span class="badge struggling">Struggling now</span>` : nothing}
                       <span class="preview">${c.lastMessageText}</span>
                     </button>
@@ -258,6 +286,13 @@ export class ConversationsView extends LitElement {
               : nothing}
           </div>`
         : nothing}
+      ${conversationActions(conversation, {
+        userId: this.user.id,
+        teammates: this.teammates,
+        wantTeammates: () => void this.loadTeammates(),
+        assign: (userId) => void this.act('chat:assign', userId ? { userId } : {}),
+        resolve: () => void this.act('chat:resolve'),
+      })}
       <ol role="log" aria-live="polite">
         ${this.messages.map(
           (m) => html`<li class="msg" data-role=${m.role} data-seq=${m.seq}><span class="who">${ROLE_LABELS[m.role]}</span><span class="text">${m.text}</span></li>`,
@@ -270,7 +305,13 @@ export class ConversationsView extends LitElement {
       <form @submit=${this.sendReply}>
         <label for="reply" class="who">Reply</label>
         <textarea id="reply" rows="2" .value=${this.reply} @input=${() => this.typing.typed(conversation.sessionId)}></textarea>
-        <button type="submit" class="primary">Send reply</button>
+        ${savedRepliesPicker(this.app?.settings.conversations.savedReplies ?? [], (text) => {
+          const textarea = this.shadowRoot!.querySelector<HTMLTextAreaElement>('#reply')!;
+          textarea.value = text;
+          textarea.focus();
+        })}
+        <button type="submit" class="primary" value="reply">Send reply</button>
+        <button type="submit" class="secondary" value="note" title="Only your team sees internal notes">Add internal note</button>
       </form>
     </section>`;
   }
@@ -281,6 +322,7 @@ export class ConversationsView extends LitElement {
     this.openId = '';
     this.messages = [];
     void this.loadList();
+    void this.loadTeammates();
   }
 }
 

@@ -150,6 +150,16 @@ export class SettingsView extends LitElement {
       </fieldset>
 
       <fieldset ?disabled=${readOnly}>
+        <legend>Conversations</legend>
+        <label for="autoResolveMinutes">Resolve conversations quiet for (minutes, 0: never)</label>
+        <input id="autoResolveMinutes" name="autoResolveMinutes" type="number" min="0" max="43200" .value=${String(s.conversations.autoResolveMinutes)} />
+        <p class="hint">A conversation waiting for a person is never resolved this way: only an answer or an agent ends the wait. The visitor's next message reopens a resolved one.</p>
+        <label for="savedReplies">Saved replies (separate them with a blank line)</label>
+        <textarea id="savedReplies" name="savedReplies" rows="5" placeholder="Thanks for waiting! Let me look into it.">${s.conversations.savedReplies.join('\n\n')}</textarea>
+        <p class="hint">Agents insert them into a reply with one click in Conversations.</p>
+      </fieldset>
+
+      <fieldset ?disabled=${readOnly}>
         <legend>AI answers</legend>
         ${this.aiStatus
           ? html`<p class="ai-status" role="status" aria-label="AI status" data-state=${this.aiStatus.state}>${this.aiStatus.message}</p>`
@@ -235,6 +245,10 @@ export class SettingsView extends LitElement {
         },
         help: { offerOnStruggle: form.has('offerOnStruggle'), ...(text('promptText').trim() ? { promptText: text('promptText') } : {}) },
         privacy: { notifyWhenWatched: form.has('notifyWhenWatched') },
+        conversations: {
+          autoResolveMinutes: Number(text('autoResolveMinutes')),
+          savedReplies: text('savedReplies').split(/\n\s*\n/).map((reply) => reply.trim()).filter(Boolean),
+        },
         retentionDays: Number(text('retentionDays')),
         storageQuotaGb: Number(text('storageQuotaGb')),
         ai: { enabled: form.has('aiEnabled'), systemPrompt: text('systemPrompt'), knowledge: text('knowledge'), dailyTokenCap: Number(text('dailyTokenCap')) },

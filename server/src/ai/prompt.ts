@@ -44,7 +44,8 @@ export function buildHistory(messages: MessageRecord[], budgetTokens: number): M
   let used = 0;
   for (let i = messages.length - 1; i >= 0; i--) {
     const message = messages[i];
-    if (message.role === 'system') continue;
+    // Notes to people and internal notes are not the conversation: the AI never reads (nor repeats) them.
+    if (message.role === 'system' || message.role === 'note') continue;
     const cost = estimateTokens(message.text);
     if (used + cost > budgetTokens && picked.length > 0) break;
     used += cost;

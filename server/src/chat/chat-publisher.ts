@@ -1,5 +1,5 @@
 import type { Namespace } from 'socket.io';
-import type { ChatMessage, ChatStatus } from '../protocol/chat-events.js';
+import type { ChatMessage, ChatStatus, ConsoleChatMessage } from '../protocol/chat-events.js';
 import type { ConsoleServerToClient, VisitorServerToClient } from '../protocol/events.js';
 import { appRoom, conversationRoom } from '../realtime/console-rooms.js';
 import { sessionRoom } from '../realtime/visitor-namespace.js';
@@ -15,11 +15,15 @@ type ConversationRef = Pick<ConversationRecord, 'appId' | 'sessionId'>;
  */
 export interface ChatPublisher {
   message(conversation: ConversationRecord, message: ChatMessage, replyId?: string): void;
+  /** An internal note: the consoles' rooms only, never the visitor's session room (issue 18). */
+  note(conversation: ConversationRecord, message: ConsoleChatMessage): void;
   /** An AI answer began: typing shows before its first token. */
   streamStart(conversation: ConversationRef, replyId: string): void;
   delta(conversation: ConversationRef, replyId: string, text: string): void;
   streamEnd(conversation: ConversationRef, replyId: string): void;
   state(conversation: ConversationRecord, status: ChatStatus): void;
+  /** The conversation's lifecycle moved (issue 18): consoles only, the visitor is not told. */
+  conversation(conversation: ConversationRecord): void;
   /** An agent started the conversation: the visitor's widget opens its chat (issue 21). */
   invite(sessionId: string): void;
   /** How many visitor connections are in the session's room (0: the visitor has left). */
@@ -39,6 +43,10 @@ export function createChatPublisher(
       consoles.to(conversationRoom(conversation.appId, message.sessionId)).emit('chat:message', payload);
       announce(conversation);
     },
+    note(conversation, message) {
+      consoles.to(conversationRoom(conversation.appId, message.sessionId)).emit('chat:message', { message });
+      announce(conversation);
+    },
     streamStart({ appId, sessionId }, replyId) {
       visitors.to(sessionRoom(sessionId)).emit('chat:stream-start', { sessionId, replyId });
       consoles.to(conversationRoom(appId, sessionId)).emit('chat:stream-start', { sessionId, replyId });
@@ -55,6 +63,7 @@ export function createChatPublisher(
       visitors.to(sessionRoom(conversation.sessionId)).emit('chat:state', status);
       announce(conversation);
     },
+    conversation: announce,
     invite(sessionId) {
       visitors.to(sessionRoom(sessionId)).emit('chat:invite', { sessionId });
     },

@@ -4,7 +4,7 @@ import { AiModelUnavailableError } from '../ai/ai-model.js';
 import type { AiResponder } from '../ai/ai-responder.js';
 import { buildHistory } from '../ai/prompt.js';
 import { AppError } from '../http/app-error.js';
-import type { ChatMessage, ChatStatus, ChatSyncResult } from '../protocol/chat-events.js';
+import type { ChatStatus, ChatSyncResult, ConsoleChatMessage, ConversationView } from '../protocol/chat-events.js';
 import type { ChatSendInput } from '../protocol/chat-schemas.js';
 import {
   AI_HISTORY_TOKEN_BUDGET,
@@ -15,14 +15,17 @@ import {
   MAX_CHAT_MESSAGE_CHARS,
 } from '../protocol/limits.js';
 import { dayKey } from '../protocol/utc-buckets.js';
-import type { AppRecord, ConversationRecord, MessageRecord, Repositories, UserRecord } from '../storage/ports.js';
+import type { AppRecord, ConversationRecord, MessageRecord, Repositories, TeamQueries, UserRecord } from '../storage/ports.js';
 import { singleNodeSignals, type AnswerSignals } from '../realtime/answer-signals.js';
 import { createRateLimit, type RateLimitStore } from '../rate-limits/rate-limiter.js';
 import { ANSWER_LEASE_MS, claimAnswer } from './answer-lease.js';
 import type { ChatPublisher } from './chat-publisher.js';
-import { wireMessage } from './chat-wire.js';
+import { consoleMessage, isForVisitor, wireMessage } from './chat-wire.js';
+import { conversationLifecycle } from './conversation-lifecycle.js';
 import { aiMayAnswer, transitionFor, type HandoffEvent } from './handoff.js';
 
+/** Conversations one view of the Conversations page shows. */
+const CONVERSATIONS_PER_VIEW = 100;
 /** Messages the history may draw from before the token budget trims it. */
 const HISTORY_MESSAGES = 100;
 /** A visitor who navigates to another page reconnects within this; only then has the visitor left. */
@@ -37,6 +40,8 @@ export const NOTES = {
 
 export interface ChatServiceDeps {
   repos: Repositories;
+  /** The accounts, for the teammates a conversation can be assigned to. */
+  team: Pick<TeamQueries, 'list'>;
   ai: AiResponder | null;
   publish: ChatPublisher;
   logger: Logger;
@@ -53,7 +58,7 @@ const ANSWER_RECHECKS = 3;
 
 export type ChatService = ReturnType<typeof createChatService>;
 
-export function createChatService({ repos, ai, publish, logger, now = () => new Date(), signals = singleNodeSignals, rateLimits }: ChatServiceDeps) {
+export function createChatService({ repos, team, ai, publish, logger, now = () => new Date(), signals = singleNodeSignals, rateLimits }: ChatServiceDeps) {
   // Counted by visitor, whichever node each of their pages reached.
   const limiter = createRateLimit(
     { name: 'chat-messages', points: CHAT_MESSAGES_PER_WINDOW, windowMs: CHAT_RATE_WINDOW_MS, message: 'You are sending messages quickly.' },
@@ -67,6 +72,12 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
   signals.onAbort((sessionId, keep) => {
     if (streams.get(sessionId)?.replyId !== keep) abortStream(sessionId);
   });
+  const lifecycle = conversationLifecycle(repos.conversations, now);
+  /** Tells the consoles when a lifecycle move happened (null: it did not apply). */
+  const announceMove = (conversation: ConversationRecord | null) => {
+    if (conversation) publish.conversation(conversation);
+    return conversation;
+  };
 
   async function aiAvailable(app: AppRecord): Promise<boolean> {
     if (!ai || !app.settings.ai.enabled) return false;
@@ -92,8 +103,16 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
       createdAt: now(),
     });
     const fresh = (await repos.conversations.find(conversation.sessionId)) ?? conversation;
-    publish.message(fresh, wireMessage(stored), replyId);
+    // An internal note goes to the consoles only; everything else to the visitor too.
+    if (isForVisitor(stored)) publish.message(fresh, wireMessage(stored), replyId);
+    else publish.note(fresh, consoleMessage(stored));
     return { stored, conversation: fresh };
+  }
+
+  /** Who had the visitor's previous conversation (their latest message in another session), if anyone. */
+  async function previousAssignee(conversation: ConversationRecord): Promise<string | null> {
+    const [last] = await repos.messages.listEarlier(conversation.appId, conversation.visitorId, conversation.sessionId, 1);
+    return last ? ((await repos.conversations.find(last.sessionId))?.assigneeId ?? null) : null;
   }
 
   function abortStream(sessionId: string): void {
@@ -115,6 +134,8 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
     if (!aiMayAnswer(to)) stopAnswer(conversation.sessionId);
     const { conversation: latest } = await append(moved, { role: 'system', text: note });
     publish.state(latest, await statusOf(app, latest));
+    // A person is wanted: the conversation waits for one until someone answers or resolves it.
+    if (to === 'waiting') return (await lifecycle.personWanted(latest).then(announceMove)) ?? latest;
     return latest;
   }
 
@@ -221,11 +242,15 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
       const conversation = await conversationOf(app, sessionId);
       if (conversation.visitorId !== visitorId) throw new AppError('E_NOT_FOUND', 'This conversation does not exist.');
       const duplicate = await repos.messages.findByClientId(sessionId, input.clientId);
-      if (duplicate) return { message: wireMessage(duplicate), duplicate: true };
+      if (duplicate && duplicate.role === 'visitor') return { message: wireMessage(duplicate as typeof duplicate & { role: 'visitor' }), duplicate: true };
+      // Another author's message under this id (a note, a reply) is never handed to the visitor.
+      if (duplicate) throw new AppError('E_CONFLICT', 'This message id is taken. Send the message again.');
       await limiter.take(`${app.id}:${visitorId}`);
-      const { stored, conversation: latest } = await append(conversation, { role: 'visitor', text: input.text, clientId: input.clientId });
+      const { stored, conversation: appended } = await append(conversation, { role: 'visitor', text: input.text, clientId: input.clientId });
+      const previous = appended.conversationStatus === null ? await previousAssignee(appended) : null;
+      const latest = (await lifecycle.visitorWrote(appended, aiMayAnswer(appended.chatState), previous).then(announceMove)) ?? appended;
       if (aiMayAnswer(latest.chatState)) startAnswer(app, latest, stored.seq);
-      return { message: wireMessage(stored), duplicate: false };
+      return { message: wireMessage({ ...stored, role: 'visitor' }), duplicate: false };
     },
 
     /** Everything after `afterSeq` (the widget's resync after a reconnect), plus the chat's state. */
@@ -240,7 +265,8 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
         const last = await unanswered(conversation.sessionId);
         if (last) startAnswer(app, conversation, last.seq, ANSWER_RECHECKS);
       }
-      return { ...(await statusOf(app, conversation)), messages: messages.map(wireMessage), earlier: earlier.map(wireMessage) };
+      // Internal notes never reach the visitor's socket.
+      return { ...(await statusOf(app, conversation)), messages: messages.filter(isForVisitor).map(wireMessage), earlier: earlier.filter(isForVisitor).map(wireMessage) };
     },
 
     async requestHuman(app: AppRecord, sessionId: string | undefined): Promise<ChatStatus> {
@@ -273,13 +299,41 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
       return conversation;
     },
 
-    async list(user: UserRecord, appId: string): Promise<ConversationRecord[]> {
+    async list(user: UserRecord, appId: string, view: ConversationView = 'open'): Promise<ConversationRecord[]> {
       if (!(await repos.users.findById(user.id))?.appIds.includes(appId)) throw new AppError('E_NOT_FOUND', 'This application does not exist.');
-      return repos.conversations.listActive(appId, 100);
+      return repos.conversations.list(appId, view, user.id, CONVERSATIONS_PER_VIEW);
     },
 
-    async transcript(conversation: ConversationRecord): Promise<ChatMessage[]> {
-      return (await repos.messages.listAfter(conversation.sessionId, 0, CHAT_SYNC_PAGE_SIZE * 5)).map(wireMessage);
+    /** The members of the application, whom its conversations can be assigned to. */
+    async teammates(user: UserRecord, appId: string): Promise<Array<{ id: string; email: string }>> {
+      if (!(await repos.users.findById(user.id))?.appIds.includes(appId)) throw new AppError('E_NOT_FOUND', 'This application does not exist.');
+      return (await team.list()).filter((member) => member.appIds.includes(appId)).map(({ id, email }) => ({ id, email }));
+    },
+
+    /** Gives the conversation to a member of its application (the caller by default). */
+    async assign(user: UserRecord, sessionId: string, assigneeId = user.id): Promise<ConversationRecord> {
+      const conversation = await service.conversationFor(user, sessionId);
+      const assignee = await repos.users.findById(assigneeId);
+      if (!assignee?.appIds.includes(conversation.appId)) throw new AppError('E_NOT_FOUND', 'This teammate is not a member of the application.');
+      return (await lifecycle.assign(conversation, assignee.id).then(announceMove)) ?? conversation;
+    },
+
+    async resolve(user: UserRecord, sessionId: string): Promise<ConversationRecord> {
+      const conversation = await service.conversationFor(user, sessionId);
+      return (await lifecycle.resolve(conversation).then(announceMove)) ?? (await service.conversationFor(user, sessionId));
+    },
+
+    /** Resolves the application's conversations quiet since `quietSince` (the owner's quiet period); returns how many. */
+    async resolveQuiet(appId: string, quietSince: Date): Promise<number> {
+      let resolved = 0;
+      for (const conversation of await repos.conversations.listQuiet(appId, quietSince, CONVERSATIONS_PER_VIEW)) {
+        if (await lifecycle.resolveQuiet(conversation, quietSince).then(announceMove)) resolved += 1;
+      }
+      return resolved;
+    },
+
+    async transcript(conversation: ConversationRecord): Promise<ConsoleChatMessage[]> {
+      return (await repos.messages.listAfter(conversation.sessionId, 0, CHAT_SYNC_PAGE_SIZE * 5)).map(consoleMessage);
     },
 
     async takeover(user: UserRecord, sessionId: string): Promise<ConversationRecord> {
@@ -287,7 +341,8 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
       const app = await repos.apps.findById(conversation.appId);
       if (!app) throw new AppError('E_NOT_FOUND', 'This conversation does not exist.');
       stopAnswer(sessionId);
-      return handoff(app, conversation, 'agent-took-over', NOTES.agentJoined);
+      const joined = await handoff(app, conversation, 'agent-took-over', NOTES.agentJoined);
+      return (await lifecycle.personAnswered(joined, user.id).then(announceMove)) ?? joined;
     },
 
     async agentReply(user: UserRecord, sessionId: string, input: ChatSendInput): Promise<MessageRecord> {
@@ -300,8 +355,22 @@ export function createChatService({ repos, ai, publish, logger, now = () => new 
       // Replying is joining: the AI is quiet from here on.
       if (conversation.chatState !== 'human') conversation = await service.takeover(user, sessionId);
       await repos.messages.markAnswered(sessionId, 'agent');
-      const { stored } = await append(conversation, { role: 'agent', text: input.text, clientId: input.clientId, agentId: user.id });
+      const { stored, conversation: answered } = await append(conversation, { role: 'agent', text: input.text, clientId: input.clientId, agentId: user.id });
+      // An answer ends the wait: the conversation is the answering agent's unless someone already has it.
+      announceMove(await lifecycle.personAnswered(answered, user.id));
       return stored;
+    },
+
+    /** An internal note on the conversation: to its application's agents only, never the visitor nor the AI. */
+    async agentNote(user: UserRecord, sessionId: string, input: ChatSendInput): Promise<MessageRecord> {
+      if (input.text.length > MAX_CHAT_MESSAGE_CHARS) {
+        throw new AppError('E_MESSAGE_TOO_LONG', `Messages can be at most ${MAX_CHAT_MESSAGE_CHARS} characters.`);
+      }
+      const conversation = await service.conversationFor(user, sessionId);
+      const duplicate = await repos.messages.findByClientId(sessionId, input.clientId);
+      if (duplicate?.role === 'note' && duplicate.agentId === user.id) return duplicate;
+      if (duplicate) throw new AppError('E_CONFLICT', 'This message id is taken. Send the note again.');
+      return (await append(conversation, { role: 'note', text: input.text, clientId: input.clientId, agentId: user.id })).stored;
     },
 
     /**

@@ -1,8 +1,17 @@
-import type { ChatMessage, ConversationSummary } from '../protocol/chat-events.js';
+import type { ChatMessage, ChatRole, ConsoleChatMessage, ConversationSummary } from '../protocol/chat-events.js';
 import type { ConversationRecord, MessageRecord } from '../storage/ports.js';
 
-/** Records → what goes on the wire. */
-export function wireMessage(message: MessageRecord): ChatMessage {
+/** A message the visitor may see: every one but an internal note. */
+export type VisitorMessageRecord = MessageRecord & { role: ChatRole };
+export const isForVisitor = (message: MessageRecord): message is VisitorMessageRecord => message.role !== 'note';
+
+/** Records → what goes on the wire to the visitor (and to consoles). Notes cannot be given: see isForVisitor. */
+export function wireMessage(message: VisitorMessageRecord): ChatMessage {
+  return consoleMessage(message) as ChatMessage;
+}
+
+/** Records → what goes on the wire to consoles only, internal notes included. */
+export function consoleMessage(message: MessageRecord): ConsoleChatMessage {
   return {
     id: message.id,
     sessionId: message.sessionId,
@@ -29,5 +38,9 @@ export function conversationSummary(conversation: ConversationRecord): Conversat
     struggle: conversation.struggle,
     rating: conversation.rating,
     contactEmail: conversation.contactEmail,
+    conversationStatus: conversation.conversationStatus,
+    assigneeId: conversation.assigneeId,
+    waitingSince: conversation.waitingSince?.toISOString() ?? null,
+    resolvedAt: conversation.resolvedAt?.toISOString() ?? null,
   };
 }

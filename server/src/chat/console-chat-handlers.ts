@@ -3,7 +3,11 @@ import { AppError } from '../http/app-error.js';
 import { validate } from '../http/validate.js';
 import type { ConsoleChatClientToServer } from '../protocol/chat-events.js';
 import {
+  consoleChatAssignSchema,
   consoleChatListSchema,
+  consoleChatNoteSchema,
+  consoleChatResolveSchema,
+  consoleChatTeammatesSchema,
   consoleChatOpenSchema,
   consoleChatReplySchema,
   consoleChatStartSchema,
@@ -14,7 +18,7 @@ import type { ConsoleAccess } from '../realtime/console-access.js';
 import type { ConsoleSocket } from '../realtime/console-namespace.js';
 import { conversationRoom, sessionRoomsOf } from '../realtime/console-rooms.js';
 import type { ChatService } from './chat-service.js';
-import { conversationSummary, wireMessage } from './chat-wire.js';
+import { consoleMessage, conversationSummary } from './chat-wire.js';
 
 type Result<E extends keyof ConsoleChatClientToServer> = ConsoleChatClientToServer[E] extends (payload: never, ack: Ack<infer T>) => void ? T : never;
 
@@ -41,8 +45,8 @@ export function registerConsoleChatHandlers(socket: ConsoleSocket, deps: { chat:
   const user = () => access.currentUser(socket);
 
   handle('chat:list', async (payload) => {
-    const { appId } = validate(consoleChatListSchema, payload);
-    return { conversations: (await chat.list(await user(), appId)).map(conversationSummary) };
+    const { appId, view } = validate(consoleChatListSchema, payload);
+    return { conversations: (await chat.list(await user(), appId, view)).map(conversationSummary) };
   });
 
   handle('chat:open', async (payload) => {
@@ -66,11 +70,31 @@ export function registerConsoleChatHandlers(socket: ConsoleSocket, deps: { chat:
 
   handle('chat:reply', async (payload) => {
     const { sessionId, text, clientId } = validate(consoleChatReplySchema, payload);
-    return { message: wireMessage(await chat.agentReply(await user(), sessionId, { text, clientId })) };
+    return { message: consoleMessage(await chat.agentReply(await user(), sessionId, { text, clientId })) };
+  });
+
+  handle('chat:teammates', async (payload) => {
+    const { appId } = validate(consoleChatTeammatesSchema, payload);
+    return { members: await chat.teammates(await user(), appId) };
+  });
+
+  handle('chat:note', async (payload) => {
+    const { sessionId, text, clientId } = validate(consoleChatNoteSchema, payload);
+    return { message: consoleMessage(await chat.agentNote(await user(), sessionId, { text, clientId })) };
+  });
+
+  handle('chat:assign', async (payload) => {
+    const { sessionId, userId } = validate(consoleChatAssignSchema, payload);
+    return { conversation: conversationSummary(await chat.assign(await user(), sessionId, userId)) };
+  });
+
+  handle('chat:resolve', async (payload) => {
+    const { sessionId } = validate(consoleChatResolveSchema, payload);
+    return { conversation: conversationSummary(await chat.resolve(await user(), sessionId)) };
   });
 
   handle('chat:start', async (payload) => {
     const { sessionId, text, clientId } = validate(consoleChatStartSchema, payload);
-    return { message: wireMessage(await chat.agentStart(await user(), sessionId, { text, clientId })) };
+    return { message: consoleMessage(await chat.agentStart(await user(), sessionId, { text, clientId })) };
   });
 }

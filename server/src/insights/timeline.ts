@@ -16,7 +16,7 @@ const MIN_SCROLL_PX = 100;
 /** Typing into the same field again within this long is the same entry. */
 const SAME_INPUT_MS = 30_000;
 
-const ROLE_NAMES: Record<MessageRecord['role'], string> = { visitor: 'Visitor', ai: 'Assistant', agent: 'Agent', system: 'Note' };
+const ROLE_NAMES: Record<MessageRecord['role'], string> = { visitor: 'Visitor', ai: 'Assistant', agent: 'Agent', system: 'Note', note: 'Internal note' };
 
 /**
  * The derived text timeline of a session: pages with time spent, clicks named by what was clicked,

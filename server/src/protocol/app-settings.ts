@@ -23,6 +23,12 @@ export interface AppSettings {
   /** Struggle spotted live (issue 21): offer help once per session when the visitor struggles. */
   help: { offerOnStruggle: boolean; promptText: string };
   privacy: { notifyWhenWatched: boolean };
+  /** Conversations (issue 18): resolved after this many quiet minutes (0: only by an agent). Never while waiting for a person. */
+  conversations: {
+    autoResolveMinutes: number;
+    /** Replies the application's agents insert with one click (never sent to the widget). */
+    savedReplies: string[];
+  };
   retentionDays: number;
   /** Recordings this application may store, in GB (10^9 bytes); past it, recording stops (E_QUOTA_EXCEEDED). */
   storageQuotaGb: number;

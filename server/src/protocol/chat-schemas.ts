@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONVERSATION_VIEWS } from './chat-events.js';
 import { MAX_CHAT_MESSAGE_CHARS, MAX_EMAIL_CHARS, MAX_IDENTITY_FIELD_CHARS } from './limits.js';
 
 /** Validation of every chat payload (widget and console). */
@@ -12,11 +13,15 @@ const messageText = z.string().trim().min(1, 'must not be empty').max(MAX_CHAT_M
 export const chatSendSchema = z.object({ text: messageText, clientId });
 export const chatSyncSchema = z.object({ afterSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
 
-export const consoleChatListSchema = z.object({ appId: objectId });
+export const consoleChatListSchema = z.object({ appId: objectId, view: z.enum(CONVERSATION_VIEWS).default('open') });
 export const consoleChatOpenSchema = z.object({ sessionId: objectId });
 export const consoleChatTakeoverSchema = consoleChatOpenSchema;
 export const consoleChatReplySchema = z.object({ sessionId: objectId, text: messageText, clientId });
 export const consoleChatStartSchema = consoleChatReplySchema;
+export const consoleChatNoteSchema = consoleChatReplySchema;
+export const consoleChatAssignSchema = z.object({ sessionId: objectId, userId: objectId.optional() });
+export const consoleChatResolveSchema = consoleChatOpenSchema;
+export const consoleChatTeammatesSchema = z.object({ appId: objectId });
 
 /** `identify` from the host page, carried in the widget's handshake. */
 export const visitorIdentitySchema = z.object({

@@ -21,8 +21,12 @@ export const LOGIN_WINDOW_MS = 15 * 60_000;
 /** How long a console sign-in lasts without activity. */
 export const LOGIN_SESSION_TTL_MS = 7 * 24 * 60 * 60_000;
 
-/** How often the server looks for idle sessions. */
-export const SESSION_SWEEP_INTERVAL_MS = 60_000;
+/** Saved replies an application keeps for its agents (issue 18), each at most a chat message long. */
+export const MAX_SAVED_REPLIES = 50;
+/** The longest quiet period an owner may set before conversations resolve by themselves (30 days). */
+export const MAX_AUTO_RESOLVE_MINUTES = 30 * 24 * 60;
+/** How often the server looks for idle and departed visitors' sessions (and quiet conversations). */
+export const SESSION_SWEEP_INTERVAL_MS = 15_000;
 export const MAX_URL_CHARS = 2048;
 
 /** Longest chat message a visitor or agent may send. */
@@ -52,8 +56,12 @@ export const MAX_BATCH_EVENTS = 20_000;
 export const MAX_BATCH_SEQ = 1_000_000_000;
 /** A completed session still accepts the tail of its recording (pagehide beacons) for this long. */
 export const LATE_BATCH_GRACE_MS = 5 * 60_000;
-/** A session whose visitor disconnected and did not come back within this is completed. */
-export const VISITOR_GONE_GRACE_MS = 5 * 60_000;
+/**
+ * A session whose visitor disconnected and did not come back within this is completed (issue 18: a
+ * departed visitor's session completes within a minute — this plus SESSION_SWEEP_INTERVAL_MS). Long
+ * enough for a page navigation or a short network loss, after which the widget resumes the session.
+ */
+export const VISITOR_GONE_GRACE_MS = 30_000;
 /** How often expired sessions are deleted (retention). */
 export const RETENTION_SWEEP_INTERVAL_MS = 60 * 60_000;
 

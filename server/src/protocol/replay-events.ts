@@ -1,5 +1,5 @@
 import type { Ack } from './events.js';
-import type { ChatMessage } from './chat-events.js';
+import type { ConsoleChatMessage } from './chat-events.js';
 
 /** Replay and live watch on the wire (server ↔ console, server → widget). */
 
@@ -47,7 +47,7 @@ export interface ReplayCut {
 export interface ReplayManifest {
   session: ReplaySessionFacts;
   chunks: ReplayChunk[];
-  messages: ChatMessage[];
+  messages: ConsoleChatMessage[];
   /** Null when every stored chunk is listed. */
   cut: ReplayCut | null;
 }

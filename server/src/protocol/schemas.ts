@@ -5,6 +5,9 @@ import {
   MAX_STRUGGLE_LABEL_CHARS,
   MAX_APP_NAME_CHARS,
   MAX_APP_STORAGE_QUOTA_GB,
+  MAX_AUTO_RESOLVE_MINUTES,
+  MAX_CHAT_MESSAGE_CHARS,
+  MAX_SAVED_REPLIES,
   MAX_EMAIL_CHARS,
   MAX_ORIGIN_CHARS,
   MAX_KNOWLEDGE_CHARS,
@@ -101,6 +104,13 @@ export const appSettingsPatchSchema = z
       .partial()
       .strict(),
     privacy: z.object({ notifyWhenWatched: z.boolean() }).partial().strict(),
+    conversations: z
+      .object({
+        autoResolveMinutes: z.number().int().min(0).max(MAX_AUTO_RESOLVE_MINUTES),
+        savedReplies: z.array(z.string().trim().min(1).max(MAX_CHAT_MESSAGE_CHARS)).max(MAX_SAVED_REPLIES),
+      })
+      .partial()
+      .strict(),
     retentionDays: z.number().int().min(1).max(3650),
     storageQuotaGb: z.number().int().min(1).max(MAX_APP_STORAGE_QUOTA_GB),
   })

@@ -1,6 +1,6 @@
 import { AppError } from '../http/app-error.js';
 import type { AppsService } from '../apps/apps-service.js';
-import type { ChatMessage } from '../protocol/chat-events.js';
+import type { ConsoleChatMessage } from '../protocol/chat-events.js';
 import { MAX_CHUNK_HEADS_PER_READ, MAX_MANIFEST_BYTES, MAX_MANIFEST_CHUNKS, MAX_MANIFEST_PAGES } from '../protocol/limits.js';
 import type { ReplayChunk, ReplayCut, ReplayManifest, ReplaySessionFacts } from '../protocol/replay-events.js';
 import type { MessageRecord, Repositories, SessionRecord, UserRecord } from '../storage/ports.js';
@@ -19,7 +19,7 @@ export interface ReplayService {
   sessionFor(user: UserRecord, sessionId: string): Promise<SessionRecord>;
 }
 
-export function transcriptMessage(message: MessageRecord): ChatMessage {
+export function transcriptMessage(message: MessageRecord): ConsoleChatMessage {
   return {
     id: message.id,
     sessionId: message.sessionId,

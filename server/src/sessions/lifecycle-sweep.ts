@@ -1,7 +1,7 @@
 import { VISITOR_GONE_GRACE_MS } from '../protocol/limits.js';
 import { DEFAULT_APP_SETTINGS } from '../storage/app-settings.js';
 import type { Repositories, SessionRecord } from '../storage/ports.js';
-import type { EndReason, SessionsService } from './sessions-service.js';
+import { endOf, type EndReason, type SessionsService } from './sessions-service.js';
 
 const MINUTE_MS = 60_000;
 const SWEEP_BATCH = 500;
@@ -32,7 +32,7 @@ export async function sweepLifecycle(deps: {
     for (const session of await repos.recordings.listActiveDue(appId, thresholds, SWEEP_BATCH)) {
       const reason = endReasonOf(session, thresholds);
       if (!reason) continue;
-      const completed = await sessions.end(session.id, reason);
+      const completed = await sessions.end(session.id, reason, endOf(session, reason, maxDurationMinutes));
       if (completed) {
         ended += 1;
         deps.onEnded?.(completed, reason);

@@ -45,7 +45,8 @@ export interface SessionsService {
     visitorId: string,
     input: SessionStartInput & { userAgent: string },
   ): Promise<{ session: SessionRecord; resumed: boolean }>;
-  end(sessionId: string, reason: EndReason): Promise<SessionRecord | null>;
+  /** `endedAt`: when the visit really ended (the visitor's last activity), when that is not now. */
+  end(sessionId: string, reason: EndReason, endedAt?: Date): Promise<SessionRecord | null>;
   /** At start-up: recounts sessions left active by a previous process (at most MAX_STARTUP_RECOUNTS). */
   repairActiveCounters(): Promise<number>;
 }
@@ -63,7 +64,7 @@ export function createSessionsService(repos: Repositories, options: SessionsServ
       const idleMs = options.idleTimeoutMs ?? limits.idleTimeoutMinutes * 60_000;
       const idle = session && now().getTime() - session.lastActivityAt.getTime() > idleMs;
       if (session && (overdue || idle)) {
-        await service.end(session.id, overdue ? 'max-duration' : 'idle-timeout');
+        await service.end(session.id, overdue ? 'max-duration' : 'idle-timeout', endOf(session, overdue ? 'max-duration' : 'idle-timeout', limits.maxDurationMinutes));
         return null;
       }
       return session;
@@ -85,8 +86,8 @@ export function createSessionsService(repos: Repositories, options: SessionsServ
       changed(session);
       return { session, resumed: false };
     },
-    async end(sessionId, reason) {
-      const completed = await repos.sessions.complete(sessionId, now(), reason);
+    async end(sessionId, reason, endedAt) {
+      const completed = await repos.sessions.complete(sessionId, endedAt ?? now(), reason);
       if (!completed) return null;
       // The counters a crash left short are put right once, now the recording is complete.
       const counters = await repos.recordings.recount(sessionId);
@@ -101,4 +102,13 @@ export function createSessionsService(repos: Repositories, options: SessionsServ
     },
   };
   return service;
+}
+
+/**
+ * When a session the server ends really ended: at the visitor's last activity (idle, gone) or at its
+ * maximum duration — never when the sweep noticed, so a 45-second visit lasts 45 seconds (issue 18).
+ */
+export function endOf(session: Pick<SessionRecord, 'startedAt' | 'lastActivityAt'>, reason: EndReason, maxDurationMinutes: number): Date {
+  if (reason === 'max-duration') return new Date(session.startedAt.getTime() + maxDurationMinutes * 60_000);
+  return session.lastActivityAt;
 }

@@ -54,6 +54,9 @@ export function accountsRepositories({ App, User, Login, Instance, AiUsage }: Mo
         const docs = await App.find({ _id: { $in: valid } }).sort({ createdAt: 1 }).lean<AppDoc[]>();
         return docs.map(toApp);
       },
+      async listAll() {
+        return (await App.find({}).sort({ createdAt: 1 }).lean<AppDoc[]>()).map(toApp);
+      },
       async update(id, patch) {
         if (!isValidObjectId(id)) return null;
         const { settings, ...fields } = patch;

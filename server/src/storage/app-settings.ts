@@ -21,6 +21,7 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   },
   help: { offerOnStruggle: false, promptText: 'Having trouble? We can help.' },
   privacy: { notifyWhenWatched: true },
+  conversations: { autoResolveMinutes: 0, savedReplies: [] },
   retentionDays: 30,
   storageQuotaGb: 20,
 };
@@ -45,6 +46,7 @@ export function withDefaultSettings(stored: Loose<AppSettings>): AppSettings {
     },
     privacy: { ...d.privacy, ...stripNulls(s.privacy) },
     help: { ...d.help, ...stripNulls(s.help) },
+    conversations: { ...d.conversations, ...stripNulls(s.conversations), savedReplies: [...(s.conversations?.savedReplies ?? [])] },
     retentionDays: s.retentionDays ?? d.retentionDays,
     storageQuotaGb: s.storageQuotaGb ?? d.storageQuotaGb,
   };

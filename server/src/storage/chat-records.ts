@@ -1,9 +1,13 @@
 import type { ConversationRating } from '../protocol/feedback.js';
+import type { ConversationStatus, ConversationView } from '../protocol/chat-events.js';
 import type { LiveStruggle } from '../protocol/struggle.js';
+
+export type { ConversationStatus, ConversationView };
 
 /** Records and repository interfaces of the chat (messages, conversations, AI usage). */
 
-export type MessageRole = 'visitor' | 'ai' | 'agent' | 'system';
+/** `note`: an agent's internal note, never shown to the visitor (issue 18). */
+export type MessageRole = 'visitor' | 'ai' | 'agent' | 'system' | 'note';
 export type ChatState = 'ai' | 'waiting' | 'human';
 
 export interface MessageRecord {
@@ -65,6 +69,11 @@ export interface ConversationRecord {
   contactEmail: string;
   /** Until when some node's AI answer holds the conversation (its answering lease); null when none does. */
   answeringUntil: Date | null;
+  /** The conversation's own lifecycle (issue 18); null until the visitor writes. */
+  conversationStatus: ConversationStatus | null;
+  assigneeId: string | null;
+  waitingSince: Date | null;
+  resolvedAt: Date | null;
 }
 
 /** Who streams the AI answer of a conversation, for which visitor message, until when unless renewed. */
@@ -74,6 +83,22 @@ export interface AnswerLease {
   /** The visitor message (its seq) being answered: a newer message takes the lease over. */
   seq: number;
   until: Date;
+}
+
+/**
+ * A conditional move of a conversation's lifecycle: it happens only when the status is one of `from`
+ * (null: no conversation yet) and every condition holds at that moment, as one atomic update.
+ */
+export interface ConversationMove {
+  from: Array<ConversationStatus | null>;
+  to: ConversationStatus;
+  at: Date;
+  /** Written with `assigned`. */
+  assigneeId?: string;
+  /** Only when someone is (true) or nobody is (false) assigned. */
+  assigned?: boolean;
+  /** Only when the last message is older than this (a quiet conversation). */
+  lastMessageBefore?: Date;
 }
 
 export interface ConversationsRepository {
@@ -92,6 +117,16 @@ export interface ConversationsRepository {
   releaseAnswer(sessionId: string, holder: string): Promise<boolean>;
   /** Active sessions of the application that have messages, newest activity first. */
   listActive(appId: string, limit: number): Promise<ConversationRecord[]>;
+  /** null when the move's `from` or conditions did not hold. */
+  move(sessionId: string, move: ConversationMove): Promise<ConversationRecord | null>;
+  /**
+   * One view of the application's conversations, whatever became of their recording sessions:
+   * `waiting` oldest wait first; `mine` (assigned to `userId`, answered or still waiting) and `open` (every unresolved one) latest
+   * message first; `resolved` latest resolution first.
+   */
+  list(appId: string, view: ConversationView, userId: string, limit: number): Promise<ConversationRecord[]>;
+  /** Unresolved conversations not waiting for a person whose last message is older than `before`. */
+  listQuiet(appId: string, before: Date, limit: number): Promise<ConversationRecord[]>;
   setIdentity(sessionId: string, identity: { name: string; email: string; verified: boolean }): Promise<void>;
 }
 

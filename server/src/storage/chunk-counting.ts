@@ -39,8 +39,10 @@ export function chunkCounting(
       {
         ...extra,
         $inc: { eventCount: head.eventCount, bytes: head.bytes, chunkCount: 1 },
+        // A batch never clears the visitor's disconnect: one received before it and counted after it (the
+        // page closed meanwhile) would undo it and keep a departed visitor's session active (issue 18).
+        // The sweep tells a return by activity after the disconnect; a new page view clears it (addPage).
         $max: { maxSeq: head.seq, ...(at ? { lastActivityAt: at } : {}) },
-        ...(at ? { $set: { disconnectedAt: null, ...(extra.$set as object) } } : {}),
       },
       { returnDocument: 'after' },
     ).lean<CountedDoc>();

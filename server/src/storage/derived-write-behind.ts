@@ -19,8 +19,8 @@ interface PendingSession {
   heads: Map<number, ChunkHeader>;
   /** Seqs found stored before (a copy sent again): counted from the stored header, in case its writer died first. */
   again: Set<number>;
-  /** The latest store's time (the session's last activity). */
-  at: Date;
+  /** The latest store's time (the session's last activity); null while only the pagehide POST stored any. */
+  at: Date | null;
 }
 
 type HeaderDoc = ChunkHeader & { _id: string };
@@ -49,10 +49,10 @@ export function derivedWriteBehind(
   const timer = setInterval(() => void flushAll(), options.flushMs ?? DEFAULT_DERIVED_FLUSH_MS);
   timer.unref();
 
-  function entryOf(sessionId: string, appId: string, at: Date): PendingSession {
+  function entryOf(sessionId: string, appId: string, at: Date | null): PendingSession {
     let entry = pending.get(sessionId);
     if (!entry) pending.set(sessionId, (entry = { appId, heads: new Map(), again: new Set(), at }));
-    if (at > entry.at) entry.at = at;
+    if (at && (!entry.at || at > entry.at)) entry.at = at;
     return entry;
   }
 
@@ -151,7 +151,7 @@ export function derivedWriteBehind(
 
   return {
     /** A chunk this node stored (`fresh`) or found stored before. */
-    add(sessionId: string, appId: string, header: ChunkHeader, fresh: boolean, at: Date) {
+    add(sessionId: string, appId: string, header: ChunkHeader, fresh: boolean, at: Date | null) {
       const entry = entryOf(sessionId, appId, at);
       if (fresh) entry.heads.set(header.seq, header);
       else entry.again.add(header.seq);

@@ -75,7 +75,10 @@ export function ingestPipeline(models: Pick<Models, 'Chunk' | 'Session'>, counte
         via: chunk.via ?? 'socket',
       });
       marks.stored(sessionId, seq);
-      behind.add(sessionId, appId, { seq, firstTs, lastTs, eventCount, bytes, hasFullSnapshot }, stored, chunk.storedAt);
+      // The pagehide POST is the visitor leaving, often after their socket closed: it is not them coming back,
+      // so it moves no activity time (which would keep a departed visitor's session active, issue 18).
+      const activityAt = chunk.via === 'http' ? null : chunk.storedAt;
+      behind.add(sessionId, appId, { seq, firstTs, lastTs, eventCount, bytes, hasFullSnapshot }, stored, activityAt);
       return stored;
     },
     /** Chunks 1..n all stored: from this node's mark when it has no gap, else from the database (then remembered). */

@@ -10,7 +10,7 @@ const messageSchema = new Schema(
     appId: { type: Schema.Types.ObjectId, required: true },
     sessionId: { type: Schema.Types.ObjectId, required: true },
     visitorId: { type: String, required: true },
-    role: { type: String, enum: ['visitor', 'ai', 'agent', 'system'], required: true },
+    role: { type: String, enum: ['visitor', 'ai', 'agent', 'system', 'note'], required: true },
     text: { type: String, required: true },
     createdAt: { type: Date, required: true },
     seq: { type: Number, required: true },

@@ -34,7 +34,10 @@ export function appendMessages(
           { _id: input.sessionId },
           {
             $inc: { messageSeq: 1 },
-            $set: { lastMessageAt: input.createdAt, lastMessageText: input.text.slice(0, PREVIEW_CHARS), lastActivityAt: input.createdAt },
+            $set: { lastMessageAt: input.createdAt, lastMessageText: input.text.slice(0, PREVIEW_CHARS) },
+            // Only the visitor's own messages are their activity: an agent's or the AI's reply after they left
+            // never keeps their session alive nor lengthens it (issue 18, defect 5).
+            ...(input.role === 'visitor' ? { $max: { lastActivityAt: input.createdAt } } : {}),
           },
           { returnDocument: 'after' },
         ).lean<SessionDoc>();
@@ -71,7 +74,7 @@ export function appendMessages(
 export function conversationWrites(
   { Session }: Pick<Models, 'Session'>,
   hooks: WriteHooks,
-): Omit<ConversationsRepository, 'listActive'> {
+): Omit<ConversationsRepository, 'listActive' | 'list' | 'listQuiet'> {
   return {
     async find(sessionId) {
       if (!isValidObjectId(sessionId)) return null;
@@ -108,6 +111,20 @@ export function conversationWrites(
     async releaseAnswer(sessionId, holder) {
       if (!isValidObjectId(sessionId)) return false;
       return (await Session.updateOne({ _id: sessionId, 'answerLease.holder': holder }, { $set: { answerLease: null } })).matchedCount === 1;
+    },
+    async move(sessionId, move) {
+      if (!isValidObjectId(sessionId)) return null;
+      const filter: Record<string, unknown> = { _id: sessionId, conversationStatus: { $in: move.from } };
+      if (move.assigned !== undefined) filter.assigneeId = move.assigned ? { $type: 'string' } : null;
+      if (move.lastMessageBefore) filter.lastMessageAt = { $lt: move.lastMessageBefore };
+      const set: Record<string, unknown> = { conversationStatus: move.to, resolvedAt: move.to === 'resolved' ? move.at : null };
+      // The wait starts once, when a person is first wanted; any other status ends it.
+      if (move.to !== 'waiting') set.waitingSince = null;
+      else if (!move.from.includes('waiting')) set.waitingSince = move.at;
+      if (move.assigneeId !== undefined) set.assigneeId = move.assigneeId;
+      const doc = await Session.findOneAndUpdate(filter, { $set: set }, { returnDocument: 'after' }).lean<SessionDoc>();
+      if (doc) await hooks.conversationMoved(doc);
+      return doc ? toConversation(doc) : null;
     },
     async setIdentity(sessionId, identity) {
       if (!isValidObjectId(sessionId)) return;

@@ -47,6 +47,10 @@ const appSchema = new Schema(
         promptText: { type: String, default: DEFAULT_APP_SETTINGS.help.promptText },
       },
       privacy: { notifyWhenWatched: { type: Boolean, default: true } },
+      conversations: {
+        autoResolveMinutes: { type: Number, default: DEFAULT_APP_SETTINGS.conversations.autoResolveMinutes },
+        savedReplies: { type: [String], default: [] },
+      },
       retentionDays: { type: Number, default: DEFAULT_APP_SETTINGS.retentionDays },
       storageQuotaGb: { type: Number, default: DEFAULT_APP_SETTINGS.storageQuotaGb },
     },

@@ -66,6 +66,10 @@ export function toConversation(doc: SessionDoc): ConversationRecord {
     rating: toRating(doc),
     contactEmail: doc.contactEmail ?? '',
     answeringUntil: doc.answerLease?.until ?? null,
+    conversationStatus: (doc.conversationStatus as ConversationRecord['conversationStatus']) ?? null,
+    assigneeId: doc.assigneeId ?? null,
+    waitingSince: doc.waitingSince ?? null,
+    resolvedAt: doc.resolvedAt ?? null,
   };
 }
 

@@ -15,7 +15,7 @@ import type { WriteHooks } from './write-hooks.js';
 export interface ImplementationReads {
   sessions: Pick<SessionsRepository, 'listActive'>;
   messages: Omit<MessagesRepository, 'append'>;
-  conversations: Pick<ConversationsRepository, 'listActive'>;
+  conversations: Pick<ConversationsRepository, 'listActive' | 'list' | 'listQuiet'>;
   recordings: Pick<RecordingsRepository, 'listChunks' | 'appIdsWithSessions' | 'listActiveDue'>;
   /** Headers of a session's stored chunks with seqs from..to (recounts). */
   storedHeaders(sessionId: string, from: number, to: number): Promise<ChunkHeader[]>;

@@ -28,6 +28,8 @@ export interface AppsRepository {
   findByKey(publicKey: string): Promise<AppRecord | null>;
   findDemo(): Promise<AppRecord | null>;
   listByIds(ids: string[]): Promise<AppRecord[]>;
+  /** Every application (a small collection): the periodic jobs that apply each one's settings. */
+  listAll(): Promise<AppRecord[]>;
   /** `settings` keys are dotted paths (`settings.ai.enabled`) so a patch never resets siblings. */
   update(id: string, patch: { name?: string; allowedOrigins?: string[]; settings?: Record<string, unknown> }): Promise<AppRecord | null>;
   /** Gives the application a new widget key: from this write on, the old one finds nothing. */

@@ -44,6 +44,16 @@ const sessionSchema = new Schema(
     chatPriority: { type: Number, default: 0 },
     /** The node streaming this conversation's AI answer (chat-records.ts AnswerLease); null when none. */
     answerLease: { type: new Schema({ holder: String, seq: Number, until: Date }, { _id: false }), default: null },
+    /**
+     * The conversation's own lifecycle (issue 18), never changed by the recording's completion:
+     * null until the visitor writes, then open / waiting / assigned / resolved (chat/conversation-lifecycle.ts).
+     */
+    conversationStatus: { type: String, enum: ['open', 'waiting', 'assigned', 'resolved', null], default: null },
+    /** The console user the conversation is assigned to. */
+    assigneeId: { type: String, default: null },
+    /** Since when a person is wanted (while `waiting`): the Waiting view shows the oldest first. */
+    waitingSince: { type: Date, default: null },
+    resolvedAt: { type: Date, default: null },
     /** Highest message seq given out in this session (messages.seq). */
     messageSeq: { type: Number, default: 0 },
     lastMessageAt: { type: Date, default: null },

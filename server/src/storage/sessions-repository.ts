@@ -78,7 +78,8 @@ export function sessionsRepository(
       // is ignored by FerretDB 1.x: an entry past the cap is taken off the end again, by `$pop`.)
       const after = await Session.findOneAndUpdate(
         { _id: id },
-        { $push: { pages: { url, at } }, $inc: { pageCount: 1 }, $max: { lastActivityAt: at } },
+        // The visitor is back (a new page view, or the page again after a network loss): not departed any more.
+        { $push: { pages: { url, at } }, $inc: { pageCount: 1 }, $max: { lastActivityAt: at }, $set: { disconnectedAt: null } },
         { returnDocument: 'after' },
       ).lean<SessionDoc>();
       if (!after || after.pages.length <= MAX_STORED_PAGES) return after ? toSession(after) : null;

@@ -22,6 +22,8 @@ export interface WriteHooks {
   sessionCompleted(doc: SessionDoc): Promise<void>;
   /** The visitor's name or email changed (`before`: the session as it was). */
   identityChanged(before: SessionDoc, identity: { name: string; email: string }): Promise<void>;
+  /** This caller moved the conversation's lifecycle (`doc`: the session after the move). */
+  conversationMoved(doc: SessionDoc): Promise<void>;
   /** Fields of a new message document besides the shared ones. */
   messageFields(session: SessionDoc, input: NewMessage): Record<string, unknown>;
   /** A stored message, with its session as the seq draw left it. */

@@ -74,3 +74,21 @@ export function openContractDatabase(
     log,
   });
 }
+
+/**
+ * A contract suite's storage: in `beforeAll`, the target's engine started and a fresh database opened
+ * with one application in it; in `afterAll`, both closed. Read the fields inside the tests.
+ */
+export function contractStorage(target: (typeof CONTRACT_TARGETS)[number], appName: string, hooks: { beforeAll(fn: () => Promise<void>): void; afterAll(fn: () => Promise<void>): void }) {
+  const opened = {} as { engine: RunningEngine; db: Storage; appId: string };
+  hooks.beforeAll(async () => {
+    opened.engine = await target.engine.start();
+    opened.db = await openContractDatabase(opened.engine, undefined, target.implementation);
+    opened.appId = (await opened.db.repos.apps.create({ name: appName, publicKey: `pk_${appName.toLowerCase()}_${Date.now()}`, allowedOrigins: ['https://shop.example'] })).id;
+  });
+  hooks.afterAll(async () => {
+    await opened.db?.close();
+    await opened.engine?.stop();
+  });
+  return opened;
+}

@@ -8,10 +8,12 @@ import type { Models } from '../models.js';
 import { repositoriesOf } from '../repositories-of.js';
 import { teamQueries } from '../team-queries.js';
 import { embeddedActivityStore } from './activity-store.js';
+import { conversationLists } from './conversation-lists.js';
 import { embeddedBulkLoader } from './bulk-loader.js';
 import { bindEmbeddedModels, type EmbeddedModels } from './embedded-models.js';
 import { embeddedReads } from './embedded-reads.js';
 import { messagePages } from './message-pages.js';
+import { pagedLists } from './paged-list.js';
 import { ensureReadModel } from './migration.js';
 import { readModelWriter, type ReadModelWriter } from './read-model.js';
 
@@ -31,9 +33,10 @@ export async function embeddedStorage(connection: Connection, models: Models, lo
   await ensureReadModel(all, log);
   const pages = messagePages(all.MessagePages);
   const reads = embeddedReads(all, pages);
-  const hooks = readModelWriter(all, pages, reads);
+  const conversations = conversationLists(all, pagedLists(all.ReadModel.collection));
+  const hooks = readModelWriter(all, pages, reads, conversations);
   const counters = activityCounters(all.ReadModel.collection);
-  const { repos, pipeline } = repositoriesOf(all, counters, hooks, reads, tuning);
+  const { repos, pipeline } = repositoriesOf(all, counters, hooks, { ...reads, conversations: { ...reads.conversations, ...conversations.reads } }, tuning);
   const parts: ImplementationParts = {
     repos,
     activity: pipeline.countersFlushed(embeddedActivityStore(all, all.ReadModel.collection, counters)),

@@ -16,6 +16,8 @@ import { Schema, type Connection, type Model } from 'mongoose';
  *   `<appId>:active`              every active session: a field `m<sessionId>` = its start (ms)
  *   `<appId>:chats`               active sessions with messages: `t<sessionId>` = last message (ms),
  *                                 `c<sessionId>` = its chat state (ai, waiting, human)
+ *   `<appId>:conversations`       unresolved conversations (issue 18), whatever their session's status:
+ *                                 `u<sessionId>` = its session's start (ms) (conversation-lists.ts)
  *   `built`                       marker: the read model's layout version (migration.ts)
  *
  * Lists: all sessions and all prompts (written with the row), and — written a moment later, see
@@ -50,6 +52,8 @@ export const listNames = {
   prompts: 'prompts',
   signalSessions: (signal: string) => `signal:${signal}:sessions`,
   signalPrompts: (signal: string) => `signal:${signal}:prompts`,
+  /** Resolved conversations by resolution time (conversation-lists.ts). */
+  resolvedConversations: 'conversations:resolved',
   /** Hex: a trigram can hold any character, `:` included. */
   trigram: (trigram: string) => `tri:${Buffer.from(trigram).toString('hex')}`,
 } as const;
@@ -59,6 +63,7 @@ export const readModelKeys = {
   page: (appId: string, list: ListName, n: number) => `${appId}:${list}:${n}`,
   active: (appId: string) => `${appId}:active`,
   chats: (appId: string) => `${appId}:chats`,
+  conversations: (appId: string) => `${appId}:conversations`,
   built: 'built',
 };
 

@@ -7,6 +7,7 @@ import { MAX_VISITOR_SESSIONS } from '../visitor-model.js';
 import type { WriteHooks } from '../write-hooks.js';
 import { addHead, addHeads } from './chunk-heads.js';
 import type { EmbeddedModels } from './embedded-models.js';
+import type { ConversationLists } from './conversation-lists.js';
 import type { embeddedReads } from './embedded-reads.js';
 import type { MessagePages } from './message-pages.js';
 import { pagedLists } from './paged-list.js';
@@ -27,7 +28,12 @@ export type ReadModelWriter = WriteHooks & {
  * list and the active-sessions set of the sweeps. Every write is one atomic update or a
  * compare-and-set (paged-list.ts), so writers in any number never lose each other's work.
  */
-export function readModelWriter(models: Models & EmbeddedModels, pages: MessagePages, reads: ReturnType<typeof embeddedReads>): ReadModelWriter {
+export function readModelWriter(
+  models: Models & EmbeddedModels,
+  pages: MessagePages,
+  reads: ReturnType<typeof embeddedReads>,
+  conversations: ConversationLists,
+): ReadModelWriter {
   const { Session, Visitor, Chunk, ActiveSession, ChunkHeads, MessagePages, ReadModel } = models;
   const lists = pagedLists(ReadModel.collection);
   const setDoc = (id: string, appId: string, update: Record<string, Record<string, unknown>>) =>
@@ -67,6 +73,7 @@ export function readModelWriter(models: Models & EmbeddedModels, pages: MessageP
     async identityChanged(before, identity) {
       searchable(String(before.appId), { t: before.startedAt.getTime(), id: before._id.toString() }, { visitorName: identity.name, visitorEmail: identity.email });
     },
+    conversationMoved: (doc) => conversations.moved(doc),
     messageFields: () => ({}),
     async messageStored(message, session) {
       const appId = String(message.appId);
@@ -106,7 +113,7 @@ export function readModelWriter(models: Models & EmbeddedModels, pages: MessageP
       // List pages keep the ids of deleted rows; readers skip rows that no longer exist.
       const byApp = new Map<string, string[]>();
       for (const doc of docs) byApp.set(String(doc.appId), [...(byApp.get(String(doc.appId)) ?? []), doc._id.toString()]);
-      await Promise.all([...byApp].map(([appId, ids]) => leaveSets(appId, ids)));
+      await Promise.all([...byApp].map(([appId, ids]) => Promise.all([leaveSets(appId, ids), conversations.forget(appId, ids)])));
       if (docs.length) await ActiveSession.deleteMany({ _id: { $in: docs.map((doc) => doc._id.toString()) } });
     },
     flush: () => lists.flush(),

@@ -11,7 +11,7 @@ import { compareEntries, encodeEntries, listNames, readModelKeys, type Entry, ty
 const INSERT_BATCH = 1000;
 
 export interface ReadModelSource {
-  sessions: Array<Entry & { status: string; eventCount: number; bytes?: number; search?: SearchFields; signals?: string[]; lastMessageAt?: number | null; chatState?: string }>;
+  sessions: Array<Entry & { status: string; eventCount: number; bytes?: number; search?: SearchFields; signals?: string[]; lastMessageAt?: number | null; chatState?: string; conversationStatus?: string | null; resolvedAt?: number | null }>;
   /** Visitor messages only. */
   prompts: Array<Entry & { sessionId: string }>;
 }
@@ -32,7 +32,11 @@ export async function writeReadModel(collection: Collection, appId: string, sour
   for (const counted of counterDocuments(appId, source.sessions.map((s) => ({ ...s, bytes: s.bytes ?? 0 })), source.prompts)) docs.set(counted._id, counted);
   const active = doc(readModelKeys.active(appId));
   const chats = doc(readModelKeys.chats(appId));
+  const resolved: Entry[] = [];
   for (const session of source.sessions) {
+    // Conversations outlive their sessions (issue 18): the unresolved set and the resolved list (conversation-lists.ts).
+    if (session.conversationStatus === 'resolved' && session.resolvedAt) resolved.push({ t: session.resolvedAt, id: session.id });
+    else if (session.conversationStatus) doc(readModelKeys.conversations(appId))[`u${session.id}`] = session.t;
     if (session.status !== 'active') continue;
     active[`m${session.id}`] = session.t;
     if (session.lastMessageAt) Object.assign(chats, { [`t${session.id}`]: session.lastMessageAt, [`c${session.id}`]: session.chatState ?? 'ai' });
@@ -49,6 +53,7 @@ export async function writeReadModel(collection: Collection, appId: string, sour
     doc(readModelKeys.head(appId, list)).pages = pages;
   };
   paginate(listNames.sessions, source.sessions.map(({ t, id }) => ({ t, id })));
+  if (resolved.length) paginate(listNames.resolvedConversations, resolved);
   const promptEntry = ({ t, id, sessionId }: ReadModelSource['prompts'][number]): Entry => ({ t, id, ref: sessionId });
   paginate(listNames.prompts, source.prompts.map(promptEntry));
   // Search and signal lists: entries gathered per list, then paged like the others.
@@ -80,7 +85,7 @@ export async function rebuildReadModel(models: Pick<Models, 'Session' | 'Message
   const app = new Types.ObjectId(appId);
   const [sessions, prompts] = await Promise.all([
     models.Session.collection
-      .find({ appId: app }, { projection: { startedAt: 1, status: 1, eventCount: 1, bytes: 1, landingUrl: 1, visitorId: 1, visitorName: 1, visitorEmail: 1, signalTypes: 1, lastMessageAt: 1, messageSeq: 1, chatState: 1 } })
+      .find({ appId: app }, { projection: { startedAt: 1, status: 1, eventCount: 1, bytes: 1, landingUrl: 1, visitorId: 1, visitorName: 1, visitorEmail: 1, signalTypes: 1, lastMessageAt: 1, messageSeq: 1, chatState: 1, conversationStatus: 1, resolvedAt: 1 } })
       .toArray(),
     models.Message.collection.find({ appId: app, role: 'visitor' }, { projection: { createdAt: 1, sessionId: 1 } }).toArray(),
   ]);
@@ -95,6 +100,8 @@ export async function rebuildReadModel(models: Pick<Models, 'Session' | 'Message
       signals: Array.isArray(s.signalTypes) ? s.signalTypes.map(String) : [],
       lastMessageAt: s.lastMessageAt && Number(s.messageSeq) > 0 ? new Date(s.lastMessageAt).getTime() : null,
       chatState: typeof s.chatState === 'string' ? s.chatState : 'ai',
+      conversationStatus: typeof s.conversationStatus === 'string' ? s.conversationStatus : null,
+      resolvedAt: s.resolvedAt ? new Date(s.resolvedAt).getTime() : null,
     })),
     prompts: prompts.map((m) => ({ t: new Date(m.createdAt).getTime(), id: String(m._id), sessionId: String(m.sessionId) })),
   });

@@ -22,6 +22,7 @@ export function nativeWriteHooks({ Session, Message }: Pick<Models, 'Session' | 
       ...(input.clientId ? { clientKey: `${session._id}:${input.clientId}` } : {}),
       ...(input.role === 'visitor' && session.signalTypes?.length ? { sessionSignals: session.signalTypes } : {}),
     }),
+    conversationMoved: none,
     messageStored: none,
     chunkStored: none,
     chunksStored: none,

@@ -20,6 +20,12 @@ export const NATIVE_INDEXES: IndexSpec[] = [
   { collection: 'sessions', key: { status: 1, appId: 1, lastActivityAt: 1 } },
   // The agents' Conversations list: a person wanted first, then the latest message (one index per such view).
   { collection: 'sessions', key: { appId: 1, status: 1, chatPriority: -1, lastMessageAt: -1 } },
+  // The Conversations views (issue 18): waiting oldest first; mine and open by their last message; resolved latest first;
+  // the quiet-period sweep reads the open ones by last message too.
+  { collection: 'sessions', key: { appId: 1, conversationStatus: 1, waitingSince: 1 } },
+  { collection: 'sessions', key: { appId: 1, conversationStatus: 1, assigneeId: 1, lastMessageAt: -1 } },
+  { collection: 'sessions', key: { appId: 1, conversationStatus: 1, lastMessageAt: -1 } },
+  { collection: 'sessions', key: { appId: 1, conversationStatus: 1, resolvedAt: -1 } },
   // A retried send is stored once. `clientKey` (session and client id) exists only on messages that have
   // a client id: a sparse single-field index leaves the others out on MongoDB and on its test stand-in
   // alike (the stand-in ignores a partial index's filter; a sparse compound index would still index nulls).

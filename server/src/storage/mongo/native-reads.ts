@@ -1,7 +1,7 @@
 import { isValidObjectId } from 'mongoose';
 import type { MessageDoc } from '../message-model.js';
 import type { Models } from '../models.js';
-import type { ChunkHeader, ConversationsRepository, MessagesRepository, RecordingsRepository, SessionRecord, SessionsRepository } from '../ports.js';
+import type { ChunkHeader, ConversationsRepository, ConversationView, MessagesRepository, RecordingsRepository, SessionRecord, SessionsRepository } from '../ports.js';
 import { MAX_BATCH_SEQ, MAX_CHUNK_HEADS_PER_READ, MAX_SEQ_SPAN_PER_READ } from '../../protocol/limits.js';
 import { isSaneHeader, toChunkHeader, toConversation, toMessage, toSession } from '../records.js';
 import type { SessionDoc } from '../session-model.js';
@@ -73,7 +73,21 @@ export function nativeReads({ Session, Message, Chunk }: Pick<Models, 'Session' 
     },
   };
 
-  const conversations: Pick<ConversationsRepository, 'listActive'> = {
+  const conversations: Pick<ConversationsRepository, 'listActive' | 'list' | 'listQuiet'> = {
+    async list(appId, view, userId, limit) {
+      if (!isValidObjectId(appId)) return [];
+      const { filter, sort } = NATIVE_VIEWS[view](userId);
+      const docs = await Session.find({ appId, ...filter }, { pages: 0, searchGrams: 0, searchText: 0 }).sort(sort).limit(limit).lean<SessionDoc[]>();
+      return docs.map(toConversation);
+    },
+    async listQuiet(appId, before, limit) {
+      if (!isValidObjectId(appId)) return [];
+      const docs = await Session.find({ appId, conversationStatus: { $in: ['open', 'assigned'] }, lastMessageAt: { $lt: before } }, { pages: 0, searchGrams: 0, searchText: 0 })
+        .sort({ lastMessageAt: 1 })
+        .limit(limit)
+        .lean<SessionDoc[]>();
+      return docs.map(toConversation);
+    },
     async listActive(appId, limit) {
       if (!isValidObjectId(appId)) return [];
       // Chats waiting for a person, or with one, first, then the latest: however many chats are under
@@ -91,3 +105,11 @@ export function nativeReads({ Session, Message, Chunk }: Pick<Models, 'Session' 
 
   return { messages, sessions, recordings, conversations, storedHeaders };
 }
+
+/** Each Conversations view as one query on its index (native-indexes.ts). */
+const NATIVE_VIEWS: Record<ConversationView, (userId: string) => { filter: Record<string, unknown>; sort: Record<string, 1 | -1> }> = {
+  waiting: () => ({ filter: { conversationStatus: 'waiting' }, sort: { waitingSince: 1 } }),
+  mine: (userId) => ({ filter: { conversationStatus: { $in: ['waiting', 'assigned'] }, assigneeId: userId }, sort: { lastMessageAt: -1 } }),
+  open: () => ({ filter: { conversationStatus: { $in: ['open', 'waiting', 'assigned'] } }, sort: { lastMessageAt: -1 } }),
+  resolved: () => ({ filter: { conversationStatus: 'resolved' }, sort: { resolvedAt: -1 } }),
+};

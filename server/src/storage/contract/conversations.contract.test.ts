@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Repositories } from '../repositories.js';
+import { contractStorage, CONTRACT_TARGETS } from './contract-engines.js';
+
+/**
+ * The conversations' own lifecycle (issue 18) on every implementation and engine: a conversation
+ * outlives its recording session in every view, the Waiting view lists the oldest wait first, and
+ * every move is one conditional update — of movers racing, exactly one wins.
+ */
+const RACERS = 30;
+const AT = (minute: number) => new Date(Date.parse('2026-11-30T10:00:00Z') + minute * 60_000);
+const AGENT = 'a'.repeat(24);
+
+describe.each(CONTRACT_TARGETS)('conversations contract: $name', (target) => {
+  const opened = contractStorage(target, 'Conversations', { beforeAll, afterAll });
+  let visitors = 0;
+
+  /** A session whose visitor wrote at `minute`. */
+  async function conversation(minute: number) {
+    const { repos, appId } = { repos: opened.db.repos, appId: opened.appId };
+    visitors += 1;
+    const session = await repos.sessions.create({ appId, visitorId: `visitor-${visitors}`, startedAt: AT(minute), landingUrl: 'https://shop.example/', userAgent: 'Contract', viewport: { width: 800, height: 600 } });
+    await repos.messages.append({ appId, sessionId: session.id, visitorId: session.visitorId, role: 'visitor', text: `help ${visitors}`, createdAt: AT(minute) });
+    return session.id;
+  }
+  const ids = async (view: Parameters<Repositories['conversations']['list']>[1], userId = AGENT) =>
+    (await opened.db.repos.conversations.list(opened.appId, view, userId, 100)).map((found) => found.sessionId);
+
+  it('keeps conversations in their views after the recording completes: waiting oldest first, one winner among racing assigners, resolved and reopened', async () => {
+    const { repos, appId } = { repos: opened.db.repos, appId: opened.appId };
+    const later = await conversation(5);
+    const earlier = await conversation(1);
+    const chatty = await conversation(3);
+    expect(await repos.conversations.move(later, { from: [null], to: 'waiting', at: AT(6) })).toMatchObject({ conversationStatus: 'waiting', waitingSince: AT(6) });
+    expect(await repos.conversations.move(earlier, { from: [null], to: 'waiting', at: AT(2) })).toMatchObject({ conversationStatus: 'waiting' });
+    expect(await repos.conversations.move(chatty, { from: [null], to: 'open', at: AT(3) })).toMatchObject({ conversationStatus: 'open', waitingSince: null });
+    // A move whose `from` does not hold changes nothing.
+    expect(await repos.conversations.move(chatty, { from: [null], to: 'waiting', at: AT(4) })).toBeNull();
+
+    // The visitors leave: their recording sessions complete. Their conversations stay where they were.
+    for (const id of [later, earlier, chatty]) await repos.sessions.complete(id, AT(10), 'visitor-gone');
+    expect(await ids('waiting')).toEqual([earlier, later]);
+    expect(new Set(await ids('open'))).toEqual(new Set([later, earlier, chatty]));
+
+    // Agents answer the earliest wait at once: exactly one gets it.
+    const agents = Array.from({ length: RACERS }, (_, i) => i.toString(16).padStart(24, '0'));
+    const results = await Promise.all(agents.map((agent) => repos.conversations.move(earlier, { from: ['waiting'], to: 'assigned', assigneeId: agent, at: AT(20) })));
+    const winners = results.filter((result) => result !== null);
+    expect(winners).toHaveLength(1);
+    const winner = winners[0]!.assigneeId!;
+    expect((await repos.conversations.find(earlier))).toMatchObject({ conversationStatus: 'assigned', assigneeId: winner, waitingSince: null });
+    expect(await ids('waiting')).toEqual([later]);
+    expect(await ids('mine', winner)).toEqual([earlier]);
+    expect(await ids('mine', agents.find((agent) => agent !== winner))).toEqual([]);
+    // Given to someone while it waits, it stays waiting (and its wait's start) and is theirs.
+    expect(await repos.conversations.move(later, { from: ['waiting'], to: 'waiting', assigneeId: winner, at: AT(21) })).toMatchObject({ waitingSince: AT(6), assigneeId: winner });
+    expect(await ids('waiting')).toEqual([later]);
+    expect(new Set(await ids('mine', winner))).toEqual(new Set([earlier, later]));
+    await repos.conversations.move(later, { from: ['waiting'], to: 'waiting', assigneeId: AGENT, at: AT(22) });
+
+    // The quiet period: not the waiting one; not one with a message after the cut-off (checked in the same update).
+    expect((await repos.conversations.listQuiet(appId, AT(30), 100)).map((found) => found.sessionId).sort()).toEqual([chatty, earlier].sort());
+    expect(await repos.conversations.move(chatty, { from: ['open', 'assigned'], to: 'resolved', at: AT(30), lastMessageBefore: AT(2) })).toBeNull();
+    expect(await repos.conversations.move(chatty, { from: ['open', 'assigned'], to: 'resolved', at: AT(30), lastMessageBefore: AT(30) })).toMatchObject({ resolvedAt: AT(30) });
+    expect(await ids('resolved')).toEqual([chatty]);
+    expect(await ids('open')).not.toContain(chatty);
+
+    // Reopened (nobody had it: not to `assigned`), then resolved again: listed once, by its latest resolution.
+    expect(await repos.conversations.move(chatty, { from: ['resolved'], to: 'assigned', assigned: true, at: AT(40) })).toBeNull();
+    expect(await repos.conversations.move(chatty, { from: ['resolved'], to: 'open', at: AT(40) })).toMatchObject({ conversationStatus: 'open', resolvedAt: null });
+    expect(await ids('resolved')).toEqual([]);
+    expect(await ids('open')).toContain(chatty);
+    await repos.conversations.move(earlier, { from: ['assigned'], to: 'resolved', at: AT(45) });
+    await repos.conversations.move(chatty, { from: ['open'], to: 'resolved', at: AT(50) });
+    expect(await ids('resolved')).toEqual([chatty, earlier]);
+    expect(await ids('waiting')).toEqual([later]);
+  });
+
+  it('racing resolvers and a reopening visitor leave the conversation in exactly one view, as stored', async () => {
+    const repos = opened.db.repos;
+    const id = await conversation(60);
+    await repos.conversations.move(id, { from: [null], to: 'open', at: AT(60) });
+    for (let round = 0; round < 5; round++) {
+      await Promise.all([
+        ...Array.from({ length: 5 }, () => repos.conversations.move(id, { from: ['open', 'waiting', 'assigned'], to: 'resolved', at: AT(61 + round) })),
+        ...Array.from({ length: 5 }, () => repos.conversations.move(id, { from: ['resolved'], to: 'waiting', at: AT(61 + round) })),
+      ]);
+    }
+    const stored = (await repos.conversations.find(id))!;
+    const inViews = { resolved: (await ids('resolved')).includes(id), open: (await ids('open')).includes(id), waiting: (await ids('waiting')).includes(id) };
+    expect(inViews).toEqual({ resolved: stored.conversationStatus === 'resolved', open: stored.conversationStatus !== 'resolved', waiting: stored.conversationStatus === 'waiting' });
+  });
+});
