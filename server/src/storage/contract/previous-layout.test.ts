@@ -140,6 +140,49 @@ describe('a database of the previous layout', () => {
     }
   });
 
+  it('keeps every conversation in a view of its lifecycle (issue 18): waiting chats in Waiting, the others Open or Resolved, on both implementations', async () => {
+    // The fixture's chats all wait for a person; two are changed here so every status is met: one
+    // answered by the AI on a completed session (resolved), one with an agent on an active one (open).
+    const sessions = (fixture.collections.sessions as Array<{ _id: unknown; appId: unknown; status: string; chatState?: string }>).map((s) => ({ ...s }));
+    const completed = sessions.find((s) => s.status === 'completed' && String(s.appId) === appId)!;
+    const active = sessions.find((s) => s.status === 'active' && s.chatState === 'waiting')!;
+    completed.chatState = 'ai';
+    active.chatState = 'human';
+    const documents = { ...fixture.collections, sessions };
+    // Brute force from those raw documents: a conversation is a session where the visitor wrote.
+    const wrote = new Set((fixture.collections.messages as Array<{ sessionId: unknown; role: string }>).filter((m) => m.role === 'visitor').map((m) => String(m.sessionId)));
+    const of = (keep: (s: (typeof sessions)[number]) => boolean) =>
+      sessions.filter((s) => String(s.appId) === appId && wrote.has(String(s._id)) && keep(s)).map((s) => String(s._id)).sort();
+    const wanted = {
+      waiting: of((s) => s.chatState === 'waiting'),
+      open: of((s) => s.chatState === 'waiting' || s.status === 'active'),
+      resolved: of((s) => s.chatState !== 'waiting' && s.status !== 'active'),
+    };
+    expect(wanted.resolved).toEqual([String(completed._id)]);
+    expect(wanted.open).toContain(String(active._id));
+    expect(wanted.waiting.length).toBeGreaterThan(1);
+    const views = async (db: Storage) => {
+      const list = async (view: 'waiting' | 'open' | 'resolved') => (await db.repos.conversations.list(appId, view, 'f'.repeat(24), 100)).map((c) => c.sessionId).sort();
+      return { waiting: await list('waiting'), open: await list('open'), resolved: await list('resolved') };
+    };
+    // Each implementation on its own engine, from the raw documents of the previous layout.
+    for (const [target, implementation] of [[engine, 'embedded'], [mongo, 'native']] as const) {
+      const dbName = `lifecycle_${process.pid}_${++databases}`;
+      const raw = await MongoClient.connect(target.uri, { retryWrites: false });
+      try {
+        for (const [name, docs] of Object.entries(documents)) if (docs.length) await raw.db(dbName).collection(name).insertMany(docs as never[]);
+      } finally {
+        await raw.close();
+      }
+      const db = await openContractDatabase(target, dbName, implementation);
+      try {
+        expect(await views(db), implementation).toEqual(wanted);
+      } finally {
+        await db.close();
+      }
+    }
+  });
+
   it('moves to MongoDB: copied (npm run db:copy) and opened by the MongoDB-native implementation, it answers the same', async () => {
     const source = await openContractDatabase(engine, await loadFixture());
     const dbName = `moved_${process.pid}_${++databases}`;

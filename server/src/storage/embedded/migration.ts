@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { backfillConversations } from '../conversation-backfill.js';
 import { migrateOnce } from '../migration-lease.js';
 import type { Models } from '../models.js';
 import { decodeHeads, encodeHead, headsKey, headsPage, type ChunkHeadsDoc } from './chunk-heads.js';
@@ -14,9 +15,11 @@ import { rebuildReadModel } from './rebuild.js';
  *   4: stored bytes counted per application;
  *   5: written by compare-and-set (page versions and seals, sets as one field per member); every
  *      session has its chunk header pages and message pages, and says which chunk seqs it counted;
- *      visitors' session lists are arrays.
+ *      visitors' session lists are arrays;
+ *   6: the conversations' unresolved set and resolved list (issue 18), after the conversations of
+ *      older sessions are given their lifecycle status (../conversation-backfill.ts).
  */
-export const READ_MODEL_VERSION = 5;
+export const READ_MODEL_VERSION = 6;
 const INSERT_BATCH = 1000;
 const UPDATE_BATCH = 50;
 
@@ -31,6 +34,7 @@ export async function ensureReadModel(models: AllModels, log: (line: string) => 
   const marker = models.ReadModel.collection;
   await migrateOnce(marker, readModelKeys.built, READ_MODEL_VERSION, async () => {
     const started = Date.now();
+    await backfillConversations(models);
     const apps = (await models.App.collection.find({}, { projection: { _id: 1 } }).toArray()).map((app) => String(app._id));
     for (const appId of apps) await rebuildReadModel(models, marker, appId);
     await rebuildActiveSessions(models);

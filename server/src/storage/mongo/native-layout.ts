@@ -2,6 +2,7 @@ import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import { Types } from 'mongoose';
 import { counterDocuments } from '../activity-counters.js';
 import { deleteMatching } from '../by-ids.js';
+import { backfillConversations } from '../conversation-backfill.js';
 import { loadedMessageDoc, loadedSessionDoc } from '../loaded-documents.js';
 import { migrateOnce } from '../migration-lease.js';
 import type { Models } from '../models.js';
@@ -12,9 +13,10 @@ import { searchFields } from './search-fields.js';
  * The MongoDB-native layout: the fields and counters it derives from the shared documents. A database
  * it did not write — copied from the embedded engine (README: moving to MongoDB), or from before this
  * implementation — is brought to it once at start: search fields, chat priority, counted chunk seqs,
- * prompts' session signals, and every application's counters recounted from raw data.
+ * prompts' session signals, the conversations' lifecycle status (version 2, issue 18), and every
+ * application's counters recounted from raw data.
  */
-export const NATIVE_LAYOUT_VERSION = 1;
+export const NATIVE_LAYOUT_VERSION = 2;
 const LAYOUT_MARKER = 'native-layout';
 const WRITE_BATCH = 500;
 
@@ -64,6 +66,7 @@ export async function ensureNativeLayout(models: Models, counters: Collection, l
       }
     }
     await writeAll(Session.collection, updates);
+    await backfillConversations(models);
     const apps = (await App.collection.find({}, { projection: { _id: 1 } }).toArray()).map((app) => String(app._id));
     for (const appId of apps) await recountApplication(models, counters, appId);
     if (sessions.length) log(`MongoDB-native layout ${NATIVE_LAYOUT_VERSION}: ${sessions.length} session(s) and ${apps.length} application(s) in ${Date.now() - started} ms`);
