@@ -42,6 +42,7 @@ import { runRetention } from './ingest/retention.js';
 import { RETENTION_SWEEP_INTERVAL_MS } from './protocol/limits.js';
 import { sweepLifecycle } from './sessions/lifecycle-sweep.js';
 import { leasedJobs } from './jobs/leased-jobs.js';
+import { inFlightCommands } from './realtime/in-flight-commands.js';
 import { resolveQuietConversations } from './chat/quiet-conversations.js';
 import type { ChatService } from './chat/chat-service.js';
 import type { EndReason } from './sessions/sessions-service.js';
@@ -72,6 +73,9 @@ import { createStruggleService } from './struggle/struggle-service.js';
 import { registerConsoleTypingHandler, registerVisitorFeedbackHandlers } from './feedback/feedback-handlers.js';
 import { createFeedbackService } from './feedback/feedback-service.js';
 import { conversationSummary } from './chat/chat-wire.js';
+
+/** How long closing waits for the answers of commands under way (main.ts gives the whole shutdown 10 s). */
+const CLOSE_ANSWERS_MAX_MS = 4_000;
 
 export interface AppDependencies {
   config: Config;
@@ -226,6 +230,8 @@ export async function createApplication({ config, logger, db, workers, now, jobI
   });
   setupConsoleNamespace(consoleNsp, { auth, access, origins: consoleOrigins, cookieSecret, logger });
   const visitorNsp = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
+  // Commands not yet answered: a draining node answers them before it closes its sockets.
+  const commands = inFlightCommands([visitorNsp, consoleNsp]);
   visitorNsp.on('connection', (socket) => registerIngestHandlers(socket, { nsp: visitorNsp, repos: db.repos, ingest, logger, now, metrics }));
   visitorNsp.on('connection', (socket) => registerFontHandlers(socket, { repos: db.repos, fonts, logger }));
   // The server decides a session is over; the visitor's open tabs hear it too.
@@ -280,9 +286,12 @@ export async function createApplication({ config, logger, db, workers, now, jobI
     },
     close: () =>
       new Promise<void>((resolve) => {
-        chat.close();
-        // Insights, the start-up recount and the jobs' leases finish first: they write to the database the caller closes next.
-        void Promise.all([insights.idle(), repairing, jobs.stop()]).then(() => io.close(() => void (cluster?.close() ?? Promise.resolve()).finally(resolve)));
+        // Commands under way are answered by this node first (a stored batch acknowledged here, not sent again elsewhere).
+        void commands.settled(CLOSE_ANSWERS_MAX_MS).then(() => {
+          chat.close();
+          // Insights, the start-up recount and the jobs' leases finish first: they write to the database the caller closes next.
+          void Promise.all([insights.idle(), repairing, jobs.stop()]).then(() => io.close(() => void (cluster?.close() ?? Promise.resolve()).finally(resolve)));
+        });
       }),
   };
 }
