@@ -78,7 +78,7 @@ describe('nobody can answer', () => {
     const email = contact.getByRole('textbox', { name: /Leave your email/ });
     await email.fill('robin@example.com');
     await visitor.screenshot({ path: `${SHOTS}-email.png` });
-    await contact.getByRole('button', { name: 'Send' }).click();
+    await contact.getByRole('button', { name: 'Leave email' }).click();
     await contact.getByRole('status').getByText('robin@example.com').waitFor();
 
     const { agent, transcript } = await agentOpens('Robin Nobody', 'Do you deliver on Sundays?');

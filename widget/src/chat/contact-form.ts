@@ -66,7 +66,7 @@ export class ChatreelContactForm extends LitElement {
     return html`<p id="ask">Nobody can answer right now. Leave your email and we will reply there.</p>
       <form @submit=${this.submit}>
         <input type="email" name="email" required maxlength=${MAX_EMAIL_CHARS} autocomplete="email" placeholder="you@example.com" aria-labelledby="ask" />
-        <button type="submit" ?disabled=${this.busy}>Send</button>
+        <button type="submit" ?disabled=${this.busy}>Leave email</button>
       </form>`;
   }
 
