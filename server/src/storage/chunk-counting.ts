@@ -104,7 +104,8 @@ export function chunkCounting(
       {
         $inc: { eventCount: run.reduce((sum, head) => sum + head.eventCount, 0), bytes: run.reduce((sum, head) => sum + head.bytes, 0), chunkCount: run.length },
         $max: { maxSeq: last, contiguousSeq: last, ...(at ? { lastActivityAt: at } : {}) },
-        $set: { countedThrough: last, ...(at ? { disconnectedAt: null } : {}) },
+        // As `count`: a batch never clears the visitor's disconnect (written behind, it is counted after it).
+        $set: { countedThrough: last },
       },
       { returnDocument: 'after' },
     ).lean<CountedDoc>();
