@@ -18,7 +18,7 @@ export interface ContractEngine {
   start(): Promise<RunningEngine>;
 }
 
-const testConfig = () => loadConfig({ ...process.env, LOG_LEVEL: 'silent' });
+const testConfig = () => loadConfig();
 
 /**
  * Every engine the storage port must behave the same on: the embedded FerretDB (patched build, SQLite
