@@ -4,7 +4,7 @@ import { STOPPED_TAG, type RecordedEvent } from '../server/src/protocol/recordin
 import { waitUntil } from '../server/src/testing/server-process.js';
 import { launchChromium } from './support/browser.js';
 import { newPage } from './support/fixtures.js';
-import { dumpDatabase, sessionEvents, startChat, storedSeqs, waitForSettledSeqs, walkNodes, widgetSession, withServerProcess } from './support/recording.js';
+import { dumpDatabase, sessionEvents, startChat, storedSeqs, waitForSettledSeqs, waitForStoredText, walkNodes, widgetSession, withServerProcess } from './support/recording.js';
 
 const FULL_SNAPSHOT = 2;
 const INCREMENTAL = 3;
@@ -36,6 +36,8 @@ describe('recording settings per application (Chromium)', () => {
       await page.getByRole('link', { name: 'Shop' }).click();
       await page.waitForURL('**/demo/');
       expect(await widgetSession(page)).toBe(sessionId);
+      // The shop page's own recorder (its chunk loads after the session resumes) has sent its snapshot.
+      await waitForStoredText(owner, appId, sessionId, 'Loyalty card');
       await waitForSettledSeqs(owner, appId, sessionId);
       await page.context().close();
       await server.stop();

@@ -8,7 +8,9 @@ import type { TestServer } from '../../server/src/testing/test-server.js';
 import { serverAndBrowser, signInThroughConsole } from './fixtures.js';
 import { startFidelitySite } from './fidelity-site.js';
 import { pixelDifference } from './pixel-diff.js';
-import { recorderRunning, waitForSettledSeqs, widgetSession } from './recording.js';
+import { FLUSH_INTERVAL_MS } from '../../widget/src/recorder/outbox.js';
+import { waitUntil } from '../../server/src/testing/server-process.js';
+import { recordedSeq, recorderRunning, storedSeqs, waitForSettledSeqs, widgetSession } from './recording.js';
 
 /**
  * Live page against console replay, moment by moment (issue 19). The visitor's window is 1024×640 and
@@ -89,8 +91,19 @@ export async function moment(visitor: Page, name: string): Promise<Moment> {
   return { name, ts, live: await visitor.screenshot() };
 }
 
-/** The visitor leaves (the last events go out as the page hides) and the session ends. */
+/**
+ * The visitor leaves and the session ends. What the last moment recorded goes out with the outbox's next
+ * flush, stored before the page closes: the pagehide beacon of a browser context being torn down is not
+ * something to count on on a loaded machine (a last moment replayed as the one before it, twice in CI).
+ */
 export async function leave(env: FidelityEnv, visitor: Page, sessionId: string) {
+  await visitor.waitForTimeout(FLUSH_INTERVAL_MS + 250);
+  const given = await recordedSeq(visitor);
+  await waitUntil(
+    async () => (await storedSeqs(env.app.owner, env.app.appId, sessionId)).includes(given - 1),
+    30_000,
+    `the last batch given out (${given - 1}) stored`,
+  );
   await visitor.context().close();
   await waitForSettledSeqs(env.app.owner, env.app.appId, sessionId, 1_500);
   await env.server.app.sessions.end(sessionId, 'visitor-ended');
