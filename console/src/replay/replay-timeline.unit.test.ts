@@ -60,6 +60,9 @@ describe('markers and the transcript playhead', () => {
     expect(formatDuration(65_000)).toBe('1:05');
     expect(formatDuration(30 * 60_000)).toBe('30:00');
     expect(formatDuration(3_725_000)).toBe('1:02:05');
+    // As the summary's links and the player's clock: a moment 0.6 s in is in second 0.
+    expect(formatDuration(551)).toBe('0:00');
+    expect(formatDuration(1_999)).toBe('0:01');
   });
 });
 

@@ -115,7 +115,8 @@ export function currentMessageIndex(messages: ChatMessage[], timestamp: number):
 
 /** `mm:ss` (or `h:mm:ss`) of a duration in ms. */
 export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.round(ms / 1000));
+  // Down, as the player's clock and the summary's [mm:ss] links count: a signal 0.6 s in is at 0:00 in all three.
+  const total = Math.max(0, Math.floor(ms / 1000));
   const hours = Math.floor(total / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = String(total % 60).padStart(2, '0');

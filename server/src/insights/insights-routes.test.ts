@@ -24,7 +24,7 @@ beforeAll(async () => {
   ({ app: other } = await createChatApp(server, 'Other shop'));
   visitor = await chatVisitor(server, shop.publicKey);
   await command(visitor.socket, 'recording:start', { sessionId: visitor.sessionId });
-  const data = gzipSync(Buffer.from(JSON.stringify([...fixture('form-abandoned'), ...fixture('late-error')])));
+  const data = gzipSync(Buffer.from(JSON.stringify([...fixture('form-abandoned'), ...fixture('late-error'), ...fixture('error-click')])));
   await command(visitor.socket, 'recording:batch', { sessionId: visitor.sessionId, seq: 1, data });
 });
 afterAll(async () => {
@@ -50,15 +50,17 @@ describe('insights routes', () => {
       const data = (await owner.request('GET', url(shop.id, visitor.sessionId))).json.data;
       return data.status === 'ready' && data;
     }, 'insights to be ready');
-    // The two recordings were made in this order: the error page first.
-    expect(insights.signals.map((signal: { type: string }) => signal.type)).toEqual(['js_error', 'form_abandonment']);
+    // The recordings were made in this order: the error-click page, the late-error page, the form.
+    const types = insights.signals.map((signal: { type: string }) => signal.type);
+    expect(types).toEqual(['error_click', 'js_error', 'js_error', 'form_abandonment']);
     expect(insights.summary.source).toBe('deterministic');
     expect(insights.summary.text).toMatch(/\[\d\d:\d\d\] left “Checkout” unsent after filling 2 fields/);
     expect(insights.summary.text).toMatch(/\[\d\d:\d\d\] JavaScript error: .*analytics failed/);
     expect(Date.parse(insights.computedAt)).not.toBeNaN();
     const rows = await owner.request('GET', `/api/apps/${shop.id}/sessions`);
+    // One entry per signal, as the replay's list shows them: the row's chips count two JavaScript errors.
     expect(rows.json.data.items.find((row: { id: string }) => row.id === visitor.sessionId)).toMatchObject({
-      signals: ['js_error', 'form_abandonment'],
+      signals: types,
       summary: { text: insights.summary.text, source: 'deterministic' },
     });
   });

@@ -7,7 +7,7 @@ import { MAX_NODE_ID } from '../protocol/limits.js';
  * the guards below rather than through the interfaces.
  */
 export const EventType = { FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4, Custom: 5 } as const;
-export const IncrementalSource = { Mutation: 0, MouseInteraction: 2, Scroll: 3, ViewportResize: 4, Input: 5 } as const;
+export const IncrementalSource = { Mutation: 0, MouseInteraction: 2, Scroll: 3, ViewportResize: 4, Input: 5, Selection: 14 } as const;
 export const MouseInteraction = { MouseUp: 0, MouseDown: 1, Click: 2, ContextMenu: 3, DblClick: 4, Focus: 5, Blur: 6, TouchStart: 7, TouchEnd: 9 } as const;
 export const NodeType = { Document: 0, DocumentType: 1, Element: 2, Text: 3, CDATA: 4, Comment: 5 } as const;
 

@@ -15,6 +15,8 @@ export interface ClickFact {
   x: number;
   y: number;
   nodeId: number;
+  /** Tag of the clicked control (or of the element itself). */
+  tag: string;
   label: string;
   interactive: boolean;
   /** The interactive element (or the node itself) — clicks on one control share it. */
@@ -23,6 +25,8 @@ export interface ClickFact {
   isSubmit: boolean;
   /** A text field, select or textarea (a click there only focuses it). */
   isField: boolean;
+  /** On Chatreel's own widget: part of the chat, not of the site's page. */
+  inWidget: boolean;
 }
 
 export interface FieldFact {
@@ -49,6 +53,8 @@ export interface SessionFacts {
   clicks: ClickFact[];
   /** Times of incremental mutations that changed something. */
   mutations: number[];
+  /** Times the visitor's text selection changed (a triple click selects a paragraph). */
+  selections: number[];
   /** Times the page answered in other ways a click can cause: a scroll, an input change, a new snapshot. */
   otherReactions: number[];
   focuses: FieldFact[];
@@ -65,6 +71,8 @@ export interface SessionFacts {
 }
 
 const MAX_ERROR_MESSAGE_CHARS = 200;
+/** The click a <label> forwards to its control comes in the same task as the visitor's (measured: ≤ 1 ms). */
+const FORWARDED_CLICK_MS = 20;
 /** The fact lists bounded by MAX_INSIGHT_FACTS_PER_KIND (times of mutations are bounded by the event count). */
 const COUNTED_KINDS = ['pages', 'clicks', 'focuses', 'inputs', 'errors', 'consoleErrors', 'failedRequests', 'scrolls'] as const;
 
@@ -76,6 +84,7 @@ export class FactsReader {
     pages: [],
     clicks: [],
     mutations: [],
+    selections: [],
     otherReactions: [],
     focuses: [],
     inputs: [],
@@ -139,6 +148,7 @@ export class FactsReader {
     const byTs = (a: { ts: number }, b: { ts: number }) => a.ts - b.ts;
     for (const list of [facts.pages, facts.clicks, facts.focuses, facts.inputs, facts.errors, facts.consoleErrors, facts.failedRequests, facts.scrolls]) list.sort(byTs);
     facts.mutations.sort((a, b) => a - b);
+    facts.selections.sort((a, b) => a - b);
     facts.otherReactions.sort((a, b) => a - b);
     return facts;
   }
@@ -175,17 +185,25 @@ export class FactsReader {
         const id = nodeIdOf(data.id);
         if (data.type === MouseInteraction.Click && id !== null) {
           const element = this.mirror.describe(id);
+          const x = coordinateOf(data.x);
+          const y = coordinateOf(data.y);
+          // A click on a <label> makes the browser click its control too, at the same spot within the same
+          // task: one click of the visitor's, not two (a double click on a label is not four rapid clicks).
+          const previous = facts.clicks.at(-1);
+          if (previous?.tag === 'label' && previous.nodeId !== id && previous.x === x && previous.y === y && ts - previous.ts <= FORWARDED_CLICK_MS) break;
           facts.clicks.push({
             ts,
-            x: coordinateOf(data.x),
-            y: coordinateOf(data.y),
+            x,
+            y,
             nodeId: id,
+            tag: element?.tag ?? '',
             label: element?.label ?? 'an element',
             interactive: element?.interactiveId != null,
             targetId: element?.interactiveId ?? id,
             formId: element?.formId ?? null,
             isSubmit: element?.isSubmit ?? false,
             isField: element?.isField ?? false,
+            inWidget: element?.inWidget ?? false,
           });
         } else if (data.type === MouseInteraction.Focus) {
           const field = this.fieldFact(ts, id);
@@ -200,6 +218,9 @@ export class FactsReader {
         if (field) facts.inputs.push(field);
         break;
       }
+      case IncrementalSource.Selection:
+        facts.selections.push(ts);
+        break;
       case IncrementalSource.Scroll: {
         facts.otherReactions.push(ts);
         if (nodeIdOf(data.id) !== this.documentId) break;

@@ -37,6 +37,30 @@ describe('rage clicks (3+ clicks within 1 s within 30 px)', () => {
     expect(extractFacts(fixture('double-click')).clicks.length).toBe(4);
     expect(ofType('double-click', 'rage_click')).toEqual([]);
   });
+
+  it('counts a click on a label once, not again for the checkbox the browser clicks with it', () => {
+    // A double click on the label: four click events in the recording, two of them the browser's own.
+    const events = fixture('label-double-click');
+    const recorded = events.filter((e) => e.type === 3 && (e.data as { source?: number; type?: number }).source === 2 && (e.data as { type?: number }).type === 2);
+    expect(recorded.length).toBe(4);
+    expect(extractFacts(events).clicks.map((click) => click.tag)).toEqual(['label', 'label']);
+    expect(ofType('label-double-click', 'rage_click')).toEqual([]);
+  });
+
+  it('does not take a triple click that selected a paragraph for rage, but finds four clicks on it', () => {
+    const facts = extractFacts(fixture('triple-click-select'));
+    expect(facts.clicks.length).toBe(7);
+    expect(facts.selections.length).toBeGreaterThan(0);
+    const rage = ofType('triple-click-select', 'rage_click');
+    expect(rage.map((signal) => signal.label)).toEqual(['4 rapid clicks on “Your order number is 4471-2290. Keep it for your records.”']);
+    expect(rage[0].ts).toBe(facts.clicks[3].ts);
+  });
+
+  it('does not take quick clicks on the chat widget’s own launcher for rage or dead clicks', () => {
+    const facts = extractFacts(fixture('widget-rage'));
+    expect(facts.clicks.map((click) => click.inWidget)).toEqual([true, true, true, true]);
+    expect(signalsOf('widget-rage')).toEqual([]);
+  });
 });
 
 describe('dead clicks (interactive element, no DOM change or navigation within 2.5 s)', () => {

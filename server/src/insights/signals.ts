@@ -21,9 +21,15 @@ export const MAX_SIGNALS_PER_TYPE = 10;
 
 type Draft = Omit<SessionSignal, 'offsetMs'>;
 
+/** Clicks a triple click is made of. */
+const TRIPLE_CLICK = 3;
+/** The selection a triple click makes is recorded within this long after its last click. */
+const SELECTION_AFTER_CLICK_MS = 500;
+
 export function detectRageClicks(facts: SessionFacts): Draft[] {
   const found: Draft[] = [];
-  const clicks = facts.clicks;
+  // Clicks on the chat widget are the chat (its transcript tells it), not trouble with the site's page.
+  const clicks = facts.clicks.filter((click) => !click.inWidget);
   for (let i = 0; i < clicks.length; ) {
     const first = clicks[i];
     let end = i + 1;
@@ -32,13 +38,19 @@ export function detectRageClicks(facts: SessionFacts): Draft[] {
     if (count >= RAGE_MIN_CLICKS) {
       // A burst keeps going as long as each next click is close in time and place to the one before.
       while (end < clicks.length && clicks[end].ts - clicks[end - 1].ts <= RAGE_WINDOW_MS && distance(first, clicks[end]) <= RAGE_RADIUS_PX) end += 1;
-      found.push({ type: 'rage_click', ts: first.ts, label: `${end - i} rapid clicks on “${first.label}”` });
+      if (!selectedText(facts, clicks.slice(i, end))) found.push({ type: 'rage_click', ts: first.ts, label: `${end - i} rapid clicks on “${first.label}”` });
       i = end;
     } else {
       i += 1;
     }
   }
   return found;
+}
+
+/** A triple click that selected text (a paragraph, to copy an order number) is reading, not rage. */
+function selectedText(facts: SessionFacts, burst: ClickFact[]): boolean {
+  if (burst.length !== TRIPLE_CLICK) return false;
+  return hasBetween(facts.selections, burst[0].ts, burst[burst.length - 1].ts + SELECTION_AFTER_CLICK_MS);
 }
 
 export function detectDeadClicks(facts: SessionFacts): Draft[] {
@@ -53,8 +65,8 @@ export function detectDeadClicks(facts: SessionFacts): Draft[] {
   ].sort((a, b) => a - b);
   let last: { targetId: number; ts: number; draft: Draft; count: number } | null = null;
   for (const click of facts.clicks) {
-    // Clicking into a text field only focuses it: nothing visible is expected to happen.
-    if (!click.interactive || click.isField) continue;
+    // Clicking into a text field only focuses it: nothing visible is expected to happen. The widget is the chat.
+    if (!click.interactive || click.isField || click.inWidget) continue;
     // Only judged when the recording goes on long enough to have seen an answer.
     if (facts.endTs === null || facts.endTs < click.ts + DEAD_CLICK_WINDOW_MS) continue;
     if (hasBetween(reactions, click.ts, click.ts + DEAD_CLICK_WINDOW_MS)) continue;

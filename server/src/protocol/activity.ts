@@ -66,7 +66,7 @@ export interface SessionRow {
   messageCount: number;
   /** Recorded chunks exist, so the replay can open. */
   hasReplay: boolean;
-  /** Insights (issue #7): distinct signal types found in the session, [] until computed. */
+  /** Insights (issue #7): the type of each signal found in the session, in time order (a kind may repeat); [] until computed. */
   signals: SignalType[];
   /** Insights (issue #7): the stored summary, null until made. */
   summary: { text: string; source: 'ai' | 'deterministic' } | null;

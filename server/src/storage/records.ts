@@ -89,7 +89,8 @@ export function toSessionRow(doc: Partial<SessionDoc> & { _id: Types.ObjectId })
     eventCount: doc.eventCount ?? 0,
     messageCount: doc.messageSeq ?? 0,
     hasReplay: (doc.chunkCount ?? 0) > 0,
-    signals: (doc.signalTypes ?? []).filter(isSignalType),
+    // One entry per signal (the chips count them, as the replay's list shows them); kinds only before insights.
+    signals: (doc.insights?.signals?.length ? doc.insights.signals.map((signal) => signal.type ?? '') : (doc.signalTypes ?? [])).filter(isSignalType),
     summary: doc.insights?.summary?.text
       ? { text: doc.insights.summary.text, source: doc.insights.summary.source === 'ai' ? 'ai' : 'deterministic' }
       : null,

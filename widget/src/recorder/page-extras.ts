@@ -107,6 +107,7 @@ export function startPageExtras(options: {
     report: (report) => void reported(report),
     visible: () => document.visibilityState === 'visible',
     present: (form) => (form as Element).isConnected,
+    selectingText: () => getSelection()?.isCollapsed === false,
   });
   const onSubmit = (event: Event) => detector.formSubmitted(event.target as object);
   addEventListener('submit', onSubmit, true);

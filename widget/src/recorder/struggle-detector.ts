@@ -20,6 +20,8 @@ const RECENT_CLICK_MS = 60_000;
 /** Forms watched for a stall at once, and dead-click checks pending at once, on one page. */
 const MAX_WATCHED_FORMS = 20;
 const MAX_PENDING_DEAD_CHECKS = 10;
+/** The click a <label> forwards to its control comes in the same task as the visitor's (measured: ≤ 1 ms). */
+const FORWARDED_CLICK_MS = 20;
 
 export interface StruggleDetectorDeps {
   /** What a recorded node is; null for the widget's own nodes and unknown ones. */
@@ -31,6 +33,8 @@ export interface StruggleDetectorDeps {
   visible(): boolean;
   /** Whether a watched form is still on the page. */
   present(form: object): boolean;
+  /** Whether the visitor has text selected (a triple click selects a paragraph). */
+  selectingText(): boolean;
 }
 
 interface Click extends ClickTarget {
@@ -107,9 +111,14 @@ export class StruggleDetector {
     const target = typeof data.id === 'number' ? this.deps.target(data.id) : null;
     if (!target) return;
     const click: Click = { ...target, ts, x: coordinate(data.x), y: coordinate(data.y), blamed: false };
+    // A <label> clicks its control too, at the same spot in the same task: one click of the visitor's.
+    const previous = this.clicks.at(-1);
+    if (previous && previous.key !== click.key && previous.x === click.x && previous.y === click.y && ts - previous.ts <= FORWARDED_CLICK_MS) return;
     this.clicks = [...this.clicks.filter((earlier) => ts - earlier.ts <= RECENT_CLICK_MS).slice(-(MAX_RECENT_CLICKS - 1)), click];
     const burst = this.clicks.filter((other) => ts - other.ts <= RAGE_WINDOW_MS && Math.hypot(other.x - click.x, other.y - click.y) <= RAGE_RADIUS_PX);
-    if (burst.length >= RAGE_MIN_CLICKS) this.report('rage_click', `${burst.length} rapid clicks on ${quoted(target.label)}`);
+    // Three clicks that selected text are a triple click (reading, copying), not rage; a fourth is.
+    const tripleClick = burst.length === 3 && this.deps.selectingText();
+    if (burst.length >= RAGE_MIN_CLICKS && !tripleClick) this.report('rage_click', `${burst.length} rapid clicks on ${quoted(target.label)}`);
     // Clicking into a field only focuses it; a click on what is not a control is not expected to do anything.
     if (!target.interactive || target.isField || this.deadChecks.size >= MAX_PENDING_DEAD_CHECKS) return;
     const check = setTimeout(() => {

@@ -7,7 +7,9 @@ import { StruggleDetector } from './struggle-detector.js';
 const COUPON: ClickTarget = { key: {}, label: 'Apply coupon', interactive: true, isField: false };
 const TEXT: ClickTarget = { key: {}, label: 'a p', interactive: false, isField: false };
 const FIELD: ClickTarget = { key: {}, label: 'Email', interactive: true, isField: true };
-const TARGETS: Record<number, ClickTarget> = { 1: COUPON, 2: TEXT, 3: FIELD };
+const LABEL: ClickTarget = { key: {}, label: 'Send me the newsletter', interactive: true, isField: false };
+const CHECKBOX: ClickTarget = { key: {}, label: 'Send me the newsletter', interactive: true, isField: false };
+const TARGETS: Record<number, ClickTarget> = { 1: COUPON, 2: TEXT, 3: FIELD, 4: LABEL, 5: CHECKBOX };
 const FORM = { key: {}, label: 'checkout' };
 
 const click = (id: number, x = 100, y = 100) => ({ type: 3, timestamp: Date.now(), data: { source: 2, type: 2, id, x, y } });
@@ -15,7 +17,7 @@ const mutation = () => ({ type: 3, timestamp: Date.now(), data: { source: 0, add
 const input = (id: number) => ({ type: 3, timestamp: Date.now(), data: { source: 5, id, text: '***' } });
 const jsError = (message: string) => ({ type: 5, timestamp: Date.now(), data: { tag: ERROR_TAG, payload: { message } } });
 
-function detector(options: { visible?: () => boolean; present?: () => boolean } = {}) {
+function detector(options: { visible?: () => boolean; present?: () => boolean; selectingText?: () => boolean } = {}) {
   const reports: StruggleReport[] = [];
   const found = new StruggleDetector({
     target: (id) => TARGETS[id] ?? null,
@@ -23,6 +25,7 @@ function detector(options: { visible?: () => boolean; present?: () => boolean } 
     report: (report) => reports.push(report),
     visible: options.visible ?? (() => true),
     present: options.present ?? (() => true),
+    selectingText: options.selectingText ?? (() => false),
   });
   return { found, reports };
 }
@@ -42,6 +45,27 @@ describe('StruggleDetector', () => {
     vi.advanceTimersByTime(100);
     found.observe(click(1));
     expect(reports.filter((r) => r.type === 'rage_click')).toEqual([{ type: 'rage_click', label: '3 rapid clicks on “Apply coupon”' }]);
+  });
+
+  it('does not take a double click on a label (the browser clicks its checkbox too) for rage', () => {
+    const { found, reports } = detector();
+    for (let i = 0; i < 2; i++) {
+      found.observe(click(4));
+      found.observe(click(5));
+      vi.advanceTimersByTime(5);
+    }
+    expect(reports.filter((r) => r.type === 'rage_click')).toEqual([]);
+  });
+
+  it('does not take a triple click that selected a paragraph for rage, but a fourth click is', () => {
+    const { found, reports } = detector({ selectingText: () => true });
+    for (let i = 0; i < 3; i++) {
+      found.observe(click(2));
+      vi.advanceTimersByTime(80);
+    }
+    expect(reports.filter((r) => r.type === 'rage_click')).toEqual([]);
+    found.observe(click(2));
+    expect(reports.filter((r) => r.type === 'rage_click')).toEqual([{ type: 'rage_click', label: '4 rapid clicks on “a p”' }]);
   });
 
   it('does not take clicks far apart, or slow ones, for rage', () => {
