@@ -35,7 +35,8 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = createLogger(config.logLevel, { pretty: process.stdout.isTTY === true });
+  const prettyLogs = process.stdout.isTTY === true;
+  const logger = createLogger(config.logLevel, { pretty: prettyLogs });
   let db: Storage | undefined;
   let closeApp: (() => Promise<void>) | undefined;
   let drainApp: (() => void) | undefined;
@@ -113,7 +114,8 @@ async function main(): Promise<void> {
     ownerEmail: config.owner.email,
     dataDir: config.dataDir,
   });
-  logger.info({ port, console: banner.consoleUrl, demo: banner.demoUrl, firstPassword: banner.firstPassword }, banner.text);
+  // On a terminal the banner's lines say it all; a collector gets the same facts as fields.
+  logger.info(prettyLogs ? {} : { port, console: banner.consoleUrl, demo: banner.demoUrl, firstPassword: banner.firstPassword }, banner.text);
 }
 
 main().catch((error) => {

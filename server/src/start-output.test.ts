@@ -17,7 +17,7 @@ afterAll(async () => {
 const stripColours = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 
 describe('the first start (issue 22, part 5)', () => {
-  it('on a terminal: readable lines, and a banner with the console, the demo and where the first password is', async () => {
+  it('on a terminal: readable lines, and a banner with the console, the demo and where the first password is', { timeout: 90_000 }, async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chatreel-tty-'));
     const port = await freePort();
     const env: Record<string, string | undefined> = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', MONGODB_URI: '' };
@@ -52,7 +52,7 @@ describe('the first start (issue 22, part 5)', () => {
     expect(text).toMatch(/INFO.*Chatreel is running/);
   });
 
-  it('not on a terminal: one JSON record per line, the banner as fields', async () => {
+  it('not on a terminal: one JSON record per line, the banner as fields', { timeout: 90_000 }, async () => {
     const server: ServerProcess = await startServerProcess({ LOG_LEVEL: 'info' });
     cleanups.push(() => server.dispose());
     await waitUntil(() => server.output().includes('Chatreel is running'), START_TIMEOUT_MS, 'the start line');
