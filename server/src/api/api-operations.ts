@@ -36,7 +36,7 @@ export const API_OPERATIONS = [
     id: 'listConversations',
     method: 'get',
     path: `${APP}/conversations`,
-    summary: 'Conversations in one view: waiting (oldest wait first), open (every unresolved one) or resolved.',
+    summary: 'The first 100 conversations of one view, as the console shows them: waiting (oldest wait first), open (every unresolved one) or resolved.',
     scope: 'read',
     query: apiConversationsQuerySchema,
     response: apiResponses.conversations,
