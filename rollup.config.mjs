@@ -5,8 +5,15 @@ import { transform } from 'esbuild';
 
 const production = process.env.NODE_ENV !== 'development';
 
+/**
+ * Where the bundles go: dist/, which the server serves. CHATREEL_DIST_DIR builds elsewhere (the build's
+ * own test does, so it never empties the dist/ that journeys running beside it are served from); a path
+ * relative to this directory.
+ */
+const DIST = process.env.CHATREEL_DIST_DIR || 'dist';
+
 // Chunk names carry content hashes: start each build from an empty dist/ so old chunks are not served.
-rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
+rmSync(new URL(`./${DIST}`, import.meta.url), { recursive: true, force: true });
 
 const TARGET = 'es2021';
 
@@ -57,7 +64,7 @@ export default [
     // The widget: a small first script (the launcher); the chat and the recorder are chunks loaded later.
     input: { widget: 'widget/src/widget.ts' },
     output: {
-      dir: 'dist/widget',
+      dir: `${DIST}/widget`,
       format: 'es',
       entryFileNames: '[name].js',
       chunkFileNames: 'widget-chunks/[name]-[hash].js',
@@ -69,17 +76,17 @@ export default [
   {
     input: { app: 'console/src/main.ts' },
     output: {
-      dir: 'dist/console',
+      dir: `${DIST}/console`,
       format: 'es',
       entryFileNames: '[name].js',
       chunkFileNames: 'chunks/[name]-[hash].js',
       sourcemap: !production,
     },
     plugins: [...plugins(), copy([
-        ['console/index.html', 'dist/console/index.html'],
-        ['console/favicon.svg', 'dist/console/favicon.svg'],
+        ['console/index.html', `${DIST}/console/index.html`],
+        ['console/favicon.svg', `${DIST}/console/favicon.svg`],
         // The replay player's stylesheet, linked from the replay view's shadow root.
-        ['node_modules/rrweb-player/dist/style.css', 'dist/console/rrweb-player.css'],
+        ['node_modules/rrweb-player/dist/style.css', `${DIST}/console/rrweb-player.css`],
       ])],
     onwarn,
   },
