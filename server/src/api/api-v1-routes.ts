@@ -13,6 +13,7 @@ import { MAX_BATCH_DECOMPRESSED_BYTES } from '../protocol/limits.js';
 import { apiConversationsQuerySchema, apiSessionsQuerySchema } from '../protocol/rest-api.js';
 import type { SessionInsights } from '../protocol/insights.js';
 import type { ReplayService } from '../replay/replay-service.js';
+import type { Repositories } from '../storage/ports.js';
 import { API_OPERATIONS, expressPath, type ApiOperationId } from './api-operations.js';
 import type { ApiPrincipal, ApiTokensService } from './api-tokens-service.js';
 
@@ -73,7 +74,7 @@ export function apiV1Routes(deps: ApiV1Deps): Router {
       };
     },
     async exportRecording(req, res, { token, user }) {
-      await streamRecording(deps.replay, res, user, token.appId, String(req.params.sessionId));
+      await streamRecording(deps.replay, deps.erasure.repos.recordings, res, user, token.appId, String(req.params.sessionId));
       return undefined;
     },
     async eraseVisitor(req, _res, { token, user }) {
@@ -94,24 +95,38 @@ export function apiV1Routes(deps: ApiV1Deps): Router {
   return router;
 }
 
+/** Stored (compressed) bytes of the chunks read from the database at once while exporting a recording. */
+const EXPORT_READ_BYTES = 4_000_000;
+/** …and at most this many chunks per read. */
+const EXPORT_READ_CHUNKS = 64;
+
 /**
  * The recording as one JSON array, chunk by chunk in seq order: each stored chunk is gzip of a JSON
  * array of events the ingest checked when it took it, so its inner text is written as is (no parse,
- * no event held twice); one chunk in memory at a time, and the next waits for the client to read.
+ * no event held twice). The chunks are the replay manifest's (its caps apply, and it checks the
+ * membership); their blobs are read a few MB at a time, and the next read waits for the client.
  */
-async function streamRecording(replay: ReplayService, res: Response, user: ApiPrincipal['user'], appId: string, sessionId: string): Promise<void> {
+async function streamRecording(replay: ReplayService, recordings: Repositories['recordings'], res: Response, user: ApiPrincipal['user'], appId: string, sessionId: string): Promise<void> {
   const { chunks } = await replay.manifest(user, appId, sessionId);
   res.set({ 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Disposition': `attachment; filename="recording-${sessionId}.json"` });
   res.write('[');
   let first = true;
-  for (const { seq } of chunks) {
-    if (res.destroyed) return;
-    const inflated = await gunzipAsync(await replay.chunk(user, appId, sessionId, seq), { maxOutputLength: MAX_BATCH_DECOMPRESSED_BYTES });
-    const inner = inflated.toString('utf8').trim().slice(1, -1).trim();
-    if (!inner) continue;
-    const more = res.write(first ? inner : `,${inner}`);
-    first = false;
-    if (!more) await new Promise((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
+  for (let start = 0; start < chunks.length && !res.destroyed; ) {
+    const group: number[] = [];
+    for (let bytes = 0; start < chunks.length && group.length < EXPORT_READ_CHUNKS && (group.length === 0 || bytes + chunks[start].bytes <= EXPORT_READ_BYTES); start++) {
+      group.push(chunks[start].seq);
+      bytes += chunks[start].bytes;
+    }
+    const blobs = await recordings.chunksData(sessionId, group);
+    for (const seq of group) {
+      const blob = blobs.get(seq);
+      if (!blob || res.destroyed) continue;
+      const inner = (await gunzipAsync(blob, { maxOutputLength: MAX_BATCH_DECOMPRESSED_BYTES })).toString('utf8').trim().slice(1, -1).trim();
+      if (!inner) continue;
+      const more = res.write(first ? inner : `,${inner}`);
+      first = false;
+      if (!more) await new Promise((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
+    }
   }
   res.end(']');
 }
