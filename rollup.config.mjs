@@ -5,8 +5,15 @@ import { transform } from 'esbuild';
 
 const production = process.env.NODE_ENV !== 'development';
 
+/**
+ * Where the bundles go: dist/, which the server serves. CHATREEL_DIST_DIR builds elsewhere (the build's
+ * own test does, so it never empties the dist/ that journeys running beside it are served from); a path
+ * relative to this directory.
+ */
+const DIST = process.env.CHATREEL_DIST_DIR || 'dist';
+
 // Chunk names carry content hashes: start each build from an empty dist/ so old chunks are not served.
-rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
+rmSync(new URL(`./${DIST}`, import.meta.url), { recursive: true, force: true });
 
 const TARGET = 'es2021';
 
@@ -24,6 +31,20 @@ const esbuild = () => ({
     return { code: result.code, map: null };
   },
 });
+
+/**
+ * Warnings a user of `npm run build` can do nothing about, from third-party code only: zod's circular
+ * imports between its own modules (harmless: resolved before use) and its comments placed where Rollup
+ * cannot read a pure annotation (Rollup drops the comment; the code is unchanged). Anything else, and
+ * any warning about our own code, is printed as before.
+ */
+const THIRD_PARTY_NOISE = new Set(['CIRCULAR_DEPENDENCY', 'INVALID_ANNOTATION']);
+const inNodeModules = (id) => typeof id === 'string' && id.includes('/node_modules/');
+const onwarn = (warning, warn) => {
+  const ids = warning.code === 'CIRCULAR_DEPENDENCY' ? (warning.ids ?? []) : [warning.id];
+  if (THIRD_PARTY_NOISE.has(warning.code) && ids.length > 0 && ids.every(inNodeModules)) return;
+  warn(warning);
+};
 
 const plugins = () => [nodeResolve({ browser: true, extensions: ['.ts', '.js'] }), esbuild()];
 
@@ -43,28 +64,30 @@ export default [
     // The widget: a small first script (the launcher); the chat and the recorder are chunks loaded later.
     input: { widget: 'widget/src/widget.ts' },
     output: {
-      dir: 'dist/widget',
+      dir: `${DIST}/widget`,
       format: 'es',
       entryFileNames: '[name].js',
       chunkFileNames: 'widget-chunks/[name]-[hash].js',
       sourcemap: !production,
     },
     plugins: plugins(),
+    onwarn,
   },
   {
     input: { app: 'console/src/main.ts' },
     output: {
-      dir: 'dist/console',
+      dir: `${DIST}/console`,
       format: 'es',
       entryFileNames: '[name].js',
       chunkFileNames: 'chunks/[name]-[hash].js',
       sourcemap: !production,
     },
     plugins: [...plugins(), copy([
-        ['console/index.html', 'dist/console/index.html'],
-        ['console/favicon.svg', 'dist/console/favicon.svg'],
+        ['console/index.html', `${DIST}/console/index.html`],
+        ['console/favicon.svg', `${DIST}/console/favicon.svg`],
         // The replay player's stylesheet, linked from the replay view's shadow root.
-        ['node_modules/rrweb-player/dist/style.css', 'dist/console/rrweb-player.css'],
+        ['node_modules/rrweb-player/dist/style.css', `${DIST}/console/rrweb-player.css`],
       ])],
+    onwarn,
   },
 ];

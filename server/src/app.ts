@@ -73,6 +73,10 @@ import { createStruggleService } from './struggle/struggle-service.js';
 import { registerConsoleTypingHandler, registerVisitorFeedbackHandlers } from './feedback/feedback-handlers.js';
 import { createFeedbackService } from './feedback/feedback-service.js';
 import { conversationSummary } from './chat/chat-wire.js';
+import { createApiTokensService } from './api/api-tokens-service.js';
+import { apiTokenRoutes } from './api/api-token-routes.js';
+import { apiV1Routes } from './api/api-v1-routes.js';
+import { openApiDocument } from './api/api-openapi.js';
 
 /** How long closing waits for the answers of commands under way (main.ts gives the whole shutdown 10 s). */
 const CLOSE_ANSWERS_MAX_MS = 4_000;
@@ -194,7 +198,17 @@ export async function createApplication({ config, logger, db, workers, now, jobI
   api.use('/apps/:appId', requireUser(auth), activityRoutes(apps, createActivityService(db.activity, now)));
   const team = createTeamService({ repos: db.repos, team: db.team, apps, passwords, access });
   api.use('/team', requireUser(auth), teamRoutes(team));
+  // API tokens for integrations (issue 22): managed by owners in the console, used on /api/v1.
+  const apiTokens = createApiTokensService({ tokens: db.apiTokens, repos: db.repos, apps, rateLimits, now });
+  api.use('/apps', requireUser(auth), apiTokenRoutes(apiTokens));
   api.use(notFoundHandler);
+  // /api/v1 is authenticated by its Bearer token, not by the console's cookie: no console-origin guard
+  // (a token is no ambient credential a foreign page could ride on). Its routes are added below, once
+  // the chat service they read exists.
+  const apiV1 = express.Router();
+  app.use('/api/v1', express.json({ limit: MAX_JSON_BODY_BYTES }), apiV1);
+  const openApi = openApiDocument();
+  app.get('/api/openapi.json', (_req, res) => void res.set('Cache-Control', 'public, max-age=300').json(openApi));
   app.use('/api', api);
 
   const visitorLimits = createVisitorLimits(rateLimits);
@@ -266,6 +280,16 @@ export async function createApplication({ config, logger, db, workers, now, jobI
   visitorNsp.on('connection', (socket) => registerVisitorFeedbackHandlers(socket, commandHandler(socket, logger), { feedback, consoles: consoleNsp }));
   consoleNsp.on('connection', (socket) => registerConsoleChatHandlers(socket, { chat, access, logger }));
   consoleNsp.on('connection', (socket) => registerConsoleTypingHandler(socket, visitorNsp));
+  apiV1.use(
+    apiV1Routes({
+      tokens: apiTokens,
+      activity: createActivityService(db.activity, now),
+      chat,
+      replay,
+      insights,
+      erasure: { apps, repos: db.repos, endSession: (id, reason) => sessions.end(id, reason), onEnded: (session, reason) => announceEnded(session, reason) },
+    }),
+  );
   const liveWatch = setupLiveWatch({ consoleNsp, visitorNsp, repos: db.repos, replay, access, logger });
 
   jobs.every('lifecycle-sweep', jobIntervals?.sweepMs ?? SESSION_SWEEP_INTERVAL_MS, async () => {

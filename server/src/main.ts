@@ -4,6 +4,7 @@ import { bootstrapInstallation } from './apps/bootstrap.js';
 import { leasedJobs } from './jobs/leased-jobs.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
+import { startBanner } from './start-banner.js';
 import { GoMissingError } from './storage/engines.js';
 import { openDatabase } from './storage/open-database.js';
 import type { Storage } from './storage/ports.js';
@@ -34,7 +35,8 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = createLogger(config.logLevel);
+  const prettyLogs = process.stdout.isTTY === true;
+  const logger = createLogger(config.logLevel, { pretty: prettyLogs });
   let db: Storage | undefined;
   let closeApp: (() => Promise<void>) | undefined;
   let drainApp: (() => void) | undefined;
@@ -103,7 +105,17 @@ async function main(): Promise<void> {
     app.httpServer.listen(config.port, config.host, resolve);
   });
   const { port } = app.httpServer.address() as AddressInfo;
-  logger.info({ port, console: `http://localhost:${port}/`, demo: `http://localhost:${port}/demo/` }, 'Chatreel is running');
+  const banner = startBanner({
+    publicUrl: config.publicUrl,
+    host: config.host,
+    port,
+    demoApp: config.demoApp,
+    ownerPasswordSet: config.owner.password !== undefined,
+    ownerEmail: config.owner.email,
+    dataDir: config.dataDir,
+  });
+  // On a terminal the banner's lines say it all; a collector gets the same facts as fields.
+  logger.info(prettyLogs ? {} : { port, console: banner.consoleUrl, demo: banner.demoUrl, firstPassword: banner.firstPassword }, banner.text);
 }
 
 main().catch((error) => {

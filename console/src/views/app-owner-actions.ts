@@ -1,7 +1,8 @@
 import { css, html, LitElement, nothing } from 'lit';
 import type { PublicApp } from '../../../server/src/protocol/events.js';
 import { MAX_APP_NAME_CHARS } from '../../../server/src/protocol/limits.js';
-import { api, ApiError } from '../api-client.js';
+import { api } from '../api-client.js';
+import { runAction } from './run-action.js';
 
 /**
  * An owner's actions on one application (issue 18): rename it, give it a new widget key (the old one
@@ -70,15 +71,10 @@ export class AppOwnerActions extends LitElement {
     </details>`;
   }
 
-  private async run(action: () => Promise<void>) {
-    this.message = '';
-    this.error = '';
-    try {
-      await action();
-    } catch (error) {
-      this.error = error instanceof ApiError ? error.message : 'The server could not do this.';
-    }
+  private run(action: () => Promise<void>) {
+    return runAction(this, action);
   }
+
 
   private rename = (event: SubmitEvent) => {
     event.preventDefault();

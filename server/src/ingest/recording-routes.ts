@@ -5,7 +5,7 @@ import { AppError } from '../http/app-error.js';
 import type { AppStorage } from '../protocol/events.js';
 import { visitorIdSchema } from '../protocol/schemas.js';
 import type { EndReason, SessionsService } from '../sessions/sessions-service.js';
-import type { Repositories, SessionRecord } from '../storage/ports.js';
+import type { Repositories, SessionRecord, UserRecord } from '../storage/ports.js';
 import { eraseVisitor } from './retention.js';
 import { quotaBytesOf } from './storage-quota.js';
 
@@ -22,28 +22,36 @@ const MAX_SESSIONS_ENDED = 1000;
  * Storage: `GET /:appId/storage` → `{ data: { storage: { usedBytes, quotaBytes } } }`, the recording
  * bytes the application stores against its quota.
  */
-export function recordingRoutes(deps: {
+export interface VisitorErasureDeps {
   apps: AppsService;
   repos: Repositories;
   endSession: SessionsService['end'];
   onEnded?: (session: SessionRecord, reason: EndReason) => void;
-}): Router {
+}
+
+/**
+ * Erases a visitor of the application for `user` (an owner who is a member): their live sessions end
+ * first, so the console and the visitor's widget hear about it. The console's route and the REST API's.
+ */
+export async function eraseVisitorAs(deps: VisitorErasureDeps, user: UserRecord, appId: string, rawVisitorId: string) {
+  await deps.apps.getFor(user, appId);
+  if (user.role !== 'owner') throw new AppError('E_FORBIDDEN', 'Only an owner can erase a visitor.');
+  const visitorId = visitorIdSchema.safeParse(rawVisitorId);
+  if (!visitorId.success) throw new AppError('E_NOT_FOUND', 'No such visitor.');
+  const ids = await deps.repos.recordings.listSessionIds({ appId, visitorId: visitorId.data }, MAX_SESSIONS_ENDED);
+  for (const id of ids) {
+    const ended = await deps.endSession(id, 'erased');
+    if (ended) deps.onEnded?.(ended, 'erased');
+  }
+  return eraseVisitor(deps.repos, appId, visitorId.data);
+}
+
+export function recordingRoutes(deps: VisitorErasureDeps): Router {
   const { apps, repos } = deps;
   const router = Router();
 
   router.delete('/:appId/visitors/:visitorId', async (req, res) => {
-    const user = currentUser(req);
-    await apps.getFor(user, req.params.appId);
-    if (user.role !== 'owner') throw new AppError('E_FORBIDDEN', 'Only an owner can erase a visitor.');
-    const visitorId = visitorIdSchema.safeParse(req.params.visitorId);
-    if (!visitorId.success) throw new AppError('E_NOT_FOUND', 'No such visitor.');
-    // End live sessions first, so the console and the visitor's widget hear about it.
-    const ids = await repos.recordings.listSessionIds({ appId: req.params.appId, visitorId: visitorId.data }, MAX_SESSIONS_ENDED);
-    for (const id of ids) {
-      const ended = await deps.endSession(id, 'erased');
-      if (ended) deps.onEnded?.(ended, 'erased');
-    }
-    res.json({ data: await eraseVisitor(repos, req.params.appId, visitorId.data) });
+    res.json({ data: await eraseVisitorAs(deps, currentUser(req), req.params.appId, req.params.visitorId) });
   });
 
   router.get('/:appId/storage', async (req, res) => {

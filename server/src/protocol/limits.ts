@@ -302,3 +302,15 @@ export const TYPING_EXPIRY_MS = 5_000;
 export const CONTACT_EMAILS_PER_SESSION_PER_MINUTE = 5;
 /** Rating, email and availability commands one visitor may send per minute (each reads the database). */
 export const FEEDBACK_COMMANDS_PER_VISITOR_PER_MINUTE = 30;
+
+// —— REST API for integrations (issue 22) ——
+
+/** Longest name of an API token (the console's label for it). */
+export const MAX_API_TOKEN_NAME_CHARS = 80;
+/** API tokens one application may have at once (listing them is a scan of this many at most). */
+export const MAX_API_TOKENS_PER_APP = 50;
+/** Requests one API token may make per API_RATE_WINDOW_MS before 429 E_RATE_LIMITED with Retry-After. */
+export const API_REQUESTS_PER_TOKEN_PER_WINDOW = 120;
+export const API_RATE_WINDOW_MS = 60_000;
+/** A token's "last used" is written at most this often (not a database write per request). */
+export const API_TOKEN_TOUCH_INTERVAL_MS = 60_000;
