@@ -4,13 +4,8 @@ import { currentUser } from '../auth/auth-routes.js';
 import { AppError } from '../http/app-error.js';
 import type { AppStorage } from '../protocol/events.js';
 import { visitorIdSchema } from '../protocol/schemas.js';
-import type { EndReason, SessionsService } from '../sessions/sessions-service.js';
-import type { Repositories, SessionRecord } from '../storage/ports.js';
-import { eraseVisitor } from './retention.js';
+import { endAndEraseVisitor, type ErasureDeps } from './retention.js';
 import { quotaBytesOf } from './storage-quota.js';
-
-/** Sessions ended (announced) per erasure request before deletion; deletion itself has no limit. */
-const MAX_SESSIONS_ENDED = 1000;
 
 /**
  * Under /api/apps (behind requireUser); members of the application only, 404 for anyone else.
@@ -22,12 +17,7 @@ const MAX_SESSIONS_ENDED = 1000;
  * Storage: `GET /:appId/storage` → `{ data: { storage: { usedBytes, quotaBytes } } }`, the recording
  * bytes the application stores against its quota.
  */
-export function recordingRoutes(deps: {
-  apps: AppsService;
-  repos: Repositories;
-  endSession: SessionsService['end'];
-  onEnded?: (session: SessionRecord, reason: EndReason) => void;
-}): Router {
+export function recordingRoutes(deps: ErasureDeps & { apps: AppsService }): Router {
   const { apps, repos } = deps;
   const router = Router();
 
@@ -37,13 +27,7 @@ export function recordingRoutes(deps: {
     if (user.role !== 'owner') throw new AppError('E_FORBIDDEN', 'Only an owner can erase a visitor.');
     const visitorId = visitorIdSchema.safeParse(req.params.visitorId);
     if (!visitorId.success) throw new AppError('E_NOT_FOUND', 'No such visitor.');
-    // End live sessions first, so the console and the visitor's widget hear about it.
-    const ids = await repos.recordings.listSessionIds({ appId: req.params.appId, visitorId: visitorId.data }, MAX_SESSIONS_ENDED);
-    for (const id of ids) {
-      const ended = await deps.endSession(id, 'erased');
-      if (ended) deps.onEnded?.(ended, 'erased');
-    }
-    res.json({ data: await eraseVisitor(repos, req.params.appId, visitorId.data) });
+    res.json({ data: await endAndEraseVisitor(deps, req.params.appId, visitorId.data) });
   });
 
   router.get('/:appId/storage', async (req, res) => {

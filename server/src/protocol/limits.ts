@@ -302,3 +302,7 @@ export const TYPING_EXPIRY_MS = 5_000;
 export const CONTACT_EMAILS_PER_SESSION_PER_MINUTE = 5;
 /** Rating, email and availability commands one visitor may send per minute (each reads the database). */
 export const FEEDBACK_COMMANDS_PER_VISITOR_PER_MINUTE = 30;
+/** The owner's "this chat may be recorded" line in the widget (issue 22, consent). */
+export const MAX_CONSENT_NOTICE_CHARS = 200;
+/** Erasures one visitor's revoked consent may start per minute (each walks and deletes their sessions). */
+export const CONSENT_ERASURES_PER_VISITOR_PER_MINUTE = 5;

@@ -23,6 +23,10 @@ export interface VisitorSocketData {
   sessionId?: string;
   /** What the host page's `identify` said (chat/identity-middleware.ts). */
   identity?: { name: string; email: string; verified: boolean };
+  /** The site gave (true) or revoked (false) consent to recording (handshake `consent`, then `consent:set`); undefined: it said nothing. */
+  consent?: boolean;
+  /** The browser sends Global Privacy Control or Do Not Track (handshake `privacySignal`). */
+  privacySignal?: boolean;
 }
 
 /** What a visitor's browser may know of its application's settings: never secrets or AI prompts. */
@@ -39,6 +43,7 @@ export function widgetSettings(app: AppRecord): WidgetSettings {
     },
     // Only whether: the prompt's text comes with the one offer the server grants (struggle-service.ts).
     help: { offerOnStruggle: app.settings.help.offerOnStruggle },
+    consent: { required: app.settings.consent.required, respectPrivacySignals: app.settings.consent.respectPrivacySignals, notice: app.settings.consent.noticeText },
   };
 }
 
@@ -82,6 +87,8 @@ export function setupVisitorNamespace(
         return next(handshakeError('E_ORIGIN_NOT_ALLOWED'));
       }
       socket.data.app = app;
+      socket.data.consent = parsed.data.consent;
+      socket.data.privacySignal = parsed.data.privacySignal === true;
       // An id is honoured only with its token; without one it is a new anonymous visitor, never a resumption.
       const { visitorId, visitorToken: token } = parsed.data;
       socket.data.visitorId =
