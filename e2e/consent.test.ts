@@ -5,7 +5,7 @@ import type { ChatreelApi } from '../widget/src/widget.js';
 import { HttpClient } from '../server/src/testing/http-client.js';
 import { waitUntil } from '../server/src/testing/server-process.js';
 import { widget } from './support/demo-chat.js';
-import { newPage, serverAndBrowser } from './support/fixtures.js';
+import { newPage, serverAndBrowser, signInThroughConsole } from './support/fixtures.js';
 import { demoAppId, storedSeqs, widgetSession } from './support/recording.js';
 import { wiretap } from './support/wiretap.js';
 
@@ -145,6 +145,45 @@ describe('consent to recording, in Chromium', () => {
     expect(batchesSent(wire)).toBe(0);
     expect(await storedSeqs(owner, appId, sessionId)).toEqual([]);
     expect(await widget(page).getByText(NOTICE).count()).toBe(0);
+    await page.context().close();
+  });
+});
+
+describe('consent settings in the console', () => {
+  it('an owner turns consent mode on and words the notice in Settings; the next visitor gets them', async () => {
+    await consentSettings({ required: false, respectPrivacySignals: false, eraseOnRevoke: false });
+    const console = await newPage(setup.browser);
+    await signInThroughConsole(console, setup.server.url);
+    await console.getByRole('button', { name: 'Sign out' }).waitFor();
+    await console.goto(`${setup.server.url}/#/settings`);
+    const required = console.getByLabel('Record only after the site gives consent');
+    const privacySignals = console.getByLabel('Never record browsers that send Global Privacy Control or Do Not Track');
+    const erase = console.getByLabel("Erase the visitor's sessions, recordings and messages when consent is revoked");
+    const notice = console.getByLabel('What the chat says while it may be recorded');
+    await required.waitFor();
+    expect([await required.isChecked(), await privacySignals.isChecked(), await erase.isChecked()]).toEqual([false, false, false]);
+    expect(await notice.inputValue()).toBe(NOTICE);
+    await required.check();
+    await erase.check();
+    await notice.fill('Chats are recorded only with your consent.');
+    await console.getByRole('button', { name: 'Save settings' }).click();
+    await console.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+
+    await console.reload();
+    await required.waitFor();
+    expect([await required.isChecked(), await privacySignals.isChecked(), await erase.isChecked()]).toEqual([true, false, true]);
+    expect(await notice.inputValue()).toBe('Chats are recorded only with your consent.');
+    const app = (await owner.request('GET', '/api/apps')).json.data.apps.find((one: { id: string }) => one.id === appId);
+    expect(app.settings.consent).toEqual({ required: true, respectPrivacySignals: false, eraseOnRevoke: true, noticeText: 'Chats are recorded only with your consent.' });
+    await console.context().close();
+
+    // The visitor: no consent yet, so no notice; once given, the owner's words.
+    const { page, recorderLoads } = await visitDemo();
+    await chat(page, 'Hello after the settings changed');
+    expect(await widget(page).getByText('Chats are recorded only with your consent.').count()).toBe(0);
+    await consent(page, true);
+    await widget(page).getByText('Chats are recorded only with your consent.').waitFor();
+    await waitUntil(() => recorderLoads.length > 0, 10_000, 'the recorder loaded after consent');
     await page.context().close();
   });
 });
