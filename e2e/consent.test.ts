@@ -5,11 +5,13 @@ import type { ChatreelApi } from '../widget/src/widget.js';
 import { HttpClient } from '../server/src/testing/http-client.js';
 import { waitUntil } from '../server/src/testing/server-process.js';
 import { widget } from './support/demo-chat.js';
+import { FIXTURE_PAGE_CHROMIUM_ARGS } from './support/fixture-pages.js';
 import { newPage, serverAndBrowser, signInThroughConsole } from './support/fixtures.js';
 import { demoAppId, storedSeqs, widgetSession } from './support/recording.js';
 import { wiretap } from './support/wiretap.js';
 
-const setup = serverAndBrowser();
+// The data-consent journey answers the shop's page with `route.fulfill` (fixture-pages.ts says why the switch).
+const setup = serverAndBrowser(FIXTURE_PAGE_CHROMIUM_ARGS);
 const NOTICE = 'This chat may be recorded to help us support you.';
 /** Longer than two of the recorder's flush intervals (2 s): a recorder at work would have sent a batch. */
 const QUIET_MS = 5_000;
@@ -27,10 +29,21 @@ async function consentSettings(consent: { required: boolean; respectPrivacySigna
 }
 
 /** A visitor on the demo shop; `recorderLoads` lists every fetch of the recorder's chunk. */
-async function visitDemo(options: { globalPrivacyControl?: boolean } = {}) {
+async function visitDemo(options: { privacySignal?: 'globalPrivacyControl' | 'doNotTrack'; consentInScriptTag?: boolean } = {}) {
   const page = await newPage(setup.browser);
-  if (options.globalPrivacyControl) {
+  // What a browser with the setting on says (Chromium sends neither by itself).
+  if (options.privacySignal === 'globalPrivacyControl') {
     await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+  }
+  if (options.privacySignal === 'doNotTrack') await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1' }));
+  // The shop's own page with `data-consent="true"` on its widget script tag, as a consent manager would write it.
+  if (options.consentInScriptTag) {
+    await page.route('**/demo/', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.text()).replace('<script type="module" src="/widget.js"', '<script type="module" src="/widget.js" data-consent="true"');
+      expect(body).toContain('data-consent="true"');
+      await route.fulfill({ response, body });
+    });
   }
   const recorderLoads: string[] = [];
   page.on('request', (request) => void (request.url().includes('/widget-chunks/recording-') && recorderLoads.push(request.url())));
@@ -135,9 +148,18 @@ describe('consent to recording, in Chromium', () => {
     await page.context().close();
   });
 
-  it('a browser sending Global Privacy Control is never recorded when the application respects it, consent or not', async () => {
+  it('consent said by the script tag (data-consent): the chat is recorded without a call', async () => {
+    await consentSettings({ required: true, respectPrivacySignals: false, eraseOnRevoke: false });
+    const { page } = await visitDemo({ consentInScriptTag: true });
+    const sessionId = await chat(page, 'My consent is in the tag');
+    await widget(page).getByText(NOTICE).waitFor();
+    await recorded(sessionId);
+    await page.context().close();
+  });
+
+  it.each(['globalPrivacyControl', 'doNotTrack'] as const)('a browser sending %s is never recorded when the application respects it, consent or not', async (privacySignal) => {
     await consentSettings({ required: false, respectPrivacySignals: true, eraseOnRevoke: false });
-    const { page, recorderLoads, wire } = await visitDemo({ globalPrivacyControl: true });
+    const { page, recorderLoads, wire } = await visitDemo({ privacySignal });
     await consent(page, true);
     const sessionId = await chat(page, 'Hello from a private browser');
     await page.waitForTimeout(QUIET_MS);
