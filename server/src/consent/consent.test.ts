@@ -44,6 +44,9 @@ describe('consent mode: the server stores recordings only of visitors who consen
     const refused = await send(v);
     expect(refused.error.code).toBe('E_CONSENT_REQUIRED');
     expect(await chunkCount(v.sessionId)).toBe(0);
+    // Struggle spotted live tells what the visitor does: not reported without consent either.
+    const struggle = await command<any>(v.socket, 'struggle:report', { type: 'rage_click', label: '4 rapid clicks on “Pay”', canOfferHelp: false });
+    expect(struggle.error.code).toBe('E_CONSENT_REQUIRED');
     // The chat itself works without consent.
     expect((await command<any>(v.socket, 'chat:send', { clientId: 'consent-client-1', text: 'hello' })).data).toBeDefined();
 
