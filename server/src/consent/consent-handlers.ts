@@ -17,6 +17,14 @@ export function assertMayRecord(socket: VisitorSocket): void {
   if (app.settings.consent.required ? consent !== true : consent === false) throw new AppError('E_CONSENT_REQUIRED');
 }
 
+/**
+ * The privacy signals a browser sends by itself on every request, whatever the page's scripts do:
+ * Global Privacy Control (`Sec-GPC: 1`) and Do Not Track (`DNT: 1`).
+ */
+export function privacySignalHeaders(headers: Record<string, string | string[] | undefined>): boolean {
+  return headers['sec-gpc'] === '1' || headers.dnt === '1';
+}
+
 export interface ConsentDeps {
   /** Ends and erases one visitor's sessions (ingest/retention.ts, the owner's erasure path). */
   erase: (appId: string, visitorId: string) => Promise<unknown>;

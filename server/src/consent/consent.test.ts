@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_CONSENT_NOTICE_CHARS } from '../protocol/limits.js';
 import { HttpClient } from '../testing/http-client.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
-import { command, startVisitorSession, type StartedVisitor } from '../testing/visitor-client.js';
+import { io } from 'socket.io-client';
+import { command, handshake, startVisitorSession, type StartedVisitor } from '../testing/visitor-client.js';
 
 const SHOP = 'https://consent.example';
 let server: TestServer;
@@ -82,6 +83,30 @@ describe('consent mode: the server stores recordings only of visitors who consen
     // The same signal where the application does not respect it: recorded.
     const other = await createApp('Ignores GPC');
     expect((await send(await visitor(other.publicKey, { privacySignal: true }))).data.stored).toBe(true);
+  });
+
+  it("takes the browser's own Sec-GPC / DNT headers as the signal, on the socket and on POST /ingest", async () => {
+    const app = await createApp('GPC headers', { respectPrivacySignals: true });
+    const socket = io(`${server.url}/visitor`, { auth: { key: app.publicKey }, transports: ['websocket'], extraHeaders: { origin: SHOP, 'sec-gpc': '1' }, reconnection: false, forceNew: true });
+    sockets.push(socket);
+    expect((await handshake(socket)).ok).toBe(true);
+    const started = await command<any>(socket, 'session:start', { url: `${SHOP}/`, viewport: { width: 800, height: 600 } });
+    expect((await command<any>(socket, 'recording:batch', { sessionId: started.data.session.id, seq: 1, data: batch() })).error.code).toBe('E_PRIVACY_SIGNAL');
+
+    // A recorder opened without the signal; its pagehide flush arrives from a browser sending DNT.
+    const v = await visitor(app.publicKey);
+    const { token } = (await command<any>(v.socket, 'recording:start', { sessionId: v.sessionId })).data;
+    const flush = (headers: Record<string, string>, seq: number) =>
+      fetch(`${server.url}/ingest?${new URLSearchParams({ sessionId: v.sessionId, seq: String(seq), token })}`, {
+        method: 'POST',
+        headers: { origin: SHOP, 'content-type': 'text/plain', ...headers },
+        body: batch(),
+      });
+    const refused = await flush({ dnt: '1' }, 1);
+    expect([refused.status, (await refused.json()).error.code]).toEqual([403, 'E_PRIVACY_SIGNAL']);
+    expect(await chunkCount(v.sessionId)).toBe(0);
+    expect((await flush({}, 1)).status).toBe(200);
+    expect(await chunkCount(v.sessionId)).toBe(1);
   });
 
   it('erases what was recorded of the visitor when consent is revoked and the owner chose so', async () => {

@@ -10,6 +10,7 @@ import type { Ack, VisitorClientToServer, VisitorServerToClient, WidgetSettings 
 import { sessionStartSchema, visitorHandshakeSchema } from '../protocol/schemas.js';
 import { visitorSession, type SessionsService } from '../sessions/sessions-service.js';
 import type { AppRecord, Repositories } from '../storage/ports.js';
+import { privacySignalHeaders } from '../consent/consent-handlers.js';
 import { handshakeError } from './handshake-error.js';
 import type { VisitorLimits } from './visitor-limits.js';
 import { isVisitorTokenValid, visitorToken } from './visitor-token.js';
@@ -88,7 +89,8 @@ export function setupVisitorNamespace(
       }
       socket.data.app = app;
       socket.data.consent = parsed.data.consent;
-      socket.data.privacySignal = parsed.data.privacySignal === true;
+      // What the widget read in the page, or what the browser itself says in the handshake's headers.
+      socket.data.privacySignal = parsed.data.privacySignal === true || privacySignalHeaders(socket.handshake.headers);
       // An id is honoured only with its token; without one it is a new anonymous visitor, never a resumption.
       const { visitorId, visitorToken: token } = parsed.data;
       socket.data.visitorId =
