@@ -48,6 +48,9 @@ describe('consent mode: the server stores recordings only of visitors who consen
     // Struggle spotted live tells what the visitor does: not reported without consent either.
     const struggle = await command<any>(v.socket, 'struggle:report', { type: 'rage_click', label: '4 rapid clicks on “Pay”', canOfferHelp: false });
     expect(struggle.error.code).toBe('E_CONSENT_REQUIRED');
+    // Nor are the page's fonts taken (they go with the recording).
+    const fonts = await command<any>(v.socket, 'fonts:missing', { sessionId: v.sessionId, hashes: ['a'.repeat(64)] });
+    expect(fonts.error.code).toBe('E_CONSENT_REQUIRED');
     // The chat itself works without consent.
     expect((await command<any>(v.socket, 'chat:send', { clientId: 'consent-client-1', text: 'hello' })).data).toBeDefined();
 
