@@ -38,7 +38,8 @@ import { registerIngestHandlers } from './ingest/ingest-handlers.js';
 import { ingestRoutes } from './ingest/ingest-routes.js';
 import { createIngestService } from './ingest/ingest-service.js';
 import { recordingRoutes } from './ingest/recording-routes.js';
-import { runRetention } from './ingest/retention.js';
+import { endAndEraseVisitor, runRetention, type ErasureDeps } from './ingest/retention.js';
+import { createConsentHandlers } from './consent/consent-handlers.js';
 import { RETENTION_SWEEP_INTERVAL_MS } from './protocol/limits.js';
 import { sweepLifecycle } from './sessions/lifecycle-sweep.js';
 import { leasedJobs } from './jobs/leased-jobs.js';
@@ -193,7 +194,8 @@ export async function createApplication({ config, logger, db, workers, now, jobI
     onReady: (session) => consoleNsp.to(appRoom(session.appId)).emit('session:changed', { session: publicSession(session) }),
   });
   api.use('/apps', requireUser(auth), insightsRoutes(insights));
-  api.use('/apps', requireUser(auth), recordingRoutes({ apps, repos: db.repos, endSession: (id, reason) => sessions.end(id, reason), onEnded: (session, reason) => announceEnded(session, reason) }));
+  const erasure: ErasureDeps = { repos: db.repos, endSession: (id, reason) => sessions.end(id, reason), onEnded: (session, reason) => announceEnded(session, reason) };
+  api.use('/apps', requireUser(auth), recordingRoutes({ apps, ...erasure }));
   api.use('/apps', requireUser(auth), appsRoutes(apps));
   api.use('/apps/:appId', requireUser(auth), activityRoutes(apps, createActivityService(db.activity, now)));
   const team = createTeamService({ repos: db.repos, team: db.team, apps, passwords, access });
@@ -278,6 +280,9 @@ export async function createApplication({ config, logger, db, workers, now, jobI
     announce: (conversation) => consoleNsp.to(appRoom(conversation.appId)).emit('chat:conversation', { conversation: conversationSummary(conversation) }),
   });
   visitorNsp.on('connection', (socket) => registerVisitorFeedbackHandlers(socket, commandHandler(socket, logger), { feedback, consoles: consoleNsp }));
+  // Consent (issue 22): a revocation may erase the visitor, by the owner's erasure path.
+  const consentHandlers = createConsentHandlers({ erase: (appId, visitorId) => endAndEraseVisitor(erasure, appId, visitorId), rateLimits });
+  visitorNsp.on('connection', (socket) => consentHandlers(socket, commandHandler(socket, logger)));
   consoleNsp.on('connection', (socket) => registerConsoleChatHandlers(socket, { chat, access, logger }));
   consoleNsp.on('connection', (socket) => registerConsoleTypingHandler(socket, visitorNsp));
   apiV1.use(

@@ -18,6 +18,7 @@ import { widgetStyles } from './widget-styles.js';
  * - `identify({ userId, name?, email?, userHash? })`: who the visitor is; `userHash` is
  *   HMAC-SHA256(application secret, userId) computed by the site's backend. Reconnects with it.
  * - `reset()`: forgets the visitor on this browser (call on logout).
+ * - `consent(given)`: the visitor's consent to recording (issue 22); `false` stops recording at once.
  *
  * @fires chatreel:open - the panel opened
  * @fires chatreel:close - the panel closed
@@ -50,6 +51,7 @@ export class ChatreelWidget extends LitElement {
   private readonly watchNotice = new WatchNoticeController(this, this.connection);
   private readonly appearance = new AppearanceController(this, this.connection);
   private chatLoading: Promise<void> | undefined;
+  private readonly recorder: RecorderController;
 
   constructor() {
     super();
@@ -62,7 +64,7 @@ export class ChatreelWidget extends LitElement {
       const role = (event as CustomEvent<{ message: { role: string } }>).detail?.message?.role;
       if (!this.open && (role === 'ai' || role === 'agent')) this.unread += 1;
     });
-    new RecorderController(this, this.connection); // records while a chat session is under way (issue 4)
+    this.recorder = new RecorderController(this, this.connection); // records while a chat session is under way (issue 4)
     // An agent started the conversation (issue 21): the chat opens to show their message.
     const invited = new WeakSet<object>();
     this.connection.onReady((socket) => {
@@ -130,7 +132,7 @@ export class ChatreelWidget extends LitElement {
     return html`<section class="panel" part="panel" role="dialog" aria-label="Chat" ?hidden=${!this.open} @keydown=${this.onPanelKeydown}>
       ${text ? html`<p class="status" data-status=${status} role="status">${text}</p>` : nothing}
       ${this.chatLoaded
-        ? html`<chatreel-chat-panel .connection=${this.connection} .status=${status} .settings=${this.connection.settings} ?active=${this.open} @chat-close=${() => this.closeChat()}></chatreel-chat-panel>`
+        ? html`<chatreel-chat-panel .connection=${this.connection} .status=${status} .settings=${this.connection.settings} .recordingNotice=${this.connection.mayRecord ? this.connection.settings?.consent?.notice : ''} ?active=${this.open} @chat-close=${() => this.closeChat()}></chatreel-chat-panel>`
         : nothing}
     </section>`;
   }
@@ -181,6 +183,11 @@ export class ChatreelWidget extends LitElement {
     writeIdentity(this.connection.identity);
     this.dispatchEvent(new CustomEvent('chatreel:identify', { detail: { userId: identity.userId }, bubbles: true, composed: true }));
     if (this.connection.socket) await this.connection.reconnect();
+  }
+
+  /** The site gave (`true`) or revoked (`false`) the visitor's consent to recording. */
+  consent(given: boolean): Promise<void> {
+    return this.recorder.consentChanged(given === true);
   }
 
   /** Forgets the visitor (logout): a new anonymous visitor and an empty chat. */

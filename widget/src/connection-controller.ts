@@ -44,6 +44,8 @@ export class ConnectionController implements ReactiveController {
   private sessionConnection: string | undefined;
   /** What the host page passed to `identify`; sent in every handshake and verified by the server. */
   identity: VisitorIdentity | undefined;
+  /** The site's word on recording (`Chatreel.consent`, `data-consent`); undefined: it said nothing. */
+  consent: boolean | undefined;
 
   constructor(private readonly host: ReactiveControllerHost & { key: string; server: string }) {
     host.addController(this);
@@ -117,6 +119,8 @@ export class ConnectionController implements ReactiveController {
           visitorId: stored ?? this.visitorId,
           visitorToken: stored ? readStorage(VISITOR_TOKEN_STORAGE_KEY) : this.visitorToken,
           ...(this.identity ? { identity: this.identity } : {}),
+          ...(this.consent === undefined ? {} : { consent: this.consent }),
+          privacySignal: privacySignal(),
         });
       },
       transports: ['websocket', 'polling'],
@@ -186,6 +190,24 @@ export class ConnectionController implements ReactiveController {
     return this.sessionRequest;
   }
 
+  /**
+   * Whether this page may be recorded (issue 22): never when the application respects the browser's
+   * privacy signal and it is sent; with consent mode only after the site gave consent; otherwise
+   * unless the site revoked it. The server checks the same before it stores anything.
+   */
+  get mayRecord(): boolean {
+    const rules = this.settings?.consent;
+    if (rules?.respectPrivacySignals && privacySignal()) return false;
+    return rules?.required ? this.consent === true : this.consent !== false;
+  }
+
+  /** Records the site's word and tells the server on this connection (the next handshake carries it too). */
+  async declareConsent(consent: boolean): Promise<void> {
+    this.consent = consent;
+    this.host.requestUpdate();
+    await this.socket?.timeout(10_000).emitWithAck('consent:set', { consent }).catch(() => undefined);
+  }
+
   /** Closes the connection and opens a new one (a new identity takes effect in the handshake). */
   async reconnect(): Promise<void> {
     this.socket?.disconnect();
@@ -225,6 +247,11 @@ export class ConnectionController implements ReactiveController {
     this.status = status;
     this.host.requestUpdate();
   }
+}
+
+/** Global Privacy Control, or Do Not Track: the visitor's browser asks not to be tracked. */
+function privacySignal(): boolean {
+  return (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true || navigator.doNotTrack === '1';
 }
 
 // Storage can be blocked (privacy modes, sandboxed frames): the widget then works for this page only.

@@ -11,6 +11,8 @@ function mount(): void {
   const element = document.createElement(ChatreelWidget.tagName) as ChatreelWidget;
   element.key = key;
   element.server = new URL(script!.src, location.href).origin;
+  // `data-consent="true"` (or "given"): the site's consent manager already has the visitor's consent.
+  if (/^(true|given)$/.test(script!.dataset.consent ?? '')) void element.consent(true);
   document.body.append(element);
 }
 
@@ -27,6 +29,8 @@ export interface ChatreelApi {
   close(): void;
   identify(identity: { userId: string; name?: string; email?: string; userHash?: string }): Promise<void>;
   reset(): Promise<void>;
+  /** The visitor's consent to recording (issue 22); `false` stops it at once (and may erase it). */
+  consent(given: boolean): Promise<void>;
 }
 
 async function widgetElement(): Promise<ChatreelWidget> {
@@ -42,6 +46,7 @@ const api: ChatreelApi = {
   close: () => void widgetElement().then((el) => el.closeChat()),
   identify: async (identity) => (await widgetElement()).identify(identity),
   reset: async () => (await widgetElement()).reset(),
+  consent: async (given) => (await widgetElement()).consent(given),
 };
 (window as unknown as { Chatreel: ChatreelApi }).Chatreel = api;
 

@@ -144,6 +144,16 @@ export class SettingsView extends LitElement {
       </fieldset>
 
       <fieldset ?disabled=${readOnly}>
+        <legend>Consent</legend>
+        <label class="inline"><input type="checkbox" name="consentRequired" ?checked=${s.consent.required} /> Record only after the site gives consent</label>
+        <p class="hint">Your page calls <code>Chatreel.consent(true)</code> (or the script tag says <code>data-consent="true"</code>); the chat works without it. Chatreel's server refuses recordings without it.</p>
+        <label class="inline"><input type="checkbox" name="respectPrivacySignals" ?checked=${s.consent.respectPrivacySignals} /> Never record browsers that send Global Privacy Control or Do Not Track</label>
+        <label class="inline"><input type="checkbox" name="eraseOnRevoke" ?checked=${s.consent.eraseOnRevoke} /> Erase the visitor's sessions, recordings and messages when consent is revoked</label>
+        <label for="consentNotice">What the chat says while it may be recorded</label>
+        <input id="consentNotice" name="consentNotice" maxlength="200" .value=${s.consent.noticeText} />
+      </fieldset>
+
+      <fieldset ?disabled=${readOnly}>
         <legend>Help when visitors struggle</legend>
         <label class="inline"><input type="checkbox" name="offerOnStruggle" ?checked=${s.help.offerOnStruggle} /> Offer help when a visitor struggles</label>
         <label for="promptText">What the offer says</label>
@@ -247,6 +257,12 @@ export class SettingsView extends LitElement {
         },
         help: { offerOnStruggle: form.has('offerOnStruggle'), ...(text('promptText').trim() ? { promptText: text('promptText') } : {}) },
         privacy: { notifyWhenWatched: form.has('notifyWhenWatched') },
+        consent: {
+          required: form.has('consentRequired'),
+          respectPrivacySignals: form.has('respectPrivacySignals'),
+          eraseOnRevoke: form.has('eraseOnRevoke'),
+          ...(text('consentNotice').trim() ? { noticeText: text('consentNotice') } : {}),
+        },
         conversations: {
           autoResolveMinutes: Number(text('autoResolveMinutes')),
           savedReplies: text('savedReplies').split(/\n\s*\n/).map((reply) => reply.trim()).filter(Boolean),

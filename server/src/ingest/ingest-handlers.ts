@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { AppError } from '../http/app-error.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
+import { assertMayRecord } from '../consent/consent-handlers.js';
 import { ownSession } from '../realtime/own-session.js';
 import { commandHandler, sessionRoom, type VisitorNamespace, type VisitorSocket } from '../realtime/visitor-namespace.js';
 import type { Repositories } from '../storage/ports.js';
@@ -17,20 +18,25 @@ export interface IngestHandlerDeps {
 
 /**
  * `recording:start` and `recording:batch` on a visitor socket. A socket writes only to the session it
- * started or resumed itself (own-session.ts); anything else is E_SESSION_MISMATCH.
+ * started or resumed itself (own-session.ts); anything else is E_SESSION_MISMATCH. Without the consent
+ * the application asks for, nothing is opened or stored (consent/consent-handlers.ts).
  */
 export function registerIngestHandlers(socket: VisitorSocket, deps: IngestHandlerDeps): void {
   const { nsp, repos, ingest, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const handle = commandHandler(socket, logger);
 
-  handle('recording:start', async (payload) => ingest.open(await ownSession(socket, repos, payload)));
+  handle('recording:start', async (payload) => {
+    assertMayRecord(socket);
+    return ingest.open(await ownSession(socket, repos, payload));
+  });
 
   handle('recording:batch', async (payload) => {
     const started = performance.now();
     const { seq, data } = (payload ?? {}) as { seq?: unknown; data?: unknown };
     const received = data instanceof Uint8Array ? data.byteLength : 0;
     try {
+      assertMayRecord(socket);
       const session = await ownSession(socket, repos, payload, 'recent');
       const stored = await ingest.store(session, seq, data, { via: 'socket', address: socket.data.address });
       deps.metrics?.batchAcked(stored.stored ? 'stored' : 'duplicate', received, (performance.now() - started) / 1000);

@@ -11,6 +11,7 @@ import type { Repositories } from '../storage/ports.js';
 import type { IngestService } from './ingest-service.js';
 import { createRateLimit, type RateLimitStore } from '../rate-limits/rate-limiter.js';
 import { isIngestTokenValid } from './ingest-token.js';
+import { privacySignalHeaders } from '../consent/consent-handlers.js';
 const gzipAsync = promisify(gzip);
 
 /**
@@ -37,6 +38,8 @@ export function ingestRoutes(deps: { repos: Repositories; ingest: IngestService;
     if (!session || !isIngestTokenValid(deps.secret, session.id, session.visitorId, token)) throw new AppError('E_SESSION_MISMATCH');
     const app = await deps.repos.apps.findById(session.appId);
     if (!app || !isOriginAllowed(app, req.get('origin'), serverOrigin(req))) throw new AppError('E_ORIGIN_NOT_ALLOWED');
+    // The token proves consent was there when the recorder opened; a browser's privacy signal still wins.
+    if (app.settings.consent.respectPrivacySignals && privacySignalHeaders(req.headers)) throw new AppError('E_PRIVACY_SIGNAL');
     // sendBeacon sends the Blob's type, text/plain (a "simple" request, no preflight); nothing else is read.
     if (!Buffer.isBuffer(req.body)) throw new AppError('E_BAD_REQUEST', `Send the batch as ${BATCH_CONTENT_TYPES.join(' or ')}.`);
     const body = req.body;

@@ -4,13 +4,9 @@ import { currentUser } from '../auth/auth-routes.js';
 import { AppError } from '../http/app-error.js';
 import type { AppStorage } from '../protocol/events.js';
 import { visitorIdSchema } from '../protocol/schemas.js';
-import type { EndReason, SessionsService } from '../sessions/sessions-service.js';
-import type { Repositories, SessionRecord, UserRecord } from '../storage/ports.js';
-import { eraseVisitor } from './retention.js';
+import type { UserRecord } from '../storage/ports.js';
+import { endAndEraseVisitor, type ErasureDeps } from './retention.js';
 import { quotaBytesOf } from './storage-quota.js';
-
-/** Sessions ended (announced) per erasure request before deletion; deletion itself has no limit. */
-const MAX_SESSIONS_ENDED = 1000;
 
 /**
  * Under /api/apps (behind requireUser); members of the application only, 404 for anyone else.
@@ -22,12 +18,7 @@ const MAX_SESSIONS_ENDED = 1000;
  * Storage: `GET /:appId/storage` → `{ data: { storage: { usedBytes, quotaBytes } } }`, the recording
  * bytes the application stores against its quota.
  */
-export interface VisitorErasureDeps {
-  apps: AppsService;
-  repos: Repositories;
-  endSession: SessionsService['end'];
-  onEnded?: (session: SessionRecord, reason: EndReason) => void;
-}
+export type VisitorErasureDeps = ErasureDeps & { apps: AppsService };
 
 /**
  * Erases a visitor of the application for `user` (an owner who is a member): their live sessions end
@@ -38,12 +29,7 @@ export async function eraseVisitorAs(deps: VisitorErasureDeps, user: UserRecord,
   if (user.role !== 'owner') throw new AppError('E_FORBIDDEN', 'Only an owner can erase a visitor.');
   const visitorId = visitorIdSchema.safeParse(rawVisitorId);
   if (!visitorId.success) throw new AppError('E_NOT_FOUND', 'No such visitor.');
-  const ids = await deps.repos.recordings.listSessionIds({ appId, visitorId: visitorId.data }, MAX_SESSIONS_ENDED);
-  for (const id of ids) {
-    const ended = await deps.endSession(id, 'erased');
-    if (ended) deps.onEnded?.(ended, 'erased');
-  }
-  return eraseVisitor(deps.repos, appId, visitorId.data);
+  return endAndEraseVisitor(deps, appId, visitorId.data);
 }
 
 export function recordingRoutes(deps: VisitorErasureDeps): Router {

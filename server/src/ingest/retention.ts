@@ -1,8 +1,11 @@
 import { DEFAULT_APP_SETTINGS } from '../storage/app-settings.js';
-import type { Repositories } from '../storage/ports.js';
+import type { Repositories, SessionRecord } from '../storage/ports.js';
+import type { EndReason, SessionsService } from '../sessions/sessions-service.js';
 
 const DAY_MS = 24 * 60 * 60_000;
 const DELETE_BATCH = 200;
+/** Sessions ended (announced) per erasure before deletion; deletion itself has no limit. */
+const MAX_SESSIONS_ENDED = 1000;
 
 export interface Deleted {
   sessions: number;
@@ -42,4 +45,24 @@ export async function eraseVisitor(repos: Repositories, appId: string, visitorId
   const deleted = await deleteAll(repos, { appId, visitorId });
   await repos.sessions.forgetVisitor(appId, visitorId);
   return deleted;
+}
+
+export interface ErasureDeps {
+  repos: Repositories;
+  endSession: SessionsService['end'];
+  onEnded?: (session: SessionRecord, reason: EndReason) => void;
+}
+
+/**
+ * Erasure as an owner asks it (`DELETE /api/apps/:appId/visitors/:visitorId`) and as a revoked consent
+ * does (issue 22): live sessions are ended first, so the console and the visitor's widget hear about
+ * it, then everything is deleted.
+ */
+export async function endAndEraseVisitor(deps: ErasureDeps, appId: string, visitorId: string): Promise<Deleted> {
+  const ids = await deps.repos.recordings.listSessionIds({ appId, visitorId }, MAX_SESSIONS_ENDED);
+  for (const id of ids) {
+    const ended = await deps.endSession(id, 'erased');
+    if (ended) deps.onEnded?.(ended, 'erased');
+  }
+  return eraseVisitor(deps.repos, appId, visitorId);
 }

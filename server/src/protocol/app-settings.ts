@@ -32,4 +32,11 @@ export interface AppSettings {
   retentionDays: number;
   /** Recordings this application may store, in GB (10^9 bytes); past it, recording stops (E_QUOTA_EXCEEDED). */
   storageQuotaGb: number;
+  /**
+   * Consent (issue 22): `required` records only visitors whose site declared consent (`Chatreel.consent(true)`
+   * or the script tag's `data-consent`); `respectPrivacySignals` never records a browser sending Global
+   * Privacy Control or Do Not Track; `eraseOnRevoke` erases the visitor (their sessions, recordings and
+   * messages) when the site revokes consent; `noticeText` is the widget's "may be recorded" line.
+   */
+  consent: { required: boolean; respectPrivacySignals: boolean; eraseOnRevoke: boolean; noticeText: string };
 }

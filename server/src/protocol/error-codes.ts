@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   E_ALREADY_RATED: { status: 409, message: 'This conversation was rated already.' },
   E_WRONG_PASSWORD: { status: 403, message: 'The current password is not correct.' },
   E_NAME_MISMATCH: { status: 400, message: 'Type the application\'s name exactly to confirm.' },
+  E_CONSENT_REQUIRED: { status: 403, message: 'This application records only with the visitor\'s consent, and none was declared: nothing was stored.' },
+  E_PRIVACY_SIGNAL: { status: 403, message: 'The visitor\'s browser asks not to be tracked (Global Privacy Control or Do Not Track), and this application respects it: nothing was stored.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -39,6 +39,8 @@ export interface WidgetSettings {
   recording?: WidgetRecordingSettings;
   /** Whether the widget reports struggle to offer help (issue 21); absent: it does not. */
   help?: { offerOnStruggle: boolean };
+  /** Consent (issue 22); absent: record as before, no notice. */
+  consent?: { required: boolean; respectPrivacySignals: boolean; notice: string };
 }
 
 /** A session as the widget sees it. */
@@ -92,6 +94,11 @@ export interface VisitorClientToServer extends VisitorChatClientToServer, Feedba
   'struggle:report': (payload: StruggleReport & { canOfferHelp: boolean }, ack: Ack<{ offerHelp: { text: string } | null }>) => void;
   /** What the visitor did with the help prompt. */
   'struggle:help': (payload: { outcome: HelpOfferAnswer }, ack: Ack<{ ok: true }>) => void;
+  /**
+   * The site gave or revoked consent to recording on this connection (issue 22). Revoking when the
+   * application erases on revoke ends and erases the visitor's sessions: `erased` says so.
+   */
+  'consent:set': (payload: { consent: boolean }, ack: Ack<{ erased: boolean }>) => void;
 }
 
 export interface PublicUser {

@@ -314,3 +314,10 @@ export const API_REQUESTS_PER_TOKEN_PER_WINDOW = 120;
 export const API_RATE_WINDOW_MS = 60_000;
 /** A token's "last used" is written at most this often (not a database write per request). */
 export const API_TOKEN_TOUCH_INTERVAL_MS = 60_000;
+
+// —— Consent (issue 22) ——
+
+/** The owner's "this chat may be recorded" line in the widget (issue 22, consent). */
+export const MAX_CONSENT_NOTICE_CHARS = 200;
+/** Erasures one visitor's revoked consent may start per minute (each walks and deletes their sessions). */
+export const CONSENT_ERASURES_PER_VISITOR_PER_MINUTE = 5;

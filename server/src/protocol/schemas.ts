@@ -16,6 +16,7 @@ import {
   MAX_SYSTEM_PROMPT_CHARS,
   MAX_URL_CHARS,
   MAX_VISITOR_ID_CHARS,
+  MAX_CONSENT_NOTICE_CHARS,
 } from './limits.js';
 import { visitorIdentitySchema } from './chat-schemas.js';
 import { HELP_OFFER_OUTCOMES, LIVE_STRUGGLE_TYPES } from './struggle.js';
@@ -113,6 +114,15 @@ export const appSettingsPatchSchema = z
       .strict(),
     retentionDays: z.number().int().min(1).max(3650),
     storageQuotaGb: z.number().int().min(1).max(MAX_APP_STORAGE_QUOTA_GB),
+    consent: z
+      .object({
+        required: z.boolean(),
+        respectPrivacySignals: z.boolean(),
+        eraseOnRevoke: z.boolean(),
+        noticeText: z.string().trim().min(1).max(MAX_CONSENT_NOTICE_CHARS),
+      })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();
@@ -139,7 +149,14 @@ export const visitorHandshakeSchema = z.object({
   visitorToken: z.string().max(128).optional(),
   /** Set when the host page called `identify`; verified by the server (see chat/identity.ts). */
   identity: visitorIdentitySchema.optional(),
+  /** The site declared the visitor's consent to recording (issue 22); absent: not declared. */
+  consent: z.boolean().optional(),
+  /** The browser sends Global Privacy Control or Do Not Track. */
+  privacySignal: z.boolean().optional(),
 });
+
+/** `consent:set`: the site gave (`true`) or revoked (`false`) the visitor's consent to recording on this page. */
+export const consentSetSchema = z.object({ consent: z.boolean() }).strict();
 
 export type LoginInput = z.infer<typeof loginSchema>;
 export type CreateAppInput = z.infer<typeof createAppSchema>;

@@ -10,6 +10,7 @@ import type { Ack, VisitorClientToServer, VisitorServerToClient, WidgetSettings 
 import { sessionStartSchema, visitorHandshakeSchema } from '../protocol/schemas.js';
 import { visitorSession, type SessionsService } from '../sessions/sessions-service.js';
 import type { AppRecord, Repositories } from '../storage/ports.js';
+import { privacySignalHeaders } from '../consent/consent-handlers.js';
 import { handshakeError } from './handshake-error.js';
 import type { VisitorLimits } from './visitor-limits.js';
 import { isVisitorTokenValid, visitorToken } from './visitor-token.js';
@@ -23,6 +24,10 @@ export interface VisitorSocketData {
   sessionId?: string;
   /** What the host page's `identify` said (chat/identity-middleware.ts). */
   identity?: { name: string; email: string; verified: boolean };
+  /** The site gave (true) or revoked (false) consent to recording (handshake `consent`, then `consent:set`); undefined: it said nothing. */
+  consent?: boolean;
+  /** The browser sends Global Privacy Control or Do Not Track (handshake `privacySignal`). */
+  privacySignal?: boolean;
 }
 
 /** What a visitor's browser may know of its application's settings: never secrets or AI prompts. */
@@ -39,6 +44,7 @@ export function widgetSettings(app: AppRecord): WidgetSettings {
     },
     // Only whether: the prompt's text comes with the one offer the server grants (struggle-service.ts).
     help: { offerOnStruggle: app.settings.help.offerOnStruggle },
+    consent: { required: app.settings.consent.required, respectPrivacySignals: app.settings.consent.respectPrivacySignals, notice: app.settings.consent.noticeText },
   };
 }
 
@@ -82,6 +88,9 @@ export function setupVisitorNamespace(
         return next(handshakeError('E_ORIGIN_NOT_ALLOWED'));
       }
       socket.data.app = app;
+      socket.data.consent = parsed.data.consent;
+      // What the widget read in the page, or what the browser itself says in the handshake's headers.
+      socket.data.privacySignal = parsed.data.privacySignal === true || privacySignalHeaders(socket.handshake.headers);
       // An id is honoured only with its token; without one it is a new anonymous visitor, never a resumption.
       const { visitorId, visitorToken: token } = parsed.data;
       socket.data.visitorId =

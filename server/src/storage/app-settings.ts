@@ -24,6 +24,8 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   conversations: { autoResolveMinutes: 0, savedReplies: [] },
   retentionDays: 30,
   storageQuotaGb: 20,
+  // Off: recording as before issue 22 (the owner turns consent mode on).
+  consent: { required: false, respectPrivacySignals: false, eraseOnRevoke: false, noticeText: 'This chat may be recorded to help us support you.' },
 };
 
 type Loose<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : Loose<T[K]> | null) : T[K] | null } | null | undefined;
@@ -49,6 +51,7 @@ export function withDefaultSettings(stored: Loose<AppSettings>): AppSettings {
     conversations: { ...d.conversations, ...stripNulls(s.conversations), savedReplies: [...(s.conversations?.savedReplies ?? [])] },
     retentionDays: s.retentionDays ?? d.retentionDays,
     storageQuotaGb: s.storageQuotaGb ?? d.storageQuotaGb,
+    consent: { ...d.consent, ...stripNulls(s.consent) },
   };
 }
 

@@ -53,6 +53,12 @@ const appSchema = new Schema(
       },
       retentionDays: { type: Number, default: DEFAULT_APP_SETTINGS.retentionDays },
       storageQuotaGb: { type: Number, default: DEFAULT_APP_SETTINGS.storageQuotaGb },
+      consent: {
+        required: { type: Boolean, default: DEFAULT_APP_SETTINGS.consent.required },
+        respectPrivacySignals: { type: Boolean, default: DEFAULT_APP_SETTINGS.consent.respectPrivacySignals },
+        eraseOnRevoke: { type: Boolean, default: DEFAULT_APP_SETTINGS.consent.eraseOnRevoke },
+        noticeText: { type: String, default: DEFAULT_APP_SETTINGS.consent.noticeText },
+      },
     },
   },
   { timestamps: true },

@@ -6,7 +6,7 @@ export type VisitorTestSocket = Socket<VisitorServerToClient, VisitorClientToSer
 /** A real socket.io-client connection to the visitor namespace, as the widget makes it. */
 export function connectVisitor(
   baseUrl: string,
-  auth: { key: string; visitorId?: string; visitorToken?: string },
+  auth: { key: string; visitorId?: string; visitorToken?: string; consent?: boolean; privacySignal?: boolean },
   origin: string = baseUrl,
 ): VisitorTestSocket {
   return io(`${baseUrl}/visitor`, {
@@ -44,7 +44,7 @@ export interface StartedVisitor {
 /** Connects from `origin`, waits for `widget:ready` and starts (or resumes) the visitor's session. */
 export async function startVisitorSession(
   baseUrl: string,
-  auth: { key: string; visitorId?: string; visitorToken?: string },
+  auth: { key: string; visitorId?: string; visitorToken?: string; consent?: boolean; privacySignal?: boolean },
   origin: string,
   url = `${origin}/`,
 ): Promise<StartedVisitor> {

@@ -145,6 +145,14 @@ export const chatPanelStyles = css`
   .notice:empty {
     display: none;
   }
+  /* #4b5563 on white: 7.6:1, readable at this size. */
+  .recording-notice {
+    margin: 0;
+    padding: 6px 14px;
+    font-size: 12px;
+    color: #4b5563;
+    border-bottom: 1px solid #e5e7eb;
+  }
   .notice[data-status='offline'],
   .notice[data-status='refused'],
   .error {

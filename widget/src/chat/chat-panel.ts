@@ -23,6 +23,7 @@ export class ChatreelChatPanel extends LitElement {
     // Mirrors of the connection's state, passed by the widget so the panel re-renders when they change.
     status: { attribute: false },
     settings: { attribute: false },
+    recordingNotice: { attribute: false },
   };
   static override styles = chatPanelStyles;
 
@@ -30,6 +31,8 @@ export class ChatreelChatPanel extends LitElement {
   declare active: boolean;
   declare status: string;
   declare settings: unknown;
+  /** The owner's "this chat may be recorded" line, shown while recording may happen (issue 22). */
+  declare recordingNotice: string | undefined;
   private chat: ChatController | undefined;
   private feedback: FeedbackController | undefined;
   private draft = '';
@@ -99,6 +102,7 @@ export class ChatreelChatPanel extends LitElement {
           : nothing}
         <button type="button" class="close" aria-label="Hide chat" @click=${this.close}>×</button>
       </header>
+      ${this.recordingNotice ? html`<p class="recording-notice" id="recording-notice">${this.recordingNotice}</p>` : nothing}
       <ol class="log" role="log" aria-live="polite" aria-relevant="additions" aria-labelledby="title">
         ${settings?.appearance.greeting ? html`<li class="msg" data-role="greeting">${settings.appearance.greeting}</li>` : nothing}
         ${chat.earlier.length ? html`<li class="divider" data-role="system">Earlier conversation</li>` : nothing}
@@ -127,6 +131,7 @@ export class ChatreelChatPanel extends LitElement {
         <label for="composer" class="visually-hidden">Message</label>
         <textarea
           id="composer"
+          aria-describedby=${this.recordingNotice ? 'recording-notice' : nothing}
           rows="1"
           ?disabled=${status === 'refused'}
           placeholder="Write a message…"

@@ -42,9 +42,25 @@ export class RecorderController implements ReactiveController {
     this.starting = this.start(session.id).finally(() => (this.starting = undefined));
   }
 
+  /**
+   * The site gave or revoked consent (issue 22). Revoking stops at once and drops what waits unsent;
+   * the server, told next, refuses anything of this connection after it. Giving tells the server
+   * first, then starts recording a session under way.
+   */
+  async consentChanged(consent: boolean): Promise<void> {
+    const declared = this.connection.declareConsent(consent);
+    if (!consent) {
+      this.recording?.discard();
+      this.recording = undefined;
+    }
+    await declared;
+    if (consent && this.connection.session) await this.follow(this.connection.session);
+  }
+
   private async start(sessionId: string): Promise<void> {
     const socket = this.connection.socket;
-    if (!socket) return;
+    // Without consent (or with a privacy signal the application respects) not even the recorder's code loads.
+    if (!socket || !this.connection.mayRecord) return;
     try {
       // The console and network capture (when the application records them) loads beside the recorder,
       // not after it: what the page logs while the recorder starts is then not missed.
@@ -59,6 +75,8 @@ export class RecorderController implements ReactiveController {
         help: this.connection.settings?.help,
         widget: this.host,
       });
+      // Consent revoked while the recorder was loading.
+      if (!this.connection.mayRecord) this.recording = void this.recording.discard();
     } catch {
       // Recording is best effort: the chat goes on without it (old browser, chunk not reachable).
       this.recording = undefined;

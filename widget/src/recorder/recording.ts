@@ -29,7 +29,7 @@ const REFUSED_FOR_GOOD = new Set(['E_INVALID_PAYLOAD', 'E_TOO_LARGE']);
  * is used up (the server wrote the `chatreel/stopped` marker), or its numbering is beyond repair.
  * Recording stops and nothing is sent again; the chat goes on.
  */
-const ENDS_RECORDING = new Set(['E_SESSION_ENDED', 'E_QUOTA_EXCEEDED', 'E_SEQ_OUT_OF_RANGE']);
+const ENDS_RECORDING = new Set(['E_SESSION_ENDED', 'E_QUOTA_EXCEEDED', 'E_SEQ_OUT_OF_RANGE', 'E_CONSENT_REQUIRED', 'E_PRIVACY_SIGNAL']);
 
 /** rrweb's event type of a full snapshot (@rrweb/types). */
 const FULL_SNAPSHOT = 2;
@@ -43,6 +43,8 @@ export interface Recording {
   /** The socket reconnected and resumed this session: deliver what waited. */
   reconnected(): void;
   stop(): void;
+  /** Stops at once and sends nothing more, not even what waits (consent revoked, issue 22). */
+  discard(): void;
 }
 
 /**
@@ -217,6 +219,7 @@ export async function startRecording(options: {
       void attempt(REOPEN_ATTEMPTS);
     },
     stop: stopRecording,
+    discard: endForGood,
   };
   return recording;
 }
