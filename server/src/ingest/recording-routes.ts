@@ -27,6 +27,8 @@ export function recordingRoutes(deps: {
   repos: Repositories;
   endSession: SessionsService['end'];
   onEnded?: (session: SessionRecord, reason: EndReason) => void;
+  /** The visitor's data was erased (the webhooks' `visitor.erased`). */
+  onVisitorErased?: (appId: string, visitorId: string, deleted: Awaited<ReturnType<typeof eraseVisitor>>) => void;
 }): Router {
   const { apps, repos } = deps;
   const router = Router();
@@ -43,7 +45,9 @@ export function recordingRoutes(deps: {
       const ended = await deps.endSession(id, 'erased');
       if (ended) deps.onEnded?.(ended, 'erased');
     }
-    res.json({ data: await eraseVisitor(repos, req.params.appId, visitorId.data) });
+    const deleted = await eraseVisitor(repos, req.params.appId, visitorId.data);
+    deps.onVisitorErased?.(req.params.appId, visitorId.data, deleted);
+    res.json({ data: deleted });
   });
 
   router.get('/:appId/storage', async (req, res) => {

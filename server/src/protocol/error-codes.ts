@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   E_ALREADY_RATED: { status: 409, message: 'This conversation was rated already.' },
   E_WRONG_PASSWORD: { status: 403, message: 'The current password is not correct.' },
   E_NAME_MISMATCH: { status: 400, message: 'Type the application\'s name exactly to confirm.' },
+  E_WEBHOOK_ADDRESS_REFUSED: { status: 400, message: 'This webhook URL is a private, loopback or link-local address, or could not be resolved.' },
+  E_TOO_MANY_WEBHOOKS: { status: 409, message: 'This application has as many webhook endpoints as it may have.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
