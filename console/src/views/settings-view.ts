@@ -4,6 +4,7 @@ import type { AiStatus } from '../../../server/src/protocol/ai-status.js';
 import { ApiError, request } from '../api-client.js';
 import { activityApi } from '../activity/activity-api.js';
 import '../activity/app-picker.js';
+import '../webhooks/webhook-endpoints.js';
 
 const lines = (text: string) =>
   text
@@ -85,7 +86,8 @@ export class SettingsView extends LitElement {
         <app-picker @app-change=${(e: CustomEvent<{ app: PublicApp }>) => ((this.app = e.detail.app), (this.status = ''))}></app-picker>
       </div>
       ${readOnly ? html`<p class="hint">Only an owner can change settings.</p>` : ''}
-      ${app ? this.renderForm(app, readOnly) : ''}`;
+      ${app ? this.renderForm(app, readOnly) : ''}
+      ${app && !readOnly ? html`<webhook-endpoints .appId=${app.id}></webhook-endpoints>` : ''}`;
   }
 
   private renderForm(app: PublicApp, readOnly: boolean) {
