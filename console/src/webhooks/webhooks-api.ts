@@ -1,4 +1,5 @@
-import type { CreateWebhookInput, UpdateWebhookInput, WebhookDeliveryView, WebhookEndpointView } from '../../../server/src/protocol/webhooks.js';
+import type { CreateWebhookInput, UpdateWebhookInput } from '../../../server/src/protocol/webhook-schemas.js';
+import type { WebhookDeliveryView, WebhookEndpointView } from '../../../server/src/protocol/webhooks.js';
 import { request } from '../api-client.js';
 
 const base = (appId: string) => `/apps/${encodeURIComponent(appId)}/webhooks`;

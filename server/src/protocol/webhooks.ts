@@ -1,7 +1,4 @@
-import { z } from 'zod';
-import { MAX_WEBHOOK_URL_CHARS } from './limits.js';
-
-/** Webhooks (issue 22, part 2): what an owner configures and what the console shows of it. */
+/** Webhooks (issue 22, part 2): what an owner configures and what the console shows of it (validation: webhook-schemas.ts). */
 
 export const WEBHOOK_EVENTS = ['conversation.waiting', 'message.created', 'session.completed', 'visitor.erased'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
@@ -48,23 +45,3 @@ export interface WebhookDeliveryView {
   lastAttemptAt: string | null;
   nextAttemptAt: string | null;
 }
-
-const webhookUrl = z
-  .string()
-  .trim()
-  .max(MAX_WEBHOOK_URL_CHARS)
-  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol) && !new URL(value).username && !new URL(value).password, {
-    message: 'Enter an http:// or https:// URL without a user name or password.',
-    params: { sentence: true },
-  });
-const eventList = z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length).transform((events) => [...new Set(events)]);
-
-export const createWebhookSchema = z
-  .object({ url: webhookUrl, events: eventList, allowPrivateAddresses: z.boolean().default(false) })
-  .strict();
-export const updateWebhookSchema = z
-  .object({ url: webhookUrl.optional(), events: eventList.optional(), allowPrivateAddresses: z.boolean().optional(), enabled: z.boolean().optional() })
-  .strict();
-
-export type CreateWebhookInput = z.infer<typeof createWebhookSchema>;
-export type UpdateWebhookInput = z.infer<typeof updateWebhookSchema>;

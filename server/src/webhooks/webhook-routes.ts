@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { currentUser } from '../auth/auth-routes.js';
 import { validate } from '../http/validate.js';
-import { createWebhookSchema, updateWebhookSchema } from '../protocol/webhooks.js';
+import { createWebhookSchema, updateWebhookSchema } from '../protocol/webhook-schemas.js';
 import type { WebhooksService } from './webhooks-service.js';
 
 /**
