@@ -75,6 +75,20 @@ describe('webhook endpoints', () => {
     expect(revoked.json.error.code).toBe('E_WEBHOOK_ADDRESS_REFUSED');
   });
 
+  it('are erased with their application, with their delivery log', async () => {
+    const { owner, app } = await createChatApp(server, 'Erased');
+    const created = await owner.request('POST', hooksOf(app.id), { url: receiver.url, events: ['message.created'], allowPrivateAddresses: true });
+    const endpointId = created.json.data.endpoint.id;
+    const visitor = await chatVisitor(server, app.publicKey);
+    await visitor.send('soon gone');
+    visitor.socket.close();
+    await waitFor(async () => (await server.db.webhooks.listDeliveries(endpointId, 10)).length > 0, 'a logged delivery');
+    expect((await owner.request('DELETE', `/api/apps/${app.id}`, { confirmName: 'Erased' })).status).toBe(200);
+    expect(await server.db.webhooks.listEndpoints(app.id)).toEqual([]);
+    expect(await server.db.webhooks.findEndpoint(endpointId)).toBeNull();
+    expect(await server.db.webhooks.listDeliveries(endpointId, 10)).toEqual([]);
+  });
+
   it(`allows at most ${MAX_WEBHOOK_ENDPOINTS_PER_APP} endpoints per application`, async () => {
     const { owner, app } = await createChatApp(server, 'Many');
     for (let i = 0; i < MAX_WEBHOOK_ENDPOINTS_PER_APP; i++) {
