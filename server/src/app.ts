@@ -197,10 +197,10 @@ export async function createApplication({ config, logger, db, workers, now, jobI
     logger,
     now,
     onReady: (session) => consoleNsp.to(appRoom(session.appId)).emit('session:changed', { session: publicSession(session) }),
-    onCompletedAnalysed: (session, stored) => webhooks.emit(session.appId, 'session.completed', sessionCompletedData(session, stored)),
+    onCompletedAnalysed: (session, stored) => webhooks.emit(session.appId, 'session.completed', sessionCompletedData(session, stored), session.visitorId),
   });
   api.use('/apps', requireUser(auth), insightsRoutes(insights));
-  api.use('/apps', requireUser(auth), recordingRoutes({ apps, repos: db.repos, endSession: (id, reason) => sessions.end(id, reason), onEnded: (session, reason) => announceEnded(session, reason), onVisitorErased: (appId, visitorId, deleted) => void webhooks.emit(appId, 'visitor.erased', { visitorId, ...deleted }) }));
+  api.use('/apps', requireUser(auth), recordingRoutes({ apps, repos: db.repos, endSession: (id, reason) => sessions.end(id, reason), onEnded: (session, reason) => announceEnded(session, reason), onVisitorErased: (appId, visitorId, deleted) => void webhooks.visitorErased(appId, visitorId, deleted) }));
   api.use('/apps', requireUser(auth), appsRoutes(apps));
   api.use('/apps/:appId/webhooks', requireUser(auth), webhookRoutes(webhooks));
   api.use('/apps/:appId', requireUser(auth), activityRoutes(apps, createActivityService(db.activity, now)));

@@ -40,6 +40,8 @@ export interface WebhookDeliveryRecord {
 export interface NewWebhookDelivery {
   id: string;
   appId: string;
+  /** The visitor the event is about (their erasure deletes it), or null. */
+  visitorId: string | null;
   endpointId: string;
   event: WebhookEventType;
   body: string;
@@ -80,6 +82,8 @@ export interface WebhooksRepository {
   retry(id: string, holder: string, outcome: AttemptOutcome, nextAt: Date): Promise<void>;
   /** The endpoint's deliveries, newest first. */
   listDeliveries(endpointId: string, limit: number): Promise<WebhookDeliveryRecord[]>;
+  /** Deletes the deliveries about a visitor, sent or not (their erasure); how many. */
+  eraseVisitor(appId: string, visitorId: string): Promise<number>;
   /** Deletes finished deliveries created before `before`; how many. */
   deleteFinishedBefore(before: Date): Promise<number>;
 }

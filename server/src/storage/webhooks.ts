@@ -2,11 +2,12 @@ import type { Collection, Connection } from 'mongoose';
 import type { WebhookDeliveryRecord, WebhookEndpointRecord, WebhooksRepository } from './webhooks-repository.js';
 
 type EndpointDoc = Omit<WebhookEndpointRecord, 'id'> & { _id: string };
-type DeliveryDoc = Omit<WebhookDeliveryRecord, 'id'> & { _id: string };
+type DeliveryDoc = Omit<WebhookDeliveryRecord, 'id'> & { _id: string; visitorId: string | null };
 /** A delivery still to send: due at `dueAt`, free once `leaseUntil` has passed. */
 interface QueueDoc {
   _id: string;
   appId: string;
+  visitorId: string | null;
   dueAt: Date;
   leaseUntil: Date;
   holder: string | null;
@@ -17,7 +18,7 @@ const INSERT_BATCH = 20;
 const NEVER_LEASED = new Date(0);
 
 const toEndpoint = ({ _id, ...doc }: EndpointDoc): WebhookEndpointRecord => ({ id: _id, ...doc });
-const toDelivery = ({ _id, ...doc }: DeliveryDoc): WebhookDeliveryRecord => ({ id: _id, ...doc });
+const toDelivery = ({ _id, visitorId: _visitor, ...doc }: DeliveryDoc): WebhookDeliveryRecord => ({ id: _id, ...doc });
 
 /**
  * The webhooks' documents, the same on every implementation: every write by `_id` (conditional where
@@ -73,7 +74,7 @@ export function mongoWebhooks(connection: Connection): WebhooksRepository {
           { ordered: false },
         );
         // Queued after its log row exists: a claim always finds the delivery it names.
-        await queue.insertMany(batch.map(({ id, appId, createdAt }) => ({ _id: id, appId, dueAt: createdAt, leaseUntil: NEVER_LEASED, holder: null })), { ordered: false });
+        await queue.insertMany(batch.map(({ id, appId, visitorId, createdAt }) => ({ _id: id, appId, visitorId, dueAt: createdAt, leaseUntil: NEVER_LEASED, holder: null })), { ordered: false });
       }
     },
     async claim(holder, now, leaseUntil) {
@@ -106,6 +107,11 @@ export function mongoWebhooks(connection: Connection): WebhooksRepository {
     },
     async listDeliveries(endpointId, limit) {
       return (await deliveries.find({ endpointId }).sort({ createdAt: -1, _id: -1 }).limit(limit).toArray()).map(toDelivery);
+    },
+    async eraseVisitor(appId, visitorId) {
+      // Unqueued first: a delivery is never claimed after its log row is gone (and claim drops one whose row is).
+      await queue.deleteMany({ appId, visitorId });
+      return (await deliveries.deleteMany({ appId, visitorId })).deletedCount;
     },
     async deleteFinishedBefore(before) {
       return (await deliveries.deleteMany({ createdAt: { $lt: before }, status: { $ne: 'pending' } })).deletedCount;

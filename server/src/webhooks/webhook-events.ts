@@ -4,7 +4,7 @@ import type { WebhookEventType } from '../protocol/webhooks.js';
 import type { ConversationsRepository, SessionRecord, StoredInsights } from '../storage/ports.js';
 
 /** Queues an event for the application's endpoints (webhooks-service.ts `emit`); never throws. */
-export type EmitWebhook = (appId: string, type: WebhookEventType, data: unknown) => Promise<void>;
+export type EmitWebhook = (appId: string, type: WebhookEventType, data: unknown, visitorId: string | null) => Promise<void>;
 
 /**
  * The chat's fan-out with `message.created`: every message the visitor sees (theirs, the AI's, an
@@ -16,7 +16,7 @@ export function withMessageWebhooks(publisher: ChatPublisher, emit: EmitWebhook)
     ...publisher,
     message(conversation, message, replyId) {
       publisher.message(conversation, message, replyId);
-      void emit(conversation.appId, 'message.created', { message, visitorId: conversation.visitorId });
+      void emit(conversation.appId, 'message.created', { message, visitorId: conversation.visitorId }, conversation.visitorId);
     },
   };
 }
@@ -39,7 +39,7 @@ export function withWaitingWebhooks(conversations: ConversationsRepository, emit
           visitorEmail: moved.visitorEmail,
           waitingSince: (moved.waitingSince ?? move.at).toISOString(),
           lastMessageText: moved.lastMessageText,
-        });
+        }, moved.visitorId);
       }
       return moved;
     },

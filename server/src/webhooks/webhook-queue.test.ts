@@ -88,7 +88,7 @@ describe.each(CONTRACT_ENGINES)('two server processes sharing one database ($nam
     db = await openContractDatabase(engine, dbName);
     const createdAt = new Date();
     const ids = Array.from({ length: DELIVERIES }, (_, i) => `wd_test_${i}_${randomBytes(4).toString('hex')}`);
-    await db.webhooks.enqueue(ids.map((id) => ({ id, appId: app.id, endpointId: endpoint.id, event: 'message.created', body: JSON.stringify({ id, type: 'message.created' }), createdAt })));
+    await db.webhooks.enqueue(ids.map((id) => ({ id, appId: app.id, visitorId: null, endpointId: endpoint.id, event: 'message.created', body: JSON.stringify({ id, type: 'message.created' }), createdAt })));
     // Each process finds them at its next poll (within a second).
 
     await waitFor(() => new Set(receiver!.received.map((r) => r.headers['chatreel-webhook-id'])).size === DELIVERIES, `all ${DELIVERIES} deliveries`, 90_000);

@@ -77,6 +77,24 @@ export function createWebhooksService({ webhooks, apps, logger, now = () => new 
     return endpoint;
   };
 
+  /**
+   * Queues `type` for every enabled endpoint of the application that wants it. Called from the flow
+   * that caused the event; a failure here is logged, never the flow's failure.
+   */
+  async function emit(appId: string, type: WebhookEventType, data: unknown, visitorId: string | null = null): Promise<void> {
+    try {
+      const targets = (await webhooks.listEndpoints(appId)).filter((endpoint) => endpoint.enabled && endpoint.events.includes(type));
+      if (targets.length === 0) return;
+      const createdAt = now();
+      const payload: WebhookPayload = { id: newId('evt'), type, createdAt: createdAt.toISOString(), appId, data };
+      const body = JSON.stringify(payload);
+      await webhooks.enqueue(targets.map((endpoint) => ({ id: newId('wd'), appId, visitorId, endpointId: endpoint.id, event: type, body, createdAt })));
+      queued?.();
+    } catch (error) {
+      logger.error({ err: error, appId, type }, 'could not queue a webhook event');
+    }
+  }
+
   return {
     async list(user: UserRecord, appId: string) {
       await ownedApp(user, appId);
@@ -128,22 +146,18 @@ export function createWebhooksService({ webhooks, apps, logger, now = () => new 
       return (await webhooks.listDeliveries(endpointId, WEBHOOK_LOG_ROWS)).map(deliveryView);
     },
 
+    emit,
     /**
-     * Queues `type` for every enabled endpoint of the application that wants it. Called from the flow
-     * that caused the event; a failure here is logged, never the flow's failure.
+     * A visitor was erased: the deliveries about them go too (their messages are in the bodies), sent
+     * or not, and `visitor.erased` is queued.
      */
-    async emit(appId: string, type: WebhookEventType, data: unknown): Promise<void> {
+    async visitorErased(appId: string, visitorId: string, deleted: { sessions: number; chunks: number; messages: number }): Promise<void> {
       try {
-        const targets = (await webhooks.listEndpoints(appId)).filter((endpoint) => endpoint.enabled && endpoint.events.includes(type));
-        if (targets.length === 0) return;
-        const createdAt = now();
-        const payload: WebhookPayload = { id: newId('evt'), type, createdAt: createdAt.toISOString(), appId, data };
-        const body = JSON.stringify(payload);
-        await webhooks.enqueue(targets.map((endpoint) => ({ id: newId('wd'), appId, endpointId: endpoint.id, event: type, body, createdAt })));
-        queued?.();
+        await webhooks.eraseVisitor(appId, visitorId);
       } catch (error) {
-        logger.error({ err: error, appId, type }, 'could not queue a webhook event');
+        logger.error({ err: error, appId }, 'could not erase the webhook deliveries about a visitor');
       }
+      await emit(appId, 'visitor.erased', { visitorId, ...deleted });
     },
     /** The log's old finished rows go (a periodic job). */
     pruneLog: () => webhooks.deleteFinishedBefore(new Date(now().getTime() - WEBHOOK_LOG_RETENTION_MS)),
