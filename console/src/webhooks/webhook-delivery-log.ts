@@ -18,7 +18,7 @@ export class WebhookDeliveryLog extends LitElement {
     :host { display: block; overflow-x: auto; }
     table { width: 100%; border-collapse: collapse; font-size: 13px; }
     th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid #e5e7eb; white-space: nowrap; }
-    td.response { white-space: normal; color: #4b5563; max-width: 280px; overflow-wrap: anywhere; }
+    td.response { white-space: normal; color: #4b5563; min-width: 180px; max-width: 280px; overflow-wrap: anywhere; }
     [data-status='failed'] { color: #b91c1c; font-weight: 600; }
     [data-status='pending'] { color: #92400e; }
     [data-status='delivered'] { color: #047857; }

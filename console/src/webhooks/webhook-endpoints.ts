@@ -168,10 +168,13 @@ export class WebhookEndpoints extends LitElement {
     this.logs = open;
   }
 
+  /** The endpoint's log, and its state with it (failures in a row, disabled by the server meanwhile). */
   private async openLog(endpoint: WebhookEndpointView) {
     try {
-      const { deliveries } = await webhooksApi.deliveries(this.appId, endpoint.id);
+      const [{ deliveries }, { endpoints }] = await Promise.all([webhooksApi.deliveries(this.appId, endpoint.id), webhooksApi.list(this.appId)]);
       this.logs = { ...this.logs, [endpoint.id]: deliveries };
+      const fresh = endpoints.find((e) => e.id === endpoint.id);
+      if (fresh) this.replace(fresh);
     } catch (error) {
       this.error = failure(error, 'Could not load the delivery log.');
     }
