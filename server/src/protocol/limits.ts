@@ -321,8 +321,8 @@ export const WEBHOOK_MAX_RESPONSE_BYTES = 4_096;
 export const WEBHOOK_LOG_RESPONSE_CHARS = 200;
 /** Each node looks for due deliveries this often (and at once when it queues one). */
 export const WEBHOOK_POLL_MS = 1_000;
-/** Deliveries one node claims per look; sent together. */
-export const WEBHOOK_CLAIMS_PER_POLL = 8;
+/** Deliveries one node sends at once; a slot freed by a slow receiver's timeout is filled at once (the others do not wait for it). */
+export const WEBHOOK_CONCURRENT_SENDS = 8;
 /** The first retry waits this long; each next one twice as long, with up to a fifth more at random. */
 export const WEBHOOK_RETRY_BASE_MS = 30_000;
 /** No retry waits longer than this. */

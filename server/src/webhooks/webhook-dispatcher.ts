@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
-  WEBHOOK_CLAIMS_PER_POLL,
+  WEBHOOK_CONCURRENT_SENDS,
   WEBHOOK_DISABLE_AFTER_FAILURES,
   WEBHOOK_DISABLE_AFTER_MS,
   WEBHOOK_LEASE_MS,
@@ -49,7 +49,9 @@ export function startWebhookDispatcher(deps: WebhookDispatcherDeps): WebhookDisp
   const send = deps.send ?? sendWebhook;
   const baseMs = deps.retryBaseMs ?? WEBHOOK_RETRY_BASE_MS;
   const holder = randomUUID();
-  let running: Promise<void> | null = null;
+  /** This node's claiming loop while it runs, and the sends under way. */
+  let claiming: Promise<void> | null = null;
+  const sending = new Set<Promise<void>>();
   let again = false;
   let stopped = false;
 
@@ -78,31 +80,34 @@ export function startWebhookDispatcher(deps: WebhookDispatcherDeps): WebhookDisp
     }
   }
 
-  async function poll(): Promise<void> {
+  /** Claims due deliveries while this node has free sending slots; each send that ends looks again. */
+  async function fill(): Promise<void> {
     do {
       again = false;
-      const claimed: WebhookDeliveryRecord[] = [];
-      while (claimed.length < WEBHOOK_CLAIMS_PER_POLL && !stopped) {
+      while (!stopped && sending.size < WEBHOOK_CONCURRENT_SENDS) {
         const at = now();
         const delivery = await webhooks.claim(holder, at, new Date(at.getTime() + WEBHOOK_LEASE_MS));
         if (!delivery) break;
-        claimed.push(delivery);
+        const inFlight: Promise<void> = deliver(delivery)
+          .catch((error: Error) => logger.error({ err: error, deliveryId: delivery.id }, 'webhook delivery failed to record'))
+          .finally(() => {
+            sending.delete(inFlight);
+            tick();
+          });
+        sending.add(inFlight);
       }
-      await Promise.all(claimed.map((delivery) => deliver(delivery).catch((error: Error) => logger.error({ err: error, deliveryId: delivery.id }, 'webhook delivery failed to record'))));
-      // A full batch means more may be due.
-      if (claimed.length === WEBHOOK_CLAIMS_PER_POLL) again = true;
     } while (again && !stopped);
   }
 
   function tick(): void {
     if (stopped) return;
-    if (running) {
+    if (claiming) {
       again = true;
       return;
     }
-    running = poll()
+    claiming = fill()
       .catch((error: Error) => logger.error({ err: error }, 'webhook queue poll failed'))
-      .finally(() => (running = null));
+      .finally(() => (claiming = null));
   }
 
   const timer = setInterval(tick, deps.pollMs ?? WEBHOOK_POLL_MS);
@@ -112,7 +117,8 @@ export function startWebhookDispatcher(deps: WebhookDispatcherDeps): WebhookDisp
     async stop() {
       stopped = true;
       clearInterval(timer);
-      await running;
+      await claiming;
+      while (sending.size > 0) await Promise.all(sending);
     },
   };
 }
