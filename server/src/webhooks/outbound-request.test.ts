@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WEBHOOK_LOG_RESPONSE_CHARS } from '../protocol/limits.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../testing/webhook-receiver.js';
-import { isPrivateAddress } from './outbound-address.js';
+import { isPrivateAddress, isRefusedAddress } from './outbound-address.js';
 import { sendWebhook } from './webhook-request.js';
 
 /** The one outbound request: only where configured, public addresses only unless allowed, bounded in time and bytes. */
@@ -32,6 +32,14 @@ describe('webhook requests', () => {
     for (const address of ['127.0.0.1', '10.1.2.3', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1'])
       expect(isPrivateAddress(address), address).toBe(true);
     for (const address of ['93.184.216.34', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8']) expect(isPrivateAddress(address), address).toBe(false);
+  });
+
+  it('never reaches link-local (cloud metadata) or reserved addresses, even for an endpoint allowed private ones', async () => {
+    for (const address of ['169.254.169.254', 'fe80::1', '0.0.0.0', '224.0.0.1', '::ffff:169.254.169.254']) expect(isRefusedAddress(address, true), address).toBe(true);
+    for (const address of ['127.0.0.1', '10.0.0.7', '::1']) expect(isRefusedAddress(address, true), address).toBe(false);
+    const metadata = await post('http://169.254.169.254/latest/meta-data/', true);
+    expect(metadata).toMatchObject({ ok: false, statusCode: null });
+    expect(metadata.response).toMatch(/169\.254\.169\.254, a private, loopback or link-local address/);
   });
 
   it('refuses a loopback IP and a name resolving to loopback (checked at connect time) unless private addresses are allowed', async () => {

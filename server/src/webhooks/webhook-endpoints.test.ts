@@ -68,6 +68,9 @@ describe('webhook endpoints', () => {
       expect((await owner.request('POST', hooksOf(app.id), { url, events: ['message.created'] })).json.error.code, url).toBe('E_INVALID_PAYLOAD');
     }
     expect((await owner.request('POST', hooksOf(app.id), { url: receiver.url, events: ['no.such.event'] })).json.error.code).toBe('E_INVALID_PAYLOAD');
+    // Cloud metadata stays out of reach even with the permission.
+    const metadata = await owner.request('POST', hooksOf(app.id), { url: 'http://169.254.169.254/latest/meta-data/', events: ['message.created'], allowPrivateAddresses: true });
+    expect(metadata.json.error.code).toBe('E_WEBHOOK_ADDRESS_REFUSED');
     const allowed = await owner.request('POST', hooksOf(app.id), { url: `http://localhost:${port}/`, events: ['message.created'], allowPrivateAddresses: true });
     expect(allowed.status).toBe(201);
     // Taking the permission back is refused while the URL is private.

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import { WEBHOOK_LOG_RESPONSE_CHARS, WEBHOOK_MAX_RESPONSE_BYTES, WEBHOOK_TIMEOUT_MS } from '../protocol/limits.js';
-import { AddressRefused, bareHost, isPrivateAddress, publicOnlyLookup } from './outbound-address.js';
+import { AddressRefused, bareHost, guardedLookup, isRefusedAddress } from './outbound-address.js';
 
 export interface WebhookRequest {
   url: string;
@@ -22,14 +22,14 @@ export interface WebhookResponse {
 /**
  * POSTs one delivery to the endpoint's URL and nowhere else: redirects are not followed (a 3xx is a
  * failure), the whole exchange is bounded by WEBHOOK_TIMEOUT_MS, at most WEBHOOK_MAX_RESPONSE_BYTES of
- * the answer are read, and — unless the endpoint allows private addresses — the address connected to
- * is checked at connect time (an IP literal before, since no lookup happens for it).
+ * the answer are read, and the address connected to is checked at connect time (an IP literal before,
+ * since no lookup happens for it): never link-local or reserved, and private only when the endpoint allows it.
  */
 export function sendWebhook(request: WebhookRequest, timeoutMs = WEBHOOK_TIMEOUT_MS): Promise<WebhookResponse> {
   return new Promise((resolve) => {
     const url = new URL(request.url);
     const host = bareHost(url.hostname);
-    if (!request.allowPrivateAddresses && isIP(host) && isPrivateAddress(host)) {
+    if (isIP(host) && isRefusedAddress(host, request.allowPrivateAddresses)) {
       return resolve({ statusCode: null, ok: false, response: new AddressRefused(host, host).message });
     }
     let settled = false;
@@ -45,7 +45,7 @@ export function sendWebhook(request: WebhookRequest, timeoutMs = WEBHOOK_TIMEOUT
       headers: { 'content-type': 'application/json', 'user-agent': 'Chatreel-Webhooks/1', 'content-length': Buffer.byteLength(request.body), ...request.headers },
       // A fresh connection per delivery: a pooled socket would skip the connect-time address check.
       agent: false,
-      ...(request.allowPrivateAddresses ? {} : { lookup: publicOnlyLookup as never }),
+      lookup: guardedLookup(request.allowPrivateAddresses) as never,
     });
     const timer = setTimeout(() => {
       req.destroy();

@@ -6,7 +6,7 @@ import { MAX_WEBHOOK_ENDPOINTS_PER_APP, WEBHOOK_LOG_RETENTION_MS, WEBHOOK_LOG_RO
 import type { CreateWebhookInput, UpdateWebhookInput } from '../protocol/webhook-schemas.js';
 import type { WebhookDeliveryView, WebhookEndpointView, WebhookEventType, WebhookPayload } from '../protocol/webhooks.js';
 import type { UserRecord, WebhookDeliveryRecord, WebhookEndpointRecord, WebhooksRepository } from '../storage/ports.js';
-import { AddressRefused, checkPublicHost } from './outbound-address.js';
+import { AddressRefused, checkHost } from './outbound-address.js';
 import { newWebhookSecret } from './webhook-signature.js';
 
 const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url')}`;
@@ -64,11 +64,11 @@ export function createWebhooksService({ webhooks, apps, logger, now = () => new 
   }
   /** Resolved and checked when saved; checked again at every connection (outbound-address.ts). */
   async function checkUrl(url: string, allowPrivateAddresses: boolean) {
-    if (allowPrivateAddresses) return;
     try {
-      await checkPublicHost(new URL(url).hostname);
+      await checkHost(new URL(url).hostname, allowPrivateAddresses);
     } catch (error) {
-      if (error instanceof AddressRefused) throw new AppError('E_WEBHOOK_ADDRESS_REFUSED', `${error.message}. Allow private addresses for this endpoint to use it.`);
+      const hint = allowPrivateAddresses ? 'Link-local and reserved addresses are never reached.' : 'Allow private addresses for this endpoint to use it.';
+      if (error instanceof AddressRefused) throw new AppError('E_WEBHOOK_ADDRESS_REFUSED', `${error.message}. ${hint}`);
       throw error;
     }
   }
