@@ -78,6 +78,11 @@ import { createApiTokensService } from './api/api-tokens-service.js';
 import { apiTokenRoutes } from './api/api-token-routes.js';
 import { apiV1Routes } from './api/api-v1-routes.js';
 import { openApiDocument } from './api/api-openapi.js';
+import { createWebhooksService } from './webhooks/webhooks-service.js';
+import { startWebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+import { webhookRoutes } from './webhooks/webhook-routes.js';
+import { sessionCompletedData, withMessageWebhooks, withWaitingWebhooks } from './webhooks/webhook-events.js';
+import { WEBHOOK_POLL_MS } from './protocol/limits.js';
 
 /** How long closing waits for the answers of commands under way (main.ts gives the whole shutdown 10 s). */
 const CLOSE_ANSWERS_MAX_MS = 4_000;
@@ -91,6 +96,8 @@ export interface AppDependencies {
   now?: () => Date;
   /** Tests only: the periodic jobs' intervals (the sweep's and retention's defaults are in protocol/limits.ts). */
   jobIntervals?: { sweepMs: number; retentionMs: number };
+  /** Tests only: how often this node looks for due webhook deliveries (default WEBHOOK_POLL_MS). */
+  webhookPollMs?: number;
 }
 
 export interface Application {
@@ -108,7 +115,7 @@ export interface Application {
 }
 
 /** Builds the whole server from its dependencies. Listening is the caller's job (main.ts, tests). */
-export async function createApplication({ config, logger, db, workers, now, jobIntervals }: AppDependencies): Promise<Application> {
+export async function createApplication({ config, logger, db, workers, now, jobIntervals, webhookPollMs }: AppDependencies): Promise<Application> {
   const cookieSecret = config.cookieSecret ?? (await db.repos.instance.cookieSecret(() => randomBytes(32).toString('base64url')));
   const passwords = pooledPasswordHasher(workers);
   const auth = createAuthService(db.repos, passwords, now);
@@ -145,6 +152,9 @@ export async function createApplication({ config, logger, db, workers, now, jobI
       for (const session of await db.repos.sessions.listActive()) if (session.appId === appId) visitors.in(sessionRoom(session.id)).disconnectSockets(true);
     },
   });
+  // Webhooks (issue 22): every node sends from the queue in the database; events are queued where they happen.
+  const dispatcher = startWebhookDispatcher({ webhooks: db.webhooks, logger, now, retryBaseMs: config.webhooks.retryBaseMs, pollMs: webhookPollMs ?? WEBHOOK_POLL_MS });
+  const webhooks = createWebhooksService({ webhooks: db.webhooks, apps, logger, now, queued: () => dispatcher.nudge() });
   app.use(compression());
   app.use(baseSecurityHeaders());
   app.use(cookieParser(cookieSecret));
@@ -192,11 +202,18 @@ export async function createApplication({ config, logger, db, workers, now, jobI
     logger,
     now,
     onReady: (session) => consoleNsp.to(appRoom(session.appId)).emit('session:changed', { session: publicSession(session) }),
+    onCompletedAnalysed: (session, stored) => webhooks.emit(session.appId, 'session.completed', sessionCompletedData(session, stored), session.visitorId),
   });
   api.use('/apps', requireUser(auth), insightsRoutes(insights));
-  const erasure: ErasureDeps = { repos: db.repos, endSession: (id, reason) => sessions.end(id, reason), onEnded: (session, reason) => announceEnded(session, reason) };
+  const erasure: ErasureDeps = {
+    repos: db.repos,
+    endSession: (id, reason) => sessions.end(id, reason),
+    onEnded: (session, reason) => announceEnded(session, reason),
+    onVisitorErased: (appId, visitorId, deleted) => void webhooks.visitorErased(appId, visitorId, deleted),
+  };
   api.use('/apps', requireUser(auth), recordingRoutes({ apps, ...erasure }));
   api.use('/apps', requireUser(auth), appsRoutes(apps));
+  api.use('/apps/:appId/webhooks', requireUser(auth), webhookRoutes(webhooks));
   api.use('/apps/:appId', requireUser(auth), activityRoutes(apps, createActivityService(db.activity, now)));
   const team = createTeamService({ repos: db.repos, team: db.team, apps, passwords, access });
   api.use('/team', requireUser(auth), teamRoutes(team));
@@ -253,10 +270,10 @@ export async function createApplication({ config, logger, db, workers, now, jobI
   // The server decides a session is over; the visitor's open tabs hear it too.
   const announceEnded = (session: SessionRecord, reason: EndReason) => visitorNsp.to(sessionRoom(session.id)).emit('session:ended', { sessionId: session.id, reason });
   const chat = createChatService({
-    repos: db.repos,
+    repos: { ...db.repos, conversations: withWaitingWebhooks(db.repos.conversations, webhooks.emit) },
     team: db.team,
     ai: createAiResponder(config, aiModel),
-    publish: withPromptAnnouncements(createChatPublisher(visitorNsp, consoleNsp), consoleNsp),
+    publish: withMessageWebhooks(withPromptAnnouncements(createChatPublisher(visitorNsp, consoleNsp), consoleNsp), webhooks.emit),
     logger,
     now,
     signals: cluster ? clusterSignals(visitorNsp) : singleNodeSignals,
@@ -292,7 +309,7 @@ export async function createApplication({ config, logger, db, workers, now, jobI
       chat,
       replay,
       insights,
-      erasure: { apps, repos: db.repos, endSession: (id, reason) => sessions.end(id, reason), onEnded: (session, reason) => announceEnded(session, reason) },
+      erasure: { apps, ...erasure },
     }),
   );
   const liveWatch = setupLiveWatch({ consoleNsp, visitorNsp, repos: db.repos, replay, access, logger });
@@ -302,7 +319,10 @@ export async function createApplication({ config, logger, db, workers, now, jobI
     await db.repos.logins.deleteExpired(now?.() ?? new Date());
     await resolveQuietConversations({ apps: db.repos.apps, chat, now: now ?? (() => new Date()) });
   });
-  jobs.every('retention', jobIntervals?.retentionMs ?? RETENTION_SWEEP_INTERVAL_MS, () => runRetention(db.repos, now?.() ?? new Date()));
+  jobs.every('retention', jobIntervals?.retentionMs ?? RETENTION_SWEEP_INTERVAL_MS, async () => {
+    await runRetention(db.repos, now?.() ?? new Date());
+    await webhooks.pruneLog();
+  });
 
   return {
     httpServer,
@@ -319,7 +339,7 @@ export async function createApplication({ config, logger, db, workers, now, jobI
         void commands.settled(CLOSE_ANSWERS_MAX_MS).then(() => {
           chat.close();
           // Insights, the start-up recount and the jobs' leases finish first: they write to the database the caller closes next.
-          void Promise.all([insights.idle(), repairing, jobs.stop()]).then(() => io.close(() => void (cluster?.close() ?? Promise.resolve()).finally(resolve)));
+          void Promise.all([insights.idle(), repairing, jobs.stop(), dispatcher.stop()]).then(() => io.close(() => void (cluster?.close() ?? Promise.resolve()).finally(resolve)));
         });
       }),
   };

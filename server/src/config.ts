@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_AI_MODEL } from './ai/model-lifecycle.js';
-import { MAX_CONSOLE_ORIGINS } from './protocol/limits.js';
+import { MAX_CONSOLE_ORIGINS, WEBHOOK_RETRY_BASE_MS } from './protocol/limits.js';
 
 /** The only module that reads environment variables. Every other module receives a `Config`. */
 
@@ -72,6 +72,7 @@ const schema = z.object({
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   INGEST_FLUSH_MS: z.coerce.number().int().min(10).max(600_000).default(200),
   INGEST_MAX_PENDING_BYTES: z.coerce.number().int().min(1_000_000).max(4_000_000_000).default(64 * 1024 * 1024),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(WEBHOOK_RETRY_BASE_MS),
 });
 
 export interface Config {
@@ -104,6 +105,8 @@ export interface Config {
    * the chunk bytes one node holds for the database before acknowledgements wait (backpressure).
    */
   ingest: { derivedFlushMs: number; maxPendingBytes: number };
+  /** Webhooks (issue 22): the first retry's delay; each next one doubles (protocol/limits.ts has the rest). */
+  webhooks: { retryBaseMs: number };
 }
 
 /** Thrown for a bad environment variable; the message names the variable. */
@@ -140,5 +143,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production: e.NODE_ENV === 'production',
     metricsToken: e.METRICS_TOKEN,
     ingest: { derivedFlushMs: e.INGEST_FLUSH_MS, maxPendingBytes: e.INGEST_MAX_PENDING_BYTES },
+    webhooks: { retryBaseMs: e.WEBHOOK_RETRY_BASE_MS },
   };
 }

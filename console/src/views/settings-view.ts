@@ -5,6 +5,7 @@ import { ApiError, request } from '../api-client.js';
 import { activityApi } from '../activity/activity-api.js';
 import '../activity/app-picker.js';
 import './api-tokens-panel.js';
+import '../webhooks/webhook-endpoints.js';
 
 const lines = (text: string) =>
   text
@@ -87,7 +88,8 @@ export class SettingsView extends LitElement {
       </div>
       ${readOnly ? html`<p class="hint">Only an owner can change settings.</p>` : ''}
       ${app ? this.renderForm(app, readOnly) : ''}
-      ${app && !readOnly ? html`<api-tokens-panel .app=${app}></api-tokens-panel>` : ''}`;
+      ${app && !readOnly ? html`<api-tokens-panel .app=${app}></api-tokens-panel>` : ''}
+      ${app && !readOnly ? html`<webhook-endpoints .appId=${app.id}></webhook-endpoints>` : ''}`;
   }
 
   private renderForm(app: PublicApp, readOnly: boolean) {

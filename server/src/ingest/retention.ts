@@ -51,11 +51,13 @@ export interface ErasureDeps {
   repos: Repositories;
   endSession: SessionsService['end'];
   onEnded?: (session: SessionRecord, reason: EndReason) => void;
+  /** The visitor's data was erased (the webhooks' `visitor.erased`). */
+  onVisitorErased?: (appId: string, visitorId: string, deleted: Deleted) => void;
 }
 
 /**
- * Erasure as an owner asks it (`DELETE /api/apps/:appId/visitors/:visitorId`) and as a revoked consent
- * does (issue 22): live sessions are ended first, so the console and the visitor's widget hear about
+ * Erasure as an owner asks it (`DELETE /api/apps/:appId/visitors/:visitorId`, or the REST API's) and as a
+ * revoked consent does (issue 22): live sessions are ended first, so the console and the visitor's widget hear about
  * it, then everything is deleted.
  */
 export async function endAndEraseVisitor(deps: ErasureDeps, appId: string, visitorId: string): Promise<Deleted> {
@@ -64,5 +66,7 @@ export async function endAndEraseVisitor(deps: ErasureDeps, appId: string, visit
     const ended = await deps.endSession(id, 'erased');
     if (ended) deps.onEnded?.(ended, 'erased');
   }
-  return eraseVisitor(deps.repos, appId, visitorId);
+  const deleted = await eraseVisitor(deps.repos, appId, visitorId);
+  deps.onVisitorErased?.(appId, visitorId, deleted);
+  return deleted;
 }

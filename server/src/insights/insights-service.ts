@@ -32,6 +32,8 @@ export interface InsightsServiceDeps {
   taskTimeoutMs?: number;
   /** Told when a session's insights were stored (the console hears `session:changed`). */
   onReady?: (session: SessionRecord) => void;
+  /** A completed session's background analysis ended (ready or failed): the webhooks' `session.completed`. */
+  onCompletedAnalysed?: (session: SessionRecord, insights: StoredInsights | null) => Promise<void> | void;
 }
 
 export interface InsightsService {
@@ -171,7 +173,13 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
       if (session.status !== 'completed' || session.endReason === 'erased') return;
       const run = (async () => {
         const app = await repos.apps.findById(session.appId);
-        if (app) await compute('background', app, session, false);
+        if (!app) return;
+        try {
+          await compute('background', app, session, false);
+        } finally {
+          // Analysed or failed, the completion is told once, with whatever insights were stored.
+          if (deps.onCompletedAnalysed) await deps.onCompletedAnalysed(session, await store.get(session.id).catch(() => null));
+        }
       })()
         // A recording past its limits is stored as failed with its note: expected of a hostile page, not an error here.
         .catch((error: Error) => (error instanceof AppError ? logger.warn : logger.error).call(logger, { err: error, sessionId: session.id }, 'session insights failed'))

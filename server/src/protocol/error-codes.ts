@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   E_NAME_MISMATCH: { status: 400, message: 'Type the application\'s name exactly to confirm.' },
   E_CONSENT_REQUIRED: { status: 403, message: 'This application records only with the visitor\'s consent, and none was declared: nothing was stored.' },
   E_PRIVACY_SIGNAL: { status: 403, message: 'The visitor\'s browser asks not to be tracked (Global Privacy Control or Do Not Track), and this application respects it: nothing was stored.' },
+  E_WEBHOOK_ADDRESS_REFUSED: { status: 400, message: 'This webhook URL is a private, loopback or link-local address, or could not be resolved.' },
+  E_TOO_MANY_WEBHOOKS: { status: 409, message: 'This application has as many webhook endpoints as it may have.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

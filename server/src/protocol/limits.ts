@@ -321,3 +321,44 @@ export const API_TOKEN_TOUCH_INTERVAL_MS = 60_000;
 export const MAX_CONSENT_NOTICE_CHARS = 200;
 /** Erasures one visitor's revoked consent may start per minute (each walks and deletes their sessions). */
 export const CONSENT_ERASURES_PER_VISITOR_PER_MINUTE = 5;
+
+// —— Webhooks (issue 22) ——
+
+/**
+ * Webhooks (issue 22, part 2). Every delivery is a row of a queue in the database, claimed by one
+ * node at a time under a lease; the lease outlasts the request's timeout, so a live node's send is
+ * never claimed twice, and a crashed node's send is retried once its lease expires.
+ */
+export const MAX_WEBHOOK_ENDPOINTS_PER_APP = 10;
+/** An endpoint's URL (https://…, or http://…). */
+export const MAX_WEBHOOK_URL_CHARS = 2_000;
+/** A request to an endpoint gives up after this long (connect, send and read together). */
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+/** A delivery claimed by a node is its own for this long; longer than the timeout with room to record the outcome. */
+export const WEBHOOK_LEASE_MS = 60_000;
+/** Bytes of an endpoint's response read (and the first of them kept in the log); the rest is dropped unread. */
+export const WEBHOOK_MAX_RESPONSE_BYTES = 4_096;
+/** Characters of the response (or of the failure) kept in the delivery log. */
+export const WEBHOOK_LOG_RESPONSE_CHARS = 200;
+/** Each node looks for due deliveries this often (and at once when it queues one). */
+export const WEBHOOK_POLL_MS = 1_000;
+/** Deliveries one node sends at once; a slot freed by a slow receiver's timeout is filled at once (the others do not wait for it). */
+export const WEBHOOK_CONCURRENT_SENDS = 8;
+/** The first retry waits this long; each next one twice as long, with up to a fifth more at random. */
+export const WEBHOOK_RETRY_BASE_MS = 30_000;
+/** No retry waits longer than this. */
+export const WEBHOOK_RETRY_MAX_DELAY_MS = 6 * 60 * 60_000;
+/** A delivery is given up after this many attempts (about 1.5 days of retries with the defaults). */
+export const WEBHOOK_MAX_ATTEMPTS = 12;
+/**
+ * An endpoint is disabled after this many failed attempts in a row (any deliveries), once the first
+ * of them is at least WEBHOOK_DISABLE_AFTER_MS old: a receiver down for a few minutes is not disabled.
+ */
+export const WEBHOOK_DISABLE_AFTER_FAILURES = 20;
+export const WEBHOOK_DISABLE_AFTER_MS = 12 * 60 * 60_000;
+/** Delivery log rows shown per endpoint (newest first). */
+export const WEBHOOK_LOG_ROWS = 50;
+/** Finished deliveries are kept in the log this long. */
+export const WEBHOOK_LOG_RETENTION_MS = 7 * 24 * 60 * 60_000;
+/** Signals a `session.completed` webhook carries (the first ones of the session); the count says how many there were. */
+export const MAX_WEBHOOK_SIGNALS = 100;

@@ -8,6 +8,7 @@ import { nativeStorage } from './mongo/native-storage.js';
 import { eraseApp } from './app-erasure.js';
 import { mongooseFontFiles } from './font-files.js';
 import { mongooseApiTokens } from './api-tokens.js';
+import { mongoWebhooks } from './webhooks.js';
 import { bindModels, type Models } from './models.js';
 import type { DatabaseHealth, IngestTuning, Storage } from './ports.js';
 import { SHARED_INDEXES } from './shared-indexes.js';
@@ -75,6 +76,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Storag
     ...parts,
     fonts: mongooseFontFiles(connection),
     apiTokens: mongooseApiTokens(connection),
+    webhooks: mongoWebhooks(connection),
     async *documents(collections) {
       const db = connection.db!;
       for (const { name } of await db.listCollections().toArray()) {

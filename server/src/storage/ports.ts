@@ -2,6 +2,7 @@ import type { ActivityCounters, PromptRow, SessionRow, SessionStatusFilter, Team
 import type { InsightsStatus, SessionSignal, SignalType } from '../protocol/insights.js';
 import type { FontFilesRepository } from './font-files-repository.js';
 import type { ApiTokensRepository } from './api-tokens-repository.js';
+import type { WebhooksRepository } from './webhooks-repository.js';
 import type { IngestControl } from './ingest-pipeline.js';
 import type { MessageRecord, Repositories, SessionRecord } from './repositories.js';
 
@@ -15,6 +16,7 @@ import type { MessageRecord, Repositories, SessionRecord } from './repositories.
 export type * from './repositories.js';
 export type * from './font-files-repository.js';
 export type * from './api-tokens-repository.js';
+export type * from './webhooks-repository.js';
 export type { IngestControl, IngestTuning } from './ingest-pipeline.js';
 export type { IngestObserver } from './ingest-observer.js';
 
@@ -34,6 +36,8 @@ export interface Storage {
   fonts: FontFilesRepository;
   /** Integrations' API tokens (issue 22): `_id`-addressed documents, the same on every implementation. */
   apiTokens: ApiTokensRepository;
+  /** Webhook endpoints, their delivery log and queue (issue 22): the same documents on every implementation. */
+  webhooks: WebhooksRepository;
   /** This node's ingest path (group commit, write-behind, backpressure) as /metrics sees it. */
   ingest: IngestControl;
   /** Bulk loading of whole sessions with their messages (tests, the benchmark). */

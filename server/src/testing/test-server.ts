@@ -32,7 +32,7 @@ export interface TestServer {
 export async function startTestServer(
   env: Record<string, string> = {},
   /** `dbName`: a database of that name on MONGODB_URI (two servers sharing one database). */
-  options: { now?: () => Date; workers?: WorkerPoolOptions; dbName?: string } = {},
+  options: { now?: () => Date; workers?: WorkerPoolOptions; dbName?: string; webhookPollMs?: number } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chatreel-test-'));
   const config = loadConfig({
@@ -58,7 +58,7 @@ export async function startTestServer(
     pooledPasswordHasher(workers),
     logger,
   );
-  const app = await createApplication({ config, logger, db, workers, now: options.now });
+  const app = await createApplication({ config, logger, db, workers, now: options.now, webhookPollMs: options.webhookPollMs });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;
   return {
