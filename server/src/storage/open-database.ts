@@ -7,6 +7,7 @@ import { registerInternals } from './internals.js';
 import { nativeStorage } from './mongo/native-storage.js';
 import { eraseApp } from './app-erasure.js';
 import { mongooseFontFiles } from './font-files.js';
+import { mongooseHeatmaps } from './heatmaps.js';
 import { bindModels, type Models } from './models.js';
 import type { DatabaseHealth, IngestTuning, Storage } from './ports.js';
 import { SHARED_INDEXES } from './shared-indexes.js';
@@ -73,6 +74,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Storag
   const storage: Storage = {
     ...parts,
     fonts: mongooseFontFiles(connection),
+    heatmaps: mongooseHeatmaps(connection),
     async *documents(collections) {
       const db = connection.db!;
       for (const { name } of await db.listCollections().toArray()) {

@@ -1,6 +1,7 @@
 import type { ActivityCounters, PromptRow, SessionRow, SessionStatusFilter, TeamMember } from '../protocol/activity.js';
 import type { InsightsStatus, SessionSignal, SignalType } from '../protocol/insights.js';
 import type { FontFilesRepository } from './font-files-repository.js';
+import type { HeatmapsRepository } from './heatmaps-repository.js';
 import type { IngestControl } from './ingest-pipeline.js';
 import type { MessageRecord, Repositories, SessionRecord } from './repositories.js';
 
@@ -13,6 +14,7 @@ import type { MessageRecord, Repositories, SessionRecord } from './repositories.
 
 export type * from './repositories.js';
 export type * from './font-files-repository.js';
+export type * from './heatmaps-repository.js';
 export type { IngestControl, IngestTuning } from './ingest-pipeline.js';
 export type { IngestObserver } from './ingest-observer.js';
 
@@ -30,6 +32,8 @@ export interface Storage {
   team: TeamQueries;
   /** The replay's font files (issue 19): the same `_id`-addressed documents on every implementation. */
   fonts: FontFilesRepository;
+  /** Click and scroll heatmaps' aggregates (issue 22, part 4): `_id`-addressed, the same on every implementation. */
+  heatmaps: HeatmapsRepository;
   /** This node's ingest path (group commit, write-behind, backpressure) as /metrics sees it. */
   ingest: IngestControl;
   /** Bulk loading of whole sessions with their messages (tests, the benchmark). */

@@ -1,0 +1,49 @@
+import type { HeatmapSnapshot, WidthClass } from '../protocol/heatmaps.js';
+
+/**
+ * Heatmap aggregates (issue 22, part 4): click and scroll counts per application, page key (a path or
+ * a prefix pattern, protocol/heatmaps.ts), day and width class, added to by `$inc` upserts only (never
+ * read, merged and written back, so any number of processes add at once), and read by `_id` only (the
+ * one filter FerretDB 1.x answers from an index). The same documents on every implementation.
+ */
+
+/** What one page of one session adds, under each of its keys. */
+export interface HeatmapPageCounts {
+  keys: string[];
+  widthClass: WidthClass;
+  /** Clicks by cell, keyed `<column>_<row>`. */
+  cells: Record<string, number>;
+  clicks: number;
+  deepestBand: number;
+  /** Where the page can be seen: kept per key and width class, the latest one wins. */
+  snapshot: HeatmapSnapshot | null;
+}
+
+export interface HeatmapContribution {
+  appId: string;
+  sessionId: string;
+  /** The session's day (UTC, YYYY-MM-DD). */
+  day: string;
+  pages: HeatmapPageCounts[];
+}
+
+/** One day's counts of one key and width class, as stored. */
+export interface HeatmapBucket {
+  views: number;
+  clicks: number;
+  cells: Record<string, number>;
+  /** Views by their deepest band, keyed by the band's index. */
+  deepest: Record<string, number>;
+}
+
+export interface HeatmapsRepository {
+  /**
+   * Adds a session's counts once: the first call for a session claims it (an insert keyed by the
+   * session) and adds; any later call, from any process, adds nothing and answers false.
+   */
+  add(contribution: HeatmapContribution): Promise<boolean>;
+  /** The stored buckets among these days and width classes (those with no count are absent). */
+  buckets(appId: string, key: string, days: readonly string[], widths: readonly WidthClass[]): Promise<HeatmapBucket[]>;
+  /** The page's latest snapshot for each width class that has one. */
+  snapshots(appId: string, key: string, widths: readonly WidthClass[]): Promise<Map<WidthClass, HeatmapSnapshot>>;
+}
