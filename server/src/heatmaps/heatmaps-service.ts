@@ -1,9 +1,10 @@
 import type { AppsService } from '../apps/apps-service.js';
-import { daysBetween, heatmapKeyOfPattern, heatmapKeysOf, WIDTH_CLASSES, type Heatmap, type HeatmapQuery, type HeatmapSnapshot, type WidthClass } from '../protocol/heatmaps.js';
+import { heatmapKeyOfPattern, heatmapKeysOf, WIDTH_CLASSES, type Heatmap, type HeatmapQuery, type HeatmapSnapshot, type WidthClass } from '../protocol/heatmaps.js';
 import { HEATMAP_COLUMNS, HEATMAP_ROW_PX, HEATMAP_SCROLL_BAND_PX } from '../protocol/limits.js';
 import { dayKey } from '../protocol/utc-buckets.js';
 import type { HeatmapBucket, HeatmapsRepository, SessionRecord, UserRecord } from '../storage/ports.js';
 import type { SessionHeatmap } from './heatmap-reader.js';
+import { periodsCovering, periodsOfDay } from './heatmap-periods.js';
 
 export interface HeatmapsService {
   /** A completed session was analysed: its clicks and scrolls are added to its application's heatmaps, once. */
@@ -29,15 +30,21 @@ export function createHeatmapsService(deps: { heatmaps: HeatmapsRepository; apps
       await heatmaps.add({
         appId: session.appId,
         sessionId: session.id,
-        day: dayKey(session.startedAt),
-        pages: heatmap.pages.map(({ path, snapshot, ...page }) => ({ ...page, keys: heatmapKeysOf(path), snapshot: snapshot && { ...snapshot, sessionId: session.id } })),
+        periods: periodsOfDay(dayKey(session.startedAt)),
+        pages: heatmap.pages.map(({ path, snapshot, deepestBand, ...page }) => ({
+          ...page,
+          keys: heatmapKeysOf(path),
+          views: 1,
+          deepest: { [deepestBand]: 1 },
+          snapshot: snapshot && { ...snapshot, sessionId: session.id },
+        })),
       });
     },
     async read(user, appId, query) {
       await apps.getFor(user, appId);
       const key = heatmapKeyOfPattern(query.path);
       const widths = query.width === 'all' ? WIDTH_CLASSES : [query.width];
-      const [buckets, snapshots] = await Promise.all([heatmaps.buckets(appId, key, daysBetween(query.from, query.to), widths), heatmaps.snapshots(appId, key, widths)]);
+      const [buckets, snapshots] = await Promise.all([heatmaps.buckets(appId, key, periodsCovering(query.from, query.to), widths), heatmaps.snapshots(appId, key, widths)]);
       const preferred = SNAPSHOT_PREFERENCE.find((width) => snapshots.has(width));
       return { ...query, ...mergeBuckets(buckets), columns: HEATMAP_COLUMNS, rowPx: HEATMAP_ROW_PX, bandPx: HEATMAP_SCROLL_BAND_PX, snapshot: preferred ? (snapshots.get(preferred) as HeatmapSnapshot) : null };
     },

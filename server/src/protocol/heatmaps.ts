@@ -80,13 +80,6 @@ export const heatmapQuerySchema = z
   });
 export type HeatmapQuery = z.infer<typeof heatmapQuerySchema>;
 
-/** Every day from `from` to `to` (both included), as YYYY-MM-DD. */
-export function daysBetween(from: string, to: string): string[] {
-  const days: string[] = [];
-  for (let t = dayMs(from); t <= dayMs(to) && days.length < MAX_HEATMAP_RANGE_DAYS; t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
-  return days;
-}
-
 /** Where a heatmap's page can be seen: a stored recording's chunks from the page's Meta through its full snapshot. */
 export interface HeatmapSnapshot {
   sessionId: string;

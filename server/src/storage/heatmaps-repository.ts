@@ -2,7 +2,7 @@ import type { HeatmapSnapshot, WidthClass } from '../protocol/heatmaps.js';
 
 /**
  * Heatmap aggregates (issue 22, part 4): click and scroll counts per application, page key (a path or
- * a prefix pattern, protocol/heatmaps.ts), day and width class, added to by `$inc` upserts only (never
+ * a prefix pattern, protocol/heatmaps.ts), period (day, week, month) and width class, added to by `$inc` upserts only (never
  * read, merged and written back, so any number of processes add at once), and read by `_id` only (the
  * one filter FerretDB 1.x answers from an index). The same documents on every implementation.
  */
@@ -11,10 +11,13 @@ import type { HeatmapSnapshot, WidthClass } from '../protocol/heatmaps.js';
 export interface HeatmapPageCounts {
   keys: string[];
   widthClass: WidthClass;
+  /** Views counted (1 for a session's page; the benchmark adds many sessions' sums at once). */
+  views: number;
   /** Clicks by cell, keyed `<column>_<row>`. */
   cells: Record<string, number>;
   clicks: number;
-  deepestBand: number;
+  /** Views by their deepest band, keyed by the band's index (a session's page: `{ [its band]: 1 }`). */
+  deepest: Record<string, number>;
   /** Where the page can be seen: kept per key and width class, the latest one wins. */
   snapshot: HeatmapSnapshot | null;
 }
@@ -22,12 +25,12 @@ export interface HeatmapPageCounts {
 export interface HeatmapContribution {
   appId: string;
   sessionId: string;
-  /** The session's day (UTC, YYYY-MM-DD). */
-  day: string;
+  /** The periods the counts are added to (the session's day, week and month: heatmaps/heatmap-periods.ts). */
+  periods: string[];
   pages: HeatmapPageCounts[];
 }
 
-/** One day's counts of one key and width class, as stored. */
+/** One period's counts of one key and width class, as stored. */
 export interface HeatmapBucket {
   views: number;
   clicks: number;
@@ -42,8 +45,8 @@ export interface HeatmapsRepository {
    * session) and adds; any later call, from any process, adds nothing and answers false.
    */
   add(contribution: HeatmapContribution): Promise<boolean>;
-  /** The stored buckets among these days and width classes (those with no count are absent). */
-  buckets(appId: string, key: string, days: readonly string[], widths: readonly WidthClass[]): Promise<HeatmapBucket[]>;
+  /** The stored buckets among these periods and width classes (those with no count are absent). */
+  buckets(appId: string, key: string, periods: readonly string[], widths: readonly WidthClass[]): Promise<HeatmapBucket[]>;
   /** The page's latest snapshot for each width class that has one. */
   snapshots(appId: string, key: string, widths: readonly WidthClass[]): Promise<Map<WidthClass, HeatmapSnapshot>>;
 }

@@ -10,7 +10,7 @@ const CELL = 'c';
 const BAND = 's';
 
 // Every `_id` starts `<appId>:`, so erasing an application (app-erasure.ts) takes its heatmaps too.
-const bucketId = (appId: string, day: string, width: WidthClass, key: string) => `${appId}:hb:${day}:${width}:${key}`;
+const bucketId = (appId: string, period: string, width: WidthClass, key: string) => `${appId}:hb:${period}:${width}:${key}`;
 const snapshotId = (appId: string, width: WidthClass, key: string) => `${appId}:hp:${width}:${key}`;
 const claimId = (appId: string, sessionId: string) => `${appId}:hs:${sessionId}`;
 
@@ -18,7 +18,7 @@ const claimId = (appId: string, sessionId: string) => `${appId}:hs:${sessionId}`
 export function mongooseHeatmaps(connection: Connection): HeatmapsRepository {
   const collection = () => connection.db!.collection('heatmaps') as unknown as Collection<Document & { _id: string }>;
   return {
-    async add({ appId, sessionId, day, pages }) {
+    async add({ appId, sessionId, periods, pages }) {
       try {
         await collection().insertOne({ _id: claimId(appId, sessionId), appId, at: new Date() });
       } catch (error) {
@@ -27,18 +27,19 @@ export function mongooseHeatmaps(connection: Connection): HeatmapsRepository {
       }
       const writes: AnyBulkWriteOperation<Document & { _id: string }>[] = [];
       for (const page of pages) {
-        const inc: Record<string, number> = { v: 1, n: page.clicks, [`${BAND}${page.deepestBand}`]: 1 };
+        const inc: Record<string, number> = { v: page.views, n: page.clicks };
         for (const [cell, count] of Object.entries(page.cells)) inc[`${CELL}${cell}`] = count;
+        for (const [band, count] of Object.entries(page.deepest)) inc[`${BAND}${band}`] = count;
         for (const key of page.keys) {
-          writes.push({ updateOne: { filter: { _id: bucketId(appId, day, page.widthClass, key) }, update: { $inc: inc, $set: { appId } }, upsert: true } });
+          for (const period of periods) writes.push({ updateOne: { filter: { _id: bucketId(appId, period, page.widthClass, key) }, update: { $inc: inc, $set: { appId } }, upsert: true } });
           if (page.snapshot) writes.push({ updateOne: { filter: { _id: snapshotId(appId, page.widthClass, key) }, update: { $set: { appId, ...page.snapshot } }, upsert: true } });
         }
       }
       for (let i = 0; i < writes.length; i += UPDATES_PER_WRITE) await collection().bulkWrite(writes.slice(i, i + UPDATES_PER_WRITE), { ordered: false });
       return true;
     },
-    async buckets(appId, key, days, widths) {
-      const ids = days.flatMap((day) => widths.map((width) => bucketId(appId, day, width, key)));
+    async buckets(appId, key, periods, widths) {
+      const ids = periods.flatMap((period) => widths.map((width) => bucketId(appId, period, width, key)));
       if (ids.length === 0) return [];
       const docs = await collection().find({ _id: { $in: ids } }).toArray();
       return docs.map(bucketOf);
