@@ -56,12 +56,14 @@ export async function showSnapshot(
     });
     fidelity.attach(player.getReplayer() as unknown as FidelityReplayer);
     const replayer = player.getReplayer();
-    let documentHeight = 0;
-    for (let frame = 0; frame < MAX_REBUILD_FRAMES && !documentHeight; frame++) {
-      await nextFrame();
-      const root = replayer.iframe.contentDocument?.documentElement;
-      if (root && replayer.iframe.contentDocument?.body) documentHeight = Math.max(root.scrollHeight, replayer.iframe.contentDocument.body.scrollHeight);
-    }
+    // rrweb rebuilds a moment after it is created: until then the frame holds an empty document.
+    let rebuilt = false;
+    replayer.on('fullsnapshot-rebuilded', () => (rebuilt = true));
+    for (let frame = 0; frame < MAX_REBUILD_FRAMES && !rebuilt; frame++) await nextFrame();
+    // One more frame for the rebuilt page's layout.
+    await nextFrame();
+    const document = replayer.iframe.contentDocument;
+    const documentHeight = document?.body ? Math.max(document.documentElement.scrollHeight, document.body.scrollHeight) : 0;
     const destroy = () => {
       replayer.destroy();
       (player as unknown as SvelteHandle).$destroy();

@@ -44,7 +44,7 @@ export function createHeatmapsService(deps: { heatmaps: HeatmapsRepository; apps
       await apps.getFor(user, appId);
       const key = heatmapKeyOfPattern(query.path);
       const widths = query.width === 'all' ? WIDTH_CLASSES : [query.width];
-      const [buckets, snapshots] = await Promise.all([heatmaps.buckets(appId, key, periodsCovering(query.from, query.to), widths), heatmaps.snapshots(appId, key, widths)]);
+      const [buckets, snapshots] = await Promise.all([heatmaps.buckets(appId, key, periodsCovering(query.from, query.to), query.width), heatmaps.snapshots(appId, key, widths)]);
       const preferred = SNAPSHOT_PREFERENCE.find((width) => snapshots.has(width));
       return { ...query, ...mergeBuckets(buckets), columns: HEATMAP_COLUMNS, rowPx: HEATMAP_ROW_PX, bandPx: HEATMAP_SCROLL_BAND_PX, snapshot: preferred ? (snapshots.get(preferred) as HeatmapSnapshot) : null };
     },

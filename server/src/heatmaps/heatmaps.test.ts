@@ -193,7 +193,7 @@ describe.each(CONTRACT_ENGINES)('heatmaps on $name', (engineKind) => {
     expect(read).toMatchObject({ views: 2, clicks: 4 });
     expect(read.cells.sort()).toEqual([
       [0, 0, 2],
-      [20, 4, 2],
+      [16, 3, 2],
     ]);
   });
 
@@ -208,7 +208,7 @@ describe.each(CONTRACT_ENGINES)('heatmaps on $name', (engineKind) => {
       await second.close();
     }
     const read = await heatmaps.read(USER, appId, heatmapQuerySchema.parse({ path: '/docs/*', from: DAYS[1], to: DAYS[1], width: 'tablet' }));
-    expect(read).toMatchObject({ views: 30, clicks: 30, cells: [[20, 2, 30]], reached: Array.from({ length: 7 }, () => 30) });
+    expect(read).toMatchObject({ views: 30, clicks: 30, cells: [[16, 1, 30]], reached: Array.from({ length: 7 }, () => 30) });
   });
 
   it('filters by pattern, days and width class, and names the page’s stored snapshot', async () => {

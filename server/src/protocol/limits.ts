@@ -317,9 +317,9 @@ export const MAX_HEATMAP_PATH_CHARS = 200;
 /** Path segments a pattern may name before its `/*` (each page adds to this many prefix patterns at most). */
 export const MAX_HEATMAP_PATTERN_SEGMENTS = 3;
 /** Columns of the click grid: x as a share of the viewport's width. */
-export const HEATMAP_COLUMNS = 40;
+export const HEATMAP_COLUMNS = 32;
 /** Height of a click grid row, in document px. */
-export const HEATMAP_ROW_PX = 25;
+export const HEATMAP_ROW_PX = 32;
 /** Depth of the document counted, in px: clicks deeper are not counted, scrolls deeper count as this deep. */
 export const MAX_HEATMAP_DEPTH_PX = 20_000;
 /** Height of a scroll depth band, in document px. */

@@ -1,4 +1,4 @@
-import type { HeatmapSnapshot, WidthClass } from '../protocol/heatmaps.js';
+import type { HeatmapSnapshot, WidthClass, WidthFilter } from '../protocol/heatmaps.js';
 
 /**
  * Heatmap aggregates (issue 22, part 4): click and scroll counts per application, page key (a path or
@@ -45,8 +45,8 @@ export interface HeatmapsRepository {
    * session) and adds; any later call, from any process, adds nothing and answers false.
    */
   add(contribution: HeatmapContribution): Promise<boolean>;
-  /** The stored buckets among these periods and width classes (those with no count are absent). */
-  buckets(appId: string, key: string, periods: readonly string[], widths: readonly WidthClass[]): Promise<HeatmapBucket[]>;
+  /** The stored buckets among these periods of one width class, or of every width together (`all`); those with no count are absent. */
+  buckets(appId: string, key: string, periods: readonly string[], width: WidthFilter): Promise<HeatmapBucket[]>;
   /** The page's latest snapshot for each width class that has one. */
   snapshots(appId: string, key: string, widths: readonly WidthClass[]): Promise<Map<WidthClass, HeatmapSnapshot>>;
 }

@@ -1,6 +1,6 @@
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import type { Connection } from 'mongoose';
-import type { HeatmapSnapshot, WidthClass } from '../protocol/heatmaps.js';
+import type { HeatmapSnapshot, WidthClass, WidthFilter } from '../protocol/heatmaps.js';
 import type { HeatmapBucket, HeatmapsRepository } from './heatmaps-repository.js';
 
 /** Updates per bulk write: FerretDB 1.x hangs on an update command of 100 statements or more. */
@@ -10,7 +10,7 @@ const CELL = 'c';
 const BAND = 's';
 
 // Every `_id` starts `<appId>:`, so erasing an application (app-erasure.ts) takes its heatmaps too.
-const bucketId = (appId: string, period: string, width: WidthClass, key: string) => `${appId}:hb:${period}:${width}:${key}`;
+const bucketId = (appId: string, period: string, width: WidthFilter, key: string) => `${appId}:hb:${period}:${width}:${key}`;
 const snapshotId = (appId: string, width: WidthClass, key: string) => `${appId}:hp:${width}:${key}`;
 const claimId = (appId: string, sessionId: string) => `${appId}:hs:${sessionId}`;
 
@@ -25,21 +25,26 @@ export function mongooseHeatmaps(connection: Connection): HeatmapsRepository {
         if ((error as { code?: unknown }).code === DUPLICATE_KEY) return false;
         throw error;
       }
-      const writes: AnyBulkWriteOperation<Document & { _id: string }>[] = [];
+      // Snapshots first: a page's counts are never read before the page can be shown.
+      const writes: AnyBulkWriteOperation<Document & { _id: string }>[] = pages.flatMap((page) =>
+        page.snapshot ? page.keys.map((key) => ({ updateOne: { filter: { _id: snapshotId(appId, page.widthClass, key) }, update: { $set: { appId, ...page.snapshot } }, upsert: true } })) : [],
+      );
       for (const page of pages) {
         const inc: Record<string, number> = { v: page.views, n: page.clicks };
         for (const [cell, count] of Object.entries(page.cells)) inc[`${CELL}${cell}`] = count;
         for (const [band, count] of Object.entries(page.deepest)) inc[`${BAND}${band}`] = count;
         for (const key of page.keys) {
-          for (const period of periods) writes.push({ updateOne: { filter: { _id: bucketId(appId, period, page.widthClass, key) }, update: { $inc: inc, $set: { appId } }, upsert: true } });
-          if (page.snapshot) writes.push({ updateOne: { filter: { _id: snapshotId(appId, page.widthClass, key) }, update: { $set: { appId, ...page.snapshot } }, upsert: true } });
+          // Each width class, and every width together: a query of all devices reads one bucket, not three.
+          for (const period of periods) {
+            for (const width of [page.widthClass, 'all'] as const) writes.push({ updateOne: { filter: { _id: bucketId(appId, period, width, key) }, update: { $inc: inc, $set: { appId } }, upsert: true } });
+          }
         }
       }
       for (let i = 0; i < writes.length; i += UPDATES_PER_WRITE) await collection().bulkWrite(writes.slice(i, i + UPDATES_PER_WRITE), { ordered: false });
       return true;
     },
-    async buckets(appId, key, periods, widths) {
-      const ids = periods.flatMap((period) => widths.map((width) => bucketId(appId, period, width, key)));
+    async buckets(appId, key, periods, width) {
+      const ids = periods.map((period) => bucketId(appId, period, width, key));
       if (ids.length === 0) return [];
       const docs = await collection().find({ _id: { $in: ids } }).toArray();
       return docs.map(bucketOf);
