@@ -16,7 +16,7 @@ const DAY_MS = 24 * 60 * 60_000;
 const SPAN_DAYS = 60;
 const QUERIES_PER_KIND = 150;
 /** Sessions added one by one through the real path (claim, then $inc upserts), for the write figure. */
-const SINGLE_SESSIONS = 300;
+const SINGLE_SESSIONS = 60;
 const PATHS = ['/', '/pricing', '/signup', '/checkout', '/blog', ...Array.from({ length: 15 }, (_, i) => `/docs/${['start', 'api', 'guides'][i % 3]}/page-${i}`)];
 const PATTERNS = ['/*', '/docs/*', '/docs/api/*'];
 
@@ -74,7 +74,7 @@ function mergeInto(sums: Map<string, HeatmapPageCounts>, key: string, page: Heat
  * the repository's `add` (its $inc upserts), the sessions summed per period, key and width first —
  * the stored buckets are the same as adding the sessions one by one, and the bench checks the total
  * read back. Then
- * 300 sessions are added one by one (claim + upserts) for the write figure. Queries run through the
+ * 60 sessions are added one by one (claim + upserts) for the write figure. Queries run through the
  * heatmaps service (what the route calls, without HTTP): a page or a pattern, 7, 30 or 60 days, every
  * width or one. `--engine=embedded` or `--engine=mongo-semantics` runs one.
  */
