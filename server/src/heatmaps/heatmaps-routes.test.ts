@@ -99,4 +99,15 @@ describe('heatmaps routes', () => {
       expect(response.json.error.code).toBe('E_INVALID_PAYLOAD');
     }
   });
+
+  it('erasing the application erases its heatmaps (counts, claims and snapshots)', async () => {
+    const heatmapDocuments = async () => {
+      let count = 0;
+      for await (const { document } of server.db.documents(['heatmaps'])) if (String(document._id).startsWith(`${shop.id}:`)) count += 1;
+      return count;
+    };
+    expect(await heatmapDocuments()).toBeGreaterThan(0);
+    expect((await owner.request('DELETE', `/api/apps/${shop.id}`, { confirmName: 'Heat shop' })).status).toBe(200);
+    expect(await heatmapDocuments()).toBe(0);
+  });
 });
