@@ -1,6 +1,7 @@
 import type { Benchmark } from './figure.js';
 import { cluster } from './cluster.js';
 import { consoleQueries } from './console-queries.js';
+import { heatmaps } from './heatmaps.js';
 import { hostileSoak } from './hostile-soak.js';
 import { ingestCapacity } from './ingest-capacity.js';
 import { liveLatency } from './live-latency.js';
@@ -10,4 +11,4 @@ import { storage } from './storage.js';
 import { widgetSize } from './widget-size.js';
 
 /** Every benchmark, in the order `npm run bench` runs them. */
-export const benchmarks: Benchmark[] = [widgetSize, recordingOverhead, storage, ingestCapacity, liveLatency, replayFirstFrame, consoleQueries, hostileSoak, cluster];
+export const benchmarks: Benchmark[] = [widgetSize, recordingOverhead, storage, ingestCapacity, liveLatency, replayFirstFrame, consoleQueries, hostileSoak, cluster, heatmaps];

@@ -16,7 +16,7 @@ const BUDGET_MS = 100;
 const DAY_MS = 24 * 60 * 60_000;
 const PAGE_SIZE = 25;
 
-type Engine = 'embedded' | 'mongo-semantics';
+export type Engine = 'embedded' | 'mongo-semantics';
 /** The JVM heap of mongo-java-server at full scale: 1.1M messages as Java objects. */
 const MONGO_SEMANTICS_HEAP = '6g';
 /** mongo-java-server scans a collection per query: fewer repetitions (p95 of 5 is their slowest). */
@@ -43,7 +43,8 @@ export const consoleQueries: Benchmark = {
   },
 };
 
-async function openOn(engine: Engine): Promise<{ db: Storage; dispose(): Promise<void> }> {
+/** A fresh database on the engine, opened as the server opens one (the heatmaps bench uses it too). */
+export async function openOn(engine: Engine): Promise<{ db: Storage; dispose(): Promise<void> }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chatreel-bench-console-'));
   const config = loadConfig({ DATA_DIR: dataDir, OWNER_EMAIL: 'bench@test.local', OWNER_PASSWORD: 'bench-password-1', LOG_LEVEL: 'silent', MONGODB_URI: '' });
   if (engine === 'embedded') {

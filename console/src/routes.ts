@@ -8,6 +8,7 @@ import './views/team-view.js';
 import './views/account-view.js';
 import './replay/replay-view.js';
 import './views/conversations-view.js';
+import './views/heatmaps-view.js';
 
 /** The console's pages, in navigation order. A view is a custom element in views/; add one line here. */
 export interface ConsoleRoute {
@@ -23,6 +24,7 @@ export const routes: ConsoleRoute[] = [
   { path: 'activity', label: 'Activity', render: (user) => html`<activity-view .user=${user}></activity-view>` },
   { path: 'conversations', label: 'Conversations', render: (user) => html`<conversations-view .user=${user}></conversations-view>` },
   { path: 'sessions', label: 'Sessions', render: (user) => html`<sessions-view .user=${user}></sessions-view>` },
+  { path: 'heatmaps', label: 'Heatmaps', render: (user) => html`<heatmaps-view .user=${user}></heatmaps-view>` },
   { path: 'settings', label: 'Settings', render: (user) => html`<settings-view .user=${user}></settings-view>` },
   { path: 'team', label: 'Team', render: (user) => html`<team-view .user=${user}></team-view>` },
   { path: 'account', label: 'Account', render: (user) => html`<account-view .user=${user}></account-view>` },

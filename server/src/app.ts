@@ -69,6 +69,8 @@ import { createAiSummarizer } from './insights/summaries.js';
 import { createFontService } from './fonts/font-service.js';
 import { registerFontHandlers } from './fonts/font-handlers.js';
 import { fontRoutes } from './fonts/font-routes.js';
+import { createHeatmapsService } from './heatmaps/heatmaps-service.js';
+import { heatmapsRoutes } from './heatmaps/heatmaps-routes.js';
 import { registerStruggleHandlers } from './struggle/struggle-handlers.js';
 import { createStruggleService } from './struggle/struggle-service.js';
 import { registerConsoleTypingHandler, registerVisitorFeedbackHandlers } from './feedback/feedback-handlers.js';
@@ -191,6 +193,9 @@ export async function createApplication({ config, logger, db, workers, now, jobI
   // The configured model, checked once: a deprecated or retired one is reported here, and in the console.
   const aiModel = checkAiModel(config, logger, now?.());
   api.use('/ai', requireUser(auth), aiRoutes(aiModel));
+  // Heatmaps (issue 22, part 4): counted from each completed session's analysis, read from the aggregates.
+  const heatmaps = createHeatmapsService({ heatmaps: db.heatmaps, apps });
+  api.use('/apps', requireUser(auth), heatmapsRoutes(heatmaps));
   // Insights (issue #7): computed in the background when a session completes, or on request.
   const insights = createInsightsService({
     repos: db.repos,
@@ -201,6 +206,7 @@ export async function createApplication({ config, logger, db, workers, now, jobI
     workers,
     logger,
     now,
+    heatmaps,
     onReady: (session) => consoleNsp.to(appRoom(session.appId)).emit('session:changed', { session: publicSession(session) }),
     onCompletedAnalysed: (session, stored) => webhooks.emit(session.appId, 'session.completed', sessionCompletedData(session, stored), session.visitorId),
   });

@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import type { SessionSignal, TimelineEntry } from '../protocol/insights.js';
 import { MAX_BATCH_DECOMPRESSED_BYTES, MAX_INSIGHT_INFLATED_BYTES } from '../protocol/limits.js';
 import { EventPartJoiner, type RecordedEvent } from '../protocol/recording-events.js';
+import { HeatmapReader, type SessionHeatmap } from '../heatmaps/heatmap-reader.js';
 import { FactsReader } from './session-facts.js';
 import { detectSignals } from './signals.js';
 import { MAX_PROMPT_TIMELINE_CHARS, MAX_PROMPT_TRANSCRIPT_CHARS, type SummaryInput } from './summaries.js';
@@ -11,6 +12,8 @@ import { boundedTranscript, buildTimeline, compressTimeline, cutNote, type Insig
 export interface AnalysisInput {
   /** The session's stored chunks (gzip of a JSON array of rrweb events), oldest first. */
   chunks: Uint8Array[];
+  /** The seq of each chunk (same order), so the heatmaps can name where a page's snapshot is stored. */
+  seqs?: number[];
   /** Why the chunks end before the recording does (the stored bytes read were bounded), or null. */
   cutReason: string | null;
   messages: InsightMessage[];
@@ -25,6 +28,8 @@ export interface Analysis {
   summaryInput: SummaryInput;
   /** Set when the recording was read only in part: where and why. */
   note: string | null;
+  /** What the session adds to its application's heatmaps (issue 22, part 4). */
+  heatmap: SessionHeatmap;
 }
 
 const MB = 1_000_000;
@@ -39,8 +44,9 @@ const MB = 1_000_000;
 export function analyzeRecording(input: AnalysisInput): Analysis {
   const reader = new FactsReader();
   const joiner = new EventPartJoiner();
+  const heatmap = new HeatmapReader();
   let inflated = 0;
-  for (const chunk of input.chunks) {
+  for (const [index, chunk] of input.chunks.entries()) {
     const events = decodeChunk(chunk);
     if (!events) continue;
     inflated += events.bytes;
@@ -50,7 +56,9 @@ export function analyzeRecording(input: AnalysisInput): Analysis {
     }
     for (const event of events.list) {
       const joined = joiner.push(event as RecordedEvent);
-      if (joined && !reader.read(joined)) break;
+      if (!joined) continue;
+      if (!reader.read(joined)) break;
+      heatmap.read(joined, index);
     }
     if (reader.isCut) break;
   }
@@ -78,6 +86,7 @@ export function analyzeRecording(input: AnalysisInput): Analysis {
       note,
     },
     note,
+    heatmap: heatmap.finish(input.seqs ?? []),
   };
 }
 

@@ -7,6 +7,7 @@ import { INSIGHTS_TASK_TIMEOUT_MS } from '../protocol/limits.js';
 import { dayKey } from '../protocol/utc-buckets.js';
 import type { AppRecord, InsightsStore, Repositories, SessionRecord, StoredInsights, StoredSummary, UserRecord } from '../storage/ports.js';
 import { WorkerTaskError, type WorkerFailure, type WorkerPool } from '../workers/worker-pool.js';
+import type { HeatmapsService } from '../heatmaps/heatmaps-service.js';
 import type { Analysis, AnalysisInput } from './analyze-recording.js';
 import { createInsightsQueue, InsightsQueueFull } from './insights-queue.js';
 import { readRecordedChunks } from './recorded-chunks.js';
@@ -30,6 +31,8 @@ export interface InsightsServiceDeps {
   now?: () => Date;
   /** Time limit of one analysis (tests shorten it). */
   taskTimeoutMs?: number;
+  /** Where a completed session's clicks and scrolls are counted, from the same analysis (issue 22, part 4). */
+  heatmaps?: Pick<HeatmapsService, 'sessionAnalysed'>;
   /** Told when a session's insights were stored (the console hears `session:changed`). */
   onReady?: (session: SessionRecord) => void;
   /** A completed session's background analysis ended (ready or failed): the webhooks' `session.completed`. */
@@ -82,6 +85,7 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
     const [recording, messages] = await Promise.all([readRecordedChunks(repos, session.id), repos.messages.listAfter(session.id, 0, MAX_INSIGHT_MESSAGES)]);
     const input: AnalysisInput = {
       chunks: recording.chunks,
+      seqs: recording.seqs,
       cutReason: recording.cutReason,
       messages: messages.map(({ id, role, text, createdAt }) => ({ id, role, text, createdAt })),
       askedForHumanNote: NOTES.askedForHuman,
@@ -139,6 +143,8 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
       const summary = previous?.summary && !regenerateSummary ? previous.summary : await summarize(app, analysis.summaryInput);
       const stored: StoredInsights = { status: 'ready', computedAt: now(), signals: analysis.signals, summary, note: analysis.note };
       await store.save(session, stored, distinctTypes(analysis.signals));
+      // Counted once per session whichever analysis (or process) gets here first; a failure costs the heatmap only.
+      await deps.heatmaps?.sessionAnalysed(session, analysis.heatmap).catch((error: Error) => logger.error({ err: error, sessionId: session.id }, 'heatmap counts failed'));
       deps.onReady?.((await repos.sessions.findById(session.id)) ?? session);
       return { stored, timeline: analysis.timeline };
     } catch (error) {

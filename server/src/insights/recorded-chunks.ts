@@ -7,6 +7,8 @@ const MAX_BLOB_BYTES_PER_READ = 8_000_000;
 export interface RecordedChunks {
   /** Copies in buffers of their own, so they can be transferred to a worker thread. */
   chunks: Uint8Array[];
+  /** The seq of each chunk, in the same order. */
+  seqs: number[];
   /** Why the chunks end before the recording does, or null. */
   cutReason: string | null;
 }
@@ -33,6 +35,7 @@ export async function readRecordedChunks(repos: Repositories, sessionId: string)
     after = page[page.length - 1].seq;
   }
   const chunks: Uint8Array[] = [];
+  const seqs: number[] = [];
   let read = 0;
   for (let i = 0; i < heads.length; ) {
     const group: number[] = [];
@@ -47,7 +50,8 @@ export async function readRecordedChunks(repos: Repositories, sessionId: string)
       if (!blob || read + blob.length > MAX_INSIGHT_STORED_BYTES) continue;
       read += blob.length;
       chunks.push(new Uint8Array(blob));
+      seqs.push(seq);
     }
   }
-  return { chunks, cutReason };
+  return { chunks, seqs, cutReason };
 }

@@ -1,4 +1,4 @@
-import { MAX_NODE_ID } from '../protocol/limits.js';
+import { MAX_NODE_ID, MAX_PAGE_PX } from '../protocol/limits.js';
 
 /**
  * The parts of rrweb 2.1.6's event format the insights read (values from @rrweb/types and
@@ -45,3 +45,6 @@ export const listOf = (value: unknown): readonly unknown[] => (Array.isArray(val
 /** A recorded node id (an integer 0..MAX_NODE_ID), or null. */
 export const nodeIdOf = (value: unknown): number | null =>
   Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_NODE_ID ? (value as number) : null;
+
+/** A recorded size or offset in px: a finite number 0..MAX_PAGE_PX, or null. */
+export const pxOf = (value: unknown): number | null => (typeof value === 'number' && value >= 0 && value <= MAX_PAGE_PX ? value : null);

@@ -2,7 +2,7 @@ import { MAX_INSIGHT_EVENTS, MAX_INSIGHT_FACTS_PER_KIND, MAX_PAGE_PX, MAX_URL_CH
 import { ERROR_TAG, isRecordedEvent } from '../protocol/recording-events.js';
 import { isFailedRequest, readDevtoolsEvent, requestStartTs, type NetworkEntry } from '../protocol/devtools-entries.js';
 import { DomMirror } from './dom-mirror.js';
-import { EventType, IncrementalSource, isRecord, listOf, MouseInteraction, nodeIdOf } from './rrweb-shapes.js';
+import { EventType, IncrementalSource, isRecord, listOf, MouseInteraction, nodeIdOf, pxOf } from './rrweb-shapes.js';
 
 /**
  * What happened in a recording, read once from its rrweb events: the facts the timeline and every
@@ -277,11 +277,6 @@ function requestLabel(entry: NetworkEntry): string {
   }
   const outcome = entry.status > 0 ? String(entry.status) : `${entry.error ?? 'network'} error`;
   return `${entry.method} ${path.slice(0, MAX_ERROR_MESSAGE_CHARS)} → ${outcome}`;
-}
-
-/** A size or an offset in px: a finite number 0..MAX_PAGE_PX, or null. */
-function pxOf(value: unknown): number | null {
-  return typeof value === 'number' && value >= 0 && value <= MAX_PAGE_PX ? value : null;
 }
 
 /** A pointer coordinate (may be negative in a scrolled frame); unknown ones read as 0. */

@@ -362,3 +362,31 @@ export const WEBHOOK_LOG_ROWS = 50;
 export const WEBHOOK_LOG_RETENTION_MS = 7 * 24 * 60 * 60_000;
 /** Signals a `session.completed` webhook carries (the first ones of the session); the count says how many there were. */
 export const MAX_WEBHOOK_SIGNALS = 100;
+
+// —— Heatmaps (issue 22) ——
+
+/**
+ * Heatmaps (issue 22, part 4): what one completed session may add to its application's click and
+ * scroll aggregates, and the grid they are counted on. A recording is hostile: these bound every
+ * write and every stored field, whatever it holds.
+ */
+/** Clicks one session adds to the heatmaps (the first ones; the rest are not counted). */
+export const MAX_HEATMAP_CLICKS_PER_SESSION = 500;
+/** Distinct pages (path and width class) one session adds to; later pages are not counted. */
+export const MAX_HEATMAP_PAGES_PER_SESSION = 20;
+/** Characters of a page's path kept for its heatmap (a longer path is not counted). */
+export const MAX_HEATMAP_PATH_CHARS = 200;
+/** Path segments a pattern may name before its `/*` (each page adds to this many prefix patterns at most). */
+export const MAX_HEATMAP_PATTERN_SEGMENTS = 3;
+/** Columns of the click grid: x as a share of the viewport's width. */
+export const HEATMAP_COLUMNS = 32;
+/** Height of a click grid row, in document px. */
+export const HEATMAP_ROW_PX = 32;
+/** Depth of the document counted, in px: clicks deeper are not counted, scrolls deeper count as this deep. */
+export const MAX_HEATMAP_DEPTH_PX = 20_000;
+/** Height of a scroll depth band, in document px. */
+export const HEATMAP_SCROLL_BAND_PX = 100;
+/** Days one heatmap query may cover. */
+export const MAX_HEATMAP_RANGE_DAYS = 366;
+/** Chunks the console reads to show a heatmap's page snapshot (its Meta through its full snapshot). */
+export const MAX_HEATMAP_SNAPSHOT_CHUNKS = 20;

@@ -9,6 +9,7 @@ import { eraseApp } from './app-erasure.js';
 import { mongooseFontFiles } from './font-files.js';
 import { mongooseApiTokens } from './api-tokens.js';
 import { mongoWebhooks } from './webhooks.js';
+import { mongooseHeatmaps } from './heatmaps.js';
 import { bindModels, type Models } from './models.js';
 import type { DatabaseHealth, IngestTuning, Storage } from './ports.js';
 import { SHARED_INDEXES } from './shared-indexes.js';
@@ -77,6 +78,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Storag
     fonts: mongooseFontFiles(connection),
     apiTokens: mongooseApiTokens(connection),
     webhooks: mongoWebhooks(connection),
+    heatmaps: mongooseHeatmaps(connection),
     async *documents(collections) {
       const db = connection.db!;
       for (const { name } of await db.listCollections().toArray()) {

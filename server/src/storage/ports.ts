@@ -3,6 +3,7 @@ import type { InsightsStatus, SessionSignal, SignalType } from '../protocol/insi
 import type { FontFilesRepository } from './font-files-repository.js';
 import type { ApiTokensRepository } from './api-tokens-repository.js';
 import type { WebhooksRepository } from './webhooks-repository.js';
+import type { HeatmapsRepository } from './heatmaps-repository.js';
 import type { IngestControl } from './ingest-pipeline.js';
 import type { MessageRecord, Repositories, SessionRecord } from './repositories.js';
 
@@ -17,6 +18,7 @@ export type * from './repositories.js';
 export type * from './font-files-repository.js';
 export type * from './api-tokens-repository.js';
 export type * from './webhooks-repository.js';
+export type * from './heatmaps-repository.js';
 export type { IngestControl, IngestTuning } from './ingest-pipeline.js';
 export type { IngestObserver } from './ingest-observer.js';
 
@@ -38,6 +40,8 @@ export interface Storage {
   apiTokens: ApiTokensRepository;
   /** Webhook endpoints, their delivery log and queue (issue 22): the same documents on every implementation. */
   webhooks: WebhooksRepository;
+  /** Click and scroll heatmaps' aggregates (issue 22, part 4): `_id`-addressed, the same on every implementation. */
+  heatmaps: HeatmapsRepository;
   /** This node's ingest path (group commit, write-behind, backpressure) as /metrics sees it. */
   ingest: IngestControl;
   /** Bulk loading of whole sessions with their messages (tests, the benchmark). */
