@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { HEATMAP_COLUMNS, MAX_HEATMAP_CLICKS_PER_SESSION, MAX_HEATMAP_DEPTH_PX, MAX_HEATMAP_PAGES_PER_SESSION } from '../protocol/limits.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { analyzeRecording } from '../insights/analyze-recording.js';
 import { HeatmapReader } from './heatmap-reader.js';
 
 /** A hostile recording adds at most its bounded share to the heatmaps, and nothing outside the grid. */
@@ -42,5 +47,17 @@ describe('heatmap reader', () => {
     expect(pages[0]).toMatchObject({ path: '/a', widthClass: 'tablet', clicks: 1, cells: { [`${HEATMAP_COLUMNS - 1}_0`]: 1 } });
     expect(pages[0].deepestBand).toBeLessThan(MAX_HEATMAP_DEPTH_PX / 100);
     expect(pages[0].snapshot).toMatchObject({ firstSeq: 7, lastSeq: 7, width: 800, height: 600 });
+  });
+
+  it('does not count clicks on the chat widget (its launcher, its panel) on the page', () => {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const fixture = (name: string) => readFileSync(path.join(here, '..', 'insights', 'fixtures', `${name}.json`));
+    const heatmapOf = (name: string) =>
+      analyzeRecording({ chunks: [gzipSync(fixture(name))], cutReason: null, messages: [], askedForHumanNote: '', session: { startedAt: 0, endedAt: null, endReason: null } })
+        .heatmap;
+    // Four clicks on the widget's launcher: none on the page.
+    expect(heatmapOf('widget-rage').pages.reduce((sum, page) => sum + page.clicks, 0)).toBe(0);
+    // Four clicks on the page's own button are counted.
+    expect(heatmapOf('rage-click').pages.reduce((sum, page) => sum + page.clicks, 0)).toBe(4);
   });
 });

@@ -58,6 +58,9 @@ export class HeatmapReader {
   private metaChunk: number | null = null;
   private clicks = 0;
 
+  /** `onWidget(id)`: the node is part of Chatreel's own widget (its clicks are the chat, not the page's). */
+  constructor(private readonly onWidget: (id: number) => boolean = () => false) {}
+
   read(event: unknown, chunkIndex: number): void {
     if (!isRecord(event) || !isRecord(event.data)) return;
     const data = event.data;
@@ -81,7 +84,10 @@ export class HeatmapReader {
       else if (data.source === IncrementalSource.Scroll && this.documentId !== null && nodeIdOf(data.id) === this.documentId) {
         this.scrollY = pxOf(data.y) ?? this.scrollY;
         this.reached();
-      } else if (data.source === IncrementalSource.MouseInteraction && data.type === MouseInteraction.Click) this.click(data.x, data.y);
+      } else if (data.source === IncrementalSource.MouseInteraction && data.type === MouseInteraction.Click) {
+        const id = nodeIdOf(data.id);
+        if (id === null || !this.onWidget(id)) this.click(data.x, data.y);
+      }
     }
   }
 

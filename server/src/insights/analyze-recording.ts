@@ -44,7 +44,8 @@ const MB = 1_000_000;
 export function analyzeRecording(input: AnalysisInput): Analysis {
   const reader = new FactsReader();
   const joiner = new EventPartJoiner();
-  const heatmap = new HeatmapReader();
+  // Read after the facts reader for each event: its copy of the page knows the widget's nodes by then.
+  const heatmap = new HeatmapReader((id) => reader.inWidget(id));
   let inflated = 0;
   for (const [index, chunk] of input.chunks.entries()) {
     const events = decodeChunk(chunk);

@@ -103,6 +103,11 @@ export class FactsReader {
     return this.facts.cut !== null;
   }
 
+  /** Whether a recorded node is part of Chatreel's own widget, as the page stands after the last event read. */
+  inWidget(id: number): boolean {
+    return this.mirror.describe(id)?.inWidget ?? false;
+  }
+
   /** Stops reading here: later events are ignored, and the facts say where and why. */
   cut(reason: string): void {
     this.facts.cut ??= { ts: this.facts.endTs, reason };
