@@ -10,6 +10,8 @@ const BATCH_INTERVAL_MS = 2_000;
 const [url, key, countText, prefix] = process.argv.slice(2);
 const count = Number(countText);
 const latencies: number[] = [];
+/** How long a visitor waits for the server's greeting after connecting. */
+const READY_TIMEOUT_MS = 30_000;
 let errors = 0;
 /** Error responses by code (`timeout`: no acknowledgement within 10 s), so a failed step says why. */
 let errorCodes: Record<string, number> = {};
@@ -33,8 +35,11 @@ async function visitor(index: number): Promise<void> {
   });
   sockets.push(socket);
   await new Promise<void>((resolve, reject) => {
-    socket.once('widget:ready', () => resolve());
-    socket.once('connect_error', reject);
+    // A server too busy to greet the visitor must fail the step, not hang the ramp (a two-node ramp
+    // waited forever at 2,000 visitors).
+    const timer = setTimeout(() => reject(new Error('no widget:ready within 30 s')), READY_TIMEOUT_MS);
+    socket.once('widget:ready', () => (clearTimeout(timer), resolve()));
+    socket.once('connect_error', (error) => (clearTimeout(timer), reject(error)));
   });
   const started = (await socket.timeout(30_000).emitWithAck('session:start', { url: `${url}/demo/`, viewport: { width: 1280, height: 800 } })) as {
     data: { session: { id: string } };
