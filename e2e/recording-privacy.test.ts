@@ -4,7 +4,7 @@ import { STOPPED_TAG, type RecordedEvent } from '../server/src/protocol/recordin
 import { waitUntil } from '../server/src/testing/server-process.js';
 import { launchChromium } from './support/browser.js';
 import { newPage } from './support/fixtures.js';
-import { dumpDatabase, sessionEvents, startChat, storedSeqs, waitForSettledSeqs, waitForStoredText, walkNodes, widgetSession, withServerProcess } from './support/recording.js';
+import { dumpDatabase, recorderRunning, sessionEvents, startChat, storedSeqs, waitForSettledSeqs, waitForStoredText, walkNodes, widgetSession, withServerProcess } from './support/recording.js';
 
 const FULL_SNAPSHOT = 2;
 const INCREMENTAL = 3;
@@ -30,6 +30,8 @@ describe('recording settings per application (Chromium)', () => {
       const page = await newPage(browser);
       await page.goto(`${server.url}/demo/checkout.html`);
       const sessionId = await startChat(page);
+      // The recorder's chunk arrives after the session: what is typed before it runs is not recorded as input.
+      await recorderRunning(page);
       await page.locator('#name').pressSequentially('Visible Name');
       await page.locator('#password').pressSequentially('Never-Stored-5512');
       await page.waitForTimeout(2_500);

@@ -1,6 +1,6 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import type { Heatmap } from '../../../server/src/protocol/heatmaps.js';
-import { showSnapshot, type SnapshotFrame } from '../replay/snapshot-frame.js';
+import type { SnapshotFrame } from '../replay/snapshot-frame.js';
 import { drawClicks, drawScroll } from './heatmap-canvas.js';
 import { fetchSnapshotEvent } from './heatmaps-api.js';
 
@@ -81,6 +81,9 @@ export class HeatmapPage extends LitElement {
       width = snapshot.width;
       this.notice = '';
       const displayWidth = Math.min(MAX_DISPLAY_WIDTH_PX, snapshot.width);
+      // The player loads with the page that needs it (as the replay's does): in the console's first bundle it
+      // slowed every first load, and its early start left the replay unable to show a visitor's first hover.
+      const { showSnapshot } = await import('../replay/snapshot-frame.js');
       const frame = await showSnapshot(target, [event], { appId: this.appId, href: snapshot.href, width: snapshot.width, height: snapshot.height, displayWidth, maxHeight: MAX_SHOWN_DEPTH_PX });
       if (loading.signal.aborted) return frame.destroy();
       this.frame = frame;
