@@ -3,7 +3,7 @@ import type { Heatmap } from '../server/src/protocol/heatmaps.js';
 import { HttpClient } from '../server/src/testing/http-client.js';
 import { waitUntil } from '../server/src/testing/server-process.js';
 import { newPage, serverAndBrowser, signInThroughConsole } from './support/fixtures.js';
-import { startChat, waitForSettledSeqs } from './support/recording.js';
+import { recorderRunning, startChat, waitForSettledSeqs } from './support/recording.js';
 import { demoApp } from './support/replay.js';
 
 /**
@@ -28,6 +28,8 @@ describe('heatmaps in the console', () => {
     const visitor = await newPage(setup.browser, VISITOR_VIEWPORT);
     await visitor.goto(`${setup.server.url}/demo/`);
     const sessionId = await startChat(visitor);
+    // The recorder's chunk arrives after the session: clicks before it runs are not recorded.
+    await recorderRunning(visitor);
     await visitor.getByRole('button', { name: 'Close chat' }).click();
     const add = visitor.getByRole('button', { name: 'Add to basket' }).first();
     const box = (await add.boundingBox())!;
