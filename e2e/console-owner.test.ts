@@ -129,7 +129,8 @@ describe('the console at phone width', () => {
     expect(await menu.getAttribute('aria-expanded')).toBe('true');
     await agent.screenshot({ path: `${SHOTS}-phone-menu.png` });
     await agent.getByRole('link', { name: 'Conversations' }).click();
-    expect(await agent.getByRole('link', { name: 'Conversations' }).isVisible()).toBe(false);
+    // The menu folds once the view has changed (a render later).
+    await expect.poll(() => agent.getByRole('link', { name: 'Conversations' }).isVisible()).toBe(false);
 
     const list = agent.getByRole('navigation', { name: 'Conversations' });
     await list.getByRole('button', { name: /Kim Mobile/ }).waitFor();

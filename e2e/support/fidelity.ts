@@ -21,8 +21,11 @@ export const VISITOR_VIEWPORT = { width: 1024, height: 640 };
 const AGENT_VIEWPORT = { width: 1440, height: 900 };
 /** At most this share of pixels may differ (a channel by more than 32/255) between live and replay. */
 export const MAX_DIFFERING_RATIO = 0.01;
-/** rrweb sends pointer moves and scrolls in batches (every 500 ms): a moment is taken once they are out. */
-const SETTLE_BEFORE_MOMENT_MS = 700;
+/**
+ * rrweb sends pointer moves and scrolls in batches (every 500 ms), stamped when the batch goes out: a
+ * moment is taken once they are out, with room for a loaded machine to be late with that batch.
+ */
+const SETTLE_BEFORE_MOMENT_MS = 1_200;
 const SHOTS_DIR = path.join(os.tmpdir(), 'chatreel-fidelity');
 
 export interface Moment {
