@@ -4,7 +4,7 @@ import { SESSION_SWEEP_INTERVAL_MS, VISITOR_GONE_GRACE_MS } from '../protocol/li
 import { ack, chatVisitor, consoleSocket, createChatApp, newClientId, waitFor } from '../testing/chat-test-kit.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { command } from '../testing/visitor-client.js';
-import { sweepLifecycle } from './lifecycle-sweep.js';
+import { endReasonOf, IN_FLIGHT_AFTER_DISCONNECT_MS, sweepLifecycle } from './lifecycle-sweep.js';
 
 /**
  * Issue 18, defect 5: a visitor who leaves has their session completed within a minute, its duration
@@ -83,5 +83,14 @@ describe('a departed visitor (issue 18, defect 5)', () => {
     const session = (await server.db.repos.sessions.findById(visitor.sessionId))!;
     expect(session).toMatchObject({ status: 'completed', endReason: 'visitor-gone', chunkCount: 2 });
     expect(session.endedAt!.getTime()).toBe(lastActivity);
+  });
+
+  it('counts a batch stored just after the disconnect (it was on its way) as leaving, and later activity as coming back', () => {
+    const disconnectedAt = new Date(clock.at);
+    const thresholds = { lastActivityBefore: new Date(0), startedBefore: new Date(0), disconnectedBefore: new Date(clock.at + 60 * SECOND_MS) };
+    const session = (afterMs: number) => ({ startedAt: new Date(clock.at - 60 * SECOND_MS), lastActivityAt: new Date(clock.at + afterMs), disconnectedAt });
+    expect(endReasonOf(session(300), thresholds)).toBe('visitor-gone');
+    expect(endReasonOf(session(IN_FLIGHT_AFTER_DISCONNECT_MS), thresholds)).toBe('visitor-gone');
+    expect(endReasonOf(session(IN_FLIGHT_AFTER_DISCONNECT_MS + 1), thresholds)).toBeNull();
   });
 });

@@ -42,14 +42,21 @@ export async function sweepLifecycle(deps: {
   return ended;
 }
 
-function endReasonOf(
-  session: SessionRecord & { disconnectedAt: Date | null },
+/**
+ * A batch the page sent just before it closed can be stored, and counted as activity, just after its
+ * socket's disconnect was recorded (a loaded server): that is the visitor leaving, not coming back.
+ */
+export const IN_FLIGHT_AFTER_DISCONNECT_MS = 5_000;
+
+export function endReasonOf(
+  session: Pick<SessionRecord, 'startedAt' | 'lastActivityAt'> & { disconnectedAt: Date | null },
   t: { lastActivityBefore: Date; startedBefore: Date; disconnectedBefore: Date },
 ): EndReason | null {
   if (session.startedAt < t.startedBefore) return 'max-duration';
   if (session.lastActivityAt < t.lastActivityBefore) return 'idle-timeout';
-  // Activity after the disconnect means the visitor came back (a new page, a reconnect).
-  if (session.disconnectedAt && session.disconnectedAt < t.disconnectedBefore && session.lastActivityAt <= session.disconnectedAt) {
+  // Activity after the disconnect (beyond what was on its way) means the visitor came back (a new page, a reconnect).
+  const cameBack = session.disconnectedAt && session.lastActivityAt.getTime() > session.disconnectedAt.getTime() + IN_FLIGHT_AFTER_DISCONNECT_MS;
+  if (session.disconnectedAt && session.disconnectedAt < t.disconnectedBefore && !cameBack) {
     return 'visitor-gone';
   }
   return null;
