@@ -24,7 +24,23 @@ function gate(title, command, args) {
   }
 }
 
-gate('build', 'npx', ['rollup', '-c', '--silent']);
+// The build runs loud: a warning it prints (rollup marks each with "(!)") is one a user would see on
+// `npm start` and can do nothing about, so it counts as a failed check, and a clean build as a passed one.
+process.stdout.write('\n=== build: npx rollup -c\n');
+const build = spawnSync('npx', ['rollup', '-c'], { encoding: 'utf8', env: process.env, maxBuffer: 64 * 1024 * 1024 });
+process.stdout.write(build.stdout ?? '');
+process.stderr.write(build.stderr ?? '');
+const buildWarnings = `${build.stdout}\n${build.stderr}`.split('\n').filter((line) => line.includes('(!)'));
+if (build.status !== 0) {
+  problems.push('build failed');
+  totals.failed += 1;
+} else if (buildWarnings.length > 0) {
+  problems.push(`build printed ${buildWarnings.length} warning(s): ${buildWarnings.join(' | ')}`);
+  totals.failed += 1;
+} else {
+  process.stdout.write('build: no warnings (1 check passed)\n');
+  totals.passed += 1;
+}
 gate('typecheck', 'npx', ['tsc', '--noEmit']);
 
 const vitestJson = path.join(tmp, 'vitest.json');
