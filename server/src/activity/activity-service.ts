@@ -1,11 +1,12 @@
 import { AppError } from '../http/app-error.js';
-import type { ActivityCounters, ChartBuckets, ChartRange, FeedItem, FeedQuery, Page, SessionRow, SessionsQuery } from '../protocol/activity.js';
+import type { ActivityCounters, ChartBuckets, ChartRange, ConversationFilter, FeedItem, FeedQuery, Page, SessionRow, SessionsQuery } from '../protocol/activity.js';
 import type { ActivityStore, ListPosition, NewestFirst } from '../storage/ports.js';
 import { chartKeys } from './chart-range.js';
 import { collectPage, mapRows, type NamedSource } from './newest-first.js';
 
 export interface ActivityService {
-  sessions(appId: string, query: SessionsQuery): Promise<Page<SessionRow>>;
+  /** `conversation`: only sessions whose conversation is in that state (the REST API's conversations list). */
+  sessions(appId: string, query: SessionsQuery & { conversation?: ConversationFilter }): Promise<Page<SessionRow>>;
   feed(appId: string, query: FeedQuery): Promise<Page<FeedItem>>;
   counters(appId: string): Promise<ActivityCounters>;
   chart(appId: string, range: ChartRange): Promise<ChartBuckets>;
@@ -32,9 +33,9 @@ export function createActivityService(store: ActivityStore, now: () => Date = ()
   const named = <R>(name: NamedSource<R>['name'], source: NewestFirst<R> | null): NamedSource<R> | null => (source ? { name, source } : null);
 
   return {
-    async sessions(appId, { status, q, signal, cursor, limit }) {
-      const source = await store.sessions(appId, { status, q, signal }, positionOf(cursor));
-      return page([named('sessions', source)], limit, Boolean(q || signal));
+    async sessions(appId, { status, q, signal, conversation, cursor, limit }) {
+      const source = await store.sessions(appId, { status, q, signal, conversation }, positionOf(cursor));
+      return page([named('sessions', source)], limit, Boolean(q || signal || conversation));
     },
 
     async feed(appId, { filter, signal, cursor, limit }) {

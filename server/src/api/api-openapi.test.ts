@@ -94,7 +94,15 @@ describe('the OpenAPI document (issue 22)', () => {
       if (operation.id === 'exportRecording') expect(answer.json).toEqual(app.events);
       if (operation.id === 'listSessions') expect(answer.json.data.items.map((s: Json) => s.id)).toEqual([app.sessionId]);
       if (operation.id === 'getSession') expect(answer.json.data.transcript.map((m: Json) => [m.role, m.text])).toContainEqual(['visitor', 'Where is my order?']);
-      if (operation.id === 'listConversations') expect(answer.json.data.items.map((c: Json) => c.sessionId)).toEqual([app.sessionId]);
+      if (operation.id === 'listConversations') {
+        expect(answer.json.data.items.map((c: Json) => c.sessionId)).toEqual([app.sessionId]);
+        // The view, the search and the page size reach the list (the search lists are written a moment after the session).
+        const conversationIds = async (query: string) => (await apiRequest(server.url, secret, 'GET', `${path}?${query}`)).json.data.items.map((c: Json) => c.sessionId);
+        await expect.poll(() => conversationIds(`view=all&q=${app.visitorId}&limit=1`), { timeout: 10_000 }).toEqual([app.sessionId]);
+        expect(await conversationIds('view=resolved')).toEqual([]);
+        expect(await conversationIds('view=all&q=no-such-visitor')).toEqual([]);
+        expect((await apiRequest(server.url, secret, 'GET', `${path}?limit=0`)).status).toBe(400);
+      }
     }
     expect(checked.sort()).toEqual(API_OPERATIONS.map((op) => op.id).sort());
 

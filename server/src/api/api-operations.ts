@@ -36,7 +36,7 @@ export const API_OPERATIONS = [
     id: 'listConversations',
     method: 'get',
     path: `${APP}/conversations`,
-    summary: 'The first 100 conversations of one view, as the console shows them: waiting (oldest wait first), open (every unresolved one) or resolved.',
+    summary: 'Conversations of the application, newest session first, a page at a time: unresolved (`open`, the default), `waiting` for a person, `resolved` or `all`; search by landing page or visitor.',
     scope: 'read',
     query: apiConversationsQuerySchema,
     response: apiResponses.conversations,

@@ -54,8 +54,11 @@ export function apiV1Routes(deps: ApiV1Deps): Router {
       return { data: await deps.activity.sessions(token.appId, validate(apiSessionsQuerySchema, req.query)) };
     },
     async listConversations(req, _res, { token, user }) {
-      const { view } = validate(apiConversationsQuerySchema, req.query);
-      return { data: { items: (await deps.chat.list(user, token.appId, view)).map(conversationSummary) } };
+      const { view, q, cursor, limit } = validate(apiConversationsQuerySchema, req.query);
+      const page = await deps.activity.sessions(token.appId, { status: 'all', q, conversation: view, cursor, limit });
+      // The page's sessions as conversations, read as they are now (each read checks the membership again).
+      const found = await Promise.all(page.items.map((row) => deps.chat.conversationFor(user, row.id).catch(() => null)));
+      return { data: { items: found.filter((conversation) => conversation !== null).map(conversationSummary), nextCursor: page.nextCursor } };
     },
     async getSession(req, _res, { token, user }) {
       const sessionId = String(req.params.sessionId);

@@ -14,6 +14,12 @@ export const MAX_ACTIVITY_PAGE_SIZE = 200;
 export const MAX_SEARCH_CHARS = 200;
 
 export type SessionStatusFilter = 'all' | 'active' | 'completed';
+/**
+ * Sessions by the state of their conversation: `all` any session with one, `open` an unresolved one
+ * (open, waiting or assigned), `waiting` waiting for a person, `resolved` resolved.
+ */
+export const CONVERSATION_FILTERS = ['all', 'open', 'waiting', 'resolved'] as const;
+export type ConversationFilter = (typeof CONVERSATION_FILTERS)[number];
 export type FeedFilter = 'all' | 'prompts' | 'sessions';
 export type ChartRange = '24h' | '7d' | '30d';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cursorSchema, MAX_ACTIVITY_PAGE_SIZE, ACTIVITY_PAGE_SIZE, MAX_SEARCH_CHARS } from './activity.js';
+import { cursorSchema, CONVERSATION_FILTERS, MAX_ACTIVITY_PAGE_SIZE, ACTIVITY_PAGE_SIZE, MAX_SEARCH_CHARS } from './activity.js';
 import { SIGNAL_TYPES } from './insights.js';
 import { ERROR_CODES } from './error-codes.js';
 import { MAX_API_TOKEN_NAME_CHARS } from './limits.js';
@@ -60,8 +60,17 @@ export const apiSessionsQuerySchema = z
   })
   .strict();
 
-export const API_CONVERSATION_VIEWS = ['waiting', 'open', 'resolved'] as const;
-export const apiConversationsQuerySchema = z.object({ view: z.enum(API_CONVERSATION_VIEWS).default('open') }).strict();
+export const apiConversationsQuerySchema = z
+  .object({
+    view: z
+      .enum(CONVERSATION_FILTERS)
+      .default('open')
+      .meta({ description: '`open`: unresolved (open, waiting for a person or assigned); `waiting`: waiting for a person; `resolved`; `all`.' }),
+    q: z.string().trim().max(MAX_SEARCH_CHARS).default('').meta({ description: 'Part of the landing page (domain and path) or of the visitor’s id, name or email; any case.' }),
+    cursor: cursorSchema.optional().meta({ description: 'The previous page’s nextCursor.' }),
+    limit: z.coerce.number().int().min(1).max(MAX_ACTIVITY_PAGE_SIZE).default(ACTIVITY_PAGE_SIZE),
+  })
+  .strict();
 
 const summarySchema = z.object({ text: z.string(), source: z.enum(['ai', 'deterministic']) });
 
@@ -142,7 +151,7 @@ const data = <T extends z.ZodType>(schema: T) => z.object({ data: schema });
 /** The body of each /api/v1 answer, by route; routes parse what they send with these. */
 export const apiResponses = {
   sessions: data(z.object({ items: z.array(apiSessionSchema), nextCursor: z.string().nullable() })),
-  conversations: data(z.object({ items: z.array(apiConversationSchema) })),
+  conversations: data(z.object({ items: z.array(apiConversationSchema), nextCursor: z.string().nullable() })),
   session: data(apiSessionDetailSchema),
   erasure: data(z.object({ sessions: z.number().int(), chunks: z.number().int(), messages: z.number().int() })),
   /** The recording: one JSON array of rrweb events, in order, streamed (not parsed again on the way out). */

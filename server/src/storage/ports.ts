@@ -1,4 +1,4 @@
-import type { ActivityCounters, PromptRow, SessionRow, SessionStatusFilter, TeamMember } from '../protocol/activity.js';
+import type { ActivityCounters, ConversationFilter, PromptRow, SessionRow, SessionStatusFilter, TeamMember } from '../protocol/activity.js';
 import type { InsightsStatus, SessionSignal, SignalType } from '../protocol/insights.js';
 import type { FontFilesRepository } from './font-files-repository.js';
 import type { ApiTokensRepository } from './api-tokens-repository.js';
@@ -95,6 +95,8 @@ export interface SessionFilter {
   /** Part of the landing page's domain and path, or of the visitor's id, name or email (any case). */
   q: string;
   signal?: SignalType;
+  /** Only sessions whose conversation is in this state (sessions without one never match). */
+  conversation?: ConversationFilter;
 }
 
 export interface ActivityStore {

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivityService } from '../../activity/activity-service.js';
+import type { ConversationFilter } from '../../protocol/activity.js';
 import type { Repositories } from '../repositories.js';
 import { contractStorage, CONTRACT_TARGETS } from './contract-engines.js';
 
@@ -89,5 +91,40 @@ describe.each(CONTRACT_TARGETS)('conversations contract: $name', (target) => {
     const stored = (await repos.conversations.find(id))!;
     const inViews = { resolved: (await ids('resolved')).includes(id), open: (await ids('open')).includes(id), waiting: (await ids('waiting')).includes(id) };
     expect(inViews).toEqual({ resolved: stored.conversationStatus === 'resolved', open: stored.conversationStatus !== 'resolved', waiting: stored.conversationStatus === 'waiting' });
+  });
+
+  it('lists sessions by the state of their conversation, searched and page by page (the REST API’s conversations)', async () => {
+    const { repos, appId } = { repos: opened.db.repos, appId: opened.appId };
+    const activity = createActivityService(opened.db.activity);
+    // Six sessions on pages only this test uses; one never chats, the others end in every state.
+    const made: Record<string, string> = {};
+    for (const [i, state] of ['none', 'open', 'waiting', 'assigned', 'resolved', 'open'].entries()) {
+      const session = await repos.sessions.create({ appId, visitorId: `lister-${i}`, startedAt: AT(100 + i), landingUrl: `https://shop.example/filterbox/${i}`, userAgent: 'Contract', viewport: { width: 800, height: 600 } });
+      made[`${state}-${i}`] = session.id;
+      if (state === 'none') continue;
+      await repos.messages.append({ appId, sessionId: session.id, visitorId: session.visitorId, role: 'visitor', text: 'hello', createdAt: AT(100 + i) });
+      await repos.conversations.move(session.id, { from: [null], to: state === 'open' ? 'open' : 'waiting', at: AT(100 + i) });
+      if (state === 'assigned') await repos.conversations.move(session.id, { from: ['waiting'], to: 'assigned', assigneeId: AGENT, at: AT(101 + i) });
+      if (state === 'resolved') await repos.conversations.move(session.id, { from: ['waiting'], to: 'resolved', at: AT(101 + i) });
+    }
+    const listed = async (conversation: ConversationFilter, q = 'filterbox') => {
+      const pages: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await activity.sessions(appId, { status: 'all', q, signal: undefined, conversation, cursor, limit: 2 });
+        pages.push(page.items.map((row) => row.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && pages.length < 10);
+      return pages.flat();
+    };
+    // Newest session first, every page joined, each once. (The embedded read model writes a new session's
+    // search lists a moment later, after ingest: polled until they are there.)
+    await expect.poll(() => listed('all'), { timeout: 10_000 }).toEqual([made['open-5'], made['resolved-4'], made['assigned-3'], made['waiting-2'], made['open-1']]);
+    expect(await listed('open')).toEqual([made['open-5'], made['assigned-3'], made['waiting-2'], made['open-1']]);
+    expect(await listed('waiting')).toEqual([made['waiting-2']]);
+    expect(await listed('resolved')).toEqual([made['resolved-4']]);
+    // The search narrows within the state: one landing page.
+    expect(await listed('all', 'filterbox/3')).toEqual([made['assigned-3']]);
+    expect(await listed('resolved', 'filterbox/3')).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import type { SignalType } from '../../protocol/insights.js';
 import { matchesSearch } from '../../activity/session-search.js';
 import type { ActivityCountersStore } from '../activity-counters.js';
 import { byIds } from '../by-ids.js';
+import { matchesConversation } from '../conversation-filter.js';
 import type { MessageDoc } from '../message-model.js';
 import type { Models } from '../models.js';
 import type { ActivityStore, ListKey, ListPosition, NewestFirst, SessionFilter } from '../ports.js';
@@ -32,8 +33,9 @@ import { listNames, readModelKeys } from './read-model-keys.js';
 
 type SessionMatch = (doc: SessionDoc) => boolean;
 
-function sessionMatcher({ status, q, signal }: SessionFilter): SessionMatch | null {
+function sessionMatcher({ status, q, signal, conversation }: SessionFilter): SessionMatch | null {
   const tests: SessionMatch[] = [];
+  if (conversation) tests.push((doc) => matchesConversation(doc.conversationStatus, conversation));
   if (status !== 'all') tests.push((doc) => doc.status === status);
   if (signal) tests.push((doc) => (doc.signalTypes ?? []).includes(signal));
   if (q) tests.push((doc) => matchesSearch(doc, q));

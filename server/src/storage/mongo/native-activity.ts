@@ -1,5 +1,6 @@
 import { isValidObjectId, Types, type Model } from 'mongoose';
 import { z } from 'zod';
+import { CONVERSATION_STATUSES_OF } from '../conversation-filter.js';
 import { matchesSearch, MIN_INDEXED_QUERY_CHARS, normalizeQuery } from '../../activity/session-search.js';
 import type { PromptRow, SessionRow } from '../../protocol/activity.js';
 import type { ActivityCountersStore } from '../activity-counters.js';
@@ -67,12 +68,13 @@ export function nativeActivityStore({ Session, Message }: Pick<Models, 'Session'
   }
 
   return {
-    async sessions(appId, { status, q, signal }, from) {
+    async sessions(appId, { status, q, signal, conversation }, from) {
       if (!valid(appId)) return null;
       const app = new Types.ObjectId(appId);
       const filter: Record<string, unknown> = { appId: app };
       if (status !== 'all') filter.status = status;
       if (signal) filter.signalTypes = signal;
+      if (conversation) filter.conversationStatus = { $in: CONVERSATION_STATUSES_OF[conversation] };
       const text = normalizeQuery(q);
       if (text.length >= MIN_INDEXED_QUERY_CHARS) {
         const gram = await rarestGram(app, text);
