@@ -10,6 +10,7 @@ import './views/login-view.js';
 
 const SIGNED_OUT_NOTICES: Record<Exclude<AccessEndedReason, 'role-changed'>, string> = {
   'signed-out': 'You were signed out.',
+  expired: 'Your sign-in expired. Sign in again.',
   removed: 'Your account was removed.',
 };
 

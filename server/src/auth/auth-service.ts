@@ -19,6 +19,8 @@ export interface AuthService {
   /** The same by the token's hash (what a live console keeps), read from the database each time. */
   authenticateHash(tokenHash: string): Promise<UserRecord | null>;
   logout(token: string | undefined): Promise<void>;
+  /** Milliseconds until the sign-in expires; null when it is gone or expired. */
+  signInEndsIn(tokenHash: string): Promise<number | null>;
   /**
    * Changes the user's password when `currentPassword` is theirs (E_BAD_CREDENTIALS otherwise, counted
    * by the sign-in limits like a failed sign-in) and ends
@@ -49,6 +51,11 @@ export function createAuthService(repos: Repositories, passwords: PasswordHasher
     },
     authenticate: async (token) => (token ? authenticateHash(hashToken(token)) : null),
     authenticateHash,
+    async signInEndsIn(tokenHash) {
+      const at = now();
+      const expiresAt = await repos.logins.expiresAt(tokenHash, at);
+      return expiresAt ? expiresAt.getTime() - at.getTime() : null;
+    },
     async logout(token) {
       if (token) await repos.logins.delete(hashToken(token));
     },

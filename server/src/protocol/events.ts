@@ -143,7 +143,7 @@ export interface PublicSession {
 }
 
 /** Why the server ended a console's connection. */
-export type AccessEndedReason = 'signed-out' | 'removed' | 'role-changed';
+export type AccessEndedReason = 'signed-out' | 'expired' | 'removed' | 'role-changed';
 
 export interface ConsoleServerToClient extends ConsoleChatServerToClient, ReplayConsoleServerToClient, ActivityServerToClient, FeedbackConsoleServerToClient {
   'console:ready': (payload: { user: PublicUser; appIds: string[] }) => void;

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashToken } from '../auth/auth-service.js';
 import { hashPasswordNow } from '../auth/password-hashing.js';
 import { ack, chatVisitor, consoleSocket, createChatApp, recordEvents, waitFor, type ChatVisitor } from '../testing/chat-test-kit.js';
 import { HttpClient } from '../testing/http-client.js';
@@ -108,6 +109,27 @@ describe('console access ends at once', () => {
     }
     expect((await ack(agentSocket, 'replay:watch', { sessionId: visitor.sessionId })).error.code).toBe('E_NOT_FOUND');
     expect((await ack(agentSocket, 'chat:open', { sessionId: visitor.sessionId })).error.code).toBe('E_NOT_FOUND');
+  });
+
+  it('a console that only listens is ended when its sign-in expires, with that reason, and hears nothing after', async () => {
+    const agent = await account('agent', [app.id]);
+    // The sign-in's token is in its signed cookie (`s:<token>.<signature>`): it now expires in 3 s.
+    const token = decodeURIComponent(agent.client.cookie.split('=')[1]).replace(/^s:/, '').replace(/\.[^.]*$/, '');
+    const tokenHash = hashToken(token);
+    await server.db.repos.logins.delete(tokenHash);
+    await server.db.repos.logins.create({ tokenHash, userId: agent.id, createdAt: new Date(), expiresAt: new Date(Date.now() + 3_000) });
+    const visitor = await liveVisitor();
+    const control = await subscribe(await openConsole(owner), visitor.sessionId);
+    const agentSocket = await openConsole(agent.client);
+    const ended = whenEnded(agentSocket);
+    const seen = await subscribe(agentSocket, visitor.sessionId);
+
+    expect(await ended).toEqual({ disconnect: 'io server disconnect', reason: 'expired' });
+    seen.length = 0;
+    await visitor.batch(1);
+    await waitFor(() => sawSeq(control, 1), 'the owner to see the batch after the expiry');
+    expect(names(seen)).toEqual([]);
+    expect((await agent.client.request('GET', `/api/apps/${app.id}/sessions`)).status).toBe(401);
   });
 
   it('decides every console command from the database, not from what the socket was told at its handshake', async () => {

@@ -30,6 +30,9 @@ export interface ConsoleAccess {
   ended(reason: AccessEndedReason, who: { userId: string } | { tokenHash: string }): Promise<void>;
 }
 
+/** setTimeout's longest delay (2^31 - 1 ms, ~24.8 days); a longer wait is taken in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export function createConsoleAccess(nsp: ConsoleNamespace, auth: AuthService, repos: Repositories): ConsoleAccess {
   const endSockets = (room: string, reason: AccessEndedReason) => {
     // Same connection, same order: the reason arrives before the disconnect.
@@ -44,6 +47,23 @@ export function createConsoleAccess(nsp: ConsoleNamespace, auth: AuthService, re
       if (appId !== undefined && !appIds.includes(appId)) socket.leave(room);
     }
   };
+
+  /**
+   * A console only listening (a watched session, a conversation) sends no command that would find its
+   * sign-in expired: the node holding the socket ends it when the sign-in expires. Checked again when
+   * the timer fires (a timer is capped; a sign-in ended otherwise was ended by that path already).
+   */
+  async function endAtExpiry(socket: ConsoleSocket): Promise<void> {
+    const endsInMs = await auth.signInEndsIn(socket.data.tokenHash);
+    if (endsInMs === null) {
+      socket.emit('console:access-ended', { reason: 'expired' });
+      socket.disconnect(true);
+      return;
+    }
+    const timer = setTimeout(() => void endAtExpiry(socket).catch(() => socket.disconnect(true)), Math.min(endsInMs, MAX_TIMER_MS));
+    timer.unref();
+    socket.once('disconnect', () => clearTimeout(timer));
+  }
 
   const access: ConsoleAccess = {
     async admit(socket) {
@@ -62,7 +82,8 @@ export function createConsoleAccess(nsp: ConsoleNamespace, auth: AuthService, re
         return null;
       }
       leaveOthers(socket, latest.appIds);
-      return latest;
+      await endAtExpiry(socket);
+      return socket.connected ? latest : null;
     },
 
     async currentUser(socket) {

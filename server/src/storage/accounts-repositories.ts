@@ -99,6 +99,10 @@ export function accountsRepositories({ App, User, Login, Instance, AiUsage }: Mo
         const doc = await Login.findOne({ tokenHash, expiresAt: { $gt: now } }).lean();
         return doc ? String(doc.userId) : null;
       },
+      async expiresAt(tokenHash, now) {
+        const doc = await Login.findOne({ tokenHash, expiresAt: { $gt: now } }, { expiresAt: 1 }).lean<{ expiresAt: Date }>();
+        return doc?.expiresAt ?? null;
+      },
       async delete(tokenHash) {
         await Login.deleteOne({ tokenHash });
       },

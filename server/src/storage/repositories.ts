@@ -49,6 +49,8 @@ export interface LoginsRepository {
   create(input: { tokenHash: string; userId: string; createdAt: Date; expiresAt: Date }): Promise<void>;
   /** The user id of a sign-in that has not expired at `now`. */
   findUserId(tokenHash: string, now: Date): Promise<string | null>;
+  /** When a sign-in that has not expired at `now` expires; null when it is gone or expired. */
+  expiresAt(tokenHash: string, now: Date): Promise<Date | null>;
   delete(tokenHash: string): Promise<void>;
   deleteExpired(now: Date): Promise<number>;
   /** Ends every sign-in of the user but `keepTokenHash`; answers the token hashes it ended. */
