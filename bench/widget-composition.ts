@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { transform } from 'esbuild';
 import { rollup } from 'rollup';
+import { widgetTrim } from '../scripts/widget-trim.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -28,7 +29,7 @@ function groupOf(id: string): string {
 
 /**
  * What the widget's bundle is made of: the widget built in memory the way rollup.config.mjs builds it
- * (same resolution, esbuild TypeScript; nothing written, dist/ untouched), each module's rendered
+ * (same trimming and resolution, esbuild TypeScript; nothing written, dist/ untouched), each module's rendered
  * (tree-shaken) code minified and gzipped on its own, summed per package or source folder. Gzipping
  * modules one by one overstates the total a little; the shares are what this is for.
  */
@@ -37,6 +38,7 @@ export async function widgetComposition(): Promise<{ contributors: Contributor[]
     input: { widget: path.join(ROOT, 'widget/src/widget.ts') },
     logLevel: 'silent',
     plugins: [
+      ...widgetTrim(),
       nodeResolve({ browser: true, extensions: ['.ts', '.js'] }),
       {
         name: 'esbuild-ts',
