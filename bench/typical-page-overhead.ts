@@ -8,8 +8,10 @@ const TYPED_TEXT = 'where is my order, it was due on tuesday ';
 const KEY_DELAY_MS = 120;
 
 export interface TypicalPageRun {
-  /** Main-thread busy ms of each 16.7 ms frame while the page ran. */
+  /** Main-thread ms of each 16.7 ms frame while the page ran (CPU time where the trace has it). */
   frames: number[];
+  /** The share of tasks the trace gave a CPU time (the others count their wall time). */
+  cpuTimeShare: number;
   /** What the widget streamed, when it recorded (a check that it did). */
   streamed?: string;
 }
@@ -40,14 +42,14 @@ export async function runTypicalPage(browser: Browser, options: { serverUrl: str
       (window as unknown as { __stop(): void }).__stop();
       console.timeStamp('typical-end');
     });
-    const frames = busyMsPerFrame(await browser.stopTracing(), 'typical-start', 'typical-end');
-    if (!streamed) return { frames };
+    const { frames, cpuTimeShare } = busyMsPerFrame(await browser.stopTracing(), 'typical-start', 'typical-end');
+    if (!streamed) return { frames, cpuTimeShare };
     await page.waitForTimeout(2500); // one flush interval
     // The figure means something only if the widget really recorded the page's changes and the typing.
-    if (streamed.markedEvents === 0 || streamed.inputEvents === 0) {
-      throw new Error(`the widget streamed ${streamed.markedEvents} events of the page's changes and ${streamed.inputEvents} input events`);
+    if (streamed.markedEvents === 0 || streamed.inputEvents === 0 || streamed.stoppedEvents > 0) {
+      throw new Error(`the widget streamed ${streamed.markedEvents} events of the page's changes and ${streamed.inputEvents} input events, and stopped ${streamed.stoppedEvents} times`);
     }
-    return { frames, streamed: `streamed ${streamed.batches} batches, ${(streamed.bytes / 1024).toFixed(0)} KB gzip, ${streamed.events} events (${streamed.markedEvents} of the feed, ${streamed.inputEvents} input)` };
+    return { frames, cpuTimeShare, streamed: `streamed ${streamed.batches} batches, ${(streamed.bytes / 1024).toFixed(0)} KB gzip, ${streamed.events} events (${streamed.markedEvents} of the feed, ${streamed.inputEvents} input)` };
   } finally {
     await context.close();
   }
