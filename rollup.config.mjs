@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { transform } from 'esbuild';
+import { widgetTrim } from './scripts/widget-trim.mjs';
 
 const production = process.env.NODE_ENV !== 'development';
 
@@ -70,7 +71,8 @@ export default [
       chunkFileNames: 'widget-chunks/[name]-[hash].js',
       sourcemap: !production,
     },
-    plugins: plugins(),
+    // The widget ships only what it runs: socket.io-client without long-polling, rrweb without canvas recording.
+    plugins: [...widgetTrim(), ...plugins()],
     onwarn,
   },
   {

@@ -101,9 +101,9 @@ export class ConnectionController implements ReactiveController {
   private async open(): Promise<void> {
     if (this.socket || !this.host.key) return;
     this.setStatus('connecting');
-    let io: typeof import('socket.io-client').io;
+    let io: typeof import('./socket-io.js').io;
     try {
-      ({ io } = await import('socket.io-client'));
+      ({ io } = await import('./socket-io.js'));
     } catch {
       // The chunk could not be fetched: the server is unreachable. Opening again retries.
       this.setStatus('offline');
@@ -123,7 +123,10 @@ export class ConnectionController implements ReactiveController {
           privacySignal: privacySignal(),
         });
       },
-      transports: ['websocket', 'polling'],
+      // Websocket only, as the server's cluster setup wants (no stickiness needed). The bundle carries no
+      // other transport (scripts/websocket-only-transports.mjs); 'polling' here was never tried anyway:
+      // engine.io-client falls back to the next transport only with `tryAllTransports`.
+      transports: ['websocket'],
     });
     this.socket = socket;
     socket.on('widget:ready', ({ visitorId, visitorToken, settings, session }) => {

@@ -3,7 +3,7 @@ import type { WidgetRecordingSettings, WidgetSettings } from '../../../server/sr
 import { customEvent, ERROR_TAG, FOCUS_TAG, FONTS_TAG, OPTIONS_TAG, STOPPED_TAG, type RecordedEvent } from '../../../server/src/protocol/recording-events.js';
 import type { VisitorSocket } from '../connection-controller.js';
 import { retryAfterMs } from '../retry-hint.js';
-import { gzip } from './compress.js';
+import { createGzipper, type Gzipper } from './gzip-worker.js';
 import { FocusTracker } from './focus-tracker.js';
 import { FontSharing } from './font-sharing.js';
 import { IGNORE_CLASS, stripIgnoredFields } from './ignored-fields.js';
@@ -86,7 +86,7 @@ export async function startRecording(options: {
   };
   const outbox = new Outbox({
     transport,
-    compress: gzip,
+    compress: (text) => (gzipper ??= createGzipper()).gzip(text),
     firstSeq: Math.max(opened.nextSeq, storedNextSeq(sessionId)),
     onSeq: (next) => storeNextSeq(sessionId, next),
     onOverflow: () => record.takeFullSnapshot(true),
@@ -223,6 +223,9 @@ export async function startRecording(options: {
   };
   return recording;
 }
+
+/** One compression worker per page, for every recording on it (it outlives a recording: its outbox still delivers). */
+let gzipper: Gzipper | undefined;
 
 async function open(socket: VisitorSocket, sessionId: string): Promise<{ nextSeq: number; token: string }> {
   const response = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('recording:start', { sessionId });

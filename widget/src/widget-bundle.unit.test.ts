@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { transform } from 'esbuild';
+import { rollup, type OutputChunk } from 'rollup';
+import { describe, expect, it } from 'vitest';
+import { widgetTrim } from '../../scripts/widget-trim.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The widget's socket.io entry and rrweb's record, bundled as rollup.config.mjs bundles the widget. */
+async function bundle(): Promise<Record<string, string>> {
+  const build = await rollup({
+    input: { socket: path.join(ROOT, 'widget/src/socket-io.ts'), record: '\0record-entry' },
+    logLevel: 'silent',
+    plugins: [
+      { name: 'record-entry', resolveId: (id) => (id === '\0record-entry' ? id : null), load: (id) => (id === '\0record-entry' ? "export { record } from '@rrweb/record';" : null) },
+      ...widgetTrim(),
+      // 'production' named, as a build without NODE_ENV gets it: under vitest (NODE_ENV=test) the plugin would add 'development'.
+      nodeResolve({ browser: true, extensions: ['.ts', '.js'], exportConditions: ['production'] }),
+      { name: 'ts', transform: async (code, id) => (id.endsWith('.ts') ? { code: (await transform(code, { loader: 'ts' })).code } : null) },
+    ],
+  });
+  const { output } = await build.generate({ format: 'es' });
+  await build.close();
+  // Each entry with the chunks it imports (rollup may share code between the two).
+  const chunks = output.filter((o): o is OutputChunk => o.type === 'chunk');
+  const withImports = (chunk: OutputChunk): string => [chunk.code, ...chunk.imports.map((name) => withImports(chunks.find((c) => c.fileName === name)!))].join('\n');
+  return Object.fromEntries(chunks.filter((c) => c.isEntry).map((c) => [c.name, withImports(c)]));
+}
+
+describe('the widget bundle leaves out what the widget never runs', () => {
+  it('socket.io-client carries the websocket transport only: no long-polling, no WebTransport', async () => {
+    const { socket } = await bundle();
+    expect(socket).toContain('new WebSocket');
+    // The transports' own code (comments elsewhere still name them).
+    expect(socket).not.toMatch(/new (globalThis\.)?XMLHttpRequest|new WebTransport|\bfetch\(/);
+    expect(socket).not.toMatch(/class (XHR|Fetch|Polling|WT)\b/);
+  }, 60_000);
+
+  it("rrweb's record carries no canvas recording (serializers, image worker), and still its CanvasManager's interface", async () => {
+    const { record } = await bundle();
+    expect(record).toContain('class MutationBuffer');
+    expect(record).not.toContain('OffscreenCanvas');
+    expect(record).not.toContain('WebGL');
+    expect(record).not.toContain('new Worker');
+    expect(record).toMatch(/class CanvasManager \{\s*reset\(\) \{\s*\}\s*freeze\(\) \{\s*\}\s*unfreeze\(\) \{\s*\}\s*lock\(\) \{\s*\}\s*unlock\(\) \{\s*\}/);
+  }, 60_000);
+});
