@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { brotliCompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.js';
 import { decodeBatch } from '../ingest/batch-decoder.js';
 import type { RecordedEvent } from '../protocol/recording-events.js';
-import { startEmbeddedEngine, type EngineProcess } from '../storage/engines.js';
 import { rewriteSegments } from '../storage/test-seams.js';
 import { HttpClient } from '../testing/http-client.js';
+import { sharedDatabase } from '../testing/shared-database.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 
 /** A shop-like page as rrweb serializes it: the same CSS on every page, as a real site has. */
@@ -172,14 +168,7 @@ describe('two servers on one database (issue 20)', () => {
   });
 
   it('compacting one session on two servers at once stores it once', async () => {
-    let uri = process.env.MONGODB_URI;
-    if (!uri) {
-      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chatreel-compact-'));
-      const engine: EngineProcess = await startEmbeddedEngine(loadConfig({ ...process.env, LOG_LEVEL: 'silent' }).ferretdbCacheDir, dataDir);
-      cleanups.push(async () => (await engine.stop(), rmSync(dataDir, { recursive: true, force: true })));
-      uri = engine.uri;
-    }
-    const dbName = `compact_${process.pid}_${Date.now()}`;
+    const { uri, dbName } = await sharedDatabase('compact', cleanups);
     const a = await startTestServer({ MONGODB_URI: uri }, { dbName });
     cleanups.push(() => a.close());
     const b = await startTestServer({ MONGODB_URI: uri }, { dbName });
