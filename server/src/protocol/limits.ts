@@ -205,6 +205,8 @@ export const MAX_SEGMENT_CHUNKS = 4_000;
 export const MAX_SEGMENT_STORED_BYTES = 12_000_000;
 /** A new segment starts at a full snapshot once the current one inflates to this much. */
 export const SEGMENT_TARGET_DECODED_BYTES = 4_000_000;
+/** Segments one server process decodes at once (each up to MAX_SEGMENT_DECODED_BYTES); the next wait. */
+export const MAX_CONCURRENT_SEGMENT_DECODES = 4;
 /** Decoded segments a server process keeps for the chunk reads that follow (a replay reads them in turn). */
 export const SEGMENT_CACHE_BYTES = 64_000_000;
 /** Pages of a session listed in its replay manifest. */

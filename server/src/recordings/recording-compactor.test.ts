@@ -1,6 +1,7 @@
 import { brotliCompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBatch } from '../ingest/batch-decoder.js';
+import { runRetention } from '../ingest/retention.js';
 import type { RecordedEvent } from '../protocol/recording-events.js';
 import { rewriteSegments } from '../storage/test-seams.js';
 import { HttpClient } from '../testing/http-client.js';
@@ -142,8 +143,8 @@ describe('recording compaction (issue 20)', () => {
     const [bomb] = await replayed(server, owner, appId, sessionId, [2]);
     expect(bomb).toEqual({ seq: 2, status: 422, code: 'E_RECORDING_DAMAGED' });
     expect((await server.db.repos.recordings.chunksData(sessionId, [1, 2, 3])).size).toBe(0);
-    // An index claiming more than any segment may hold is refused before anything is inflated.
-    await rewriteSegments(server.db, sessionId, { rawBytes: 2_000_000_000, lengths: [2_000_000_000] });
+    // An index that tells the bomb's true size, past what any segment may hold, is refused before anything is inflated.
+    await rewriteSegments(server.db, sessionId, { rawBytes: 64_000_000, lengths: [64_000_000], seqs: [5] });
     expect((await replayed(server, owner, appId, sessionId, [5]))[0]).toEqual({ seq: 5, status: 422, code: 'E_RECORDING_DAMAGED' });
     // The server goes on.
     expect((await owner.request('GET', '/healthz')).status).toBe(200);
@@ -158,6 +159,21 @@ describe('recording compaction (issue 20)', () => {
     expect(await server.app.compaction.compact(sessionId)).toBe('compacted');
     expect(await stored(server, sessionId)).toMatchObject({ chunkBlobs: 1, chunkHeaders: 6, layouts: 1 });
     expect((await replayed(server, owner, appId, sessionId, [1, 6])).map((chunk) => chunk.events)).toEqual([batches[0], batches[5]]);
+  });
+});
+
+describe('retention (issue 20)', () => {
+  it('deletes a compacted recording past the retention period', async () => {
+    const server = await startTestServer();
+    try {
+      const { sessionId } = await storeCompleted(server, recording(Date.now() - 40 * 86_400_000));
+      expect(await server.app.compaction.compact(sessionId)).toBe('compacted');
+      expect((await stored(server, sessionId)).layouts).toBe(1);
+      expect((await runRetention(server.db.repos, new Date())).sessions).toBe(1);
+      expect(await stored(server, sessionId)).toEqual({ chunkBlobs: 0, chunkHeaders: 0, layouts: 0, segments: [] });
+    } finally {
+      await server.close();
+    }
   });
 });
 

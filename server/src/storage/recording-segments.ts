@@ -8,7 +8,7 @@ import { blobOf } from './records.js';
 import { checkSegmentIndex, DamagedSegmentError } from './segment-codec.js';
 import { segmentKey, type LayoutDoc, type SegmentDoc, type SegmentModels, type SegmentRange } from './segment-models.js';
 import type { RecordingSegmentsRepository, SegmentLayout } from './repositories.js';
-import { SEGMENT_CACHE_BYTES } from '../protocol/limits.js';
+import { MAX_CONCURRENT_SEGMENT_DECODES, SEGMENT_CACHE_BYTES } from '../protocol/limits.js';
 
 const brotliDecompressAsync = promisify(brotliDecompress);
 const gzipAsync = promisify(gzip);
@@ -49,7 +49,23 @@ export function recordingSegments({ Chunk, Layout, Segment }: Pick<Models, 'Chun
     return found;
   }
 
+  // Decodes under way and waiting: memory stays within MAX_CONCURRENT_SEGMENT_DECODES segments, whatever is asked.
+  let decodesRunning = 0;
+  const waitingDecodes: Array<() => void> = [];
   async function decode(id: string): Promise<DecodedSegment> {
+    // A finished decode hands its place to the next waiting one.
+    if (decodesRunning >= MAX_CONCURRENT_SEGMENT_DECODES) await new Promise<void>((resolve) => waitingDecodes.push(resolve));
+    else decodesRunning += 1;
+    try {
+      return await decodeNow(id);
+    } finally {
+      const next = waitingDecodes.shift();
+      if (next) next();
+      else decodesRunning -= 1;
+    }
+  }
+
+  async function decodeNow(id: string): Promise<DecodedSegment> {
     const doc = await Segment.findById(id).lean<SegmentDoc>();
     if (!doc) throw new DamagedSegmentError('it is missing');
     const segment = { seqs: doc.seqs, lengths: doc.lengths, rawBytes: doc.rawBytes, data: blobOf(doc.data as never) };
