@@ -355,7 +355,7 @@ export async function createApplication({ config, logger, db, workers, now, jobI
         void commands.settled(CLOSE_ANSWERS_MAX_MS).then(() => {
           chat.close();
           // Insights, the start-up recount and the jobs' leases finish first: they write to the database the caller closes next.
-          void Promise.all([insights.idle(), compaction.idle(), repairing, jobs.stop(), dispatcher.stop()]).then(() => io.close(() => void (cluster?.close() ?? Promise.resolve()).finally(resolve)));
+          void Promise.all([insights.idle(), compaction.stop(), repairing, jobs.stop(), dispatcher.stop()]).then(() => io.close(() => void (cluster?.close() ?? Promise.resolve()).finally(resolve)));
         });
       }),
   };

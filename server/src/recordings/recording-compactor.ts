@@ -34,12 +34,15 @@ export interface RecordingCompactor {
   compact(sessionId: string): Promise<CompactionOutcome>;
   /** A completed session's analysis ended: it is compacted in the background, one at a time per process. */
   sessionCompleted(session: SessionRecord): void;
-  /** Resolves once every queued compaction has finished (tests, shutdown). */
+  /** Resolves once every queued compaction has finished (tests). */
   idle(): Promise<void>;
+  /** Shutdown: the compaction under way finishes, the queued ones are left (their sessions stay as stored). */
+  stop(): Promise<void>;
 }
 
 export function createRecordingCompactor({ repos, workers, logger }: { repos: Repositories; workers: WorkerPool; logger: Logger }): RecordingCompactor {
   let queued = 0;
+  let stopped = false;
   let chain: Promise<unknown> = Promise.resolve();
 
   async function headsOf(sessionId: string): Promise<ChunkHeader[]> {
@@ -106,20 +109,24 @@ export function createRecordingCompactor({ repos, workers, logger }: { repos: Re
   return {
     compact,
     sessionCompleted(session) {
-      if (session.status !== 'completed' || session.endReason === 'erased') return;
+      if (stopped || session.status !== 'completed' || session.endReason === 'erased') return;
       if (queued >= MAX_QUEUED_COMPACTIONS) {
         logger.warn({ sessionId: session.id }, 'recording compaction skipped: too many waiting; the session stays as stored');
         return;
       }
       queued += 1;
       chain = chain
-        .then(() => compact(session.id))
+        .then(() => (stopped ? undefined : compact(session.id)))
         // A failure leaves the session as it was stored: every reader still reads it.
         .catch((error: Error) => logger.warn({ err: error, sessionId: session.id }, 'recording compaction failed; the session stays as stored'))
         .finally(() => (queued -= 1));
     },
     async idle() {
       while (queued > 0) await chain;
+    },
+    async stop() {
+      stopped = true;
+      await chain;
     },
   };
 }
