@@ -125,6 +125,23 @@ describe('recording compaction (issue 20)', () => {
     expect((await stored(server, sessionId)).chunkBlobs).toBe(1);
   });
 
+  it('answers every read made while the session is compacted with the whole recording, old or new', async () => {
+    const batches = recording(Date.now() - 3_600_000);
+    const { sessionId } = await storeCompleted(server, batches);
+    const seqs = batches.map((_, i) => i + 1);
+    let done = false;
+    const compaction = server.app.compaction.compact(sessionId).finally(() => (done = true));
+    let reads = 0;
+    // Until a read after the compaction finished.
+    for (let last = false; !last; reads++) {
+      last = done;
+      const blobs = await server.db.repos.recordings.chunksData(sessionId, seqs);
+      expect(seqs.map((seq) => (blobs.has(seq) ? JSON.parse(gunzipSync(blobs.get(seq)!).toString()) : null))).toEqual(batches);
+    }
+    expect(await compaction).toBe('compacted');
+    expect(reads).toBeGreaterThan(1);
+  });
+
   it('erasing the visitor erases the compacted recording', async () => {
     const { appId, sessionId } = await storeCompleted(server, recording(Date.now() - 3_600_000));
     expect(await server.app.compaction.compact(sessionId)).toBe('compacted');
