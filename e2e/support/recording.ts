@@ -1,4 +1,5 @@
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { MAX_SEGMENT_DECODED_BYTES } from '../../server/src/protocol/limits.js';
 import type { Browser, Page } from 'playwright-core';
 import { joinEventParts, type RecordedEvent } from '../../server/src/protocol/recording-events.js';
 import { HttpClient } from '../../server/src/testing/http-client.js';
@@ -145,12 +146,19 @@ export async function dumpDatabase(dataDir: string): Promise<DatabaseDump> {
     const dump: DatabaseDump = { documents: [], chunks: [], sessions: [] };
     for await (const { collection: name, document: doc } of db.documents()) {
       if (name === 'chunks') {
-        const data = doc.data as { buffer: Uint8Array };
+        // A compacted chunk (issue 20) has no blob of its own: read from its segment, as every reader does.
+        const stored = (doc.data as { buffer: Uint8Array } | undefined)?.buffer;
+        const data = { buffer: stored ?? new Uint8Array((await db.repos.recordings.chunkData(String(doc.sessionId), Number(doc.seq)))!) };
         const json = gunzipSync(Buffer.from(data.buffer)).toString('utf8');
         dump.chunks.push({ sessionId: String(doc.sessionId), seq: Number(doc.seq), hasFullSnapshot: Boolean(doc.hasFullSnapshot), via: String(doc.via), events: JSON.parse(json) });
         dump.documents.push({ collection: name, text: JSON.stringify({ ...doc, data: json }) });
         // The stored bytes themselves too (a value could hide in an uncompressed stretch).
         dump.documents.push({ collection: name, text: Buffer.from(data.buffer).toString('latin1') });
+      } else if (name === 'recording_segments') {
+        // A compacted recording's segment: its decoded text, and the stored bytes themselves.
+        const data = Buffer.from((doc.data as { buffer: Uint8Array }).buffer);
+        dump.documents.push({ collection: name, text: JSON.stringify({ ...doc, data: brotliDecompressSync(data, { maxOutputLength: MAX_SEGMENT_DECODED_BYTES }).toString('utf8') }) });
+        dump.documents.push({ collection: name, text: data.toString('latin1') });
       } else {
         if (name === 'sessions') dump.sessions.push(doc);
         dump.documents.push({ collection: name, text: JSON.stringify(doc) });

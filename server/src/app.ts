@@ -64,6 +64,7 @@ import { teamRoutes } from './team/team-routes.js';
 import { baseSecurityHeaders } from './http/security-headers.js';
 import { withPromptAnnouncements } from './activity/prompt-announcer.js';
 import { createInsightsService } from './insights/insights-service.js';
+import { createRecordingCompactor, type RecordingCompactor } from './recordings/recording-compactor.js';
 import { insightsRoutes } from './insights/insights-routes.js';
 import { createAiSummarizer } from './insights/summaries.js';
 import { createFontService } from './fonts/font-service.js';
@@ -108,6 +109,8 @@ export interface Application {
   sessions: SessionsService;
   /** The chat: its periodic jobs (the quiet-period resolution) are also run by tests with their own clock. */
   chat: ChatService;
+  /** Compacts completed recordings (issue 20): tests and the benchmark run it on a session of theirs. */
+  compaction: RecordingCompactor;
   /** Hands stored recording batches to agents watching live. */
   liveWatch: LiveWatch;
   /** Readiness off (/readyz 503): a balancer stops sending new clients here; the rest goes on (graceful drain). */
@@ -196,6 +199,8 @@ export async function createApplication({ config, logger, db, workers, now, jobI
   // Heatmaps (issue 22, part 4): counted from each completed session's analysis, read from the aggregates.
   const heatmaps = createHeatmapsService({ heatmaps: db.heatmaps, apps });
   api.use('/apps', requireUser(auth), heatmapsRoutes(heatmaps));
+  // A completed recording stored again as a few brotli segments (issue 20).
+  const compaction = createRecordingCompactor({ repos: db.repos, workers, logger });
   // Insights (issue #7): computed in the background when a session completes, or on request.
   const insights = createInsightsService({
     repos: db.repos,
@@ -208,7 +213,11 @@ export async function createApplication({ config, logger, db, workers, now, jobI
     now,
     heatmaps,
     onReady: (session) => consoleNsp.to(appRoom(session.appId)).emit('session:changed', { session: publicSession(session) }),
-    onCompletedAnalysed: (session, stored) => webhooks.emit(session.appId, 'session.completed', sessionCompletedData(session, stored), session.visitorId),
+    onCompletedAnalysed: (session, stored) => {
+      // Compacted after its analysis, which reads the chunks as the widget sent them (issue 20).
+      compaction.sessionCompleted(session);
+      return webhooks.emit(session.appId, 'session.completed', sessionCompletedData(session, stored), session.visitorId);
+    },
   });
   api.use('/apps', requireUser(auth), insightsRoutes(insights));
   const erasure: ErasureDeps = {
@@ -336,6 +345,7 @@ export async function createApplication({ config, logger, db, workers, now, jobI
     sessions,
     chat,
     liveWatch,
+    compaction,
     drain: () => {
       draining = true;
     },
@@ -345,7 +355,7 @@ export async function createApplication({ config, logger, db, workers, now, jobI
         void commands.settled(CLOSE_ANSWERS_MAX_MS).then(() => {
           chat.close();
           // Insights, the start-up recount and the jobs' leases finish first: they write to the database the caller closes next.
-          void Promise.all([insights.idle(), repairing, jobs.stop(), dispatcher.stop()]).then(() => io.close(() => void (cluster?.close() ?? Promise.resolve()).finally(resolve)));
+          void Promise.all([insights.idle(), compaction.stop(), repairing, jobs.stop(), dispatcher.stop()]).then(() => io.close(() => void (cluster?.close() ?? Promise.resolve()).finally(resolve)));
         });
       }),
   };

@@ -36,6 +36,12 @@ describe('the recording export (issue 22)', () => {
       expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
       expect(answer.json).toEqual(sent);
       expect(sent.length).toBe((BATCHES - 1) * 2);
+
+      // Completed and compacted (issue 20): the same array, read from its segments.
+      await server.app.sessions.end(visitor.sessionId, 'visitor-ended');
+      expect(['compacted', 'compacted-before']).toContain(await server.app.compaction.compact(visitor.sessionId));
+      expect(await server.db.repos.recordingSegments.layout(visitor.sessionId)).not.toBeNull();
+      expect((await apiRequest(server.url, secret, 'GET', `/api/v1/apps/${app.id}/sessions/${visitor.sessionId}/recording`)).json).toEqual(sent);
     } finally {
       visitor.socket.close();
     }

@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
-import { startEmbeddedEngine, type EngineProcess } from '../storage/engines.js';
 import { openDatabase } from '../storage/open-database.js';
 import { slowChunkWrites } from '../storage/test-seams.js';
 import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
+import { sharedDatabase } from '../testing/shared-database.js';
 import { createSiteApp } from '../testing/site-app.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { command, startVisitorSession } from '../testing/visitor-client.js';
@@ -61,14 +58,7 @@ describe('ingest with derived state written behind (issue 17)', () => {
   });
 
   it('a reloaded page on another server never reuses a seq whose chunk is stored but not yet counted', async () => {
-    let uri = process.env.MONGODB_URI;
-    if (!uri) {
-      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chatreel-reload-'));
-      const engine: EngineProcess = await startEmbeddedEngine(loadConfig({ ...process.env, LOG_LEVEL: 'silent' }).ferretdbCacheDir, dataDir);
-      cleanups.push(async () => (await engine.stop(), rmSync(dataDir, { recursive: true, force: true })));
-      uri = engine.uri;
-    }
-    const dbName = `reload_${process.pid}_${Date.now()}`;
+    const { uri, dbName } = await sharedDatabase('reload', cleanups);
     // Node A writes derived state only on demand; node B is an ordinary node on the same database.
     const a: TestServer = await startTestServer({ MONGODB_URI: uri, INGEST_FLUSH_MS: NEVER_MS }, { dbName });
     cleanups.push(() => a.close());

@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   E_CONSENT_REQUIRED: { status: 403, message: 'This application records only with the visitor\'s consent, and none was declared: nothing was stored.' },
   E_PRIVACY_SIGNAL: { status: 403, message: 'The visitor\'s browser asks not to be tracked (Global Privacy Control or Do Not Track), and this application respects it: nothing was stored.' },
   E_WEBHOOK_ADDRESS_REFUSED: { status: 400, message: 'This webhook URL is a private, loopback or link-local address, or could not be resolved.' },
+  E_RECORDING_DAMAGED: { status: 422, message: 'This part of the recording is stored damaged and cannot be read; the rest of the recording can.' },
   E_TOO_MANY_WEBHOOKS: { status: 409, message: 'This application has as many webhook endpoints as it may have.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -193,6 +193,22 @@ export const MAX_SEQ_SPAN_PER_READ = 2_048;
 export const MAX_MANIFEST_CHUNKS = 10_000;
 /** …and at most this many stored bytes of them; the rest is left out with a marker. */
 export const MAX_MANIFEST_BYTES = 100_000_000;
+/**
+ * A completed recording is stored again as segments of consecutive chunks, each one brotli stream
+ * (storage/segment-codec.ts, issue 20). A segment inflates to at most this many bytes (what reading
+ * one chunk of it decodes, in zlib's thread pool, and what a stored segment may claim)…
+ */
+export const MAX_SEGMENT_DECODED_BYTES = 16_000_000;
+/** …holds at most this many chunks… */
+export const MAX_SEGMENT_CHUNKS = 4_000;
+/** …and is stored in at most this many bytes (a document stays well under 16 MiB). */
+export const MAX_SEGMENT_STORED_BYTES = 12_000_000;
+/** A new segment starts at a full snapshot once the current one inflates to this much. */
+export const SEGMENT_TARGET_DECODED_BYTES = 4_000_000;
+/** Segments one server process decodes at once (each up to MAX_SEGMENT_DECODED_BYTES); the next wait. */
+export const MAX_CONCURRENT_SEGMENT_DECODES = 4;
+/** Decoded segments a server process keeps for the chunk reads that follow (a replay reads them in turn). */
+export const SEGMENT_CACHE_BYTES = 64_000_000;
 /** Pages of a session listed in its replay manifest. */
 export const MAX_MANIFEST_PAGES = 500;
 

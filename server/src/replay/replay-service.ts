@@ -3,7 +3,7 @@ import type { AppsService } from '../apps/apps-service.js';
 import type { ConsoleChatMessage } from '../protocol/chat-events.js';
 import { MAX_CHUNK_HEADS_PER_READ, MAX_MANIFEST_BYTES, MAX_MANIFEST_CHUNKS, MAX_MANIFEST_PAGES } from '../protocol/limits.js';
 import type { ReplayChunk, ReplayCut, ReplayManifest, ReplaySessionFacts } from '../protocol/replay-events.js';
-import type { MessageRecord, Repositories, SessionRecord, UserRecord } from '../storage/ports.js';
+import { DamagedSegmentError, type MessageRecord, type Repositories, type SessionRecord, type UserRecord } from '../storage/ports.js';
 
 /** Chunk headers asked for per storage read while building a manifest. */
 const CHUNK_PAGE_SIZE = MAX_CHUNK_HEADS_PER_READ;
@@ -57,7 +57,11 @@ export function createReplayService(repos: Repositories, apps: AppsService): Rep
     },
     async chunk(user, appId, sessionId, seq) {
       await sessionOf(user, appId, sessionId);
-      const data = await repos.recordings.chunkData(sessionId, seq);
+      const data = await repos.recordings.chunkData(sessionId, seq).catch((error: Error) => {
+        // A compacted chunk whose stored segment fails its bounds (storage/segment-codec.ts).
+        if (error instanceof DamagedSegmentError) throw new AppError('E_RECORDING_DAMAGED');
+        throw error;
+      });
       if (!data) throw new AppError('E_NOT_FOUND');
       return data;
     },

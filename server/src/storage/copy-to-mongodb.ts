@@ -8,7 +8,7 @@ import type { Storage } from './ports.js';
  * what it needs (search fields, counters) from the documents once, when a server first opens the copy.
  * Documents already in the target are kept as they are (run it again after an interruption).
  */
-export const COPIED_COLLECTIONS = ['apps', 'users', 'logins', 'instance', 'visitors', 'sessions', 'messages', 'chunks', 'ai_usage', 'font_files', 'font_usage', 'api_tokens', 'webhook_endpoints', 'webhook_deliveries', 'webhook_queue', 'heatmaps'] as const;
+export const COPIED_COLLECTIONS = ['apps', 'users', 'logins', 'instance', 'visitors', 'sessions', 'messages', 'chunks', 'recording_layouts', 'recording_segments', 'ai_usage', 'font_files', 'font_usage', 'api_tokens', 'webhook_endpoints', 'webhook_deliveries', 'webhook_queue', 'heatmaps'] as const;
 /** Documents written per command; chunks can be up to a megabyte each. */
 const BATCH_DOCUMENTS = 200;
 

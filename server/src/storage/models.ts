@@ -3,6 +3,7 @@ import { DEFAULT_APP_SETTINGS } from './app-settings.js';
 import { bindSessionModel, type SessionDoc } from './session-model.js';
 import { bindVisitorModel, type VisitorDoc } from './visitor-model.js';
 import { bindChunkModel, type ChunkDoc } from './chunk-model.js';
+import { bindSegmentModels, type SegmentModels } from './segment-models.js';
 import { bindAiUsageModel, bindMessageModel, type AiUsageDoc, type MessageDoc } from './message-model.js';
 
 /**
@@ -94,7 +95,7 @@ export type UserDoc = InferSchemaType<typeof userSchema> & { _id: import('mongoo
 export type LoginDoc = InferSchemaType<typeof loginSchema> & { _id: import('mongoose').Types.ObjectId };
 export type InstanceDoc = InferSchemaType<typeof instanceSchema>;
 
-export interface Models {
+export interface Models extends SegmentModels {
   App: Model<AppDoc>;
   User: Model<UserDoc>;
   Login: Model<LoginDoc>;
@@ -117,5 +118,6 @@ export function bindModels(connection: Connection): Models {
     Message: bindMessageModel(connection),
     AiUsage: bindAiUsageModel(connection),
     Chunk: bindChunkModel(connection),
+    ...bindSegmentModels(connection),
   };
 }

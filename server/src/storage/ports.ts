@@ -21,6 +21,8 @@ export type * from './webhooks-repository.js';
 export type * from './heatmaps-repository.js';
 export type { IngestControl, IngestTuning } from './ingest-pipeline.js';
 export type { IngestObserver } from './ingest-observer.js';
+/** A compacted chunk's stored segment failed its bounds (a damaged or hostile database). */
+export { DamagedSegmentError } from './segment-codec.js';
 
 export interface DatabaseHealth {
   connected: boolean;

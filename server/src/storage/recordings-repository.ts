@@ -10,6 +10,7 @@ import type { Models } from './models.js';
 import type { IngestPipeline } from './ingest-pipeline.js';
 import type { RecordingsRepository } from './ports.js';
 import { blobOf } from './records.js';
+import type { CompactedChunkReader } from './recording-segments.js';
 import type { SessionDoc } from './session-model.js';
 import type { WriteHooks } from './write-hooks.js';
 
@@ -29,6 +30,8 @@ export function recordingWrites(
   hooks: WriteHooks,
   counting: ChunkCounting,
   pipeline: IngestPipeline,
+  /** Compacted recordings: chunk blobs read from their segments, and deleted with their sessions. */
+  compacted: CompactedChunkReader & { deleteForSessions(sessionIds: Types.ObjectId[]): Promise<number> },
 ): Omit<RecordingsRepository, 'listChunks' | 'appIdsWithSessions' | 'listActiveDue'> {
   const valid = (id: string) => isValidObjectId(id);
   /** The header of the chunk stored under this seq (a copy sent again may differ in bytes: the stored one counts). */
@@ -73,19 +76,28 @@ export function recordingWrites(
     },
     async chunkData(sessionId, seq) {
       if (!valid(sessionId) || !Number.isSafeInteger(seq) || seq < 1 || seq >= MAX_BATCH_SEQ) return null;
-      const doc = await Chunk.findById(chunkKey(sessionId, seq), { data: 1 }).lean<{ data: StoredBlob }>();
-      return doc ? blobOf(doc.data) : null;
+      const doc = await Chunk.findById(chunkKey(sessionId, seq), { data: 1 }).lean<{ data?: StoredBlob }>();
+      if (!doc) return null;
+      if (doc.data) return blobOf(doc.data);
+      // No blob: a compacted recording's chunk, served from its segment (the layout was stored before the blob went).
+      return (await compacted.blobs(sessionId, [seq], { strict: true })).get(seq) ?? null;
     },
     async chunksData(sessionId, seqs) {
       const found = new Map<number, Buffer>();
       if (!valid(sessionId)) return found;
       const wanted = seqs.filter((seq) => Number.isSafeInteger(seq) && seq >= 1 && seq < MAX_BATCH_SEQ);
+      const inSegments: number[] = [];
       // One `_id: {$in}` query per IDS_PER_QUERY (the embedded engine reads them through its `_id` index).
       for (let i = 0; i < wanted.length; i += IDS_PER_QUERY) {
         const ids = wanted.slice(i, i + IDS_PER_QUERY).map((seq) => chunkKey(sessionId, seq));
-        const docs = await Chunk.find({ _id: { $in: ids } }, { seq: 1, data: 1 }).lean<Array<{ seq: number; data: StoredBlob }>>();
-        for (const doc of docs) found.set(doc.seq, blobOf(doc.data));
+        const docs = await Chunk.find({ _id: { $in: ids } }, { seq: 1, data: 1 }).lean<Array<{ seq: number; data?: StoredBlob }>>();
+        for (const doc of docs) {
+          if (doc.data) found.set(doc.seq, blobOf(doc.data));
+          else inSegments.push(doc.seq);
+        }
       }
+      // A damaged segment's chunks are left out, like chunks that are not there: the rest is read.
+      for (const [seq, blob] of await compacted.blobs(sessionId, inSegments)) found.set(seq, blob);
       return found;
     },
     async markDisconnected(sessionId, at) {
@@ -110,6 +122,7 @@ export function recordingWrites(
       // A batch of long sessions can own more chunks than one FerretDB delete can take (deleteMatching).
       const children = { sessionId: { $in: objectIds } };
       const chunks = await deleteMatching(Chunk.collection, children);
+      await compacted.deleteForSessions(objectIds);
       await hooks.deleteChildren(objectIds.map(String));
       // Prompts go by the hour they count in: each deleter takes out of the chart what its own delete removed.
       const prompts = await Message.find({ ...children, role: 'visitor' }, { appId: 1, createdAt: 1 }).lean<MessageDoc[]>();

@@ -6,6 +6,7 @@ import { appendMessages, conversationWrites } from './messages-repository.js';
 import type { Models } from './models.js';
 import type { ChunkHeader, ConversationsRepository, MessagesRepository, RecordingsRepository, Repositories, SessionsRepository } from './ports.js';
 import { recordingWrites } from './recordings-repository.js';
+import { recordingSegments } from './recording-segments.js';
 import { sessionsRepository } from './sessions-repository.js';
 import { feedbackRepository } from './feedback-repository.js';
 import { strugglesRepository } from './struggles-repository.js';
@@ -30,7 +31,8 @@ export function repositoriesOf(models: Models, counters: ActivityCountersStore, 
   const counting = chunkCounting(models, counters, reads.storedHeaders);
   const pipeline = ingestPipeline(models, counters, hooks, counting, tuning);
   const sessions = sessionsRepository(models, counters, hooks, (doc) => pipeline.withPending(doc), pipeline.recent);
-  const recordings = { ...recordingWrites(models, counters, hooks, counting, pipeline), ...reads.recordings };
+  const segments = recordingSegments(models);
+  const recordings = { ...recordingWrites(models, counters, hooks, counting, pipeline, segments), ...reads.recordings };
   return {
     pipeline,
     repos: {
@@ -52,6 +54,7 @@ export function repositoriesOf(models: Models, counters: ActivityCountersStore, 
           return recordings.listChunks(sessionId, afterSeq, limit);
         },
       },
+      recordingSegments: { layout: segments.layout, commit: segments.commit, dropCoveredBlobs: segments.dropCoveredBlobs, discard: segments.discard },
       struggles: strugglesRepository(models),
       feedback: feedbackRepository(models),
     },

@@ -126,6 +126,7 @@ export interface SessionsRepository {
 import type { AiUsageRepository, ConversationsRepository, MessagesRepository } from './chat-records.js';
 import type { HelpOfferAnswer, StruggleReport, StrugglingSession } from '../protocol/struggle.js';
 import type { ConversationRating } from '../protocol/feedback.js';
+import type { BuiltSegment } from './segment-codec.js';
 export type * from './chat-records.js';
 
 /** The readable header of a stored recording chunk (the blob itself is fetched separately). */
@@ -197,6 +198,31 @@ export interface RecordingsRepository {
   deleteSessions(ids: string[]): Promise<{ sessions: number; chunks: number; messages: number }>;
 }
 
+/** Which segments replace a compacted session's chunk blobs (segment-codec.ts, segment-models.ts). */
+export interface SegmentLayout {
+  generation: string;
+  segments: Array<{ id: string; firstSeq: number; lastSeq: number }>;
+}
+
+/**
+ * Compacted recordings (issue 20): what the compaction job writes through. Readers need nothing of it:
+ * `chunkData`/`chunksData` answer a compacted chunk from its segment.
+ */
+export interface RecordingSegmentsRepository {
+  /** The session's stored layout, or null while it is not compacted. */
+  layout(sessionId: string): Promise<SegmentLayout | null>;
+  /**
+   * Stores the segments, then the layout that puts them in place: true for the one caller whose
+   * layout was stored (the blobs of the chunks its segments hold are then dropped); false when another
+   * compaction of the session was stored first (this one's segments are deleted again).
+   */
+  commit(input: { sessionId: string; appId: string; generation: string; segments: BuiltSegment[] }): Promise<boolean>;
+  /** Drops the blobs of the chunks the session's stored layout covers (idempotent: a winner that died before doing it). */
+  dropCoveredBlobs(sessionId: string): Promise<number>;
+  /** Deletes the session's layout and segments (a session erased while it was being compacted). */
+  discard(sessionId: string): Promise<void>;
+}
+
 export interface Repositories {
   apps: AppsRepository;
   users: UsersRepository;
@@ -207,6 +233,8 @@ export interface Repositories {
   conversations: ConversationsRepository;
   aiUsage: AiUsageRepository;
   recordings: RecordingsRepository;
+  /** Compacted recordings (issue 20). */
+  recordingSegments: RecordingSegmentsRepository;
   /** Live struggle and the help offer (issue 21), on the session documents. */
   struggles: StrugglesRepository;
   /** A visitor's rating and contact email (issue 18), on the session documents. */

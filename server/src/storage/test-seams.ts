@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import { counterKeys } from './activity-counters.js';
 import { internalsOf, type SharedInternals } from './internals.js';
 import type { Storage } from './ports.js';
@@ -19,4 +20,10 @@ export async function pretendStored(storage: Storage, target: { sessionId: strin
 /** Tests only: every group commit of chunks waits `ms` more before it is written (a slowed database). */
 export function slowChunkWrites(storage: Storage, ms: number): void {
   internalsOf<SharedInternals>(storage).ingestSeams.delayMs = ms;
+}
+
+/** Tests only: rewrites fields of a compacted session's stored segments (a damaged or hostile database). */
+export async function rewriteSegments(storage: Storage, sessionId: string, patch: Record<string, unknown>): Promise<number> {
+  const { models } = internalsOf<SharedInternals>(storage);
+  return (await models.Segment.collection.updateMany({ sessionId: new Types.ObjectId(sessionId) } as never, { $set: patch })).modifiedCount;
 }

@@ -7,6 +7,7 @@ import { hashPasswordNow, verifyPasswordNow } from '../auth/password-hashing.js'
 import { analyzeRecording, type AnalysisInput } from '../insights/analyze-recording.js';
 import { readBatchSync } from '../ingest/batch-reading.js';
 import { runAtBackgroundPriority } from './background-priority.js';
+import { buildSegments, type SegmentInputChunk } from '../storage/segment-codec.js';
 
 export const TASKS = {
   'password:hash': (input: { password: string }) => hashPasswordNow(input.password),
@@ -18,6 +19,11 @@ export const TASKS = {
     runAtBackgroundPriority();
     return analyzeRecording(input);
   },
+  /** A completed recording's chunks compressed again as segments (issue 20); see storage/segment-codec.ts. */
+  'recording:compact': (input: { chunks: SegmentInputChunk[] }) => {
+    runAtBackgroundPriority();
+    return buildSegments(input.chunks);
+  },
 } as const;
 
 export type TaskName = keyof typeof TASKS;
@@ -28,4 +34,4 @@ export type TaskOutput<N extends TaskName> = Awaited<ReturnType<(typeof TASKS)[N
  * Tasks that run on the background lane: one thread of lower CPU priority, so a long analysis never
  * holds up a sign-in or a visitor's batch (worker-pool.ts `createWorkers`).
  */
-export const BACKGROUND_TASKS: ReadonlySet<TaskName> = new Set<TaskName>(['insights:analyze']);
+export const BACKGROUND_TASKS: ReadonlySet<TaskName> = new Set<TaskName>(['insights:analyze', 'recording:compact']);

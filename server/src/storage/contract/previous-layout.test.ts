@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EJSON } from 'bson';
@@ -6,6 +7,7 @@ import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivityService } from '../../activity/activity-service.js';
 import { copyToMongodb } from '../copy-to-mongodb.js';
+import { buildSegments } from '../segment-codec.js';
 import type { EmbeddedInternals } from '../embedded/embedded-storage.js';
 import { READ_MODEL_VERSION } from '../embedded/migration.js';
 import { readModelKeys } from '../embedded/read-model-keys.js';
@@ -197,6 +199,40 @@ describe('a database of the previous layout', () => {
       const { activeVisitorId: _a, returningVisitorId: _r, visitorQuery: _q, appId: _app, otherAppId: _other, sessionIds: _ids, ...answered } = expected;
       expect(await answers(moved)).toEqual({ ...answered, earlier: EARLIER });
       expect(internalsOf<Partial<EmbeddedInternals>>(moved).readModel).toBeUndefined(); // the native implementation
+    } finally {
+      await moved.close();
+    }
+  });
+
+  it('compacts a completed session of the previous layout (issue 20), and db:copy moves the compacted recording whole', async () => {
+    const source = await openContractDatabase(engine, await loadFixture());
+    const dbName = `compacted_${process.pid}_${++databases}`;
+    const read = async (db: Storage, sessionId: string) => {
+      const seqs = (await db.repos.recordings.listChunks(sessionId, 0, 100)).map((head) => head.seq);
+      return { seqs, blobs: [...(await db.repos.recordings.chunksData(sessionId, seqs)).entries()].map(([seq, blob]) => [seq, gunzipSync(blob).toString()]).sort() };
+    };
+    let sessionId = '';
+    let before: Awaited<ReturnType<typeof read>> | null = null;
+    try {
+      for (const id of expected.sessionIds as string[]) {
+        const session = await source.repos.sessions.findById(id);
+        if (session?.status === 'completed' && session.chunkCount > 1) sessionId = id;
+      }
+      expect(sessionId).not.toBe('');
+      before = await read(source, sessionId);
+      const heads = await source.repos.recordings.listChunks(sessionId, 0, 100);
+      const blobs = await source.repos.recordings.chunksData(sessionId, heads.map((head) => head.seq));
+      const { segments } = buildSegments(heads.map((head) => ({ seq: head.seq, hasFullSnapshot: head.hasFullSnapshot, data: blobs.get(head.seq)! })));
+      expect(await source.repos.recordingSegments.commit({ sessionId, appId, generation: 'g1', segments })).toBe(true);
+      expect(await read(source, sessionId)).toEqual(before);
+      await copyToMongodb(source, `${mongo.uri.replace(/\/$/, '')}/${dbName}`);
+    } finally {
+      await source.close();
+    }
+    const moved = await openContractDatabase(mongo, dbName);
+    try {
+      expect(await moved.repos.recordingSegments.layout(sessionId)).not.toBeNull();
+      expect(await read(moved, sessionId)).toEqual(before);
     } finally {
       await moved.close();
     }

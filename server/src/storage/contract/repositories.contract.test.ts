@@ -1,4 +1,6 @@
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSegments } from '../segment-codec.js';
 import type { Storage } from '../ports.js';
 import type { NewChunk, Repositories } from '../repositories.js';
 import { CONTRACT_TARGETS, openContractDatabase, type RunningEngine } from './contract-engines.js';
@@ -235,7 +237,9 @@ describe.each(CONTRACT_TARGETS)('storage contract: $name', ({ engine: contractEn
     const kept = await newSession();
     for (let i = 0; i < 3; i++) {
       const session = await repos.sessions.create({ appId: doomed.id, visitorId: `doomed-visitor-${i}`, startedAt: new Date('2026-11-30T10:00:00Z'), landingUrl: 'https://doomed.example/', userAgent: 'Contract', viewport: { width: 800, height: 600 } });
-      await repos.recordings.storeChunk({ ...chunk(session.id, 1), appId: doomed.id });
+      await repos.recordings.storeChunk({ ...chunk(session.id, 1), appId: doomed.id, data: gzipSync('[]') });
+      // One of them compacted (issue 20): its layout and segment name the application too.
+      if (i === 0) expect(await repos.recordingSegments.commit({ sessionId: session.id, appId: doomed.id, generation: 'g', segments: buildSegments([{ seq: 1, hasFullSnapshot: true, data: gzipSync('[]') }]).segments })).toBe(true);
       await repos.messages.append({ appId: doomed.id, sessionId: session.id, visitorId: session.visitorId, role: 'visitor', text: 'hello', createdAt: new Date() });
       await repos.feedback.rate(session.id, session.visitorId, { score: 4, comment: 'fine' }, new Date());
     }

@@ -37,6 +37,9 @@ export const NATIVE_INDEXES: IndexSpec[] = [
   { collection: 'messages', key: { appId: 1, visitorId: 1, createdAt: -1 } },
   // A session's chunk list (and a second copy of a chunk is refused by its `_id` already).
   { collection: 'chunks', key: { sessionId: 1, seq: 1 }, options: { unique: true } },
+  // A compacted recording's segments, deleted with their session (erasure, retention).
+  { collection: 'recording_segments', key: { sessionId: 1 } },
+  { collection: 'recording_layouts', key: { sessionId: 1 } },
   // Webhooks: an endpoint's delivery log, newest first; the queue's due deliveries (issue 22).
   { collection: 'webhook_deliveries', key: { endpointId: 1, createdAt: -1, _id: -1 } },
   { collection: 'webhook_queue', key: { dueAt: 1 } },
