@@ -74,7 +74,8 @@ export default [
     onwarn,
   },
   {
-    input: { app: 'console/src/main.ts' },
+    // `early`: the page's first script, which starts the address's requests while `app` loads (index.html).
+    input: { early: 'console/src/early.ts', app: 'console/src/main.ts' },
     output: {
       dir: `${DIST}/console`,
       format: 'es',

@@ -111,9 +111,10 @@ export class ReplayController implements ReactiveController {
     const stream = new EventStream();
     // Creating the player is async (its code loads on first use): chunks queue behind it.
     let chain = Promise.resolve();
+    const bySeq = new Map(plan.map((chunk) => [chunk.seq, chunk]));
     await streamChunks(
       plan.map((chunk) => chunk.seq),
-      (seq) => fetchChunk(appId, manifest.session.id, seq, signal),
+      (seq) => fetchChunk(appId, manifest.session.id, bySeq.get(seq)!, signal),
       (chunkEvents, _seq, index) => {
         chain = chain.then(async () => {
           this.loadedThroughTs = index === plan.length - 1 ? Infinity : Math.max(this.loadedThroughTs, plan[index].lastTs);
