@@ -1,17 +1,19 @@
-import type { ReplayManifest } from '../../../server/src/protocol/replay-events.js';
 import { replayChunkPath, replayManifestPath } from '../../../server/src/protocol/replay-chunk-url.js';
-import { chunkPlan } from '../replay/chunk-plan.js';
 
 /**
  * The console's first requests, started by early.ts as soon as the page's HTML is read — before the
  * console's own code has loaded, let alone asked who is signed in — and adopted once by the code that
  * would have made them: who is signed in (api-client.ts) and, on a replay address, the recording's
- * chunk list and its first chunks (replay-api.ts). Measured before (issue 20): on a loaded machine the
+ * chunk list and its first chunk (replay-api.ts). Measured before (issue 20): on a loaded machine the
  * console spent ~950 ms booting before it asked for the chunk list.
  */
 
-/** Chunk requests in flight while a replay loads (replay-api.ts); early.ts starts that many. */
-export const CHUNKS_IN_FLIGHT = 4;
+/**
+ * The chunk asked for with the chunk list, before the list says which comes first: a recording's first
+ * batch holds its first full snapshot (the widget starts every page with one). Asked for by seq alone,
+ * so re-checked by its ETag (replay-chunk-url.ts); the later chunks are fetched by their versioned URLs.
+ */
+export const EARLY_CHUNK_SEQ = 1;
 /** An early answer older than this is not adopted: what it says may have changed (a session completed). */
 const EARLY_ANSWER_MAX_AGE_MS = 10_000;
 
@@ -19,8 +21,7 @@ interface EarlyReplay {
   appId: string;
   sessionId: string;
   manifest: Promise<Response> | undefined;
-  /** By path (which names the chunk's version); settled once the chunk list said which to ask for. */
-  chunks: Promise<Map<string, Promise<Response>>>;
+  firstChunk: Promise<Response> | undefined;
 }
 
 let startedAt = 0;
@@ -44,22 +45,11 @@ export function startEarlyRequests(hash: string): void {
   me = get('/api/auth/me');
   const address = replayAddress(hash);
   if (!address) return;
-  const manifest = get(replayManifestPath(address.appId, address.sessionId));
-  // A completed session's first chunks follow as soon as the list says which (a live view needs none).
-  const chunks = manifest
-    .then(async (response) => {
-      const requests = new Map<string, Promise<Response>>();
-      if (!response.ok) return requests;
-      const { data } = (await response.clone().json()) as { data: ReplayManifest };
-      if (data.session.status !== 'completed') return requests;
-      for (const chunk of chunkPlan(data.chunks).slice(0, CHUNKS_IN_FLIGHT)) {
-        const path = replayChunkPath(address.appId, address.sessionId, chunk);
-        requests.set(path, get(path));
-      }
-      return requests;
-    })
-    .catch(() => new Map<string, Promise<Response>>());
-  replay = { ...address, manifest, chunks };
+  replay = {
+    ...address,
+    manifest: get(replayManifestPath(address.appId, address.sessionId)),
+    firstChunk: get(replayChunkPath(address.appId, address.sessionId, { seq: EARLY_CHUNK_SEQ })),
+  };
 }
 
 const fresh = () => performance.now() - startedAt <= EARLY_ANSWER_MAX_AGE_MS;
@@ -79,11 +69,10 @@ export function takeEarlyManifest(appId: string, sessionId: string): Promise<Res
   return manifest;
 }
 
-/** A chunk early.ts asked for, by its path: once each (none when it asked for none). */
-export async function takeEarlyChunk(path: string): Promise<Response | undefined> {
-  if (!replay) return undefined;
-  const requests = await replay.chunks;
-  const request = requests.get(path);
-  requests.delete(path);
-  return request;
+/** The chunk early.ts asked for, when it is this one: once, and only while fresh. */
+export function takeEarlyChunk(appId: string, sessionId: string, seq: number): Promise<Response> | undefined {
+  if (!replay || replay.appId !== appId || replay.sessionId !== sessionId || seq !== EARLY_CHUNK_SEQ || !fresh()) return undefined;
+  const { firstChunk } = replay;
+  replay.firstChunk = undefined;
+  return firstChunk;
 }

@@ -1,17 +1,18 @@
 import type { ReplayChunk, ReplayManifest } from '../../../server/src/protocol/replay-events.js';
 import { replayChunkPath, replayManifestPath } from '../../../server/src/protocol/replay-chunk-url.js';
-import { CHUNKS_IN_FLIGHT, takeEarlyChunk, takeEarlyManifest } from '../boot/early-requests.js';
+import { takeEarlyChunk, takeEarlyManifest } from '../boot/early-requests.js';
 import type { RecordedEvent } from './timeline-markers.js';
 
 /**
  * Reading a recording: the manifest, then chunks one by one (gzip of a JSON array of rrweb events).
- * The first of them may already be on their way, asked for by the page's early script (early.ts).
+ * The manifest and the first chunk may already be on their way, asked for by the page's early script
+ * (early.ts).
  */
 
 export class ReplayLoadError extends Error {}
 
 /** An early request's answer when it succeeded; otherwise this request made now. */
-async function adopt(early: Promise<Response | undefined> | undefined, path: string, signal?: AbortSignal): Promise<Response> {
+async function adopt(early: Promise<Response> | undefined, path: string, signal?: AbortSignal): Promise<Response> {
   const response = await early?.catch(() => undefined);
   if (response?.ok) return response;
   return fetch(path, { credentials: 'same-origin', signal });
@@ -39,13 +40,13 @@ export async function inflateEvents(data: ArrayBuffer | Uint8Array): Promise<Rec
 export async function fetchChunk(appId: string, sessionId: string, chunk: number | Pick<ReplayChunk, 'seq' | 'bytes'>, signal?: AbortSignal): Promise<RecordedEvent[]> {
   const header = typeof chunk === 'number' ? { seq: chunk } : chunk;
   const path = replayChunkPath(appId, sessionId, header);
-  const response = await adopt(takeEarlyChunk(path), path, signal);
+  const response = await adopt(takeEarlyChunk(appId, sessionId, header.seq), path, signal);
   if (!response.ok) throw new ReplayLoadError(`Chunk ${header.seq} could not be loaded (${response.status}).`);
   return inflateEvents(await response.arrayBuffer());
 }
 
 /** Chunks fetched at once; delivery stays in seq order. */
-const PARALLEL_CHUNK_FETCHES = CHUNKS_IN_FLIGHT;
+const PARALLEL_CHUNK_FETCHES = 4;
 
 /**
  * Fetches `seqs` with a few requests in flight and hands each chunk's events over in order, so the

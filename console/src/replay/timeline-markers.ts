@@ -1,4 +1,5 @@
 import type { ConsoleChatMessage as ChatMessage } from '../../../server/src/protocol/chat-events.js';
+import type { ReplayChunk } from '../../../server/src/protocol/replay-events.js';
 
 import type { RecordedEvent } from '../../../server/src/protocol/recording-events.js';
 import type { SessionSignal } from '../../../server/src/protocol/insights.js';
@@ -6,8 +7,6 @@ import { SIGNAL_COLOURS, SIGNAL_LABELS, SIGNAL_TYPES } from '../insights/signal-
 
 /** What the viewer knows of an rrweb event before handing it to the player. */
 export type { RecordedEvent };
-/** Kept apart (chunk-plan.ts) so the page's early script plans chunks without the markers' code. */
-export { chunkPlan } from './chunk-plan.js';
 
 /** rrweb EventType values used here. */
 export const EVENT_FULL_SNAPSHOT = 2;
@@ -39,6 +38,18 @@ const DEVTOOLS_MARKER_COLOURS: Record<keyof typeof DEVTOOLS_MARKER_PREFIXES, str
 function devtoolsColour(tag: string): string | undefined {
   const kind = (Object.keys(DEVTOOLS_MARKER_PREFIXES) as Array<keyof typeof DEVTOOLS_MARKER_PREFIXES>).find((key) => tag.startsWith(DEVTOOLS_MARKER_PREFIXES[key]));
   return kind && DEVTOOLS_MARKER_COLOURS[kind];
+}
+
+/**
+ * Chunks to fetch for playing from `atTs` (the start when absent): from the last chunk holding a full
+ * snapshot at or before that moment, so the first frame needs no earlier history, then the rest.
+ */
+export function chunkPlan(chunks: ReplayChunk[], atTs?: number): ReplayChunk[] {
+  const sorted = [...chunks].sort((a, b) => a.seq - b.seq);
+  const snapshots = sorted.filter((chunk) => chunk.hasFullSnapshot && (atTs === undefined || chunk.firstTs <= atTs));
+  const from = atTs === undefined ? snapshots[0] : snapshots.at(-1);
+  if (!from) return sorted;
+  return sorted.filter((chunk) => chunk.seq >= from.seq);
 }
 
 const shorten = (text: string) => (text.length > MARKER_TEXT_CHARS ? `${text.slice(0, MARKER_TEXT_CHARS - 1)}…` : text);
