@@ -55,7 +55,8 @@ const PARALLEL_CHUNK_FETCHES = 4;
 export async function streamChunks(
   seqs: number[],
   fetchOne: (seq: number) => Promise<RecordedEvent[]>,
-  deliver: (events: RecordedEvent[], seq: number, index: number) => void,
+  /** May return a promise: the stream waits for it before fetching further (the first frame's drawing). */
+  deliver: (events: RecordedEvent[], seq: number, index: number) => unknown,
   signal?: AbortSignal,
 ): Promise<void> {
   const pending = new Map<number, Promise<RecordedEvent[]>>();
@@ -74,6 +75,6 @@ export async function streamChunks(
     const events = await pending.get(seq)!;
     pending.delete(seq);
     if (signal?.aborted) return;
-    deliver(events, seq, index);
+    await deliver(events, seq, index);
   }
 }

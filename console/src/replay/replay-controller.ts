@@ -134,6 +134,9 @@ export class ReplayController implements ReactiveController {
               mark('first-chunk');
               await this.createPlayer(pending, false, pendingMarkers);
               mark('player');
+              // Later chunks (inflating, adding events) wait until the first frame is on screen: they
+              // would otherwise take the main thread from rrweb's drawing of it (issue 20).
+              await (this.player as ReplayPlayer | undefined)?.firstFramePainted();
               pending = [];
               pendingMarkers = [];
             }
@@ -141,6 +144,7 @@ export class ReplayController implements ReactiveController {
           this.set({ chunksLoaded: index + 1 });
           this.seekWhenLoaded();
         });
+        return chain;
       },
       signal,
     );
