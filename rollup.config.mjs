@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { transform } from 'esbuild';
 import { widgetTrim } from './scripts/widget-trim.mjs';
@@ -60,6 +60,26 @@ const copy = (pairs) => ({
   },
 });
 
+/**
+ * The console's index.html with its entry scripts' content-hashed names, and a modulepreload link for
+ * each chunk they import, so a page load asks for none of them twice (they are cached for good) and
+ * fetches an entry's imports beside it rather than after it.
+ */
+const consoleHtml = (template) => ({
+  name: 'console-html',
+  async generateBundle(_options, bundle) {
+    let html = await readFile(new URL(template, import.meta.url), 'utf8');
+    const entries = Object.values(bundle).filter((chunk) => chunk.type === 'chunk' && chunk.isEntry);
+    const preloads = new Set();
+    for (const entry of entries) {
+      html = html.replace(`src="/${entry.name}.js"`, `src="/${entry.fileName}"`);
+      for (const imported of entry.imports) preloads.add(`    <link rel="modulepreload" href="/${imported}" />`);
+    }
+    html = html.replace('  </head>', `${[...preloads].join('\n')}\n  </head>`);
+    this.emitFile({ type: 'asset', fileName: 'index.html', source: html });
+  },
+});
+
 export default [
   {
     // The widget: a small first script (the launcher); the chat and the recorder are chunks loaded later.
@@ -76,16 +96,17 @@ export default [
     onwarn,
   },
   {
-    input: { app: 'console/src/main.ts' },
+    // `early`: the page's first script, which starts the address's requests while `app` loads (index.html).
+    input: { early: 'console/src/early.ts', app: 'console/src/main.ts' },
     output: {
       dir: `${DIST}/console`,
       format: 'es',
-      entryFileNames: '[name].js',
+      // Named by their content, like the chunks: index.html (written by consoleHtml) names them.
+      entryFileNames: 'chunks/[name]-[hash].js',
       chunkFileNames: 'chunks/[name]-[hash].js',
       sourcemap: !production,
     },
-    plugins: [...plugins(), copy([
-        ['console/index.html', `${DIST}/console/index.html`],
+    plugins: [...plugins(), consoleHtml('console/index.html'), copy([
         ['console/favicon.svg', `${DIST}/console/favicon.svg`],
         // The replay player's stylesheet, linked from the replay view's shadow root.
         ['node_modules/rrweb-player/dist/style.css', `${DIST}/console/rrweb-player.css`],

@@ -23,7 +23,7 @@ if (unknown.length) {
 const selected = names.length ? benchmarks.filter((b) => names.includes(b.name)) : benchmarks;
 // The browser benchmarks serve the built widget and console: build once if a fresh clone has none.
 const root = fileURLToPath(new URL('../', import.meta.url));
-if (!existsSync(path.join(root, 'dist/widget/widget.js')) || !existsSync(path.join(root, 'dist/console/app.js'))) {
+if (!existsSync(path.join(root, 'dist/widget/widget.js')) || !existsSync(path.join(root, 'dist/console/index.html'))) {
   process.stdout.write('No build in dist/: running the production build first.\n');
   const build = spawnSync('npx', ['rollup', '-c', '--silent'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (build.status !== 0) process.exit(1);

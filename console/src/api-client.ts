@@ -1,5 +1,6 @@
 import type { ErrorBody, ErrorCode } from '../../server/src/protocol/error-codes.js';
 import type { PublicApp, PublicUser } from '../../server/src/protocol/events.js';
+import { takeEarlyMe } from './boot/early-requests.js';
 
 /** A failed API call: the server's stable code and its sentence for people. */
 export class ApiError extends Error {
@@ -12,15 +13,22 @@ export class ApiError extends Error {
   }
 }
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(`/api${path}`, {
+export function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return readAnswer<T>(
+    fetch(`/api${path}`, {
       method,
       credentials: 'same-origin',
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    }),
+  );
+}
+
+/** An API answer's data, or its error as an ApiError. */
+async function readAnswer<T>(sent: Promise<Response>): Promise<T> {
+  let response: Response;
+  try {
+    response = await sent;
   } catch {
     throw new ApiError('E_NETWORK', 'Cannot reach the Chatreel server.', 0);
   }
@@ -33,7 +41,11 @@ export async function request<T>(method: string, path: string, body?: unknown): 
 }
 
 export const api = {
-  me: () => request<{ user: PublicUser }>('GET', '/auth/me'),
+  /** The first time, the page's early script may have asked already (boot/early-requests.ts). */
+  me: () => {
+    const early = takeEarlyMe();
+    return early ? readAnswer<{ user: PublicUser }>(early) : request<{ user: PublicUser }>('GET', '/auth/me');
+  },
   login: (email: string, password: string) => request<{ user: PublicUser }>('POST', '/auth/login', { email, password }),
   logout: () => request<{ ok: true }>('POST', '/auth/logout'),
   listApps: () => request<{ apps: PublicApp[] }>('GET', '/apps'),

@@ -3,7 +3,7 @@ import { keyed } from 'lit/directives/keyed.js';
 import type { AccessEndedReason, PublicUser } from '../../server/src/protocol/events.js';
 import { api } from './api-client.js';
 import { selectedAppId } from './activity/app-picker.js';
-import { matchRoute, routes } from './routes.js';
+import { matchRoute, routes, type ConsoleRoute } from './routes.js';
 import { closeConsoleSocket, consoleSocket, onAccessEnded, onAppsChanged } from './live/console-socket.js';
 import { watchWaiting } from './live/waiting-alerts.js';
 import './views/login-view.js';
@@ -50,6 +50,8 @@ export class ChatreelConsole extends LitElement {
     this.menuOpen = false;
   };
   private readonly unsubscribe: Array<() => void> = [];
+  /** Pages whose code is loaded (routes.ts loads each on its first showing). */
+  private readonly loadedViews = new Set<ConsoleRoute>();
   private signingOut = false;
 
   constructor() {
@@ -114,6 +116,15 @@ export class ChatreelConsole extends LitElement {
       this.stopWatchingWaiting?.();
       this.stopWatchingWaiting = watchWaiting((count) => (this.waitingCount = count));
     }
+    // The shown page's code is loaded on its first showing; the page is drawn once it is in, so its
+    // element is defined before it is created (a view reads its properties when connected).
+    const { route } = matchRoute(this.hash);
+    if (this.user && !this.loadedViews.has(route)) {
+      route.load().then(
+        () => (this.loadedViews.add(route), this.requestUpdate()),
+        () => (this.notice = 'This page could not be loaded. Reload the console to try again.'),
+      );
+    }
   }
 
   override render() {
@@ -140,7 +151,7 @@ export class ChatreelConsole extends LitElement {
         <button type="button" @click=${this.signOut}>Sign out</button>
       </header>
       ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : ''}
-      <main>${keyed(this.viewKey, route.render(this.user, params))}</main>`;
+      <main>${this.loadedViews.has(route) ? keyed(this.viewKey, route.render(this.user, params)) : ''}</main>`;
   }
 
   private signedIn(user: PublicUser) {

@@ -1,4 +1,4 @@
-import { SIGNAL_TYPES, type SignalType } from '../../../server/src/protocol/insights.js';
+import { SIGNAL_TYPES, type SignalType } from '../../../server/src/protocol/signal-types.js';
 
 /** How the console names and colours each kind of signal (chips, filter, replay markers). */
 

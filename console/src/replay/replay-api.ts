@@ -1,14 +1,25 @@
-import type { ReplayManifest } from '../../../server/src/protocol/replay-events.js';
+import type { ReplayChunk, ReplayManifest } from '../../../server/src/protocol/replay-events.js';
+import { replayChunkPath, replayManifestPath } from '../../../server/src/protocol/replay-chunk-url.js';
+import { takeEarlyChunk, takeEarlyManifest } from '../boot/early-requests.js';
 import type { RecordedEvent } from './timeline-markers.js';
 
-/** Reading a recording: the manifest, then chunks one by one (gzip of a JSON array of rrweb events). */
-
-const base = (appId: string, sessionId: string) => `/api/apps/${encodeURIComponent(appId)}/sessions/${encodeURIComponent(sessionId)}/replay`;
+/**
+ * Reading a recording: the manifest, then chunks one by one (gzip of a JSON array of rrweb events).
+ * The manifest and the first chunk may already be on their way, asked for by the page's early script
+ * (early.ts).
+ */
 
 export class ReplayLoadError extends Error {}
 
+/** An early request's answer when it succeeded; otherwise this request made now. */
+async function adopt(early: Promise<Response> | undefined, path: string, signal?: AbortSignal): Promise<Response> {
+  const response = await early?.catch(() => undefined);
+  if (response?.ok) return response;
+  return fetch(path, { credentials: 'same-origin', signal });
+}
+
 export async function fetchManifest(appId: string, sessionId: string, signal?: AbortSignal): Promise<ReplayManifest> {
-  const response = await fetch(base(appId, sessionId), { credentials: 'same-origin', signal });
+  const response = await adopt(takeEarlyManifest(appId, sessionId), replayManifestPath(appId, sessionId), signal);
   const body = (await response.json().catch(() => null)) as { data?: ReplayManifest; error?: { message: string } } | null;
   if (!response.ok || !body?.data) throw new ReplayLoadError(body?.error?.message ?? `The recording could not be loaded (${response.status}).`);
   return body.data;
@@ -25,9 +36,12 @@ export async function inflateEvents(data: ArrayBuffer | Uint8Array): Promise<Rec
   );
 }
 
-export async function fetchChunk(appId: string, sessionId: string, seq: number, signal?: AbortSignal): Promise<RecordedEvent[]> {
-  const response = await fetch(`${base(appId, sessionId)}/chunks/${seq}`, { credentials: 'same-origin', signal });
-  if (!response.ok) throw new ReplayLoadError(`Chunk ${seq} could not be loaded (${response.status}).`);
+/** One chunk's events: by its manifest header (a versioned URL, cached for good), or by seq alone. */
+export async function fetchChunk(appId: string, sessionId: string, chunk: number | Pick<ReplayChunk, 'seq' | 'bytes'>, signal?: AbortSignal): Promise<RecordedEvent[]> {
+  const header = typeof chunk === 'number' ? { seq: chunk } : chunk;
+  const path = replayChunkPath(appId, sessionId, header);
+  const response = await adopt(takeEarlyChunk(appId, sessionId, header.seq), path, signal);
+  if (!response.ok) throw new ReplayLoadError(`Chunk ${header.seq} could not be loaded (${response.status}).`);
   return inflateEvents(await response.arrayBuffer());
 }
 
@@ -41,7 +55,8 @@ const PARALLEL_CHUNK_FETCHES = 4;
 export async function streamChunks(
   seqs: number[],
   fetchOne: (seq: number) => Promise<RecordedEvent[]>,
-  deliver: (events: RecordedEvent[], seq: number, index: number) => void,
+  /** May return a promise: the stream waits for it before fetching further (the first frame's drawing). */
+  deliver: (events: RecordedEvent[], seq: number, index: number) => unknown,
   signal?: AbortSignal,
 ): Promise<void> {
   const pending = new Map<number, Promise<RecordedEvent[]>>();
@@ -60,6 +75,6 @@ export async function streamChunks(
     const events = await pending.get(seq)!;
     pending.delete(seq);
     if (signal?.aborted) return;
-    deliver(events, seq, index);
+    await deliver(events, seq, index);
   }
 }

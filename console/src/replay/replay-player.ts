@@ -6,6 +6,9 @@ type PlayerEvent = Parameters<Player['addEvent']>[0];
 /** Svelte's component methods (svelte's own types are not installed, only its compiled output). */
 type SvelteHandle = { $set(props: Record<string, unknown>): void; $destroy(): void };
 
+/** The longest the first frame holds back the rest of a recording (a snapshot rrweb never draws, a hidden tab). */
+const FIRST_FRAME_WAIT_MS = 1000;
+
 /** Playback speeds offered in the controller. */
 export const SPEED_OPTIONS = [1, 2, 4, 8];
 
@@ -82,6 +85,24 @@ export class ReplayPlayer {
     event.stopPropagation();
     this.seek(marker.timestamp - startTime);
   };
+
+  /**
+   * Resolves once rrweb has drawn the first full snapshot (it does in a timer of its own after the
+   * player is built) and the browser has painted it — or after FIRST_FRAME_WAIT_MS, whatever happens.
+   */
+  firstFramePainted(): Promise<void> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const settle = () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(settle, FIRST_FRAME_WAIT_MS);
+      this.player.getReplayer().on('fullsnapshot-rebuilded', () => requestAnimationFrame(() => setTimeout(settle, 0)));
+    });
+  }
 
   /** Live mode: events up to `baselineTs` (the newest known) apply at once, later ones as they come. */
   startLive(baselineTs: number) {

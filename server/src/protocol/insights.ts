@@ -6,9 +6,9 @@ import { z } from 'zod';
  * See /work/notes/insights-contract.md.
  */
 
-export const SIGNAL_TYPES = ['rage_click', 'dead_click', 'error_click', 'js_error', 'hesitation',
-  'form_abandonment', 'handoff_requested'] as const;
-export type SignalType = (typeof SIGNAL_TYPES)[number];
+// The kinds alone live apart (signal-types.ts), so the console's replay need not load zod for them.
+import { SIGNAL_TYPES, type SignalType } from './signal-types.js';
+export { SIGNAL_TYPES, type SignalType };
 
 export interface SessionSignal {
   type: SignalType;
