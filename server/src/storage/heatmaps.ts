@@ -15,8 +15,8 @@ const MAX_CAS_ROUNDS = 40;
 const MAX_BACKOFF_MS = 50;
 /** Cells of the grid (row-major, `row * HEATMAP_COLUMNS + column`) and scroll bands: the bounds of every document's counts. */
 const GRID_ROWS = Math.ceil(MAX_HEATMAP_DEPTH_PX / HEATMAP_ROW_PX);
-const GRID_CELLS = HEATMAP_COLUMNS * GRID_ROWS;
-const SCROLL_BANDS = Math.ceil(MAX_HEATMAP_DEPTH_PX / HEATMAP_SCROLL_BAND_PX);
+export const GRID_CELLS = HEATMAP_COLUMNS * GRID_ROWS;
+export const SCROLL_BANDS = Math.ceil(MAX_HEATMAP_DEPTH_PX / HEATMAP_SCROLL_BAND_PX);
 
 // Every `_id` starts `<appId>:`, so erasing an application (app-erasure.ts) takes its heatmaps too.
 export const heatmapDocId = (appId: string, period: string, width: WidthClass, key: string) => `${appId}:hm:${period}:${width}:${key}`;
