@@ -100,17 +100,24 @@ describe.each(CONTRACT_ENGINES)('heatmaps of the previous layout on $name', (eng
     }
   }
 
+  /** A database whose application `migrated` holds the sessions in the previous layout, opened (so migrated); `written` gets the same sessions through today's `add`. */
+  async function openPrevious(generated: Generated, before: (db: Storage, collection: Collection<Doc>, migrated: string) => Promise<void> = async () => {}) {
+    const dbName = `heatmaps_previous_${process.pid}_${++databases}`;
+    const collection = client.db(dbName).collection<Doc>('heatmaps');
+    const migrated = new Types.ObjectId().toHexString();
+    for (const contribution of contributionsOf(migrated, generated)) await addPreviousLayout(collection, contribution);
+    const db = await openContractDatabase(engine, dbName);
+    await before(db, collection, migrated);
+    const written = new Types.ObjectId().toHexString();
+    for (const contribution of contributionsOf(written, generated)) await db.heatmaps.add(contribution);
+    return { db, collection, migrated, written };
+  }
+
   it('migrates when the database opens: the same answers as today’s layout, claims kept, nothing of the old layout left', async () => {
     await fc.assert(
       fc.asyncProperty(sessions, async (generated) => {
-        const dbName = `heatmaps_previous_${process.pid}_${++databases}`;
-        const collection = client.db(dbName).collection<Doc>('heatmaps');
-        const migrated = new Types.ObjectId().toHexString();
-        for (const contribution of contributionsOf(migrated, generated)) await addPreviousLayout(collection, contribution);
-        const db = await openContractDatabase(engine, dbName);
+        const { db, collection, migrated, written } = await openPrevious(generated);
         try {
-          const written = new Types.ObjectId().toHexString();
-          for (const contribution of contributionsOf(written, generated)) await db.heatmaps.add(contribution);
           await expectSameAnswers(db, migrated, written);
           expect(await collection.countDocuments({ _id: { $regex: ':h[bp]:' } })).toBe(0);
           // A session counted under the previous layout is not counted again.
@@ -125,17 +132,12 @@ describe.each(CONTRACT_ENGINES)('heatmaps of the previous layout on $name', (eng
 
   it('a migration cut short after writing and before deleting, run again, counts nothing twice', async () => {
     const generated = fc.sample(sessions, { numRuns: 1, seed: 22 })[0];
-    const dbName = `heatmaps_previous_${process.pid}_${++databases}`;
-    const collection = client.db(dbName).collection<Doc>('heatmaps');
-    const migrated = new Types.ObjectId().toHexString();
-    for (const contribution of contributionsOf(migrated, generated)) await addPreviousLayout(collection, contribution);
-    const db = await openContractDatabase(engine, dbName);
-    try {
+    const { db, migrated, written } = await openPrevious(generated, async (_, collection, migrated) => {
       // The old documents back, as if the first run had died before deleting them.
       for (const contribution of contributionsOf(migrated, generated)) await addPreviousLayout(collection, contribution);
       expect(await convertPreviousLayout(collection)).toBeGreaterThan(0);
-      const written = new Types.ObjectId().toHexString();
-      for (const contribution of contributionsOf(written, generated)) await db.heatmaps.add(contribution);
+    });
+    try {
       await expectSameAnswers(db, migrated, written);
     } finally {
       await db.close();
