@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { BSON } from 'bson';
 import type { AppsService } from '../server/src/apps/apps-service.js';
 import { periodsOfDay } from '../server/src/heatmaps/heatmap-periods.js';
 import { createHeatmapsService } from '../server/src/heatmaps/heatmaps-service.js';
@@ -114,6 +115,10 @@ async function measureOn(engine: Engine, quick: boolean): Promise<Figure[]> {
     }
     for (const [period, sums] of byPeriod) await db.heatmaps.add({ appId, sessionId: `seed-${period}`, periods: [period], pages: [...sums.values()] });
     process.stdout.write(`  ${label('seeded')} ${sessions} sessions (${pageViews} page views) in ${byPeriod.size} periods in ${((Date.now() - seedStarted) / 1000).toFixed(0)} s\n`);
+    // What a read or a compare-and-set costs follows the documents' size: say how large they are.
+    const sizes: number[] = [];
+    for await (const { document } of db.documents(['heatmaps'])) if (String(document._id).startsWith(`${appId}:hm:`)) sizes.push(BSON.calculateObjectSize(document));
+    process.stdout.write(`  ${label('documents')}: ${sizes.length}, ${(percentile(sizes, 50) / 1024).toFixed(1)} KB p50, ${(percentile(sizes, 95) / 1024).toFixed(1)} KB p95, ${(Math.max(...sizes) / 1024).toFixed(1)} KB the largest\n`);
 
     const service = createHeatmapsService({ heatmaps: db.heatmaps, apps: { getFor: async () => ({}) } as unknown as AppsService });
     const user = { id: 'bench', role: 'owner' } as UserRecord;
@@ -122,16 +127,20 @@ async function measureOn(engine: Engine, quick: boolean): Promise<Figure[]> {
     if (all.views !== pageViews) throw new Error(`read back ${all.views} page views of ${pageViews} added`);
 
     const writeTimes: number[] = [];
+    const docsWritten: number[] = [];
     for (let i = 0; i < SINGLE_SESSIONS; i++) {
+      const pages = sessionPages(next);
+      const periods = periodsOfDay(today);
+      docsWritten.push(new Set(pages.flatMap((page) => page.keys.map((key) => `${page.widthClass} ${key}`))).size * periods.length);
       const started = performance.now();
-      await db.heatmaps.add({ appId, sessionId: `single-${i}`, periods: periodsOfDay(today), pages: sessionPages(next) });
+      await db.heatmaps.add({ appId, sessionId: `single-${i}`, periods, pages });
       writeTimes.push(performance.now() - started);
     }
 
     const figures: Figure[] = [
-      { benchmark: BENCH, figure: label('one session added (claim + compare-and-set writes) p95'), value: percentile(writeTimes, 95), unit: 'ms', budget: null, note: `p50 ${percentile(writeTimes, 50).toFixed(1)} ms, ${SINGLE_SESSIONS} sessions` },
+      { benchmark: BENCH, figure: label('one session added (claim + compare-and-set writes) p95'), value: percentile(writeTimes, 95), unit: 'ms', budget: null, note: `p50 ${percentile(writeTimes, 50).toFixed(1)} ms, ${SINGLE_SESSIONS} sessions, ${percentile(docsWritten, 50)} documents each (p50)` },
     ];
-    process.stdout.write(`  ${label('one session added')}: p50 ${percentile(writeTimes, 50).toFixed(1)} ms, p95 ${percentile(writeTimes, 95).toFixed(1)} ms\n`);
+    process.stdout.write(`  ${label('one session added')}: p50 ${percentile(writeTimes, 50).toFixed(1)} ms, p95 ${percentile(writeTimes, 95).toFixed(1)} ms (${percentile(docsWritten, 50)} documents, p50)\n`);
     for (const days of [7, 30, SPAN_DAYS]) {
       for (const kind of ['page', 'pattern'] as const) {
         const times: number[] = [];

@@ -9,10 +9,14 @@ const DUPLICATE_KEY = 11000;
 /** Documents per read when a heatmap reads several (the groups are read in parallel). */
 const IDS_PER_READ = 8;
 /** Compare-and-set writes of one session in flight at once. */
-const WRITES_AT_ONCE = 8;
-/** Rounds of compare-and-set before a session's remaining counts are given up (each round re-reads what another writer changed). */
-const MAX_CAS_ROUNDS = 40;
-const MAX_BACKOFF_MS = 50;
+const WRITES_AT_ONCE = 24;
+/**
+ * Rounds of compare-and-set before a session's remaining counts are given up (each round re-reads what
+ * another writer changed, and every round some writer of each document wins): far more than the
+ * sessions the insights of a few nodes analyse at once, with a jittered pause up to MAX_BACKOFF_MS.
+ */
+const MAX_CAS_ROUNDS = 100;
+const MAX_BACKOFF_MS = 100;
 /** Cells of the grid (row-major, `row * HEATMAP_COLUMNS + column`) and scroll bands: the bounds of every document's counts. */
 const GRID_ROWS = Math.ceil(MAX_HEATMAP_DEPTH_PX / HEATMAP_ROW_PX);
 export const GRID_CELLS = HEATMAP_COLUMNS * GRID_ROWS;
@@ -54,12 +58,6 @@ export function mongooseHeatmaps(connection: Connection): HeatmapsRepository {
   const collection = () => heatmapsCollection(connection);
   return {
     async add({ appId, sessionId, periods, pages }) {
-      try {
-        await collection().insertOne({ _id: heatmapClaimId(appId, sessionId), appId, at: new Date() });
-      } catch (error) {
-        if ((error as { code?: unknown }).code === DUPLICATE_KEY) return false;
-        throw error;
-      }
       // One write per document however many of the session's pages share it (`/*` holds them all).
       const additions = new Map<string, Map<WidthClass, WidthAddition>>();
       for (const page of pages) {
@@ -76,7 +74,19 @@ export function mongooseHeatmaps(connection: Connection): HeatmapsRepository {
           }
         }
       }
-      await addToDocuments(collection(), appId, additions);
+      const claim = collection()
+        .insertOne({ _id: heatmapClaimId(appId, sessionId), appId, at: new Date() })
+        .then(
+          () => true,
+          (error: { code?: unknown }) => {
+            if (error.code === DUPLICATE_KEY) return false;
+            throw error;
+          },
+        );
+      // The documents are read while the claim is written (a read changes nothing; a stale one only fails its compare-and-set).
+      const [claimed, stored] = await Promise.all([claim, documentsOf(collection(), [...additions.keys()])]);
+      if (!claimed) return false;
+      await addToDocuments(collection(), appId, additions, stored);
       return true;
     },
     async read(appId, key, periods, widths) {
@@ -96,12 +106,12 @@ export function mongooseHeatmaps(connection: Connection): HeatmapsRepository {
  * additions once. (Not one bulk write of upserts filtered on the revision: FerretDB 1.24 does not fail
  * such an upsert as a duplicate `_id` when the revision moved on, and the count was lost.)
  */
-export async function addToDocuments(collection: Collection<HeatmapDoc>, appId: string, additions: Map<string, Map<WidthClass, WidthAddition>>): Promise<void> {
+export async function addToDocuments(collection: Collection<HeatmapDoc>, appId: string, additions: Map<string, Map<WidthClass, WidthAddition>>, firstRead?: Map<string, HeatmapDoc>): Promise<void> {
   let pending = [...additions.keys()];
   for (let round = 0; pending.length > 0; round++) {
     if (round >= MAX_CAS_ROUNDS) throw new Error(`heatmap counts: ${pending.length} documents still contended after ${MAX_CAS_ROUNDS} rounds`);
     if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** round)));
-    const stored = new Map((await collection.find({ _id: { $in: pending } }).toArray()).map((doc) => [doc._id, doc]));
+    const stored = round === 0 && firstRead ? firstRead : await documentsOf(collection, pending);
     const failed: string[] = [];
     for (let i = 0; i < pending.length; i += WRITES_AT_ONCE) {
       const slice = pending.slice(i, i + WRITES_AT_ONCE);
@@ -110,6 +120,10 @@ export async function addToDocuments(collection: Collection<HeatmapDoc>, appId: 
     }
     pending = failed;
   }
+}
+
+async function documentsOf(collection: Collection<HeatmapDoc>, ids: string[]): Promise<Map<string, HeatmapDoc>> {
+  return new Map((await collection.find({ _id: { $in: ids } }).toArray()).map((doc) => [doc._id, doc]));
 }
 
 async function writeOnce(collection: Collection<HeatmapDoc>, appId: string, id: string, doc: HeatmapDoc | undefined, widths: Map<WidthClass, WidthAddition>): Promise<boolean> {
