@@ -103,8 +103,9 @@ export function mongooseHeatmaps(connection: Connection): HeatmapsRepository {
  * Adds to each document by compare-and-set on its revision: read, add in memory, then update only if
  * the revision is still the one read, or insert when there was no document; one that another writer
  * changed or created meanwhile is read again and retried, the others are done. Each document gets the
- * additions once. (Not one bulk write of upserts filtered on the revision: FerretDB 1.24 does not fail
- * such an upsert as a duplicate `_id` when the revision moved on, and the count was lost.)
+ * additions once. (Not one bulk write of upserts filtered on the revision: FerretDB 1.24 stops an
+ * unordered update command at its first failed statement, neither applying nor reporting the ones
+ * after it, so which of them to retry cannot be told; nor was it faster there, measured.)
  */
 export async function addToDocuments(collection: Collection<HeatmapDoc>, appId: string, additions: Map<string, Map<WidthClass, WidthAddition>>, firstRead?: Map<string, HeatmapDoc>): Promise<void> {
   let pending = [...additions.keys()];
