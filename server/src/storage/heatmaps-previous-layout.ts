@@ -39,15 +39,19 @@ export async function migrateHeatmapsLayout(connection: Connection, log: (line: 
 export async function convertPreviousLayout(collection: Collection<Document & { _id: string }>): Promise<number> {
   const ids = (await collection.find({ _id: { $regex: ':h[bp]:' } } as never, { projection: { _id: 1 } }).toArray()).map((doc) => doc._id).filter((id) => PREVIOUS_ID.test(id));
   // Counts before snapshots: a count document is written whole, which would drop a snapshot set into it first.
-  const ordered = [...ids.filter((id) => id.includes(':hb:')), ...ids.filter((id) => id.includes(':hp:'))];
-  for (let i = 0; i < ordered.length; i += DOCS_PER_STEP) {
-    const docs = await collection.find({ _id: { $in: ordered.slice(i, i + DOCS_PER_STEP) } }).toArray();
-    for (const doc of docs) {
-      await convertOne(collection, doc);
-      await collection.deleteOne({ _id: doc._id });
+  for (const phase of [ids.filter((id) => id.includes(':hb:')), ids.filter((id) => id.includes(':hp:'))]) {
+    for (let i = 0; i < phase.length; i += DOCS_PER_STEP) {
+      const docs = await collection.find({ _id: { $in: phase.slice(i, i + DOCS_PER_STEP) } }).toArray();
+      // A step's documents at once: each one's conversion is written before it is deleted, and within a phase no two write the same document.
+      await Promise.all(
+        docs.map(async (doc) => {
+          await convertOne(collection, doc);
+          await collection.deleteOne({ _id: doc._id });
+        }),
+      );
     }
   }
-  return ordered.length;
+  return ids.length;
 }
 
 async function convertOne(collection: Collection<Document & { _id: string }>, doc: Document & { _id: string }) {
