@@ -1,8 +1,8 @@
 import type { AppsService } from '../apps/apps-service.js';
-import { heatmapKeyOfPattern, heatmapKeysOf, WIDTH_CLASSES, type Heatmap, type HeatmapQuery, type HeatmapSnapshot, type WidthClass } from '../protocol/heatmaps.js';
+import { heatmapKeyOfPattern, heatmapKeysOf, WIDTH_CLASSES, type Heatmap, type HeatmapQuery, type WidthClass } from '../protocol/heatmaps.js';
 import { HEATMAP_COLUMNS, HEATMAP_ROW_PX, HEATMAP_SCROLL_BAND_PX } from '../protocol/limits.js';
 import { dayKey } from '../protocol/utc-buckets.js';
-import type { HeatmapBucket, HeatmapsRepository, SessionRecord, UserRecord } from '../storage/ports.js';
+import type { HeatmapsRepository, SessionRecord, UserRecord } from '../storage/ports.js';
 import type { SessionHeatmap } from './heatmap-reader.js';
 import { periodsCovering, periodsOfDay } from './heatmap-periods.js';
 
@@ -42,39 +42,17 @@ export function createHeatmapsService(deps: { heatmaps: HeatmapsRepository; apps
     },
     async read(user, appId, query) {
       await apps.getFor(user, appId);
-      const key = heatmapKeyOfPattern(query.path);
       const widths = query.width === 'all' ? WIDTH_CLASSES : [query.width];
-      const [buckets, snapshots] = await Promise.all([heatmaps.buckets(appId, key, periodsCovering(query.from, query.to), query.width), heatmaps.snapshots(appId, key, widths)]);
+      const { deepest, snapshots, ...totals } = await heatmaps.read(appId, heatmapKeyOfPattern(query.path), periodsCovering(query.from, query.to), widths);
       const preferred = SNAPSHOT_PREFERENCE.find((width) => snapshots.has(width));
-      return { ...query, ...mergeBuckets(buckets), columns: HEATMAP_COLUMNS, rowPx: HEATMAP_ROW_PX, bandPx: HEATMAP_SCROLL_BAND_PX, snapshot: preferred ? (snapshots.get(preferred) as HeatmapSnapshot) : null };
+      return { ...query, ...totals, reached: reachedOf(deepest), columns: HEATMAP_COLUMNS, rowPx: HEATMAP_ROW_PX, bandPx: HEATMAP_SCROLL_BAND_PX, snapshot: preferred ? snapshots.get(preferred)! : null };
     },
   };
 }
 
-/** The sum of days' and widths' buckets: cells as [column, row, count], and views reaching each band. */
-export function mergeBuckets(buckets: readonly HeatmapBucket[]): Pick<Heatmap, 'views' | 'clicks' | 'cells' | 'reached'> {
-  const cells = new Map<string, number>();
-  const deepest: number[] = [];
-  let views = 0;
-  let clicks = 0;
-  for (const bucket of buckets) {
-    views += bucket.views;
-    clicks += bucket.clicks;
-    for (const [cell, count] of Object.entries(bucket.cells)) cells.set(cell, (cells.get(cell) ?? 0) + count);
-    for (const [band, count] of Object.entries(bucket.deepest)) {
-      const index = Number(band);
-      if (Number.isInteger(index) && index >= 0) deepest[index] = (deepest[index] ?? 0) + count;
-    }
-  }
+/** Views reaching each band, from views by their deepest band: a view that reached band b reached every band above it. */
+export function reachedOf(deepest: readonly number[]): number[] {
   const reached = new Array<number>(deepest.length).fill(0);
   for (let band = deepest.length - 1, below = 0; band >= 0; band--) reached[band] = below += deepest[band] ?? 0;
-  return {
-    views,
-    clicks,
-    cells: [...cells].map(([cell, count]) => {
-      const [column, row] = cell.split('_').map(Number);
-      return [column, row, count] as [number, number, number];
-    }),
-    reached,
-  };
+  return reached;
 }

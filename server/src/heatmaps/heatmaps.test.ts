@@ -197,7 +197,7 @@ describe.each(CONTRACT_ENGINES)('heatmaps on $name', (engineKind) => {
     ]);
   });
 
-  it('sessions counted at once by two processes add up exactly (atomic $inc upserts, no read-merge-write)', async () => {
+  it('sessions counted at once by two processes add up exactly (compare-and-set on each document’s revision, no blind read-merge-write)', async () => {
     const appId = new Types.ObjectId().toHexString();
     const generated: GeneratedSession = { day: DAYS[1], visits: [{ path: '/docs/a', width: 800, height: 600, actions: [{ kind: 'click', x: 400, y: 50 }] }] };
     const second = await openContractDatabase(engine, dbName);

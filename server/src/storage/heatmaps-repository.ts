@@ -1,10 +1,11 @@
-import type { HeatmapSnapshot, WidthClass, WidthFilter } from '../protocol/heatmaps.js';
+import type { HeatmapSnapshot, WidthClass } from '../protocol/heatmaps.js';
 
 /**
  * Heatmap aggregates (issue 22, part 4): click and scroll counts per application, page key (a path or
- * a prefix pattern, protocol/heatmaps.ts), period (day, week, month) and width class, added to by `$inc` upserts only (never
- * read, merged and written back, so any number of processes add at once), and read by `_id` only (the
- * one filter FerretDB 1.x answers from an index). The same documents on every implementation.
+ * a prefix pattern, protocol/heatmaps.ts) and period (day, week, month), each width class apart in the
+ * one document, read by `_id` only (the one filter FerretDB 1.x answers from an index). A session's
+ * counts are added by compare-and-set on the document's revision, never by a blind read-merge-write,
+ * so any number of processes add at once. The same documents on every implementation.
  */
 
 /** What one page of one session adds, under each of its keys. */
@@ -18,7 +19,7 @@ export interface HeatmapPageCounts {
   clicks: number;
   /** Views by their deepest band, keyed by the band's index (a session's page: `{ [its band]: 1 }`). */
   deepest: Record<string, number>;
-  /** Where the page can be seen: kept per key and width class, the latest one wins. */
+  /** Where the page can be seen: kept per period, key and width class, the newest (by its `ts`) wins. */
   snapshot: HeatmapSnapshot | null;
 }
 
@@ -30,13 +31,16 @@ export interface HeatmapContribution {
   pages: HeatmapPageCounts[];
 }
 
-/** One period's counts of one key and width class, as stored. */
-export interface HeatmapBucket {
+/** The sum of some periods' counts of one key over some width classes. */
+export interface HeatmapTotals {
   views: number;
   clicks: number;
-  cells: Record<string, number>;
-  /** Views by their deepest band, keyed by the band's index. */
-  deepest: Record<string, number>;
+  /** Click counts per grid cell: [column, row, count], cells without clicks left out. */
+  cells: Array<[number, number, number]>;
+  /** Views by their deepest band (index: the band). */
+  deepest: number[];
+  /** Per width class, the newest snapshot among the periods read. */
+  snapshots: Map<WidthClass, HeatmapSnapshot>;
 }
 
 export interface HeatmapsRepository {
@@ -45,8 +49,6 @@ export interface HeatmapsRepository {
    * session) and adds; any later call, from any process, adds nothing and answers false.
    */
   add(contribution: HeatmapContribution): Promise<boolean>;
-  /** The stored buckets among these periods of one width class, or of every width together (`all`); those with no count are absent. */
-  buckets(appId: string, key: string, periods: readonly string[], width: WidthFilter): Promise<HeatmapBucket[]>;
-  /** The page's latest snapshot for each width class that has one. */
-  snapshots(appId: string, key: string, widths: readonly WidthClass[]): Promise<Map<WidthClass, HeatmapSnapshot>>;
+  /** The sum of these periods' counts (each period read once) of one key over these width classes. */
+  read(appId: string, key: string, periods: readonly string[], widths: readonly WidthClass[]): Promise<HeatmapTotals>;
 }

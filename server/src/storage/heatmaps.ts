@@ -1,77 +1,220 @@
-import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
+import { Binary, type Collection, type Document } from 'mongodb';
 import type { Connection } from 'mongoose';
-import type { HeatmapSnapshot, WidthClass, WidthFilter } from '../protocol/heatmaps.js';
-import type { HeatmapBucket, HeatmapsRepository } from './heatmaps-repository.js';
+import type { HeatmapSnapshot, WidthClass } from '../protocol/heatmaps.js';
+import { HEATMAP_COLUMNS, HEATMAP_ROW_PX, HEATMAP_SCROLL_BAND_PX, MAX_HEATMAP_DEPTH_PX } from '../protocol/limits.js';
+import { addCounts, encodeCounts } from './heatmap-counts-codec.js';
+import type { HeatmapContribution, HeatmapsRepository, HeatmapTotals } from './heatmaps-repository.js';
 
-/** Updates per bulk write: FerretDB 1.x hangs on an update command of 100 statements or more. */
-const UPDATES_PER_WRITE = 25;
 const DUPLICATE_KEY = 11000;
-/** Buckets per read when a heatmap reads several (they are read in parallel). */
-const IDS_PER_READ = 3;
-const CELL = 'c';
-const BAND = 's';
+/** Documents per read when a heatmap reads several (the groups are read in parallel). */
+const IDS_PER_READ = 8;
+/** Compare-and-set writes of one session in flight at once. */
+const WRITES_AT_ONCE = 24;
+/**
+ * Rounds of compare-and-set before a session's remaining counts are given up (each round re-reads what
+ * another writer changed, and every round some writer of each document wins): far more than the
+ * sessions the insights of a few nodes analyse at once, with a jittered pause up to MAX_BACKOFF_MS.
+ */
+const MAX_CAS_ROUNDS = 100;
+const MAX_BACKOFF_MS = 100;
+/** Cells of the grid (row-major, `row * HEATMAP_COLUMNS + column`) and scroll bands: the bounds of every document's counts. */
+const GRID_ROWS = Math.ceil(MAX_HEATMAP_DEPTH_PX / HEATMAP_ROW_PX);
+export const GRID_CELLS = HEATMAP_COLUMNS * GRID_ROWS;
+export const SCROLL_BANDS = Math.ceil(MAX_HEATMAP_DEPTH_PX / HEATMAP_SCROLL_BAND_PX);
 
 // Every `_id` starts `<appId>:`, so erasing an application (app-erasure.ts) takes its heatmaps too.
-const bucketId = (appId: string, period: string, width: WidthFilter, key: string) => `${appId}:hb:${period}:${width}:${key}`;
-const snapshotId = (appId: string, width: WidthClass, key: string) => `${appId}:hp:${width}:${key}`;
-const claimId = (appId: string, sessionId: string) => `${appId}:hs:${sessionId}`;
+export const heatmapDocId = (appId: string, period: string, width: WidthClass, key: string) => `${appId}:hm:${period}:${width}:${key}`;
+export const heatmapClaimId = (appId: string, sessionId: string) => `${appId}:hs:${sessionId}`;
+
+/**
+ * One width class's counts in a heatmap document: views `v`, clicks `n`, cells `c` and deepest bands
+ * `s` as binary counts (heatmap-counts-codec.ts), and the newest snapshot `p`. A document holds one
+ * period of one key, its width classes side by side, and a revision `r` every write is conditional on.
+ */
+export interface StoredWidth {
+  v: number;
+  n: number;
+  c: Binary;
+  s: Binary;
+  p?: HeatmapSnapshot;
+}
+
+/** What a session (or a migrated document) adds to one width class of one document. */
+export interface WidthAddition {
+  views: number;
+  clicks: number;
+  /** Cell index → clicks. */
+  cells: Map<number, number>;
+  /** Band → views. */
+  deepest: Map<number, number>;
+  snapshot: HeatmapSnapshot | null;
+}
+
+type HeatmapDoc = Document & { _id: string };
+export const heatmapsCollection = (connection: Connection) => connection.db!.collection('heatmaps') as unknown as Collection<HeatmapDoc>;
 
 /** The heatmaps' documents in collection `heatmaps`, the same on every implementation (heatmaps-repository.ts). */
 export function mongooseHeatmaps(connection: Connection): HeatmapsRepository {
-  const collection = () => connection.db!.collection('heatmaps') as unknown as Collection<Document & { _id: string }>;
+  const collection = () => heatmapsCollection(connection);
   return {
     async add({ appId, sessionId, periods, pages }) {
-      try {
-        await collection().insertOne({ _id: claimId(appId, sessionId), appId, at: new Date() });
-      } catch (error) {
-        if ((error as { code?: unknown }).code === DUPLICATE_KEY) return false;
-        throw error;
-      }
-      // Snapshots first: a page's counts are never read before the page can be shown.
-      const writes: AnyBulkWriteOperation<Document & { _id: string }>[] = pages.flatMap((page) =>
-        page.snapshot ? page.keys.map((key) => ({ updateOne: { filter: { _id: snapshotId(appId, page.widthClass, key) }, update: { $set: { appId, ...page.snapshot } }, upsert: true } })) : [],
-      );
+      // One write per document however many of the session's pages share it (`/*` holds them all).
+      const additions = new Map<string, Map<WidthClass, WidthAddition>>();
       for (const page of pages) {
-        const inc: Record<string, number> = { v: page.views, n: page.clicks };
-        for (const [cell, count] of Object.entries(page.cells)) inc[`${CELL}${cell}`] = count;
-        for (const [band, count] of Object.entries(page.deepest)) inc[`${BAND}${band}`] = count;
         for (const key of page.keys) {
-          // Each width class, and every width together: a query of all devices reads one bucket, not three.
           for (const period of periods) {
-            for (const width of [page.widthClass, 'all'] as const) writes.push({ updateOne: { filter: { _id: bucketId(appId, period, width, key) }, update: { $inc: inc, $set: { appId } }, upsert: true } });
+            const id = heatmapDocId(appId, period, page.widthClass, key);
+            const widths = additions.get(id) ?? additions.set(id, new Map()).get(id)!;
+            const addition = widths.get(page.widthClass) ?? widths.set(page.widthClass, emptyAddition()).get(page.widthClass)!;
+            addition.views += page.views;
+            addition.clicks += page.clicks;
+            for (const [cell, count] of Object.entries(page.cells)) addTo(addition.cells, cellIndexOf(cell), count);
+            for (const [band, count] of Object.entries(page.deepest)) addTo(addition.deepest, bandIndexOf(band), count);
+            if (page.snapshot && (!addition.snapshot || page.snapshot.ts > addition.snapshot.ts)) addition.snapshot = page.snapshot;
           }
         }
       }
-      for (let i = 0; i < writes.length; i += UPDATES_PER_WRITE) await collection().bulkWrite(writes.slice(i, i + UPDATES_PER_WRITE), { ordered: false });
+      const claim = collection()
+        .insertOne({ _id: heatmapClaimId(appId, sessionId), appId, at: new Date() })
+        .then(
+          () => true,
+          (error: { code?: unknown }) => {
+            if (error.code === DUPLICATE_KEY) return false;
+            throw error;
+          },
+        );
+      // The documents are read while the claim is written (a read changes nothing; a stale one only fails its compare-and-set).
+      const [claimed, stored] = await Promise.all([claim, documentsOf(collection(), [...additions.keys()])]);
+      if (!claimed) return false;
+      await addToDocuments(collection(), appId, additions, stored);
       return true;
     },
-    async buckets(appId, key, periods, width) {
-      const ids = periods.map((period) => bucketId(appId, period, width, key));
-      // A few reads at once: a bucket costs its fields to decode, and the engine decodes reads in parallel.
+    async read(appId, key, periods, widths) {
+      const ids = [...new Set(periods)].flatMap((period) => widths.map((width) => heatmapDocId(appId, period, width, key)));
+      const projection = Object.fromEntries(widths.map((width) => [width, 1]));
       const groups = Array.from({ length: Math.ceil(ids.length / IDS_PER_READ) }, (_, i) => ids.slice(i * IDS_PER_READ, (i + 1) * IDS_PER_READ));
-      const docs = await Promise.all(groups.map((group) => collection().find({ _id: { $in: group } }).toArray()));
-      return docs.flat().map(bucketOf);
-    },
-    async snapshots(appId, key, widths) {
-      const docs = await collection()
-        .find({ _id: { $in: widths.map((width) => snapshotId(appId, width, key)) } })
-        .toArray();
-      const found = new Map<WidthClass, HeatmapSnapshot>();
-      for (const width of widths) {
-        const doc = docs.find((candidate) => candidate._id === snapshotId(appId, width, key));
-        if (doc) found.set(width, { sessionId: String(doc.sessionId), firstSeq: Number(doc.firstSeq), lastSeq: Number(doc.lastSeq), ts: Number(doc.ts), href: String(doc.href), width: Number(doc.width), height: Number(doc.height) });
-      }
-      return found;
+      const docs = (await Promise.all(groups.map((group) => collection().find({ _id: { $in: group } }, { projection }).toArray()))).flat();
+      return totalsOf(docs, widths);
     },
   };
 }
 
-function bucketOf(doc: Document): HeatmapBucket {
-  const bucket: HeatmapBucket = { views: Number(doc.v) || 0, clicks: Number(doc.n) || 0, cells: {}, deepest: {} };
-  for (const [field, value] of Object.entries(doc)) {
-    if (typeof value !== 'number') continue;
-    if (field.startsWith(CELL)) bucket.cells[field.slice(CELL.length)] = value;
-    else if (field.startsWith(BAND)) bucket.deepest[field.slice(BAND.length)] = value;
+/**
+ * Adds to each document by compare-and-set on its revision: read, add in memory, then update only if
+ * the revision is still the one read, or insert when there was no document; one that another writer
+ * changed or created meanwhile is read again and retried, the others are done. Each document gets the
+ * additions once. (Not one bulk write of upserts filtered on the revision: FerretDB 1.24 stops an
+ * unordered update command at its first failed statement, neither applying nor reporting the ones
+ * after it, so which of them to retry cannot be told; nor was it faster there, measured.)
+ */
+export async function addToDocuments(collection: Collection<HeatmapDoc>, appId: string, additions: Map<string, Map<WidthClass, WidthAddition>>, firstRead?: Map<string, HeatmapDoc>): Promise<void> {
+  let pending = [...additions.keys()];
+  for (let round = 0; pending.length > 0; round++) {
+    if (round >= MAX_CAS_ROUNDS) throw new Error(`heatmap counts: ${pending.length} documents still contended after ${MAX_CAS_ROUNDS} rounds`);
+    if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** round)));
+    const stored = round === 0 && firstRead ? firstRead : await documentsOf(collection, pending);
+    const failed: string[] = [];
+    for (let i = 0; i < pending.length; i += WRITES_AT_ONCE) {
+      const slice = pending.slice(i, i + WRITES_AT_ONCE);
+      const done = await Promise.all(slice.map((id) => writeOnce(collection, appId, id, stored.get(id), additions.get(id)!)));
+      failed.push(...slice.filter((_, j) => !done[j]));
+    }
+    pending = failed;
   }
-  return bucket;
+}
+
+async function documentsOf(collection: Collection<HeatmapDoc>, ids: string[]): Promise<Map<string, HeatmapDoc>> {
+  return new Map((await collection.find({ _id: { $in: ids } }).toArray()).map((doc) => [doc._id, doc]));
+}
+
+async function writeOnce(collection: Collection<HeatmapDoc>, appId: string, id: string, doc: HeatmapDoc | undefined, widths: Map<WidthClass, WidthAddition>): Promise<boolean> {
+  const set: Record<string, StoredWidth> = {};
+  for (const [width, addition] of widths) set[width] = merged(doc?.[width] as StoredWidth | undefined, addition);
+  if (!doc) {
+    try {
+      await collection.insertOne({ _id: id, appId, r: 1, ...set });
+      return true;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === DUPLICATE_KEY) return false; // another writer created it first
+      throw error;
+    }
+  }
+  const revision = Number(doc.r) || 0;
+  const result = await collection.updateOne({ _id: id, r: revision }, { $set: { ...set, r: revision + 1 } });
+  return result.matchedCount === 1;
+}
+
+function merged(stored: StoredWidth | undefined, addition: WidthAddition): StoredWidth {
+  const cells = new Float64Array(GRID_CELLS);
+  const deepest = new Float64Array(SCROLL_BANDS);
+  if (stored) {
+    addCounts(bytesOf(stored.c), cells);
+    addCounts(bytesOf(stored.s), deepest);
+  }
+  for (const [cell, count] of addition.cells) cells[cell] += count;
+  for (const [band, count] of addition.deepest) deepest[band] += count;
+  const snapshot = [stored && snapshotOf(stored.p), addition.snapshot].reduce<HeatmapSnapshot | null>((newest, candidate) => (candidate && (!newest || candidate.ts > newest.ts) ? candidate : newest), null);
+  return {
+    v: (Number(stored?.v) || 0) + addition.views,
+    n: (Number(stored?.n) || 0) + addition.clicks,
+    c: new Binary(encodeCounts(cells)),
+    s: new Binary(encodeCounts(deepest)),
+    ...(snapshot ? { p: snapshot } : {}),
+  };
+}
+
+function totalsOf(docs: readonly Document[], widths: readonly WidthClass[]): HeatmapTotals {
+  const cells = new Float64Array(GRID_CELLS);
+  const deepestByBand = new Float64Array(SCROLL_BANDS);
+  const snapshots = new Map<WidthClass, HeatmapSnapshot>();
+  let views = 0;
+  let clicks = 0;
+  for (const doc of docs) {
+    for (const width of widths) {
+      const stored = doc[width] as StoredWidth | undefined;
+      if (!stored || typeof stored !== 'object') continue;
+      views += Number(stored.v) || 0;
+      clicks += Number(stored.n) || 0;
+      addCounts(bytesOf(stored.c), cells);
+      addCounts(bytesOf(stored.s), deepestByBand);
+      const snapshot = snapshotOf(stored.p);
+      const newest = snapshots.get(width);
+      if (snapshot && (!newest || snapshot.ts > newest.ts)) snapshots.set(width, snapshot);
+    }
+  }
+  const triples: Array<[number, number, number]> = [];
+  for (let i = 0; i < GRID_CELLS; i++) if (cells[i] > 0) triples.push([i % HEATMAP_COLUMNS, Math.floor(i / HEATMAP_COLUMNS), cells[i]]);
+  let last = SCROLL_BANDS - 1;
+  while (last >= 0 && deepestByBand[last] === 0) last--;
+  return { views, clicks, cells: triples, deepest: Array.from(deepestByBand.subarray(0, last + 1)), snapshots };
+}
+
+export const emptyAddition = (): WidthAddition => ({ views: 0, clicks: 0, cells: new Map(), deepest: new Map(), snapshot: null });
+
+export function addTo(counts: Map<number, number>, index: number | null, count: number) {
+  if (index !== null && Number.isFinite(count) && count > 0) counts.set(index, (counts.get(index) ?? 0) + count);
+}
+
+/** `<column>_<row>` → the cell's index, or null outside the grid. */
+export function cellIndexOf(cell: string): number | null {
+  const [column, row] = cell.split('_').map(Number);
+  if (!Number.isInteger(column) || !Number.isInteger(row) || column < 0 || column >= HEATMAP_COLUMNS || row < 0 || row >= GRID_ROWS) return null;
+  return row * HEATMAP_COLUMNS + column;
+}
+
+export function bandIndexOf(band: string): number | null {
+  const index = Number(band);
+  return Number.isInteger(index) && index >= 0 && index < SCROLL_BANDS ? index : null;
+}
+
+function bytesOf(value: unknown): Uint8Array {
+  if (value instanceof Binary) return value.buffer.subarray(0, value.position);
+  return value instanceof Uint8Array ? value : new Uint8Array(0);
+}
+
+export function snapshotOf(value: unknown): HeatmapSnapshot | null {
+  if (!value || typeof value !== 'object') return null;
+  const doc = value as Record<string, unknown>;
+  if (typeof doc.sessionId !== 'string' || typeof doc.href !== 'string') return null;
+  return { sessionId: doc.sessionId, firstSeq: Number(doc.firstSeq), lastSeq: Number(doc.lastSeq), ts: Number(doc.ts), href: doc.href, width: Number(doc.width), height: Number(doc.height) };
 }

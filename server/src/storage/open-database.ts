@@ -10,6 +10,7 @@ import { mongooseFontFiles } from './font-files.js';
 import { mongooseApiTokens } from './api-tokens.js';
 import { mongoWebhooks } from './webhooks.js';
 import { mongooseHeatmaps } from './heatmaps.js';
+import { migrateHeatmapsLayout } from './heatmaps-previous-layout.js';
 import { bindModels, type Models } from './models.js';
 import type { DatabaseHealth, IngestTuning, Storage } from './ports.js';
 import { SHARED_INDEXES } from './shared-indexes.js';
@@ -70,6 +71,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Storag
   await createIndexes(connection, models, log);
   const implementation = options.implementation ?? (ferretdb ? 'embedded' : 'native');
   const { parts, internals } = implementation === 'embedded' ? await embeddedStorage(connection, models, log, options.ingest) : await nativeStorage(connection, models, log, options.ingest);
+  await migrateHeatmapsLayout(connection, log);
 
   let engine: DatabaseHealth['engine'] = 'unknown';
   let version: string | null = null;
