@@ -225,6 +225,7 @@ export async function createApplication({ config, logger, db, workers, now, jobI
     endSession: (id, reason) => sessions.end(id, reason),
     onEnded: (session, reason) => announceEnded(session, reason),
     onVisitorErased: (appId, visitorId, deleted) => void webhooks.visitorErased(appId, visitorId, deleted),
+    forgetHeatmapSnapshots: (appId, sessionIds) => db.heatmaps.forgetSnapshots(appId, sessionIds),
   };
   api.use('/apps', requireUser(auth), recordingRoutes({ apps, ...erasure }));
   api.use('/apps', requireUser(auth), appsRoutes(apps));

@@ -103,6 +103,15 @@ describe('heatmaps routes', () => {
     }
   });
 
+  it('erasing a visitor drops the snapshots naming their sessions (the address may carry their data) and keeps the anonymous counts', async () => {
+    const query = (path: string) => `path=${encodeURIComponent(path)}&from=${today}&to=${today}`;
+    for (const path of ['/pricing', '/*']) expect((await owner.request('GET', heatmapUrl(shop.id, query(path)))).json.data.snapshot).toMatchObject({ sessionId: visitor.sessionId });
+    expect((await owner.request('DELETE', `/api/apps/${shop.id}/visitors/${visitor.visitorId}`)).status).toBe(200);
+    for (const path of ['/pricing', '/*']) {
+      expect((await owner.request('GET', heatmapUrl(shop.id, query(path)))).json.data, path).toMatchObject({ views: 1, clicks: 3, snapshot: null });
+    }
+  });
+
   it('erasing the application erases its heatmaps (counts, claims and snapshots)', async () => {
     const heatmapDocuments = async () => {
       let count = 0;

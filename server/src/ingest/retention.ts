@@ -20,12 +20,13 @@ const add = (total: Deleted, more: Deleted) => {
 };
 
 /** Deletes every session of the filter with its chunks and messages, a batch at a time. */
-async function deleteAll(repos: Repositories, filter: Parameters<Repositories['recordings']['listSessionIds']>[0]): Promise<Deleted> {
+async function deleteAll(repos: Repositories, filter: Parameters<Repositories['recordings']['listSessionIds']>[0], onDeleted?: (ids: string[]) => Promise<unknown>): Promise<Deleted> {
   const total = { sessions: 0, chunks: 0, messages: 0 };
   for (;;) {
     const ids = await repos.recordings.listSessionIds(filter, DELETE_BATCH);
     if (ids.length === 0) return total;
     add(total, await repos.recordings.deleteSessions(ids));
+    await onDeleted?.(ids);
   }
 }
 
@@ -41,8 +42,8 @@ export async function runRetention(repos: Repositories, now: Date): Promise<Dele
 }
 
 /** Erasure: every session of one visitor in one application, with its chunks and messages. */
-export async function eraseVisitor(repos: Repositories, appId: string, visitorId: string): Promise<Deleted> {
-  const deleted = await deleteAll(repos, { appId, visitorId });
+export async function eraseVisitor(repos: Repositories, appId: string, visitorId: string, onDeleted?: (ids: string[]) => Promise<unknown>): Promise<Deleted> {
+  const deleted = await deleteAll(repos, { appId, visitorId }, onDeleted);
   await repos.sessions.forgetVisitor(appId, visitorId);
   return deleted;
 }
@@ -53,6 +54,8 @@ export interface ErasureDeps {
   onEnded?: (session: SessionRecord, reason: EndReason) => void;
   /** The visitor's data was erased (the webhooks' `visitor.erased`). */
   onVisitorErased?: (appId: string, visitorId: string, deleted: Deleted) => void;
+  /** Heatmap snapshots naming these deleted sessions are dropped (their address may carry the visitor's data). */
+  forgetHeatmapSnapshots?: (appId: string, sessionIds: string[]) => Promise<unknown>;
 }
 
 /**
@@ -66,7 +69,8 @@ export async function endAndEraseVisitor(deps: ErasureDeps, appId: string, visit
     const ended = await deps.endSession(id, 'erased');
     if (ended) deps.onEnded?.(ended, 'erased');
   }
-  const deleted = await eraseVisitor(deps.repos, appId, visitorId);
+  const forget = deps.forgetHeatmapSnapshots;
+  const deleted = await eraseVisitor(deps.repos, appId, visitorId, forget && ((ids) => forget(appId, ids)));
   deps.onVisitorErased?.(appId, visitorId, deleted);
   return deleted;
 }

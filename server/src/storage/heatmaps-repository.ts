@@ -51,4 +51,10 @@ export interface HeatmapsRepository {
   add(contribution: HeatmapContribution): Promise<boolean>;
   /** The sum of these periods' counts (each period read once) of one key over these width classes. */
   read(appId: string, key: string, periods: readonly string[], widths: readonly WidthClass[]): Promise<HeatmapTotals>;
+  /**
+   * An erasure: the application's snapshots that name these (deleted) sessions are dropped — their
+   * address may carry the visitor's data — and each document's revision moves on, so a count written
+   * from an earlier read is retried. The counts stay (anonymous). Answers the documents changed.
+   */
+  forgetSnapshots(appId: string, sessionIds: readonly string[]): Promise<number>;
 }

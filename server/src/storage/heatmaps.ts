@@ -1,6 +1,6 @@
 import { Binary, type Collection, type Document } from 'mongodb';
 import type { Connection } from 'mongoose';
-import type { HeatmapSnapshot, WidthClass } from '../protocol/heatmaps.js';
+import { WIDTH_CLASSES, type HeatmapSnapshot, type WidthClass } from '../protocol/heatmaps.js';
 import { HEATMAP_COLUMNS, HEATMAP_ROW_PX, HEATMAP_SCROLL_BAND_PX, MAX_HEATMAP_DEPTH_PX } from '../protocol/limits.js';
 import { addCounts, encodeCounts } from './heatmap-counts-codec.js';
 import type { HeatmapContribution, HeatmapsRepository, HeatmapTotals } from './heatmaps-repository.js';
@@ -95,6 +95,19 @@ export function mongooseHeatmaps(connection: Connection): HeatmapsRepository {
       const groups = Array.from({ length: Math.ceil(ids.length / IDS_PER_READ) }, (_, i) => ids.slice(i * IDS_PER_READ, (i + 1) * IDS_PER_READ));
       const docs = (await Promise.all(groups.map((group) => collection().find({ _id: { $in: group } }, { projection }).toArray()))).flat();
       return totalsOf(docs, widths);
+    },
+    async forgetSnapshots(appId, sessionIds) {
+      if (sessionIds.length === 0) return 0;
+      let changed = 0;
+      // One width class a pass: its snapshot is `<width>.p`. Not indexed: an erasure is rare, and it reads only the application's documents.
+      for (const width of WIDTH_CLASSES) {
+        const result = await collection().updateMany(
+          { appId, [`${width}.p.sessionId`]: { $in: [...sessionIds] } },
+          { $unset: { [`${width}.p`]: '' }, $inc: { r: 1 } },
+        );
+        changed += result.modifiedCount;
+      }
+      return changed;
     },
   };
 }
