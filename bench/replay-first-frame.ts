@@ -7,7 +7,7 @@ import { atMost, type Benchmark, type Figure } from './figure.js';
 import { FIRST_FRAME_ID, thirtyMinuteSession } from './fixtures/long-session.js';
 import { percentile } from './stats.js';
 import { DEEP_IFRAME_SOURCE } from './fixtures/replay-iframe-probe.js';
-import { LOAD_CPU_SPINNERS, LOAD_VISITORS, machineLoad, startReplayLoad } from './replay-load.js';
+import { LOAD_CPU_SPINNERS, LOAD_VISITORS, machineLoad, startReplayLoad, untilQuiet } from './replay-load.js';
 
 const BENCH = 'replay-first-frame';
 /** Generous: on a loaded machine the chunk list alone took over 30 s; a figure beats a timeout. */
@@ -129,6 +129,8 @@ export const replayFirstFrame: Benchmark = {
       const chunks = `${batches.length} chunks, ${rawMiB.toFixed(1)} MiB raw${compacted ? ', compacted (--layout=compacted)' : ''}`;
       const address = `/#/replay/${appId}/${sessionId}`;
 
+      const settledS = await untilQuiet();
+      process.stdout.write(`  the machine was quiet ${settledS.toFixed(0)} s after seeding (the session's analysis and compaction run in the background)\n`);
       const quietLoad = machineLoad();
       const quiet = await opens(browser, server.url, address, runs);
       const quietSaid = quietLoad.describe();

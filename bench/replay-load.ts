@@ -36,6 +36,22 @@ export function machineLoad() {
   };
 }
 
+/**
+ * Waits until the machine is quiet: a whole second with its CPUs at most `busyShare` busy (the seeded
+ * session's own analysis, heatmap counts and compaction run in the server's background once it
+ * completes; a replay opened later finds them done). Resolves with the seconds waited; gives up after `maxMs`.
+ */
+export async function untilQuiet(busyShare = 0.2, maxMs = 120_000): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < maxMs) {
+    const before = machineTicks();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const after = machineTicks();
+    if ((after.busy - before.busy) / Math.max(1, after.total - before.total) <= busyShare) break;
+  }
+  return (Date.now() - started) / 1000;
+}
+
 export interface ReplayLoad {
   visitors: number;
   stop(): Promise<void>;
