@@ -25,6 +25,12 @@ export async function inflateEvents(data: ArrayBuffer | Uint8Array): Promise<Rec
   );
 }
 
+/** One stored batch as stored (gzip), or null when it is not stored (yet). */
+export async function fetchChunkBytes(appId: string, sessionId: string, seq: number, signal?: AbortSignal): Promise<ArrayBuffer | null> {
+  const response = await fetch(`${base(appId, sessionId)}/chunks/${seq}`, { credentials: 'same-origin', signal });
+  return response.ok ? response.arrayBuffer() : null;
+}
+
 export async function fetchChunk(appId: string, sessionId: string, seq: number, signal?: AbortSignal): Promise<RecordedEvent[]> {
   const response = await fetch(`${base(appId, sessionId)}/chunks/${seq}`, { credentials: 'same-origin', signal });
   if (!response.ok) throw new ReplayLoadError(`Chunk ${seq} could not be loaded (${response.status}).`);
