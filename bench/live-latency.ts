@@ -165,6 +165,8 @@ export const liveLatency: Benchmark = {
       await visitor.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<div id="bench-markers"></div>'));
 
       const agent = await newPage(browser);
+      agent.on('pageerror', (error) => process.stdout.write(`    agent page error: ${error.message}\n`));
+      visitor.on('pageerror', (error) => process.stdout.write(`    visitor page error: ${error.message}\n`));
       taps.received = tapMarkers(agent, 'framereceived');
       await openReplay(agent, server.url, appId, sessionId);
       await agent.locator('replay-view').getByRole('status').filter({ hasText: 'LIVE' }).waitFor({ timeout: 30_000 });
@@ -187,6 +189,9 @@ export const liveLatency: Benchmark = {
       process.stdout.write(`  loaded: p95 ${percentile(loaded.latencies, 95).toFixed(0)} ms beside ${loadNote}\n`);
       return [...phaseFigures(quiet, 'quiet', null, quietNote, gaps), ...phaseFigures(loaded, 'loaded', atMost(250, 'ms'), loadNote, gaps)];
     } finally {
+      // The server's own errors (level error and above), so a lost change says why.
+      const logged = server.output().split('\n').filter((line) => /"level":(50|60)/.test(line));
+      for (const line of logged.slice(0, 3)) process.stdout.write(`    server error: ${line.slice(0, 600)}\n`);
       load?.stop();
       await browser.close();
       await server.dispose();
