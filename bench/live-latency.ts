@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../e2e/support/browser.js';
@@ -8,6 +9,7 @@ import { HttpClient } from '../server/src/testing/http-client.js';
 import { startServerProcess } from '../server/src/testing/server-process.js';
 import { atMost, type Benchmark, type Figure } from './figure.js';
 import { percentile } from './stats.js';
+import { startVisitorLoad, type VisitorLoad } from './visitor-load.js';
 import { DEEP_IFRAME_SOURCE } from './fixtures/replay-iframe-probe.js';
 
 const BENCH = 'live-latency';
@@ -63,26 +65,114 @@ async function watchReplayFrame(agent: Page): Promise<void> {
   })()`);
 }
 
-/** Visitor DOM change → the agent's live replay shows it, both pages in one Chromium (one clock: Date.now()). */
+/** Load beside the loaded phase, unless `--visitors=N` says otherwise (half the embedded ingest budget). */
+const LOAD_VISITORS = 400;
+/** After the load's visitors connected, before the loaded phase is measured. */
+const LOAD_SETTLE_MS = 4_000;
+
+interface Phase {
+  latencies: number[];
+  stages: { flush: number[]; server: number[]; replay: number[] };
+  lost: number;
+  frames: number;
+  /** How many of the phase's markers each websocket tap saw. */
+  tapped?: string;
+}
+
+/**
+ * One phase: CHANGES visitor DOM changes (markers `first`…), at random gaps so they fall at every
+ * phase of the widget's send rhythm, each timed to the agent's screen and split by the frames tapped.
+ */
+async function measurePhase(visitor: Page, agent: Page, taps: { sent: Map<number, number>; received: Map<number, number> }, first: number, [minGap, maxGap]: number[]): Promise<Phase> {
+  await agent.evaluate(() => {
+    const w = window as unknown as { __frames: number; __t0: number };
+    w.__frames = 0;
+    w.__t0 = performance.now();
+  });
+  const created = await visitor.evaluate(
+    async ({ count, first, minGap, maxGap }) => {
+      const box = document.getElementById('bench-markers')!;
+      const at: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const el = document.createElement('span');
+        el.setAttribute('data-bench-marker', String(first + i));
+        el.textContent = `change ${first + i}`;
+        at[i] = Date.now();
+        box.append(el);
+        await new Promise((resolve) => setTimeout(resolve, minGap + Math.random() * (maxGap - minGap)));
+      }
+      return at;
+    },
+    { count: CHANGES, first, minGap, maxGap },
+  );
+  const shownCount = () =>
+    agent.evaluate((first) => Object.keys((window as unknown as { __shown: object }).__shown).filter((n) => Number(n) >= first).length, first);
+  const deadline = Date.now() + SETTLE_MS;
+  while ((await shownCount()) < CHANGES && Date.now() < deadline) await agent.waitForTimeout(100);
+  const { shown, frames } = await agent.evaluate(() => {
+    const w = window as unknown as { __shown: Record<number, number>; __frames: number; __t0: number };
+    return { shown: w.__shown, frames: w.__frames / ((performance.now() - w.__t0) / 1000) };
+  });
+  const phase: Phase = { latencies: [], stages: { flush: [], server: [], replay: [] }, lost: 0, frames };
+  for (let i = 0; i < CHANGES; i++) {
+    const at = shown[first + i];
+    if (at === undefined) continue;
+    phase.latencies.push(at - created[i]);
+    const out = taps.sent.get(first + i);
+    const inn = taps.received.get(first + i);
+    if (out === undefined || inn === undefined) continue;
+    phase.stages.flush.push(out - created[i]);
+    phase.stages.server.push(inn - out);
+    phase.stages.replay.push(at - inn);
+  }
+  phase.lost = CHANGES - phase.latencies.length;
+  const tapped = (taps: Map<number, number>) => [...taps.keys()].filter((n) => n >= first && n < first + CHANGES).length;
+  // Where a lost change stopped: never sent by the widget, never received by the agent, or not shown.
+  phase.tapped = `sent ${tapped(taps.sent)}, received ${tapped(taps.received)}, shown ${phase.latencies.length} of ${CHANGES}`;
+  return phase;
+}
+
+function phaseFigures(phase: Phase, label: string, budget: Figure['budget'], load: string, gaps: number[]): Figure[] {
+  const stage = (values: number[]) => `p50 ${percentile(values, 50).toFixed(0)} / p95 ${percentile(values, 95).toFixed(0)} ms`;
+  const { flush, server, replay } = phase.stages;
+  const breakdown = `visitor → sent ${stage(flush)}; sent → agent received ${stage(server)}; received → shown ${stage(replay)}`;
+  const figures: Figure[] = [
+    { benchmark: BENCH, figure: `${label}: change → shown p50`, value: percentile(phase.latencies, 50), unit: 'ms', budget: null, note: `${phase.latencies.length}/${CHANGES} changes seen, ${phase.lost} lost; gaps ${gaps[0]}–${gaps[1]} ms; ${load}` },
+    { benchmark: BENCH, figure: `${label}: change → shown p95`, value: percentile(phase.latencies, 95), unit: 'ms', budget, note: breakdown },
+    { benchmark: BENCH, figure: `${label}: agent page animation frames`, value: phase.frames, unit: 'frames/s', budget: null, note: 'rAF rate of the observer (its time resolution)' },
+  ];
+  if (phase.lost > 0) figures.push({ benchmark: BENCH, figure: `${label}: changes never shown`, value: phase.lost, unit: 'changes', budget: atMost(0, 'changes'), note: phase.tapped });
+  return figures;
+}
+
+/**
+ * Visitor DOM change → the agent's live replay shows it, both pages in one Chromium (one clock:
+ * Date.now()): first on the otherwise idle server, then with recording visitors loading it (the
+ * budget's condition). `--visitors=N` sets the load.
+ */
 export const liveLatency: Benchmark = {
   name: BENCH,
-  description: `${CHANGES} visitor DOM changes on the demo page → seen in the agent's live replay iframe (Chromium, loopback)`,
-  async run({ quick }) {
-    const [minGapMs, maxGapMs] = quick ? [25, 100] : [100, 300];
+  description: `${CHANGES} visitor DOM changes on the demo page → seen in the agent's live replay iframe (Chromium, loopback), quiet and then beside recording visitors (\`--visitors=N\`, default ${LOAD_VISITORS})`,
+  async run({ quick, options }) {
+    const gaps = quick ? [25, 100] : [100, 300];
+    const visitors = Number(options.visitors ?? LOAD_VISITORS);
     const server = await startServerProcess({ LOG_LEVEL: 'error' });
     const browser = await launchChromium();
+    let load: VisitorLoad | undefined;
     try {
       const owner = new HttpClient(server.url);
       await owner.signIn();
       const appId = await demoAppId(owner);
       const visitor = await newPage(browser);
-      const sent = tapMarkers(visitor, 'framesent');
+      const taps = { sent: tapMarkers(visitor, 'framesent'), received: new Map<number, number>() };
       await visitor.goto(`${server.url}/demo/`);
       const sessionId = await startChat(visitor);
       await visitor.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<div id="bench-markers"></div>'));
 
       const agent = await newPage(browser);
-      const received = tapMarkers(agent, 'framereceived');
+      agent.on('pageerror', (error) => process.stdout.write(`    agent page error: ${error.message}\n`));
+      visitor.on('pageerror', (error) => process.stdout.write(`    visitor page error: ${error.message}\n`));
+      taps.received = tapMarkers(agent, 'framereceived');
       await openReplay(agent, server.url, appId, sessionId);
       await agent.locator('replay-view').getByRole('status').filter({ hasText: 'LIVE' }).waitFor({ timeout: 30_000 });
       const { frame } = await replayFrame(agent);
@@ -90,55 +180,24 @@ export const liveLatency: Benchmark = {
       await visitor.locator('chatreel-widget').getByText('An agent is viewing this page with you.').waitFor({ timeout: 10_000 });
       await watchReplayFrame(agent);
 
-      // Changes at random gaps, so they fall at every phase of the widget's flush rhythm.
-      const created = await visitor.evaluate(
-        async ({ count, minGap, maxGap }) => {
-          const box = document.getElementById('bench-markers')!;
-          const at: number[] = [];
-          for (let i = 0; i < count; i++) {
-            const el = document.createElement('span');
-            el.setAttribute('data-bench-marker', String(i));
-            el.textContent = `change ${i}`;
-            at[i] = Date.now();
-            box.append(el);
-            await new Promise((resolve) => setTimeout(resolve, minGap + Math.random() * (maxGap - minGap)));
-          }
-          return at;
-        },
-        { count: CHANGES, minGap: minGapMs, maxGap: maxGapMs },
-      );
-      const shownCount = () => agent.evaluate(() => Object.keys((window as unknown as { __shown: object }).__shown).length);
-      const deadline = Date.now() + SETTLE_MS;
-      while ((await shownCount()) < CHANGES && Date.now() < deadline) await agent.waitForTimeout(100);
-      const { shown, frames, since } = await agent.evaluate(() => {
-        const w = window as unknown as { __shown: Record<number, number>; __frames: number; __t0: number };
-        return { shown: w.__shown, frames: w.__frames, since: performance.now() - w.__t0 };
-      });
+      const quietLoad = `server otherwise idle; load average ${os.loadavg()[0].toFixed(2)} (${os.cpus().length} CPUs)`;
+      const quiet = await measurePhase(visitor, agent, taps, 0, gaps);
+      const quietNote = `${quietLoad} → ${os.loadavg()[0].toFixed(2)}`;
+      process.stdout.write(`  quiet: p95 ${percentile(quiet.latencies, 95).toFixed(0)} ms (${quietNote})\n`);
 
-      const latencies: number[] = [];
-      const stages = { flush: [] as number[], server: [] as number[], replay: [] as number[] };
-      for (let i = 0; i < CHANGES; i++) {
-        if (shown[i] === undefined) continue;
-        latencies.push(shown[i] - created[i]);
-        const out = sent.get(i);
-        const inn = received.get(i);
-        if (out !== undefined && inn !== undefined) {
-          stages.flush.push(out - created[i]);
-          stages.server.push(inn - out);
-          stages.replay.push(shown[i] - inn);
-        }
-      }
-      const lost = CHANGES - latencies.length;
-      const stage = (values: number[]) => `p50 ${percentile(values, 50).toFixed(0)} / p95 ${percentile(values, 95).toFixed(0)} ms`;
-      const breakdown = `visitor → sent ${stage(stages.flush)}; sent → agent received ${stage(stages.server)}; received → shown ${stage(stages.replay)}`;
-      const figures: Figure[] = [
-        { benchmark: BENCH, figure: 'change → shown p50', value: percentile(latencies, 50), unit: 'ms', budget: null, note: `${latencies.length}/${CHANGES} changes seen, ${lost} lost; gaps ${minGapMs}–${maxGapMs} ms` },
-        { benchmark: BENCH, figure: 'change → shown p95', value: percentile(latencies, 95), unit: 'ms', budget: atMost(500, 'ms'), note: breakdown },
-        { benchmark: BENCH, figure: 'agent page animation frames', value: frames / (since / 1000), unit: 'frames/s', budget: null, note: 'rAF rate of the observer (its time resolution)' },
-      ];
-      if (lost > 0) figures.push({ benchmark: BENCH, figure: 'changes never shown', value: lost, unit: 'changes', budget: atMost(0, 'changes') });
-      return figures;
+      const key = (await (await fetch(`${server.url}/demo/`)).text()).match(/data-key="(pk_[\w-]+)"/)![1];
+      load = await startVisitorLoad(server.url, key, visitors, server.child.pid!);
+      await new Promise((resolve) => setTimeout(resolve, LOAD_SETTLE_MS));
+      load.mark();
+      const loaded = await measurePhase(visitor, agent, taps, 100_000, gaps);
+      const loadNote = load.report();
+      process.stdout.write(`  loaded: p95 ${percentile(loaded.latencies, 95).toFixed(0)} ms beside ${loadNote}\n`);
+      return [...phaseFigures(quiet, 'quiet', null, quietNote, gaps), ...phaseFigures(loaded, 'loaded', atMost(250, 'ms'), loadNote, gaps)];
     } finally {
+      // The server's own errors (level error and above), so a lost change says why.
+      const logged = server.output().split('\n').filter((line) => /"level":(50|60)/.test(line));
+      for (const line of logged.slice(0, 3)) process.stdout.write(`    server error: ${line.slice(0, 600)}\n`);
+      load?.stop();
       await browser.close();
       await server.dispose();
     }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { newPage, serverAndBrowser } from './support/fixtures.js';
 import { startChat } from './support/recording.js';
 import { demoApp, openReplay, replayFrame, storeRecording } from './support/replay.js';
+import { gzipSync } from 'node:zlib';
+import { command, startVisitorSession } from '../server/src/testing/visitor-client.js';
 
 /** The figure the issue sets; p50/p95 of this delay are measured by the benchmark, not here. */
 const VISIBLE_WITHIN_MS = 2000;
@@ -86,6 +88,54 @@ describe('watching an active session live', () => {
     await notice.waitFor({ state: 'detached', timeout: 5000 });
     await agent.context().close();
     await visitor.context().close();
+  });
+
+  it('shows every batch once, in seq order, when a later one reaches the agent before an earlier one', async () => {
+    const app = await demoApp(setup.server);
+    const url = setup.server.url;
+    // A visitor recording through its own socket, so the test decides the order batches are sent in.
+    const { socket, sessionId } = await startVisitorSession(url, { key: app.publicKey }, url, `${url}/demo/`);
+    await command(socket, 'recording:start', { sessionId });
+    const send = (seq: number, events: unknown[]) => command<{ data?: { stored: boolean } }>(socket, 'recording:batch', { sessionId, seq, data: gzipSync(JSON.stringify(events)) });
+    const el = (id: number, tagName: string, childNodes: unknown[], attributes: Record<string, string> = {}) => ({ type: 2, tagName, attributes, childNodes, id });
+    const page = { type: 0, id: 1, childNodes: [el(2, 'html', [el(3, 'body', [el(4, 'ul', [], { id: 'list' })])])] };
+    const item = (id: number, text: string, at: number) => ({
+      type: 3,
+      timestamp: at,
+      // A mutation adds each node on its own (rrweb: children are never inside an added node).
+      data: {
+        source: 0,
+        texts: [],
+        attributes: [],
+        removes: [],
+        adds: [
+          { parentId: 4, nextId: null, node: el(id, 'li', []) },
+          { parentId: id, nextId: null, node: { type: 3, textContent: text, id: id + 1 } },
+        ],
+      },
+    });
+    // Watching starts: the widget's part is a fresh snapshot (seq 1).
+    socket.once('recording:watched', () => {
+      const at = Date.now();
+      void send(1, [{ type: 4, timestamp: at, data: { href: `${url}/demo/`, width: 800, height: 600 } }, { type: 2, timestamp: at + 1, data: { node: page, initialOffset: { top: 0, left: 0 } } }]);
+    });
+    const agent = await newPage(setup.browser);
+    await openReplay(agent, url, app.id, sessionId);
+    await agent.locator('replay-view').getByRole('status').filter({ hasText: 'LIVE' }).waitFor();
+    const { frame } = await replayFrame(agent);
+    await frame.locator('#list').waitFor({ state: 'attached', timeout: 10_000 });
+
+    // Seq 3 is stored and sent on before seq 2 (as when seq 2 is a large batch still being read).
+    const at = Date.now();
+    expect((await send(3, [item(20, 'three', at + 1)])).data?.stored).toBe(true);
+    expect((await send(2, [item(10, 'two', at)])).data?.stored).toBe(true);
+    await expect.poll(() => frame.locator('#list li').allTextContents(), { timeout: 10_000 }).toEqual(['two', 'three']);
+    // A batch sent again (its answer lost) is not shown twice.
+    await send(3, [item(20, 'three', at + 1)]);
+    await send(4, [item(30, 'four', at + 2)]);
+    await expect.poll(() => frame.locator('#list li').allTextContents(), { timeout: 10_000 }).toEqual(['two', 'three', 'four']);
+    socket.close();
+    await agent.context().close();
   });
 
   it('shows the recording of an active session whose visitor is gone instead of waiting for a live snapshot', async () => {

@@ -247,7 +247,7 @@ export async function createApplication({ config, logger, db, workers, now, jobI
   app.use('/api', api);
 
   const visitorLimits = createVisitorLimits(rateLimits);
-  const ingest = createIngestService(db.repos, { secret: cookieSecret, limits: visitorLimits, workers, now, onStored: (session, seq, data) => liveWatch?.batchStored(session, seq, data) });
+  const ingest = createIngestService(db.repos, { secret: cookieSecret, limits: visitorLimits, workers, now, onAccepted: (session, seq, data) => liveWatch?.batchAccepted(session, seq, data) });
   app.use(ingestRoutes({ repos: db.repos, ingest, secret: cookieSecret, rateLimits }));
   app.use(widgetAppearanceRoutes(db.repos));
   app.use(demoApiRoutes());

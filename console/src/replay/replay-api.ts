@@ -36,6 +36,12 @@ export async function inflateEvents(data: ArrayBuffer | Uint8Array): Promise<Rec
   );
 }
 
+/** One stored batch as stored (gzip), or null when it is not stored (yet): the live view's read of a missing batch. */
+export async function fetchChunkBytes(appId: string, sessionId: string, seq: number, signal?: AbortSignal): Promise<ArrayBuffer | null> {
+  const response = await fetch(replayChunkPath(appId, sessionId, { seq }), { credentials: 'same-origin', signal });
+  return response.ok ? response.arrayBuffer() : null;
+}
+
 /** One chunk's events: by its manifest header (a versioned URL, cached for good), or by seq alone. */
 export async function fetchChunk(appId: string, sessionId: string, chunk: number | Pick<ReplayChunk, 'seq' | 'bytes'>, signal?: AbortSignal): Promise<RecordedEvent[]> {
   const header = typeof chunk === 'number' ? { seq: chunk } : chunk;

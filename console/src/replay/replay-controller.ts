@@ -3,15 +3,20 @@ import type { ConsoleChatMessage as ChatMessage } from '../../../server/src/prot
 import type { ReplayManifest, ReplaySessionFacts } from '../../../server/src/protocol/replay-events.js';
 import { DevtoolsLog } from './devtools-log.js';
 import { EventStream } from './event-stream.js';
-import { fetchChunk, fetchManifest, inflateEvents, streamChunks } from './replay-api.js';
+import { fetchChunk, fetchChunkBytes, fetchManifest, inflateEvents, streamChunks } from './replay-api.js';
 import type { ReplayPlayer } from './replay-player.js';
 import { ReplaySocket } from './replay-socket.js';
+import { LiveSequencer } from './live-sequencer.js';
 import { chunkPlan, EVENT_FULL_SNAPSHOT, EVENT_META, messageMarkers, pageMarkers, type RecordedEvent } from './timeline-markers.js';
 
 /** How long a live view waits for the widget's fresh snapshot before showing the recording instead. */
 const LIVE_SNAPSHOT_WAIT_MS = 5000;
-/** How far behind the wall clock the live player runs, so events of one batch keep their spacing. */
-const LIVE_BUFFER_MS = 100;
+/**
+ * How far behind the wall clock the live player runs. None: a change is applied at the first animation
+ * frame after its batch arrives (the widget sends a watched change at once); a buffer here only adds
+ * to every change's delay (at 100 ms it was most of the received → shown time).
+ */
+const LIVE_BUFFER_MS = 0;
 
 /** Where a replay's first frame spends its time, as User Timing marks (the replay-first-frame bench reads them). */
 const mark = (step: string) => performance.mark(`replay:${step}`);
@@ -43,10 +48,12 @@ export class ReplayController implements ReactiveController {
   private loadedThroughTs = -Infinity;
   private abort = new AbortController();
   private socket: ReplaySocket | undefined;
-  /** Live batches in arrival order; inflating is async, so they are applied through one chain. */
+  /** Live batches in seq order; inflating is async, so they are applied through one chain. */
   private liveChain: Promise<void> = Promise.resolve();
-  /** Highest seq applied live: a repeated or late batch never replays older events over the page. */
-  private liveSeq = 0;
+  /** Puts live batches in seq order, each once, reading a missing one from the database. */
+  private sequencer: LiveSequencer | undefined;
+  /** The batch the live player's starting snapshot came in. */
+  private liveSnapshotSeq = 0;
   private buffered: RecordedEvent[] = [];
 
   constructor(
@@ -155,14 +162,19 @@ export class ReplayController implements ReactiveController {
   private async goLive(appId: string, manifest: ReplayManifest, signal: AbortSignal) {
     const sessionId = manifest.session.id;
     const stream = new EventStream();
-    this.socket = new ReplaySocket(sessionId, {
-      batch: ({ seq, data }) => {
-        this.liveChain = this.liveChain.then(async () => {
-          if (seq <= this.liveSeq || signal.aborted) return;
-          this.liveSeq = seq;
-          await this.applyLive(stream.push(await inflateEvents(data)));
-        }).catch(() => undefined);
+    const sequencer = (this.sequencer = new LiveSequencer({
+      deliver: (seq, data) => {
+        this.liveChain = this.liveChain
+          .then(async () => {
+            if (!signal.aborted) await this.applyLive(seq, stream.push(await inflateEvents(data)));
+          })
+          .catch(() => undefined);
       },
+      read: (seq) => fetchChunkBytes(appId, sessionId, seq, signal),
+    }));
+    this.socket = new ReplaySocket(sessionId, {
+      batch: ({ seq, data }) => sequencer.receive(seq, data),
+      gap: (seq) => sequencer.skip(seq),
       sessionChanged: (session) => {
         if (session.status === 'completed') void this.open(appId, sessionId);
       },
@@ -181,19 +193,25 @@ export class ReplayController implements ReactiveController {
     await this.replay(appId, manifest, signal);
   }
 
-  private async applyLive(received: RecordedEvent[]) {
+  private async applyLive(seq: number, received: RecordedEvent[]) {
     const before = this.devtools.version;
     const { events } = this.devtools.take(received);
     if (this.devtools.version !== before) this.host.requestUpdate();
-    if (this.player) return this.player.addEvents(events);
+    // A batch from before the starting snapshot, come late, would replay older changes over the page.
+    if (this.player) return seq > this.liveSnapshotSeq ? this.player.addEvents(events) : undefined;
     this.buffered.push(...events);
-    const snapshotAt = this.buffered.findLastIndex((event) => event.type === EVENT_FULL_SNAPSHOT);
+    if (events.some((event) => event.type === EVENT_FULL_SNAPSHOT)) this.liveSnapshotSeq = Math.max(this.liveSnapshotSeq, seq);
+    // In time order: batches may come out of order (a later one before the snapshot's).
+    const sorted = [...this.buffered].sort((a, b) => a.timestamp - b.timestamp);
+    const snapshotAt = sorted.findLastIndex((event) => event.type === EVENT_FULL_SNAPSHOT);
     if (snapshotAt < 0) return;
     // Start from the newest snapshot, with its Meta event just before it (rrweb-player needs both).
-    const metaAt = this.buffered.slice(0, snapshotAt).findLastIndex((event) => event.type === EVENT_META);
-    const start = this.buffered.slice(metaAt >= 0 ? metaAt : snapshotAt).sort((a, b) => a.timestamp - b.timestamp);
+    const metaAt = sorted.slice(0, snapshotAt).findLastIndex((event) => event.type === EVENT_META);
+    const start = sorted.slice(metaAt >= 0 ? metaAt : snapshotAt);
     this.buffered = [];
     await this.createPlayer(start, true);
+    // Every batch after the snapshot's, in seq order from here on (the ones already here are not repeated).
+    this.sequencer?.orderFrom(this.liveSnapshotSeq + 1);
   }
 
   private async createPlayer(events: RecordedEvent[], live: boolean, markers: RecordedEvent[] = []) {
@@ -238,7 +256,9 @@ export class ReplayController implements ReactiveController {
     if (socket) void socket.stopWatching().finally(() => socket.close());
     this.player?.destroy();
     this.player = undefined;
-    this.liveSeq = 0;
+    this.sequencer?.close();
+    this.sequencer = undefined;
+    this.liveSnapshotSeq = 0;
     this.loadedThroughTs = -Infinity;
     this.buffered = [];
     this.devtools.clear();

@@ -42,4 +42,16 @@ describe('live replay', () => {
     await waitUntil(() => shownText() === 'Live now', 'the change is shown', { timeout: 3_000 });
     expect(shownText()).to.equal('Live now');
   });
+
+  it('goes on showing changes after one that came late (older than the live clock)', async () => {
+    player = new ReplayPlayer(stage, snapshotEvents(2_000), { appId: 'app1', width: 800, height: 400, live: true });
+    player.startLive(Date.now());
+    await waitUntil(() => shownText() === 'Hello', 'the snapshot is drawn', { timeout: 3_000 });
+    // A batch that arrived late, or was read back from the database: its change is in the past.
+    player.addEvents([{ ...textChange('Late'), timestamp: Date.now() - 1_000 }]);
+    await waitUntil(() => shownText() === 'Late', 'the late change is shown', { timeout: 3_000 });
+    player.addEvents([textChange('Live now')]);
+    await waitUntil(() => shownText() === 'Live now', 'the next change is shown', { timeout: 3_000 });
+    expect(shownText()).to.equal('Live now');
+  });
 });

@@ -53,6 +53,10 @@ export class ReplayPlayer {
         speedOption: SPEED_OPTIONS,
         showController: !options.live,
         liveMode: options.live,
+        // rrweb applies a change older than the live clock (one that came late, or read back from the
+        // database) "synchronously", and with the virtual DOM on it then keeps every later change in
+        // that virtual DOM, flushed only when a normal replay plays: the live view froze for good.
+        useVirtualDom: !options.live,
         mouseTail: false,
         // Replaying the visitor's focus would call focus() inside the frame and take the console's
         // keyboard focus with it: the viewer's shortcuts would stop after any seek past a focus.

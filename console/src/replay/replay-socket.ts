@@ -7,6 +7,8 @@ type AckResult<T> = { data: T } | { error: { code: string; message: string } };
 
 export interface LiveHandlers {
   batch(batch: LiveBatch): void;
+  /** The server will not send this seq live (past the live budget); a fresh snapshot follows. */
+  gap(seq: number): void;
   sessionChanged(session: PublicSession): void;
   message(message: ChatMessage): void;
 }
@@ -26,6 +28,7 @@ export class ReplaySocket {
   ) {
     const socket = (this.socket = consoleSocket());
     const onBatch = (batch: LiveBatch) => batch.sessionId === sessionId && handlers.batch(batch);
+    const onGap = (gap: { sessionId: string; seq: number }) => gap.sessionId === sessionId && handlers.gap(gap.seq);
     const onSession = ({ session }: { session: PublicSession }) => session.id === sessionId && handlers.sessionChanged(session);
     const onMessage = ({ message }: { message: ChatMessage }) => message.sessionId === sessionId && handlers.message(message);
     // Rooms do not survive a reconnect: watch again once the server has us back.
@@ -37,11 +40,13 @@ export class ReplaySocket {
     };
     socket.on('disconnect', onDisconnect);
     socket.on('replay:batch', onBatch);
+    socket.on('replay:gap', onGap);
     socket.on('session:changed', onSession);
     socket.on('chat:message', onMessage);
     socket.on('console:ready', onReady);
     this.unsubscribe.push(
       () => socket.off('replay:batch', onBatch),
+      () => socket.off('replay:gap', onGap),
       () => socket.off('session:changed', onSession),
       () => socket.off('chat:message', onMessage),
       () => socket.off('console:ready', onReady),

@@ -39,7 +39,12 @@ export interface IngestOptions {
   /** Where batches too large to read on the event loop are decoded. */
   workers?: WorkerPool;
   now?: () => Date;
-  onStored?: (session: SessionRecord, seq: number, data: Buffer) => void;
+  /**
+   * A batch passed every check and is about to be written: live watchers get it now, not after the
+   * database write (the largest part of a loaded server's delay). A retry of a stored batch comes
+   * again under its seq; watchers drop what they have (dedup by seq).
+   */
+  onAccepted?: (session: SessionRecord, seq: number, data: Buffer) => void;
 }
 
 const quotaRefusal = (scope: QuotaScope) =>
@@ -57,11 +62,9 @@ export function createIngestService(repos: Repositories, options: IngestOptions)
 
   async function keep(session: SessionRecord, seq: number, blob: Buffer, header: Omit<ChunkHeader, 'seq'>, via: BatchSource['via']): Promise<boolean> {
     const at = now();
+    options.onAccepted?.(session, seq, blob);
     const stored = await repos.recordings.storeChunk({ ...header, seq, sessionId: session.id, appId: session.appId, data: blob, storedAt: at, via });
-    if (stored) {
-      quota.stored(session.appId, header.bytes);
-      options.onStored?.(session, seq, blob);
-    }
+    if (stored) quota.stored(session.appId, header.bytes);
     return stored;
   }
 

@@ -15,8 +15,8 @@ import type { ReplayService } from './replay-service.js';
 const SESSION_ROOM_PREFIX = 'session:';
 
 export interface LiveWatch {
-  /** The ingest stored a batch: hand it to whoever watches the session (nobody, usually). */
-  batchStored(session: { id: string; appId: string }, seq: number, data: Buffer): void;
+  /** The ingest took a batch (checked, about to be written): hand it to whoever watches the session (nobody, usually). */
+  batchAccepted(session: { id: string; appId: string }, seq: number, data: Buffer): void;
 }
 
 /**
@@ -108,7 +108,7 @@ export function setupLiveWatch(deps: {
   };
 
   return {
-    batchStored({ id: sessionId, appId }, seq, data) {
+    batchAccepted({ id: sessionId, appId }, seq, data) {
       fanout.consume(sessionId, data.length).then(
         () => consoleNsp.to(watchRoom(appId, sessionId)).emit('replay:batch', { sessionId, seq, data }),
         (refusal: unknown) => {

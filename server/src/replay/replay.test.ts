@@ -5,6 +5,7 @@ import type { ConsoleClientToServer, ConsoleServerToClient } from '../protocol/e
 import { hashPasswordNow as hashPassword } from '../auth/password-hashing.js';
 import { HttpClient } from '../testing/http-client.js';
 import { returningVisitorAuth } from '../testing/returning-visitor.js';
+import { slowChunkWrites } from '../storage/test-seams.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { command, connectVisitor, handshake, type VisitorTestSocket } from '../testing/visitor-client.js';
 
@@ -27,6 +28,8 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** How long a slowed database holds each chunk write in the live-before-write test. */
+const HELD_WRITE_MS = 5_000;
 const batch = (events: unknown[]) => gzipSync(Buffer.from(JSON.stringify(events)));
 const meta = (ts: number) => ({ type: 4, timestamp: ts, data: { href: 'http://x/', width: 800, height: 600 } });
 const full = (ts: number) => ({ type: 2, timestamp: ts, data: { node: { type: 0, childNodes: [], id: 1 }, initialOffset: { top: 0, left: 0 } } });
@@ -147,6 +150,33 @@ describe('live watch', () => {
     const release = nextEvent<{ watched: boolean; notify: boolean }>(visitor, 'recording:watched');
     agentB.close();
     expect(await release).toEqual({ sessionId, watched: false, notify: false });
+  });
+
+  it('hands a checked batch to its watchers before the database has written it (a slow write never delays the live view)', async () => {
+    const { socket: visitor, sessionId } = await visitorWithSession();
+    await command(visitor, 'recording:start', { sessionId });
+    const agent = await consoleSocket(owner.cookie);
+    expect(await emitAck(agent, 'replay:watch', { sessionId })).toEqual({ data: { watchers: 1 } });
+    // Every chunk write now waits far longer than the watcher is given to see the batch.
+    slowChunkWrites(server.db, HELD_WRITE_MS);
+    try {
+      const data = batch([meta(1), full(2)]);
+      const arrival = nextEvent<{ seq: number; data: ArrayBuffer }>(agent, 'replay:batch', HELD_WRITE_MS / 2);
+      let acked = false;
+      const answer = command(visitor, 'recording:batch', { sessionId, seq: 1, data }).then((result) => ((acked = true), result));
+      const live = await arrival;
+      expect(live.seq).toBe(1);
+      expect(Buffer.from(live.data).equals(data)).toBe(true);
+      expect(acked).toBe(false);
+      slowChunkWrites(server.db, 0);
+      expect(await answer).toMatchObject({ data: { seq: 1, stored: true, ackedThrough: 1 } });
+      // A retry of the stored batch (its answer lost) comes again under the same seq: the viewer drops it by seq.
+      const again = nextEvent<{ seq: number }>(agent, 'replay:batch');
+      expect(await command(visitor, 'recording:batch', { sessionId, seq: 1, data })).toMatchObject({ data: { stored: false } });
+      expect((await again).seq).toBe(1);
+    } finally {
+      slowChunkWrites(server.db, 0);
+    }
   });
 
   it('tells a visitor tab that joins a watched session, and honours notifyWhenWatched', async () => {

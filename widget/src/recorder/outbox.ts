@@ -76,6 +76,9 @@ export class Outbox {
   private failures = 0;
   private splitCounter = 0;
   private flushIntervalMs: number;
+  private leading = false;
+  /** When the last batch was sealed (Date.now()): the leading edge waits out the rest of an interval from it. */
+  private sealedAt = -Infinity;
   private readonly targetRawBytes: number;
   private readonly maxBufferBytes: number;
   private readonly maxUnackedBatches: number;
@@ -131,9 +134,14 @@ export class Outbox {
     this.flush();
   }
 
-  /** Shorter intervals while an agent watches live. */
-  setFlushInterval(ms: number): void {
+  /**
+   * Shorter intervals while an agent watches live. `leading`: a change after a quiet spell goes out at
+   * once (with whatever the same task records) instead of waiting out the interval; changes that follow
+   * within the interval gather into the next batch. Without it, a lone change waited the whole interval.
+   */
+  setFlushInterval(ms: number, leading = false): void {
     this.flushIntervalMs = ms;
+    this.leading = leading;
     if (this.flushTimer) this.flush();
   }
 
@@ -171,7 +179,9 @@ export class Outbox {
   }
 
   private armFlushTimer(): void {
-    this.flushTimer ??= setTimeout(() => this.flushOnTimer(), this.flushIntervalMs);
+    if (this.flushTimer) return;
+    const wait = this.leading ? Math.max(0, this.sealedAt + this.flushIntervalMs - Date.now()) : this.flushIntervalMs;
+    this.flushTimer = setTimeout(() => this.flushOnTimer(), wait);
   }
 
   /**
@@ -187,6 +197,7 @@ export class Outbox {
 
   private seal(): void {
     if (this.pending.length === 0) return;
+    this.sealedAt = Date.now();
     const batch: Batch = {
       seq: this.nextSeq,
       json: `[${this.pending.join(',')}]`,

@@ -105,6 +105,48 @@ describe('Outbox batching and sequence numbers', () => {
   });
 });
 
+describe('Outbox while an agent watches live (leading edge)', () => {
+  const WATCHED_MS = 100;
+  const numbers = (sent: Sent[]) => sent.map((s) => s.events.map((e) => (e.data as { n: number }).n));
+
+  it('sends a change after a quiet spell at once; what follows within the interval goes together at its end', async () => {
+    const { transport, sent } = fakeTransport();
+    const outbox = new Outbox({ transport, compress, firstSeq: 1 });
+    outbox.setFlushInterval(WATCHED_MS, true);
+    outbox.push(event(0));
+    outbox.push(event(1)); // the same task: the same batch
+    await vi.advanceTimersByTimeAsync(0);
+    expect(numbers(sent)).toEqual([[0, 1]]);
+
+    await vi.advanceTimersByTimeAsync(30);
+    outbox.push(event(2));
+    await vi.advanceTimersByTimeAsync(40);
+    outbox.push(event(3));
+    await vi.advanceTimersByTimeAsync(WATCHED_MS - 70 - 1);
+    expect(numbers(sent)).toEqual([[0, 1]]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(numbers(sent)).toEqual([[0, 1], [2, 3]]);
+
+    await vi.advanceTimersByTimeAsync(5 * WATCHED_MS);
+    outbox.push(event(4));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(numbers(sent)).toEqual([[0, 1], [2, 3], [4]]);
+    expect(sent.map((s) => s.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('waits out the whole interval again once nobody watches', async () => {
+    const { transport, sent } = fakeTransport();
+    const outbox = new Outbox({ transport, compress, firstSeq: 1 });
+    outbox.setFlushInterval(WATCHED_MS, true);
+    outbox.setFlushInterval(FLUSH_INTERVAL_MS);
+    outbox.push(event(0));
+    await vi.advanceTimersByTimeAsync(FLUSH_INTERVAL_MS - 1);
+    expect(sent).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(numbers(sent)).toEqual([[0]]);
+  });
+});
+
 describe('Outbox retries', () => {
   it('retries an unacknowledged batch with exponential backoff and jitter, up to the ceiling', async () => {
     const { transport, sent } = fakeTransport();

@@ -14,7 +14,10 @@ import { startPageExtras, type HelpHost, type PageExtras } from './page-extras.j
 import { StormGuard } from './storm-guard.js';
 
 const ACK_TIMEOUT_MS = 10_000;
-/** While an agent watches live, batches go out this often: the live view lags by about half of it. */
+/**
+ * While an agent watches live, a change goes out at once, and changes that follow it within this
+ * interval together in the next batch (at most ~10 batches a second).
+ */
 const WATCHED_FLUSH_INTERVAL_MS = 100;
 const MAX_ERRORS_PER_PAGE = 50;
 const REOPEN_ATTEMPTS = 5;
@@ -160,7 +163,7 @@ export async function startRecording(options: {
   const onOnline = () => outbox.kick();
   const onWatched = ({ sessionId: watchedId, watched }: { sessionId: string; watched: boolean }) => {
     if (watchedId !== sessionId || !active) return;
-    outbox.setFlushInterval(watched ? WATCHED_FLUSH_INTERVAL_MS : FLUSH_INTERVAL_MS);
+    outbox.setFlushInterval(watched ? WATCHED_FLUSH_INTERVAL_MS : FLUSH_INTERVAL_MS, watched);
     if (watched) record.takeFullSnapshot(true);
   };
   addEventListener('error', onError);
