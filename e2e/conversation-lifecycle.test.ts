@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { waitUntil } from '../server/src/testing/server-process.js';
+import { TEST_OWNER } from '../server/src/testing/test-server.js';
 import { demoVisitorWrites, widget } from './support/demo-chat.js';
 import { newPage, serverAndBrowser, signInThroughConsole } from './support/fixtures.js';
 import { widgetSession } from './support/recording.js';
@@ -67,6 +68,11 @@ describe('a conversation outlives its recording (issue 18)', () => {
     await again.press('Enter');
     const newSessionId = await widgetSession(back);
     expect(newSessionId).not.toBe(sessionId);
+    // The server moves the new conversation when it has stored the message (a loaded machine may take a
+    // while); then it must be the agent's, and the console shows it in Mine.
+    await waitUntil(async () => Boolean((await server.db.repos.conversations.find(newSessionId))?.conversationStatus), 60_000, 'the returning visitor’s conversation to begin');
+    const agentId = (await server.db.repos.users.findByEmail(TEST_OWNER.email))!.id;
+    expect(await server.db.repos.conversations.find(newSessionId)).toMatchObject({ conversationStatus: 'assigned', assigneeId: agentId });
     await tab(agent, /^Mine/).click();
     await expect.poll(() => listedIds(agent), { timeout: 15_000 }).toEqual([newSessionId]);
     await listed(agent).first().click();

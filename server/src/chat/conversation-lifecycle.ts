@@ -26,11 +26,13 @@ export function conversationLifecycle(conversations: ConversationsRepository, no
   return {
     /**
      * The visitor wrote: a conversation begins, or a resolved one reopens. A returning visitor's new
-     * conversation goes back to whoever had their previous one (`previousAssignee`).
+     * conversation goes back to whoever had their previous one (`previousAssignee`, given only for a
+     * conversation that had not begun) — also when the AI's hand-over for this same first message
+     * (a resync starts it too) moved it to waiting first.
      */
     visitorWrote(conversation: ConversationRecord, aiAnswers: boolean, previousAssignee: string | null = null) {
       return firstOf(conversation, [
-        ...(previousAssignee ? [{ from: [null], to: 'assigned' as const, assigneeId: previousAssignee }] : []),
+        ...(previousAssignee ? [{ from: [null, 'waiting' as const], to: 'assigned' as const, assigneeId: previousAssignee }] : []),
         { from: [null], to: aiAnswers ? 'open' : 'waiting' },
         { from: ['resolved'], to: 'assigned', assigned: true },
         { from: ['resolved'], to: aiAnswers ? 'open' : 'waiting' },

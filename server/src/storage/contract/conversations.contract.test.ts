@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivityService } from '../../activity/activity-service.js';
+import { conversationLifecycle } from '../../chat/conversation-lifecycle.js';
 import type { ConversationFilter } from '../../protocol/activity.js';
 import type { Repositories } from '../repositories.js';
 import { contractStorage, CONTRACT_TARGETS } from './contract-engines.js';
@@ -91,6 +92,20 @@ describe.each(CONTRACT_TARGETS)('conversations contract: $name', (target) => {
     const stored = (await repos.conversations.find(id))!;
     const inViews = { resolved: (await ids('resolved')).includes(id), open: (await ids('open')).includes(id), waiting: (await ids('waiting')).includes(id) };
     expect(inViews).toEqual({ resolved: stored.conversationStatus === 'resolved', open: stored.conversationStatus !== 'resolved', waiting: stored.conversationStatus === 'waiting' });
+  });
+
+  it('a returning visitor’s new conversation goes back to their agent, even when the AI’s hand-over moved it to waiting first', async () => {
+    const repos = opened.db.repos;
+    const lifecycle = conversationLifecycle(repos.conversations, () => AT(200));
+    const id = await conversation(200);
+    const begun = (await repos.conversations.find(id))!;
+    expect(begun.conversationStatus).toBeNull();
+    // A resync started the answer for this first message: no AI, so it waits for a person — before the
+    // message's own move, which names the agent of the visitor's previous conversation.
+    expect(await lifecycle.personWanted(begun)).toMatchObject({ conversationStatus: 'waiting' });
+    expect(await lifecycle.visitorWrote(begun, true, AGENT)).toMatchObject({ conversationStatus: 'assigned', assigneeId: AGENT, waitingSince: null });
+    expect(await ids('mine')).toContain(id);
+    expect(await ids('waiting')).not.toContain(id);
   });
 
   it('lists sessions by the state of their conversation, searched and page by page (the REST API’s conversations)', async () => {
