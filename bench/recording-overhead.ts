@@ -46,6 +46,8 @@ export const recordingOverhead: Benchmark = {
     '300 rows replaced, one console message logged and one request made every 200 ms on a 1,000-node page, in Chromium: no recorder vs bare rrweb vs Chatreel, with console and network capture off and on; and a typical page (about 100 mutations a second, scrolling, typing), traced: main-thread time per frame',
   async run({ quick }) {
     const bursts = quick ? 25 : 100; // 5 s or 20 s
+    const loadBefore = os.loadavg()[0];
+    const loadNote = () => `load average ${loadBefore.toFixed(2)} → ${os.loadavg()[0].toFixed(2)} (${os.cpus().length} CPUs)`;
     const server = await startServerProcess({ LOG_LEVEL: 'error' });
     const browser = await launchBenchChromium();
     const bare = await bareRrwebBundle();
@@ -114,7 +116,13 @@ export const recordingOverhead: Benchmark = {
     }
     const bareAdded = bare_.mainThreadMs - none.mainThreadMs;
     const oursAdded = ours.mainThreadMs - none.mainThreadMs;
-    figures.push({ benchmark: 'recording-overhead', figure: 'chatreel added ÷ bare rrweb added (main thread)', value: oursAdded / bareAdded, unit: '×', budget: atMost(0.8, '×'), note: `added ${oursAdded.toFixed(0)} ms vs ${bareAdded.toFixed(0)} ms; in the main thread's CPU time ${((ours.mainThreadCpuMs - none.mainThreadCpuMs) / (bare_.mainThreadCpuMs - none.mainThreadCpuMs)).toFixed(2)} × (${(ours.mainThreadCpuMs - none.mainThreadCpuMs).toFixed(0)} ms vs ${(bare_.mainThreadCpuMs - none.mainThreadCpuMs).toFixed(0)} ms)` });
+    // The budget is judged on the main thread's CPU time (the trace's ThreadTime): on a shared machine
+    // the wall time of the same run swung from 0.44 × to 1.91 × with what ran beside it, the CPU time
+    // from 1.20 × to 1.47 ×. The wall-time ratio stays as a figure of its own.
+    const bareCpuAdded = bare_.mainThreadCpuMs - none.mainThreadCpuMs;
+    const oursCpuAdded = ours.mainThreadCpuMs - none.mainThreadCpuMs;
+    figures.push({ benchmark: 'recording-overhead', figure: 'chatreel added ÷ bare rrweb added (main-thread CPU time)', value: oursCpuAdded / bareCpuAdded, unit: '×', budget: atMost(0.8, '×'), note: `added ${oursCpuAdded.toFixed(0)} ms vs ${bareCpuAdded.toFixed(0)} ms of CPU time; ${loadNote()}` });
+    figures.push({ benchmark: 'recording-overhead', figure: 'chatreel added ÷ bare rrweb added (main-thread wall time)', value: oursAdded / bareAdded, unit: '×', budget: null, note: `added ${oursAdded.toFixed(0)} ms vs ${bareAdded.toFixed(0)} ms; bare rrweb ${bare_.longTasks} long tasks, TBT ${bare_.tbtMs.toFixed(0)} ms (load beside it stretches wall time)` });
     figures.push({ benchmark: 'recording-overhead', figure: 'chatreel per-burst recording cost p95', value: percentile(ours.bursts.map((b) => b - baseline), 95), unit: 'ms', budget: null, note: `burst time minus the no-recorder median (${baseline.toFixed(2)} ms); 300 rows a burst, far past a typical page: the 2 ms per frame budget is the typical page's` });
     const devtoolsAdded = devtools.mainThreadMs - none.mainThreadMs;
     figures.push({ benchmark: 'recording-overhead', figure: 'chatreel with console and network capture added ÷ without (main thread)', value: devtoolsAdded / oursAdded, unit: '×', budget: null, note: `added ${devtoolsAdded.toFixed(0)} ms vs ${oursAdded.toFixed(0)} ms` });
