@@ -47,7 +47,10 @@ const onwarn = (warning, warn) => {
   warn(warning);
 };
 
-const plugins = () => [nodeResolve({ browser: true, extensions: ['.ts', '.js'] }), esbuild()];
+// Dependencies resolve to their production builds in development too: with NODE_ENV=development the
+// resolver would pick the 'development' export condition, and socket.io's debug builds import the
+// CommonJS `debug` package, which this build does not bundle (`npm run dev` failed on it).
+const plugins = () => [nodeResolve({ browser: true, extensions: ['.ts', '.js'], exportConditions: ['production'] }), esbuild()];
 
 /** Copies static files next to a bundle once it is written. */
 const copy = (pairs) => ({
