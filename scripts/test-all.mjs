@@ -26,21 +26,27 @@ function gate(title, command, args) {
 
 // The build runs loud: a warning it prints (rollup marks each with "(!)") is one a user would see on
 // `npm start` and can do nothing about, so it counts as a failed check, and a clean build as a passed one.
-process.stdout.write('\n=== build: npx rollup -c\n');
-const build = spawnSync('npx', ['rollup', '-c'], { encoding: 'utf8', env: process.env, maxBuffer: 64 * 1024 * 1024 });
-process.stdout.write(build.stdout ?? '');
-process.stderr.write(build.stderr ?? '');
-const buildWarnings = `${build.stdout}\n${build.stderr}`.split('\n').filter((line) => line.includes('(!)'));
-if (build.status !== 0) {
-  problems.push('build failed');
-  totals.failed += 1;
-} else if (buildWarnings.length > 0) {
-  problems.push(`build printed ${buildWarnings.length} warning(s): ${buildWarnings.join(' | ')}`);
-  totals.failed += 1;
-} else {
-  process.stdout.write('build: no warnings (1 check passed)\n');
-  totals.passed += 1;
+// The development build (`npm run dev`'s: NODE_ENV=development, unminified) is checked the same way,
+// into a directory of its own.
+function buildCheck(title, env) {
+  process.stdout.write(`\n=== ${title}: npx rollup -c\n`);
+  const build = spawnSync('npx', ['rollup', '-c'], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+  process.stdout.write(build.stdout ?? '');
+  process.stderr.write(build.stderr ?? '');
+  const warnings = `${build.stdout}\n${build.stderr}`.split('\n').filter((line) => line.includes('(!)'));
+  if (build.status !== 0) {
+    problems.push(`${title} failed`);
+    totals.failed += 1;
+  } else if (warnings.length > 0) {
+    problems.push(`${title} printed ${warnings.length} warning(s): ${warnings.join(' | ')}`);
+    totals.failed += 1;
+  } else {
+    process.stdout.write(`${title}: no warnings (1 check passed)\n`);
+    totals.passed += 1;
+  }
 }
+buildCheck('build', {});
+buildCheck('development build', { NODE_ENV: 'development', CHATREEL_DIST_DIR: path.join(tmp, 'dist-development') });
 gate('typecheck', 'npx', ['tsc', '--noEmit']);
 
 const vitestJson = path.join(tmp, 'vitest.json');
