@@ -29,7 +29,46 @@ async function bundle(): Promise<Record<string, string>> {
   return Object.fromEntries(chunks.filter((c) => c.isEntry).map((c) => [c.name, withImports(c)]));
 }
 
+/**
+ * The embed's entry as rollup.config.mjs builds it: each module of its first script (the entry chunk and
+ * the chunks it imports statically, transitively), and the chunks it may import later.
+ */
+async function firstScript(): Promise<{ modules: string[]; lazyChunks: string[] }> {
+  const build = await rollup({
+    input: { widget: path.join(ROOT, 'widget/src/widget.ts') },
+    preserveEntrySignatures: 'strict',
+    logLevel: 'silent',
+    plugins: [
+      ...widgetTrim(),
+      nodeResolve({ browser: true, extensions: ['.ts', '.js'], exportConditions: ['production'] }),
+      { name: 'ts', transform: async (code, id) => (id.endsWith('.ts') ? { code: (await transform(code, { loader: 'ts' })).code } : null) },
+    ],
+  });
+  const { output } = await build.generate({ format: 'es' });
+  await build.close();
+  const chunks = output.filter((o): o is OutputChunk => o.type === 'chunk');
+  const initial = new Set<OutputChunk>();
+  const visit = (chunk: OutputChunk) => {
+    if (initial.has(chunk)) return;
+    initial.add(chunk);
+    for (const name of chunk.imports) visit(chunks.find((c) => c.fileName === name)!);
+  };
+  visit(chunks.find((c) => c.isEntry)!);
+  const modules = [...initial].flatMap((chunk) => Object.keys(chunk.modules)).map((id) => path.relative(ROOT, id));
+  return { modules, lazyChunks: chunks.filter((c) => !initial.has(c)).map((c) => c.name) };
+}
+
 describe('the widget bundle leaves out what the widget never runs', () => {
+  it('the first script (widget.js and its static imports) is the launcher: no Lit, no element, no connection, no recorder', async () => {
+    const { modules, lazyChunks } = await firstScript();
+    expect(modules).toContain('widget/src/widget.ts');
+    expect(modules).toContain('widget/src/launcher.ts');
+    expect(modules.filter((id) => /node_modules\/(lit|lit-html|lit-element|@lit)\//.test(id))).toEqual([]);
+    expect(modules.filter((id) => /node_modules\/(socket\.io-client|engine\.io-client|@rrweb)\/|widget\/src\/(chatreel-widget|connection-controller|recorder\/|chat\/)/.test(id))).toEqual([]);
+    // The element is a chunk of its own, loaded when the visitor reaches for the launcher.
+    expect(lazyChunks).toContain('chatreel-widget');
+  }, 60_000);
+
   it('socket.io-client carries the websocket transport only: no long-polling, no WebTransport', async () => {
     const { socket } = await bundle();
     expect(socket).toContain('new WebSocket');
