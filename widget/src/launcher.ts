@@ -64,7 +64,17 @@ function paint(element: UndefinedWidget): void {
   const prefetch = () => void loadWidget().catch(() => undefined);
   for (const type of ['pointerenter', 'focus', 'touchstart']) button.addEventListener(type, prefetch, { once: true, passive: true });
   // Unreachable server: nothing opens; the next click tries again.
-  button.addEventListener('click', () => void upgraded(element).then((widget) => widget.openChat(), () => undefined));
+  const open = () => void upgraded(element).then((widget) => widget.openChat(), () => undefined);
+  button.addEventListener('click', open);
+  // The element loaded during a press (pointer down here, up on the element's own launcher): the browser
+  // gives that press no click, so its release opens the chat (after any click it did give: opening is idempotent).
+  button.addEventListener('pointerdown', () => {
+    const release = (event: Event) => {
+      const onLauncher = event.composedPath().some((node) => node instanceof HTMLButtonElement && node.classList.contains('launcher'));
+      if (!button.isConnected && onLauncher) setTimeout(open, 0);
+    };
+    element.addEventListener('pointerup', release, { once: true });
+  });
 }
 
 /**
