@@ -85,8 +85,12 @@ const consoleHtml = (template) => ({
 
 export default [
   {
-    // The widget: a small first script (the launcher); the chat and the recorder are chunks loaded later.
+    // The widget: a small first script (the launcher, without Lit); the element, the chat and the recorder are chunks loaded later.
     input: { widget: 'widget/src/widget.ts' },
+    // widget.js stays the page's entry only: the chunks import what they share with it (the launcher,
+    // the appearance) from a chunk of its own, never widget.js itself, which a site may load under
+    // another URL (\`widget.js?v=2\`) and which would then run twice.
+    preserveEntrySignatures: 'strict',
     output: {
       dir: `${DIST}/widget`,
       format: 'es',

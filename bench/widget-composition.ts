@@ -41,6 +41,7 @@ export async function widgetComposition(): Promise<{
 }> {
   const bundle = await rollup({
     input: { widget: path.join(ROOT, 'widget/src/widget.ts') },
+    preserveEntrySignatures: 'strict',
     logLevel: 'silent',
     plugins: [
       ...widgetTrim(),

@@ -11,12 +11,14 @@ describe('the widget connection', () => {
     page.on('websocket', (ws) => sockets.push(ws.url()));
     await page.goto(`${setup.server.url}/demo/checkout.html`);
     // A first visit (no stored visitor id): the launcher's click and two API calls race for the socket.
+    // The click loads the full widget (the first script paints the launcher only), which opens the chat.
     const sessionId = await page.evaluate(async () => {
-      const widget = document.querySelector('chatreel-widget') as unknown as {
+      const host = document.querySelector('chatreel-widget')!;
+      (host.shadowRoot!.querySelector('button.launcher') as HTMLButtonElement).click();
+      await customElements.whenDefined('chatreel-widget');
+      const widget = host as unknown as {
         connection: { connect(): Promise<void>; onReady(cb: () => void): void; ensureSession(): Promise<{ id: string } | null> };
-        shadowRoot: ShadowRoot;
       };
-      (widget.shadowRoot.querySelector('button') as HTMLButtonElement).click();
       await Promise.all([widget.connection.connect(), widget.connection.connect()]);
       await new Promise<void>((resolve) => widget.connection.onReady(() => resolve()));
       return (await widget.connection.ensureSession())?.id ?? null;

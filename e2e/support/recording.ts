@@ -14,8 +14,13 @@ export async function startChat(page: Page): Promise<string> {
   return resumeOrStart(page);
 }
 
-/** The widget's session id once it is under way on this page (a new page resumes it by itself). */
+/**
+ * The widget's session id once it is under way on this page (a new page resumes it by itself). The
+ * full widget loads when the visitor opens the chat, or at once on a page with a session under way:
+ * one of those must have happened.
+ */
 export async function resumeOrStart(page: Page): Promise<string> {
+  await page.waitForFunction(() => customElements.get('chatreel-widget'), undefined, { timeout: 30_000 });
   const id = await page.evaluate(async () => {
     const widget = document.querySelector('chatreel-widget') as unknown as {
       connection: { connect(): Promise<void>; onReady(cb: () => void): void; ensureSession(): Promise<{ id: string } | null> };

@@ -1,11 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { WIDGET_APPEARANCE_PATH, type WidgetAppearance } from '../../server/src/protocol/events.js';
+import type { WidgetAppearance } from '../../server/src/protocol/events.js';
+import { fetchAppearance, rememberAppearance, rememberedAppearance } from './appearance.js';
 import type { ConnectionController } from './connection-controller.js';
-
-/** How long the launcher stays unpainted waiting for its appearance before it shows the default look. */
-const APPEARANCE_WAIT_MS = 3_000;
-/** Per application key: the appearance last seen, so the next page paints it at once. */
-const STORAGE_PREFIX = 'chatreel:appearance:';
 
 /**
  * The launcher's colour and corner, right on its first paint. A page view after the first paints the
@@ -13,6 +9,7 @@ const STORAGE_PREFIX = 'chatreel:appearance:';
  * unpainted until `GET /widget/appearance/<key>` answers (a small, short-cached JSON) — never the
  * default indigo in the wrong corner that then jumps. The answer and every connection's settings
  * refresh what is remembered. Without an answer in APPEARANCE_WAIT_MS, the default look shows.
+ * (The first script's launcher, launcher.ts, does the same before this element loads: appearance.ts.)
  */
 export class AppearanceController implements ReactiveController {
   /** The application's appearance, once known (undefined: the default look). */
@@ -41,60 +38,25 @@ export class AppearanceController implements ReactiveController {
       this.settled = true;
       return;
     }
-    const remembered = parseAppearance(readJson(STORAGE_PREFIX + key));
+    const remembered = rememberedAppearance(key);
     if (remembered) {
       this.current = remembered;
       this.settled = true;
     }
-    void this.fetchAppearance(key);
-  }
-
-  private async fetchAppearance(key: string): Promise<void> {
-    try {
-      const response = await fetch(`${this.host.server}${WIDGET_APPEARANCE_PATH}/${encodeURIComponent(key)}`, {
-        credentials: 'omit',
-        signal: AbortSignal.timeout(APPEARANCE_WAIT_MS),
-      });
-      const body = response.ok ? ((await response.json()) as { data?: { appearance?: unknown } }) : undefined;
-      const appearance = parseAppearance(body?.data?.appearance);
+    void fetchAppearance(this.host.server, key).then((appearance) => {
       if (appearance && key === this.host.key) return this.apply(appearance);
-    } catch {
-      /* unreachable or slow: the default look (or the remembered one) stays */
-    }
-    this.settle();
+      this.settle();
+    });
   }
 
   private apply(appearance: WidgetAppearance): void {
     this.current = appearance;
-    writeJson(STORAGE_PREFIX + this.host.key, appearance);
+    rememberAppearance(this.host.key, appearance);
     this.settle();
   }
 
   private settle(): void {
     this.settled = true;
     this.host.requestUpdate();
-  }
-}
-
-/** Storage and answers are read as untrusted: only a real colour and a known corner are used. */
-function parseAppearance(value: unknown): WidgetAppearance | undefined {
-  const { color, position } = (value ?? {}) as Partial<WidgetAppearance>;
-  if (typeof color !== 'string' || !/^#[0-9a-f]{6}$/i.test(color) || (position !== 'left' && position !== 'right')) return undefined;
-  return { color, position };
-}
-
-// Storage can be blocked (privacy modes, sandboxed frames): the first-visit path then applies on every page.
-function readJson(key: string): unknown {
-  try {
-    return JSON.parse(localStorage.getItem(key) ?? 'null');
-  } catch {
-    return undefined;
-  }
-}
-function writeJson(key: string, value: unknown): void {
-  try {
-    localStorage.setItem(key, JSON.stringify(value));
-  } catch {
-    /* see readJson */
   }
 }

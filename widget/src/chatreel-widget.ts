@@ -1,7 +1,9 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { VisitorIdentity } from '../../server/src/protocol/chat-schemas.js';
+import { paintAppearance } from './appearance.js';
 import { AppearanceController } from './appearance-controller.js';
 import { ConnectionController } from './connection-controller.js';
+import { LAUNCHER_ICON_PATH, showInTopLayer, WIDGET_TAG } from './launcher.js';
 import { RecorderController } from './recorder/recorder-controller.js';
 import { WatchNoticeController, watchNoticeStyles } from './watch-notice.js';
 import { widgetStyles } from './widget-styles.js';
@@ -9,7 +11,9 @@ import { widgetStyles } from './widget-styles.js';
 /**
  * The Chatreel chat widget: a launcher button and a chat panel, in an open shadow root. The chat
  * itself (`<chatreel-chat-panel>`) is a separate chunk loaded when the visitor first opens it, or at
- * once when a conversation is under way.
+ * once when a conversation is under way. Embedded with the script tag, this element is itself a chunk:
+ * the first script paints a plain launcher in the element's shadow root (launcher.ts), and this class
+ * upgrades the element when the visitor reaches for it.
  *
  * Attributes: `key` (the application's public key), `server` (Chatreel's origin), `open`.
  *
@@ -30,7 +34,7 @@ import { widgetStyles } from './widget-styles.js';
  * @cssprop --chatreel-accent - accent colour (defaults to the application's colour)
  */
 export class ChatreelWidget extends LitElement {
-  static readonly tagName = 'chatreel-widget';
+  static readonly tagName = WIDGET_TAG;
 
   static override properties = {
     key: { type: String },
@@ -79,11 +83,35 @@ export class ChatreelWidget extends LitElement {
     showInTopLayer(this);
     // The site identified the visitor on an earlier page of this tab: keep them identified here.
     this.connection.identity ??= readIdentity();
-    // A conversation under way on the previous page continues here without a click.
+    // A conversation under way on the previous page continues here without a click. After the first
+    // update: `key` and `server` set on the element before it was defined (launcher.ts) are applied there.
     if (ConnectionController.hasSessionUnderWay()) {
-      void this.connection.connect();
-      void this.loadChat();
+      void this.updateComplete.then(() => {
+        void this.connection.connect();
+        void this.loadChat();
+      });
     }
+  }
+
+  /** The launcher the first script painted had focus: this render's launcher takes it. */
+  private launcherHadFocus = false;
+
+  /**
+   * The shadow root the first script's launcher painted (launcher.ts) is reused (Lit's own
+   * createRenderRoot takes an existing root); its button is cleared here, in the same task as the
+   * first render, so nothing is painted in between.
+   */
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    if (this.shadowRoot) {
+      this.launcherHadFocus = this.shadowRoot.activeElement !== null;
+      this.shadowRoot.replaceChildren();
+    }
+    return super.createRenderRoot();
+  }
+
+  protected override firstUpdated(): void {
+    if (this.launcherHadFocus) this.renderRoot.querySelector<HTMLButtonElement>('button.launcher')?.focus();
+    this.launcherHadFocus = false;
   }
 
   static override styles = [watchNoticeStyles, widgetStyles];
@@ -91,11 +119,7 @@ export class ChatreelWidget extends LitElement {
   /** Runs after the controllers' hostUpdate (the appearance is looked up there), before the render and the first paint. */
   override update(changed: PropertyValues): void {
     const appearance = this.appearance.current;
-    if (appearance) {
-      this.dataset.position = appearance.position;
-      // The application's colour is the fallback; a site's own --chatreel-accent wins.
-      this.style.setProperty('--chatreel-app-accent', appearance.color);
-    }
+    if (appearance) paintAppearance(this, appearance);
     super.update(changed);
   }
 
@@ -111,7 +135,7 @@ export class ChatreelWidget extends LitElement {
       >
         ${this.unread && !this.open ? html`<span class="badge" aria-hidden="true">${this.unread > 9 ? '9+' : this.unread}</span>` : nothing}
         <svg width="26" height="26" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
-          <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z" />
+          <path d=${LAUNCHER_ICON_PATH} />
         </svg>
       </button>
     `;
@@ -201,22 +225,6 @@ export class ChatreelWidget extends LitElement {
     this.dispatchEvent(new CustomEvent('chatreel:reset', { bubbles: true, composed: true }));
     if (this.connection.socket) await this.connection.reconnect();
     this.chatLoaded = wasLoaded;
-  }
-}
-
-/**
- * Puts the widget in the browser's top layer (a manual popover): above everything on the page whatever
- * its z-indexes, and placed against the viewport even when the page gives \`body\` (or every element) a
- * \`transform\` or \`filter\`, which would otherwise make a fixed element scroll away with the page.
- * Browsers without popovers keep the fixed position and the z-index.
- */
-function showInTopLayer(element: HTMLElement): void {
-  if (typeof element.showPopover !== 'function') return;
-  element.popover = 'manual';
-  try {
-    element.showPopover();
-  } catch {
-    /* already shown, or not in a document: the fixed position still applies */
   }
 }
 

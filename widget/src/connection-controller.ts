@@ -9,6 +9,7 @@ import type {
 } from '../../server/src/protocol/events.js';
 import type { VisitorIdentity } from '../../server/src/protocol/chat-schemas.js';
 import { retryAfterMs } from './retry-hint.js';
+import { ACTIVE_SESSION_STORAGE_KEY, hasSessionUnderWay } from './session-under-way.js';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'offline' | 'refused';
 export type VisitorSocket = Socket<VisitorServerToClient, VisitorClientToServer>;
@@ -18,8 +19,6 @@ const VISITOR_ID_STORAGE_KEY = 'chatreel:visitor-id';
 const VISITOR_TOKEN_STORAGE_KEY = 'chatreel:visitor-token';
 /** A rate-limited handshake is tried again no sooner than this, whatever the server's hint. */
 const RATE_LIMITED_MIN_RETRY_MS = 1_000;
-/** Set while a session is under way, so the next page connects at once and resumes it. */
-const ACTIVE_SESSION_STORAGE_KEY = 'chatreel:active-session';
 
 export type SessionListener = (session: VisitorSession | null, info: { resumed: boolean }) => void;
 
@@ -61,7 +60,7 @@ export class ConnectionController implements ReactiveController {
 
   /** True when the previous page left a session under way: connect and resume without waiting for a click. */
   static hasSessionUnderWay(): boolean {
-    return readStorage(ACTIVE_SESSION_STORAGE_KEY) !== undefined;
+    return hasSessionUnderWay();
   }
 
   hostConnected(): void {}

@@ -1,51 +1,10 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+import { launcherCss } from './launcher-styles.js';
 
-/** The launcher and the panel's frame (the conversation inside has its own, chat/chat-panel-styles.ts). */
-export const widgetStyles = css`
-  /*
-   * The host element is the only part of the widget the page's CSS reaches, and it reaches it with
-   * author rules (\`body > * { position: relative }\`, \`* { font-family: …; color: … !important }\`).
-   * Every property is reset here, so nothing the page sets is inherited inside, and the box styles the
-   * widget needs are \`!important\`: between two important declarations, the shadow root's wins.
-   */
-  :host {
-    all: initial !important;
-    display: block !important;
-    position: fixed !important;
-    inset: auto 20px 20px auto !important;
-    width: auto !important;
-    height: auto !important;
-    margin: 0 !important;
-    padding: 0 !important;
-    border: 0 !important;
-    background: none !important;
-    overflow: visible !important;
-    z-index: 2147483000 !important;
-    font: 15px/1.4 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif !important;
-    color: #111827 !important;
-    text-align: left !important;
-    /* Never block the page: only the launcher and the open panel take pointer events. */
-    pointer-events: none !important;
-  }
-  :host([data-position='left']) {
-    inset: auto auto 20px 20px !important;
-  }
-  button.launcher {
-    pointer-events: auto;
-    width: 56px;
-    height: 56px;
-    border-radius: 50%;
-    border: none;
-    background: var(--chatreel-accent, var(--chatreel-app-accent, #4f46e5));
-    color: #fff;
-    cursor: pointer;
-    box-shadow: 0 4px 14px rgb(0 0 0 / 0.25);
-    display: grid;
-    place-items: center;
-  }
-  button.launcher {
-    position: relative;
-  }
+/** The host and the launcher (launcher-styles.ts), the badge and the panel's frame (the conversation inside has its own, chat/chat-panel-styles.ts). */
+export const widgetStyles = [
+  unsafeCSS(launcherCss),
+  css`
   /* Replies that arrived while the chat was closed (issue 18). */
   .badge {
     position: absolute;
@@ -61,14 +20,6 @@ export const widgetStyles = css`
     border: 2px solid #fff;
     font: 700 11px/16px system-ui, sans-serif;
     text-align: center;
-  }
-  /* Until the application's colour and corner are known: never a wrong launcher that then jumps. */
-  button.launcher.unpainted {
-    visibility: hidden;
-  }
-  button.launcher:focus-visible {
-    outline: 3px solid #111827;
-    outline-offset: 3px;
   }
   .panel {
     pointer-events: auto;
@@ -119,4 +70,5 @@ export const widgetStyles = css`
   .status[data-status='offline'] {
     color: #b91c1c;
   }
-`;
+  `,
+];
