@@ -35,6 +35,8 @@ export class ReplayController implements ReactiveController {
   messages: ChatMessage[] = [];
   chunksLoaded = 0;
   chunksTotal = 0;
+  /** A replay's first frame is on screen. */
+  firstFrameShown = false;
   /** Absolute time (ms) at the playhead. */
   playheadTs = 0;
   player: ReplayPlayer | undefined;
@@ -63,6 +65,14 @@ export class ReplayController implements ReactiveController {
     host.addController(this);
   }
 
+  /**
+   * What the first frame does not need (the side column, the insights) waits for it, or until there is
+   * none to wait for: drawn before it, it took the main thread from the player's building and drawing (issue 20).
+   */
+  get firstFrameSettled(): boolean {
+    return this.firstFrameShown || (this.mode !== 'loading' && this.mode !== 'replay');
+  }
+
   hostConnected() {}
 
   hostDisconnected() {
@@ -73,7 +83,7 @@ export class ReplayController implements ReactiveController {
     this.teardown();
     this.appId = appId;
     const signal = (this.abort = new AbortController()).signal;
-    this.set({ mode: 'loading', error: '', chunksLoaded: 0, chunksTotal: 0 });
+    this.set({ mode: 'loading', error: '', chunksLoaded: 0, chunksTotal: 0, firstFrameShown: false });
     // The player's code (its own chunk, the console's largest) loads while the chunk list is on its way.
     import('./replay-player.js').catch(() => {});
     try {
@@ -144,6 +154,7 @@ export class ReplayController implements ReactiveController {
               // Later chunks (inflating, adding events) wait until the first frame is on screen: they
               // would otherwise take the main thread from rrweb's drawing of it (issue 20).
               await (this.player as ReplayPlayer | undefined)?.firstFramePainted();
+              this.set({ firstFrameShown: true });
               pending = [];
               pendingMarkers = [];
             }
@@ -265,7 +276,7 @@ export class ReplayController implements ReactiveController {
     this.liveChain = Promise.resolve();
   }
 
-  private set(patch: Partial<Pick<ReplayController, 'mode' | 'error' | 'session' | 'messages' | 'chunksLoaded' | 'chunksTotal' | 'playheadTs'>>) {
+  private set(patch: Partial<Pick<ReplayController, 'mode' | 'error' | 'session' | 'messages' | 'chunksLoaded' | 'chunksTotal' | 'firstFrameShown' | 'playheadTs'>>) {
     Object.assign(this, patch);
     this.host.requestUpdate();
   }

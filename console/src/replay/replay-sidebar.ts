@@ -7,9 +7,11 @@ import { formatDuration } from './timeline-markers.js';
 /** Everything here is rendered through Lit text bindings: recorded strings are never markup. */
 
 // One formatter for every message: toLocaleTimeString with options builds a new one per call, and the
-// transcript is drawn on every update of the replay (issue 20's profile: ~35 ms per opening).
-const TIME_FORMAT = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-const time = (iso: string) => TIME_FORMAT.format(new Date(iso));
+// transcript is drawn on every update of the replay (issue 20's profile: ~35 ms per opening). Built on
+// first use, not when the replay's code loads: the first one costs ~10 ms (the locale's data), which
+// sat on the main thread before the replay view opened (issue 20).
+let timeFormat: Intl.DateTimeFormat | undefined;
+const time = (iso: string) => (timeFormat ??= new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })).format(new Date(iso));
 
 export function sessionFacts(session: ReplaySessionFacts): TemplateResult {
   const end = session.endedAt ?? session.lastActivityAt;

@@ -46,6 +46,8 @@ export class ReplayView extends LitElement {
   private readonly insights = new InsightsController(this);
   /** Players that already carry the signal markers (a new player comes with every reopen). */
   private readonly markedPlayers = new WeakSet<ReplayPlayer>();
+  /** The session whose insights were asked for (once its first frame was on screen). */
+  private insightsKey = '';
   /** The session's status last seen: insights are loaded again when it ends. */
   private seenStatus: string | undefined;
   private readonly resizeObserver = new ResizeObserver(() => this.fitPlayer());
@@ -80,6 +82,10 @@ export class ReplayView extends LitElement {
     this.dataset.mode = this.replay.mode;
     if ((changed.has('appId') || changed.has('sessionId')) && this.appId && this.sessionId) {
       void this.replay.open(this.appId, this.sessionId);
+    }
+    const key = `${this.appId}/${this.sessionId}`;
+    if (this.replay.firstFrameSettled && this.appId && this.sessionId && key !== this.insightsKey) {
+      this.insightsKey = key;
       this.insights.load(this.appId, this.sessionId);
     }
     if ((changed.has('at') || changed.has('sessionId')) && /^\d+$/.test(this.at)) this.replay.showAt(Number(this.at));
@@ -121,10 +127,8 @@ export class ReplayView extends LitElement {
   }
 
   override render() {
-    const { mode, session, messages, chunksLoaded, chunksTotal, error, playheadTs } = this.replay;
+    const { mode, session, chunksLoaded, chunksTotal, error } = this.replay;
     const live = mode === 'live';
-    const current = live ? messages.length - 1 : currentMessageIndex(messages, playheadTs);
-    const seek = mode === 'replay' ? (message: ChatMessage) => this.seekTo(message) : undefined;
     return html`<link rel="stylesheet" href="/rrweb-player.css" />
       <header>
         <a class="back" href="#/sessions">← Sessions</a>
@@ -146,45 +150,52 @@ export class ReplayView extends LitElement {
           ${mode === 'empty' ? html`<p class="notice">This session has no recording.</p>` : nothing}
           ${mode === 'error' ? html`<p class="notice" role="alert">${error}</p>` : nothing}
         </div>
-        <aside>
-          <div class="details">
-            <!-- What happened, first: the reason to open a replay without watching it. -->
-            <insights-panel
-              .insights=${this.insights.insights}
-              .busy=${this.insights.busy}
-              error=${this.insights.error}
-              ?live=${live || session?.status === 'active'}
-              .startTs=${this.replay.player?.meta().startTime}
-              @insight-seek=${(event: CustomEvent<{ ts: number }>) => this.seekToTs(event.detail.ts)}
-              @insights-recompute=${(event: CustomEvent<{ regenerateSummary: boolean }>) =>
-                void this.insights.recompute(this.appId, this.sessionId, event.detail.regenerateSummary)}
-            ></insights-panel>
-            ${session ? sessionFacts(session) : nothing}
-            ${session && this.viewerRole === 'owner'
-              ? html`<button type="button" class="erase" @click=${() => this.eraseVisitor(session.visitorId)}>Erase this visitor…</button>
-                  ${this.eraseError ? html`<p role="alert">${this.eraseError}</p>` : nothing}`
-              : nothing}
-          </div>
-          <!-- Its own scrolling part of the column, so it is on screen however long the details are. -->
-          ${sideTabs(this.sideTab, this.replay.devtools, (tab) => (this.sideTab = tab))}
-          ${this.sideTab === 'conversation'
-            ? html`<section class="conversation" role="tabpanel" aria-labelledby="conversation-title">
-                <h2 id="conversation-title">Conversation</h2>
-                ${transcript(messages, current, seek)} ${live ? this.renderTakeover() : nothing}
-              </section>`
-            : html`<devtools-panel
-                role="tabpanel"
-                aria-labelledby="side-tab-${this.sideTab}"
-                .tab=${this.sideTab}
-                .log=${this.replay.devtools}
-                .version=${this.replay.devtools.version}
-                .startTs=${this.replay.player?.meta().startTime}
-                .playheadTs=${playheadTs}
-                ?live=${live}
-                @devtools-seek=${(event: CustomEvent<{ ts: number }>) => this.seekToTs(event.detail.ts)}
-              ></devtools-panel>`}
-        </aside>
+        <aside>${this.replay.firstFrameSettled ? this.renderSide() : nothing}</aside>
       </div>`;
+  }
+
+  /** The side column: the insights, the session's facts, its conversation or its devtools log. */
+  private renderSide() {
+    const { mode, session, messages, playheadTs } = this.replay;
+    const live = mode === 'live';
+    const current = live ? messages.length - 1 : currentMessageIndex(messages, playheadTs);
+    const seek = mode === 'replay' ? (message: ChatMessage) => this.seekTo(message) : undefined;
+    return html`<div class="details">
+      <!-- What happened, first: the reason to open a replay without watching it. -->
+      <insights-panel
+        .insights=${this.insights.insights}
+        .busy=${this.insights.busy}
+        error=${this.insights.error}
+        ?live=${live || session?.status === 'active'}
+        .startTs=${this.replay.player?.meta().startTime}
+        @insight-seek=${(event: CustomEvent<{ ts: number }>) => this.seekToTs(event.detail.ts)}
+        @insights-recompute=${(event: CustomEvent<{ regenerateSummary: boolean }>) =>
+          void this.insights.recompute(this.appId, this.sessionId, event.detail.regenerateSummary)}
+      ></insights-panel>
+      ${session ? sessionFacts(session) : nothing}
+      ${session && this.viewerRole === 'owner'
+        ? html`<button type="button" class="erase" @click=${() => this.eraseVisitor(session.visitorId)}>Erase this visitor…</button>
+            ${this.eraseError ? html`<p role="alert">${this.eraseError}</p>` : nothing}`
+        : nothing}
+    </div>
+    <!-- Its own scrolling part of the column, so it is on screen however long the details are. -->
+    ${sideTabs(this.sideTab, this.replay.devtools, (tab) => (this.sideTab = tab))}
+    ${this.sideTab === 'conversation'
+      ? html`<section class="conversation" role="tabpanel" aria-labelledby="conversation-title">
+          <h2 id="conversation-title">Conversation</h2>
+          ${transcript(messages, current, seek)} ${live ? this.renderTakeover() : nothing}
+        </section>`
+      : html`<devtools-panel
+          role="tabpanel"
+          aria-labelledby="side-tab-${this.sideTab}"
+          .tab=${this.sideTab}
+          .log=${this.replay.devtools}
+          .version=${this.replay.devtools.version}
+          .startTs=${this.replay.player?.meta().startTime}
+          .playheadTs=${playheadTs}
+          ?live=${live}
+          @devtools-seek=${(event: CustomEvent<{ ts: number }>) => this.seekToTs(event.detail.ts)}
+        ></devtools-panel>`}`;
   }
 
   /** Erasure on request: every session, recording and message of this visitor, after a confirmation. */
