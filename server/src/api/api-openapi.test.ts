@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { API_OPERATIONS } from './api-operations.js';
 import { apiRequest, createToken, recordedApp, type RecordedApp } from './api-test-kit.js';
@@ -70,6 +71,14 @@ describe('the OpenAPI document (issue 22)', () => {
     const refs = refsOf(doc);
     expect(refs.length).toBeGreaterThan(0);
     for (const ref of refs) expect(resolve(ref), ref).toBeDefined();
+  });
+
+  it('is valid against the OpenAPI 3.1 specification\'s own schema', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(doc) as never);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
   });
 
   it('lists exactly the operations the server routes', () => {
