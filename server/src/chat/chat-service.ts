@@ -134,8 +134,12 @@ export function createChatService({ repos, team, ai, publish, logger, now = () =
     if (!aiMayAnswer(to)) stopAnswer(conversation.sessionId);
     const { conversation: latest } = await append(moved, { role: 'system', text: note });
     publish.state(latest, await statusOf(app, latest));
-    // A person is wanted: the conversation waits for one until someone answers or resolves it.
-    if (to === 'waiting') return (await lifecycle.personWanted(latest).then(announceMove)) ?? latest;
+    // A person is wanted: the conversation waits for one until someone answers or resolves it — or, a
+    // returning visitor's conversation that had not begun, goes back to their previous agent.
+    if (to === 'waiting') {
+      const previous = latest.conversationStatus === null ? await previousAssignee(latest) : null;
+      return (await lifecycle.personWanted(latest, previous).then(announceMove)) ?? latest;
+    }
     return latest;
   }
 

@@ -38,9 +38,17 @@ export function conversationLifecycle(conversations: ConversationsRepository, no
         { from: ['resolved'], to: aiAnswers ? 'open' : 'waiting' },
       ]);
     },
-    /** The visitor asked for a person, or the AI cannot answer. */
-    personWanted(conversation: ConversationRecord) {
-      return move(conversation, { from: [null, 'open', 'resolved'], to: 'waiting' });
+    /**
+     * The visitor asked for a person, or the AI cannot answer. A conversation that had not begun is a
+     * returning visitor's first word: it goes back to whoever had their previous one (`previousAssignee`),
+     * as `visitorWrote` does — whichever of the two moves it first (a resync's answer can run before the
+     * message's own move).
+     */
+    personWanted(conversation: ConversationRecord, previousAssignee: string | null = null) {
+      return firstOf(conversation, [
+        ...(previousAssignee ? [{ from: [null], to: 'assigned' as const, assigneeId: previousAssignee }] : []),
+        { from: [null, 'open', 'resolved'], to: 'waiting' },
+      ]);
     },
     /** A person answered or took the chat over: it is theirs unless someone already has it. */
     personAnswered(conversation: ConversationRecord, userId: string) {

@@ -108,6 +108,26 @@ describe.each(CONTRACT_TARGETS)('conversations contract: $name', (target) => {
     expect(await ids('waiting')).not.toContain(id);
   });
 
+  it('the AI’s hand-over of a returning visitor’s first message gives the conversation to their agent, whichever move runs first', async () => {
+    const repos = opened.db.repos;
+    const lifecycle = conversationLifecycle(repos.conversations, () => AT(210));
+    const id = await conversation(210);
+    const begun = (await repos.conversations.find(id))!;
+    expect(begun.conversationStatus).toBeNull();
+    // The hand-over runs first and names the previous agent: the conversation is theirs at once …
+    expect(await lifecycle.personWanted(begun, AGENT)).toMatchObject({ conversationStatus: 'assigned', assigneeId: AGENT, waitingSince: null });
+    // … and the message's own move, reading it after, leaves it so.
+    const after = (await repos.conversations.find(id))!;
+    expect(await lifecycle.visitorWrote(after, false, null)).toBeNull();
+    expect(await ids('mine')).toContain(id);
+    expect(await ids('waiting')).not.toContain(id);
+    // A conversation under way that wants a person still waits, whoever had the visitor before.
+    const other = await conversation(211);
+    const open = (await lifecycle.visitorWrote((await repos.conversations.find(other))!, true, null))!;
+    expect(open.conversationStatus).toBe('open');
+    expect(await lifecycle.personWanted(open, AGENT)).toMatchObject({ conversationStatus: 'waiting' });
+  });
+
   it('lists sessions by the state of their conversation, searched and page by page (the REST API’s conversations)', async () => {
     const { repos, appId } = { repos: opened.db.repos, appId: opened.appId };
     const activity = createActivityService(opened.db.activity);
